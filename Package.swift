@@ -1,0 +1,137 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way (see README "Architecture"):
+//   KubeClient / SluiceManifests -> SluiceController -> SluiceIngress -> SluiceRouting -> SluiceProxy
+// SluiceProxy never imports the Kubernetes modules; SluiceIngress and SluiceRouting do no I/O.
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
+    ],
+    targets: [
+        // MARK: Pure layers (no I/O)
+        .target(name: "SluiceRouting"),
+        .target(name: "KubeModels"),
+        .target(name: "SluiceIngress", dependencies: ["SluiceRouting", "KubeModels"]),
+
+        // MARK: Sources of cluster state
+        .target(
+            name: "SluiceManifests",
+            dependencies: [
+                "KubeModels", "SluiceIngress",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "CCurl", "KubeModels",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SluiceController",
+            dependencies: [
+                "KubeClient", "KubeModels", "SluiceIngress", "SluiceRouting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // MARK: Data plane
+        .target(
+            name: "SluiceProxy",
+            dependencies: [
+                "SluiceRouting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SluiceDemo",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceProxy", "SluiceIngress", "SluiceManifests", "SluiceController", "KubeClient",
+                "SluiceDemo", "SluiceRouting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "SluiceTestSupport",
+            dependencies: [
+                "KubeModels", "SluiceDemo",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SluiceTestSupport"
+        ),
+        .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting"]),
+        .testTarget(
+            name: "SluiceIngressTests",
+            dependencies: ["SluiceIngress", "SluiceRouting", "KubeModels", "SluiceManifests"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(name: "SluiceManifestsTests", dependencies: ["SluiceManifests", "KubeModels"]),
+        .testTarget(
+            name: "SluiceProxyTests",
+            dependencies: [
+                "SluiceProxy", "SluiceRouting", "SluiceTestSupport", "SluiceDemo",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "KubeModels", "SluiceTestSupport"]
+        ),
+        .testTarget(
+            name: "SluiceControllerTests",
+            dependencies: ["SluiceController", "KubeClient", "KubeModels", "SluiceTestSupport", "SluiceRouting"]
+        ),
+    ]
+)

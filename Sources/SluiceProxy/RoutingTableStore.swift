@@ -1,0 +1,54 @@
+import Atomics
+import Logging
+import SluiceRouting
+
+/// A routing table together with the generation number the store gave it.
+public final class PublishedRoutingTable: AtomicReference, Sendable {
+    public let table: RoutingTable
+    /// Increases by one on every swap; 0 is the empty table the store starts with.
+    public let generation: UInt64
+
+    init(table: RoutingTable, generation: UInt64) {
+        self.table = table
+        self.generation = generation
+    }
+}
+
+/// Holds the live routing table. Readers (the proxy, once per request) do one acquiring atomic
+/// load and never take a lock; writers (the controller or the manifest watcher) swap in a whole
+/// new table. A table equal to the current one is not swapped, so a steady cluster does not churn
+/// generations.
+public final class RoutingTableStore: Sendable {
+    private let current: ManagedAtomic<PublishedRoutingTable>
+    private let logger: Logger
+
+    public init(initial: RoutingTable = .empty, logger: Logger = Logger(label: "sluice.routing")) {
+        self.current = ManagedAtomic(PublishedRoutingTable(table: initial, generation: 0))
+        self.logger = logger
+    }
+
+    /// The table in force now. Cheap: safe to call on every request.
+    public var snapshot: PublishedRoutingTable {
+        current.load(ordering: .acquiring)
+    }
+
+    /// Publishes `table` unless it equals the current one. Returns the generation in force after
+    /// the call. `translationDuration` is only logged.
+    @discardableResult
+    public func publish(_ table: RoutingTable, translationDuration: Duration? = nil) -> UInt64 {
+        while true {
+            let old = current.load(ordering: .acquiring)
+            if old.table == table { return old.generation }
+            let new = PublishedRoutingTable(table: table, generation: old.generation &+ 1)
+            if current.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing).exchanged {
+                var metadata: Logger.Metadata = [
+                    "generation": "\(new.generation)",
+                    "routes": "\(table.routes.count)",
+                ]
+                if let translationDuration { metadata["translation"] = "\(translationDuration)" }
+                logger.info("routing table swapped", metadata: metadata)
+                return new.generation
+            }
+        }
+    }
+}

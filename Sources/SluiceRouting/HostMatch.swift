@@ -1,0 +1,72 @@
+/// Which `Host` a route answers for, per the Ingress spec.
+///
+/// Exact hosts compare case-insensitively; a wildcard `*.foo.com` matches exactly one extra
+/// leading label (`bar.foo.com`, not `baz.bar.foo.com`, not `foo.com`). `.any` is a rule without
+/// a host.
+public enum HostMatch: Hashable, Sendable, Comparable {
+    case exact(String)
+    /// The suffix after the `*`, lowercased and starting with a dot: `*.foo.com` → `.foo.com`.
+    case wildcard(suffix: String)
+    case any
+
+    /// Parses an Ingress rule's `host` field (`""` or absent means any host).
+    public init(ingressHost host: String?) {
+        guard let host, !host.isEmpty else { self = .any; return }
+        let lowered = host.lowercased()
+        if lowered.hasPrefix("*.") {
+            self = .wildcard(suffix: String(lowered.dropFirst()))
+        } else {
+            self = .exact(lowered)
+        }
+    }
+
+    /// The host as written in an Ingress (`*.foo.com`, `foo.com`, or `*` for any).
+    public var text: String {
+        switch self {
+        case .exact(let h): return h
+        case .wildcard(let suffix): return "*" + suffix
+        case .any: return "*"
+        }
+    }
+
+    /// Whether `host` (already lowercased, port stripped) is matched.
+    public func matches(normalizedHost host: String) -> Bool {
+        switch self {
+        case .exact(let h):
+            return h == host
+        case .wildcard(let suffix):
+            guard host.count > suffix.count, host.hasSuffix(suffix) else { return false }
+            let label = host.dropLast(suffix.count)
+            return !label.contains(".")
+        case .any:
+            return true
+        }
+    }
+
+    /// Lowercases a `Host` header value and strips its port (`Foo.com:8080` → `foo.com`,
+    /// `[::1]:80` → `[::1]`). A trailing dot (`foo.com.`) is removed as well.
+    public static func normalize(hostHeader: Substring) -> String {
+        var value = hostHeader
+        if value.first == "[" {
+            if let close = value.firstIndex(of: "]") {
+                value = value[...close]
+            }
+        } else if let colon = value.lastIndex(of: ":") {
+            value = value[..<colon]
+        }
+        if value.last == "." { value = value.dropLast() }
+        return value.lowercased()
+    }
+
+    public static func < (lhs: HostMatch, rhs: HostMatch) -> Bool {
+        lhs.sortKey < rhs.sortKey
+    }
+
+    private var sortKey: (Int, String) {
+        switch self {
+        case .exact(let h): return (0, h)
+        case .wildcard(let s): return (1, s)
+        case .any: return (2, "")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// How a route's path is compared with a request path, per the Ingress spec.
+///
+/// - `exact`: the whole path, case-sensitively (`/foo` ≠ `/foo/`).
+/// - `prefix`: element-wise on `/`; the stored prefix has no trailing slash (`/` is stored as
+///   `""`), so `/aaa/bbb/` and `/aaa/bbb` are the same prefix and match `/aaa/bbb`, `/aaa/bbb/`
+///   and `/aaa/bbb/ccc` but not `/aaa/bbbxyz`. `ImplementationSpecific` is treated as prefix.
+public enum PathMatch: Hashable, Sendable {
+    case exact(String)
+    case prefix(String)
+
+    /// Builds a prefix match from an Ingress path, dropping trailing slashes.
+    public static func prefix(ingressPath path: String) -> PathMatch {
+        var p = Substring(path)
+        while p.last == "/" { p = p.dropLast() }
+        return .prefix(String(p))
+    }
+
+    /// Whether `path` (the request target without its query) is matched.
+    public func matches(path: String) -> Bool {
+        switch self {
+        case .exact(let p):
+            return p == path
+        case .prefix(let p):
+            if p.isEmpty { return true }
+            guard path.hasPrefix(p) else { return false }
+            let rest = path.utf8.dropFirst(p.utf8.count)
+            return rest.isEmpty || rest.first == UInt8(ascii: "/")
+        }
+    }
+
+    /// Length used for longest-match precedence, counted in bytes of the normalised path.
+    public var length: Int {
+        switch self {
+        case .exact(let p), .prefix(let p): return p.utf8.count
+        }
+    }
+
+    public var isExact: Bool {
+        if case .exact = self { return true }
+        return false
+    }
+
+    /// The path as an Ingress would write it, for logs and golden files.
+    public var text: String {
+        switch self {
+        case .exact(let p): return "=" + p
+        case .prefix(let p): return p.isEmpty ? "/" : p
+        }
+    }
+
+    /// Precedence: longer first; on equal length exact beats prefix. Stable tie-break on the text.
+    public static func precedes(_ a: PathMatch, _ b: PathMatch) -> Bool {
+        if a.length != b.length { return a.length > b.length }
+        if a.isExact != b.isExact { return a.isExact }
+        return a.text < b.text
+    }
+}

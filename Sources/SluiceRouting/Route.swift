@@ -1,0 +1,17 @@
+/// One host + path rule of the routing table and where it sends requests.
+public struct Route: Hashable, Sendable {
+    public var host: HostMatch
+    public var path: PathMatch
+    public var backend: Backend
+    public var policy: RoutePolicy
+    /// The object this route came from, `namespace/name` of an Ingress, for logs and errors.
+    public var source: String
+
+    public init(host: HostMatch, path: PathMatch, backend: Backend, policy: RoutePolicy = .default, source: String) {
+        self.host = host
+        self.path = path
+        self.backend = backend
+        self.policy = policy
+        self.source = source
+    }
+}

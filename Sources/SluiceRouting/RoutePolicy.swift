@@ -1,0 +1,55 @@
+/// Per-route proxy behaviour, fully resolved (every default already applied by translation).
+///
+/// Timeouts for streams are idle timeouts: the longest silence allowed between two chunks, never
+/// a limit on the total duration (that is `maxStreamDuration`, off by default).
+public struct RoutePolicy: Hashable, Sendable {
+    /// TCP connect to an upstream endpoint.
+    public var connectTimeout: Duration
+    /// Longest upstream silence for ordinary responses: before the response head and between
+    /// body chunks.
+    public var readTimeout: Duration
+    /// Longest upstream silence once a response is a stream (event stream or upgraded tunnel).
+    public var streamIdleTimeout: Duration
+    /// Longest the upstream may stall accepting request bytes.
+    public var sendTimeout: Duration
+    /// Total cap on a stream's life; `nil` means none.
+    public var maxStreamDuration: Duration?
+    /// Request paths (element-wise prefixes, normalised like `PathMatch.prefix`) whose responses
+    /// are event streams even without `Content-Type: text/event-stream`.
+    public var eventStreamPaths: [String]
+    /// Whether ordinary (non-stream) responses may be buffered. Streams never are.
+    public var buffering: Bool
+    /// Whether ordinary responses may be compressed. Event streams never are.
+    public var compression: Bool
+
+    public init(
+        connectTimeout: Duration = .seconds(5),
+        readTimeout: Duration = .seconds(60),
+        streamIdleTimeout: Duration = .seconds(3600),
+        sendTimeout: Duration = .seconds(60),
+        maxStreamDuration: Duration? = nil,
+        eventStreamPaths: [String] = [],
+        buffering: Bool = false,
+        compression: Bool = false
+    ) {
+        self.connectTimeout = connectTimeout
+        self.readTimeout = readTimeout
+        self.streamIdleTimeout = streamIdleTimeout
+        self.sendTimeout = sendTimeout
+        self.maxStreamDuration = maxStreamDuration
+        self.eventStreamPaths = eventStreamPaths
+        self.buffering = buffering
+        self.compression = compression
+    }
+
+    /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
+    public static let `default` = RoutePolicy()
+
+    /// Whether a request for `path` is declared an event stream by `eventStreamPaths`.
+    public func declaresEventStream(path: String) -> Bool {
+        for p in eventStreamPaths where PathMatch.prefix(ingressPath: p).matches(path: path) {
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,82 @@
+/// The proxy's complete routing state: an immutable value built once per reconcile and swapped in
+/// whole. Lookups are pure and allocation-light; nothing here does I/O.
+///
+/// Host selection picks the most specific host group that exists (exact, then wildcard, then
+/// rules without a host) and never falls through to a less specific group; within the group the
+/// longest path wins, Exact before Prefix on a tie. A request no rule matches goes to
+/// `defaultBackend`, or gets 404 when there is none.
+public struct RoutingTable: Hashable, Sendable {
+    /// All routes, in precedence order within each host (see `PathMatch.precedes`).
+    public let routes: [Route]
+    /// The catch-all backend (an Ingress's `spec.defaultBackend`), if any.
+    public let defaultBackend: Route?
+
+    private let exactHosts: [String: [Route]]
+    private let wildcardHosts: [String: [Route]]
+    private let anyHost: [Route]
+
+    /// Builds a table. When two routes share host, path and kind, the first one given wins;
+    /// translation orders its input so that this is the oldest Ingress.
+    public init(routes: [Route], defaultBackend: Route? = nil) {
+        var seen = Set<RouteKey>()
+        var kept: [Route] = []
+        for route in routes where seen.insert(RouteKey(host: route.host, path: route.path)).inserted {
+            kept.append(route)
+        }
+        kept.sort { a, b in
+            if a.host != b.host { return a.host < b.host }
+            return PathMatch.precedes(a.path, b.path)
+        }
+        self.routes = kept
+        self.defaultBackend = defaultBackend
+
+        var exact: [String: [Route]] = [:]
+        var wildcard: [String: [Route]] = [:]
+        var any: [Route] = []
+        for route in kept {
+            switch route.host {
+            case .exact(let h): exact[h, default: []].append(route)
+            case .wildcard(let s): wildcard[s, default: []].append(route)
+            case .any: any.append(route)
+            }
+        }
+        self.exactHosts = exact
+        self.wildcardHosts = wildcard
+        self.anyHost = any
+    }
+
+    /// An empty table: every request gets 404.
+    public static let empty = RoutingTable(routes: [])
+
+    /// Finds the route for a request. `host` is the raw `Host` header (port and case are
+    /// ignored); `path` is the request path without the query string.
+    public func match(host: Substring, path: String) -> Route? {
+        let candidates = routesFor(normalizedHost: HostMatch.normalize(hostHeader: host))
+        for route in candidates where route.path.matches(path: path) {
+            return route
+        }
+        return defaultBackend
+    }
+
+    private func routesFor(normalizedHost host: String) -> [Route] {
+        if let routes = exactHosts[host] { return routes }
+        if let dot = host.firstIndex(of: "."), let routes = wildcardHosts[String(host[dot...])] {
+            return routes
+        }
+        return anyHost
+    }
+
+    public static func == (lhs: RoutingTable, rhs: RoutingTable) -> Bool {
+        lhs.routes == rhs.routes && lhs.defaultBackend == rhs.defaultBackend
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(routes)
+        hasher.combine(defaultBackend)
+    }
+}
+
+private struct RouteKey: Hashable {
+    var host: HostMatch
+    var path: PathMatch
+}
