@@ -1,0 +1,173 @@
+"""What the chart renders for non-default values, checked object by object.
+
+Each case renders the chart through Helm (render_chart.py) with one values file from
+values/, asserts what that file must change, and validates every rendered object
+against the Kubernetes schemas (kubernetes-validate, strict, oldest and newest version).
+A case whose values Helm must refuse asserts the refusal and its reason.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import kubernetes_validate
+import yaml
+
+from render_chart import NAMESPACE, RenderError, render
+from write_manifests import CHART
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KUBERNETES_VERSIONS = ("1.25.0", "1.37.0")
+
+
+def values(name: str) -> dict:
+    with open(os.path.join(HERE, "values", name)) as file:
+        return yaml.safe_load(file) or {}
+
+
+def by_kind(objects: list[dict]) -> dict[str, list[dict]]:
+    kinds: dict[str, list[dict]] = {}
+    for obj in objects:
+        kinds.setdefault(obj["kind"], []).append(obj)
+    return kinds
+
+
+def container(kinds: dict) -> dict:
+    return kinds["Deployment"][0]["spec"]["template"]["spec"]["containers"][0]
+
+
+def resources_of(rules: list[dict]) -> set[str]:
+    return {resource for rule in rules for resource in rule["resources"]}
+
+
+def check_default(kinds: dict, notes: str) -> list[str]:
+    c = container(kinds)
+    security = c["securityContext"]
+    deployment = kinds["Deployment"][0]["spec"]
+    expectations = [
+        (deployment.get("replicas") == 2, "Deployment must run 2 replicas"),
+        ("--publish-service=sluice/sluice" in c["args"], "--publish-service must name the Service"),
+        (c["livenessProbe"]["httpGet"]["path"] == "/healthz", "liveness must probe /healthz"),
+        (c["readinessProbe"]["httpGet"]["path"] == "/readyz", "readiness must probe /readyz"),
+        (security.get("readOnlyRootFilesystem") is True and security.get("runAsNonRoot") is True
+         and security.get("allowPrivilegeEscalation") is False
+         and security.get("capabilities") == {"drop": ["ALL"]}
+         and security.get("seccompProfile") == {"type": "RuntimeDefault"},
+         "container securityContext must be locked down"),
+        (deployment["template"]["spec"]["terminationGracePeriodSeconds"] > 60,
+         "termination grace must exceed the 60s stream drain"),
+        ({e["name"] for e in c["env"]} >= {"POD_NAME", "POD_NAMESPACE"}, "POD_NAME/POD_NAMESPACE missing"),
+        (kinds["IngressClass"][0]["spec"]["controller"] == "sluice.io/ingress-controller",
+         "IngressClass must name sluice.io/ingress-controller"),
+        ("PodDisruptionBudget" in kinds, "a PDB is expected with 2 replicas"),
+        ("HorizontalPodAutoscaler" not in kinds, "no HPA expected"),
+        ("sse-paths" in notes and "loadBalancer.ingress" in notes,
+         "NOTES.txt must show how to find the address and annotate for SSE"),
+    ]
+    return [message for holds, message in expectations if not holds]
+
+
+def check_non_default(kinds: dict, notes: str) -> list[str]:
+    problems = []
+    cluster_role = kinds["ClusterRole"][0]
+    if resources_of(cluster_role["rules"]) != {"ingressclasses"}:
+        problems.append("watchNamespace: ClusterRole must keep only ingressclasses")
+    roles = {(r["metadata"]["namespace"], r["metadata"]["name"]): r for r in kinds.get("Role", [])}
+    watched = roles.get(("team-a", "sluice"))
+    if not watched or resources_of(watched["rules"]) != {"ingresses", "ingresses/status", "services", "secrets",
+                                                          "endpointslices", "events"}:
+        problems.append("watchNamespace: Role in team-a must hold the namespaced rules")
+    bindings = {(b["metadata"]["namespace"], b["metadata"]["name"]) for b in kinds.get("RoleBinding", [])}
+    if ("team-a", "sluice") not in bindings or (NAMESPACE, "sluice-leader-election") not in bindings:
+        problems.append("watchNamespace: RoleBindings for team-a and the lease are both needed")
+    lease = roles.get((NAMESPACE, "sluice-leader-election"))
+    if not lease or ["sluice-team-a"] not in [rule.get("resourceNames") for rule in lease["rules"]]:
+        problems.append("electionID: the lease Role must name the Lease sluice-team-a")
+    if "PodDisruptionBudget" in kinds:
+        problems.append("podDisruptionBudget.enabled=false must drop the PDB")
+    service = kinds["Service"][0]["spec"]
+    if service["type"] != "ClusterIP" or "externalTrafficPolicy" in service:
+        problems.append("service.type=ClusterIP must render a ClusterIP Service without externalTrafficPolicy")
+    args = container(kinds)["args"]
+    for flag in ("--watch-namespace=team-a", "--ingress-class=sluice-team-a", "--shutdown-grace-period=300s",
+                 "--log-level=debug", "--some-future-flag=1"):
+        if flag not in args:
+            problems.append(f"args must contain {flag}")
+    if args[-1] != "--some-future-flag=1":
+        problems.append("extraArgs must come last, so they can override")
+    ingress_class = kinds["IngressClass"][0]["metadata"]
+    if ingress_class.get("annotations", {}).get("ingressclass.kubernetes.io/is-default-class") != "true":
+        problems.append("ingressClass.default must annotate the IngressClass")
+    if "team-a" not in notes or "port-forward" not in notes:
+        problems.append("NOTES.txt must mention the watched namespace and port-forward for ClusterIP")
+    return problems
+
+
+def check_autoscaling(kinds: dict, notes: str) -> list[str]:
+    problems = []
+    if "replicas" in kinds["Deployment"][0]["spec"]:
+        problems.append("autoscaling: the Deployment must leave replicas to the HPA")
+    hpa = kinds.get("HorizontalPodAutoscaler", [{}])[0].get("spec", {})
+    if hpa.get("minReplicas") != 3 or len(hpa.get("metrics", [])) != 2:
+        problems.append("autoscaling: HPA with minReplicas 3 and cpu+memory metrics expected")
+    if "PodDisruptionBudget" not in kinds:
+        problems.append("autoscaling: minReplicas 3 still needs a PDB")
+    service = kinds["Service"][0]["spec"]
+    if service.get("externalTrafficPolicy") != "Local" or service["ports"][0].get("nodePort") != 30080:
+        problems.append("NodePort Service must carry externalTrafficPolicy and the fixed nodePort")
+    return problems
+
+
+CASES = [
+    ("default values", None, check_default),
+    ("non-default.yaml", "non-default.yaml", check_non_default),
+    ("autoscaling.yaml", "autoscaling.yaml", check_autoscaling),
+]
+
+REFUSED = [
+    ("wrong-type.yaml", "wrong-type.yaml", "replicaCount"),
+    ("short-grace.yaml", "short-grace.yaml", "terminationGracePeriodSeconds"),
+]
+
+
+def schema_problems(objects: list[dict]) -> list[str]:
+    problems = []
+    for obj in objects:
+        for version in KUBERNETES_VERSIONS:
+            try:
+                kubernetes_validate.validate(obj, version, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                problems.append(f"{obj['kind']}/{obj['metadata']['name']} invalid for {version}: {error.message}")
+    return problems
+
+
+def main() -> int:
+    failed = 0
+    for label, file, check in CASES:
+        try:
+            rendered = render(CHART, values(file) if file else None)
+        except RenderError as error:
+            print(f"  FAIL {label}: Helm refused it: {error}")
+            failed += 1
+            continue
+        objects = rendered.objects
+        problems = check(by_kind(objects), rendered.notes) + schema_problems(objects)
+        print(f"  {'FAIL' if problems else 'ok  '} {label}: {len(objects)} objects"
+              + "".join(f"\n      - {p}" for p in problems))
+        failed += bool(problems)
+    for label, file, reason in REFUSED:
+        try:
+            render(CHART, values(file))
+            print(f"  FAIL {label}: Helm rendered it, but must refuse it")
+            failed += 1
+        except RenderError as error:
+            message = str(error).splitlines()[0][:160]
+            ok = reason in str(error)
+            print(f"  {'ok  ' if ok else 'FAIL'} {label}: refused ({message})")
+            failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
