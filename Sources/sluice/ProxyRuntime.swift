@@ -1,0 +1,62 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SluiceProxy
+import SluiceRouting
+
+/// The data plane as the executable runs it: one routing table store, the proxy listener and the
+/// admin listener, sharing one event loop group and one readiness flag.
+struct ProxyRuntime: Sendable {
+    let store: RoutingTableStore
+    let readiness: ReadinessState
+    let pipeline: ProxyPipeline
+    let proxy: ProxyService
+    let admin: AdminServer
+
+    init(options: ProxyOptions, logger: Logger) {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let store = RoutingTableStore(logger: logger)
+        let readiness = ReadinessState()
+        let pipeline = ProxyPipeline(
+            store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
+        self.store = store
+        self.readiness = readiness
+        self.pipeline = pipeline
+        self.proxy = ProxyService(
+            configuration: ProxyServiceConfiguration(
+                host: options.bindAddress,
+                port: options.httpPort,
+                shutdownGracePeriod: options.shutdownGracePeriod.duration
+            ),
+            group: group,
+            readiness: readiness,
+            logger: logger,
+            childChannelInitializer: { channel in pipeline.configure(channel: channel) }
+        )
+        let proxy = self.proxy
+        self.admin = AdminServer(
+            host: options.bindAddress,
+            port: options.adminPort,
+            group: group,
+            readiness: readiness,
+            routingTables: store,
+            metricsSources: [{ proxy.metricsText() }, { pipeline.metrics.prometheusText() }],
+            logger: logger
+        )
+    }
+
+    /// The services in dependency order: admin first so it stops last and keeps answering
+    /// `/readyz` with 503 while the proxy drains; `source` (what feeds tables) last so it stops
+    /// first.
+    func serviceGroup(source: any Service, extra: [any Service] = [], logger: Logger) -> ServiceGroup {
+        let services: [any Service] = [admin] + extra + [proxy, source]
+        return ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+    }
+}
