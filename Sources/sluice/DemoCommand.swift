@@ -81,7 +81,7 @@ struct DemoBanner: Service {
             Ctrl-C stops (in-flight streams drain first).
 
             """)
-        fflush(stdout)
+        FileHandle.standardOutput.synchronizeFile()
         try await gracefulShutdown()
     }
 }
