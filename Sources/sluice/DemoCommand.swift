@@ -61,7 +61,7 @@ struct DemoBanner: Service {
             try await Task.sleep(for: .milliseconds(50))
         }
         let base = "http://127.0.0.1:\(port)"
-        print("""
+        let banner = """
 
             Sluice demo is up: proxy on \(base), admin on http://127.0.0.1:\(adminPort)
 
@@ -80,8 +80,9 @@ struct DemoBanner: Service {
             Edit Examples/standalone-demo/demo.yaml while this runs: changes go live without a restart.
             Ctrl-C stops (in-flight streams drain first).
 
-            """)
-        FileHandle.standardOutput.synchronizeFile()
+            """
+        // Written unbuffered so the banner shows at once when stdout is a pipe or a file.
+        FileHandle.standardOutput.write(Data((banner + "\n").utf8))
         try await gracefulShutdown()
     }
 }
