@@ -60,7 +60,7 @@ public struct RoutingTable: Hashable, Sendable {
 
     private func routesFor(normalizedHost host: String) -> [Route] {
         if let routes = exactHosts[host] { return routes }
-        if let dot = host.firstIndex(of: "."), let routes = wildcardHosts[String(host[dot...])] {
+        if let dot = host.firstIndex(of: "."), dot != host.startIndex, let routes = wildcardHosts[String(host[dot...])] {
             return routes
         }
         return anyHost

@@ -1,0 +1,28 @@
+/// `v1` Secret: only TLS secrets (`kubernetes.io/tls`, keys `tls.crt`/`tls.key`) matter to Sluice.
+public struct Secret: KubeAPIResource {
+    public static let groupVersion = "v1"
+    public static let kindName = "Secret"
+    public static let pluralName = "secrets"
+
+    public static let tlsType = "kubernetes.io/tls"
+
+    public var apiVersion: String?
+    public var kind: String?
+    public var metadata: ObjectMeta
+    public var type: String?
+    /// Values are base64 as the API sends them.
+    public var data: [String: String]?
+
+    public init(
+        apiVersion: String? = Secret.groupVersion, kind: String? = Secret.kindName,
+        metadata: ObjectMeta, type: String? = nil, data: [String: String]? = nil
+    ) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.metadata = metadata
+        self.type = type
+        self.data = data
+    }
+
+    public var isTLS: Bool { type == Self.tlsType }
+}

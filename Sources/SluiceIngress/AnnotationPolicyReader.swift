@@ -1,0 +1,122 @@
+import SluiceRouting
+
+/// Turns an Ingress's annotations into a fully resolved `RoutePolicy` plus the problems found.
+///
+/// Each setting is read from its `sluice.io/` annotation; if that is absent, or present but
+/// invalid (reported, then treated as absent), from its `nginx.ingress.kubernetes.io/` alias.
+/// A valid `sluice.io/` value therefore always wins. Every value first passes
+/// `AnnotationValue.basicCheck` (no NUL, no line break, at most 1 KB), then its grammar.
+/// `proxy-read-timeout` sets both the read timeout and the stream idle timeout.
+struct AnnotationPolicyReader {
+    private let annotations: [String: String]
+    private(set) var problems: [IngressProblem] = []
+
+    private init(_ annotations: [String: String]) {
+        self.annotations = annotations
+    }
+
+    static func read(_ annotations: [String: String]) -> (RoutePolicy, [IngressProblem]) {
+        var reader = AnnotationPolicyReader(annotations)
+        let policy = reader.policy()
+        reader.reportUnknownAndUnsupported()
+        return (policy, reader.problems)
+    }
+
+    private mutating func policy() -> RoutePolicy {
+        typealias A = IngressAnnotations
+        var policy = RoutePolicy.default
+        let timeout = Grammar(accepted: DurationGrammar.accepted) { DurationGrammar.parse($0) }
+        let nginxTimeout = Grammar(accepted: DurationGrammar.acceptedSeconds) { DurationGrammar.parseSeconds($0) }
+        let onOff = Grammar(accepted: SwitchGrammar.accepted, parse: SwitchGrammar.parse)
+
+        if let value = setting(A.ssePaths, Grammar(accepted: EventStreamPathsGrammar.accepted, parse: EventStreamPathsGrammar.parse)) {
+            policy.eventStreamPaths = value
+        }
+        if let value = setting(A.proxyConnectTimeout, timeout, alias: (A.nginxProxyConnectTimeout, nginxTimeout)) {
+            policy.connectTimeout = value
+        }
+        if let value = setting(A.proxyReadTimeout, timeout, alias: (A.nginxProxyReadTimeout, nginxTimeout)) {
+            policy.readTimeout = value
+            policy.streamIdleTimeout = value
+        }
+        if let value = setting(A.proxySendTimeout, timeout, alias: (A.nginxProxySendTimeout, nginxTimeout)) {
+            policy.sendTimeout = value
+        }
+        let streamCap = Grammar(accepted: DurationGrammar.accepted + "; 0 means no cap") {
+            DurationGrammar.parse($0, allowZero: true)
+        }
+        if let value = setting(A.maxStreamDuration, streamCap) {
+            policy.maxStreamDuration = value == .zero ? nil : value
+        }
+        if let value = setting(A.proxyBuffering, onOff, alias: (A.nginxProxyBuffering, onOff)) {
+            policy.buffering = value
+        }
+        if let value = setting(A.compression, onOff) {
+            policy.compression = value
+        }
+        return policy
+    }
+
+    private mutating func setting<Value>(
+        _ key: String, _ grammar: Grammar<Value>, alias: (String, Grammar<Value>)? = nil
+    ) -> Value? {
+        if let value = parsed(key, grammar) { return value }
+        if let (aliasKey, aliasGrammar) = alias { return parsed(aliasKey, aliasGrammar) }
+        return nil
+    }
+
+    private mutating func parsed<Value>(_ key: String, _ grammar: Grammar<Value>) -> Value? {
+        guard let raw = annotations[key] else { return nil }
+        let result = AnnotationValue.basicCheck(raw).map { Result<Value, GrammarFailure>.failure($0) } ?? grammar.parse(raw)
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let failure):
+            problems.append(IngressProblem(
+                reason: DiagnosticReason.invalidAnnotation,
+                message: "annotation \(key)=\(AnnotationValue.quoted(raw)) ignored: \(failure.problem); accepted: \(grammar.accepted)"
+            ))
+            return nil
+        }
+    }
+
+    private mutating func reportUnknownAndUnsupported() {
+        for key in annotations.keys.sorted() {
+            if IngressAnnotations.isSnippet(key) {
+                problems.append(IngressProblem(
+                    reason: DiagnosticReason.unsupportedAnnotation,
+                    message: "annotation \(key) ignored: snippet annotations are never supported (Sluice renders no config text)"
+                ))
+            } else if key.hasPrefix(IngressAnnotations.sluicePrefix), !IngressAnnotations.known.contains(key) {
+                var message = "annotation \(AnnotationValue.quoted(key)) is not a Sluice annotation and is ignored"
+                if let suggestion = Self.closestKnown(to: key) { message += "; did you mean \(suggestion)?" }
+                problems.append(IngressProblem(reason: DiagnosticReason.unknownAnnotation, message: message))
+            }
+        }
+    }
+
+    private static func closestKnown(to key: String) -> String? {
+        let candidates = IngressAnnotations.known.sorted().map { ($0, editDistance(Array(key.utf8), Array($0.utf8))) }
+        guard let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
+        return best.0
+    }
+
+    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        guard a.count <= 128 else { return Int.max }
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// One annotation grammar: its parser and the words that tell a user what it accepts.
+private struct Grammar<Value> {
+    var accepted: String
+    var parse: (String) -> Result<Value, GrammarFailure>
+}

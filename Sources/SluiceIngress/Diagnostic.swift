@@ -1,0 +1,39 @@
+/// A Warning about one object found during translation: the content of a Kubernetes Event on
+/// that object and of a log line. Nothing in a diagnostic stops the rest from being served.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// The kind of the object concerned (`Ingress`).
+    public var kind: String
+    public var namespace: String
+    public var name: String
+    /// A short CamelCase reason (`ConflictLost`, `InvalidAnnotation`, `ServiceNotFound`, ...).
+    public var reason: String
+    /// A one-line, human-readable explanation; never contains raw control characters.
+    public var message: String
+
+    public init(kind: String = "Ingress", namespace: String, name: String, reason: String, message: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String {
+        "\(kind) \(namespace)/\(name) \(reason): \(message)"
+    }
+}
+
+/// The `reason` values translation emits.
+public enum DiagnosticReason {
+    public static let conflictLost = "ConflictLost"
+    public static let serviceNotFound = "ServiceNotFound"
+    public static let servicePortNotFound = "ServicePortNotFound"
+    public static let unsupportedBackend = "UnsupportedBackend"
+    public static let invalidPath = "InvalidPath"
+    public static let duplicatePath = "DuplicatePath"
+    public static let invalidAnnotation = "InvalidAnnotation"
+    public static let unsupportedAnnotation = "UnsupportedAnnotation"
+    public static let unknownAnnotation = "UnknownAnnotation"
+    public static let tlsSecretNotFound = "TLSSecretNotFound"
+    public static let tlsSecretInvalid = "TLSSecretInvalid"
+}

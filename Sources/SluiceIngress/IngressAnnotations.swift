@@ -1,0 +1,31 @@
+/// The annotation names Sluice reads. Every `sluice.io/` name not listed here is reported as
+/// unknown (most likely a typo); `nginx.ingress.kubernetes.io/` aliases are read for the
+/// settings that have one, and its snippet annotations are always refused.
+public enum IngressAnnotations {
+    public static let sluicePrefix = "sluice.io/"
+    public static let nginxPrefix = "nginx.ingress.kubernetes.io/"
+
+    public static let ssePaths = "sluice.io/sse-paths"
+    public static let proxyConnectTimeout = "sluice.io/proxy-connect-timeout"
+    public static let proxyReadTimeout = "sluice.io/proxy-read-timeout"
+    public static let proxySendTimeout = "sluice.io/proxy-send-timeout"
+    public static let maxStreamDuration = "sluice.io/max-stream-duration"
+    public static let proxyBuffering = "sluice.io/proxy-buffering"
+    public static let compression = "sluice.io/compression"
+
+    public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
+    public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
+    public static let nginxProxySendTimeout = "nginx.ingress.kubernetes.io/proxy-send-timeout"
+    public static let nginxProxyBuffering = "nginx.ingress.kubernetes.io/proxy-buffering"
+
+    public static let known: Set<String> = [
+        ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
+        proxyBuffering, compression,
+    ]
+
+    /// `nginx.ingress.kubernetes.io/*-snippet` (including `configuration-snippet`,
+    /// `server-snippet`): arbitrary nginx config text, never applied.
+    static func isSnippet(_ key: String) -> Bool {
+        key.hasPrefix(nginxPrefix) && key.hasSuffix("snippet")
+    }
+}

@@ -1,0 +1,5 @@
+/// Something wrong with one Ingress, before it is attached to the Ingress as a `Diagnostic`.
+struct IngressProblem: Hashable, Sendable {
+    var reason: String
+    var message: String
+}

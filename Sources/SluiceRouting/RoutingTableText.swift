@@ -1,0 +1,64 @@
+/// A stable, human-readable rendering of a `RoutingTable`, one route per line in table order,
+/// then the default backend on its own line. Used by golden-file tests and
+/// `sluice serve --print-routes`.
+///
+/// ```
+/// foo.com =/exact -> default/svc:80 [10.0.0.1:8080 10.0.0.2:8080] read=60s stream-idle=1h sse=/api/chat from=default/web
+/// *.foo.com / -> default/svc:80 [] from=default/web
+/// default -> default/fallback:80 [10.0.0.9:8080] from=default/catch-all
+/// ```
+///
+/// Host `*` means any host; paths are `PathMatch.text` (`=` marks Exact). Only policy fields that
+/// differ from `RoutePolicy.default` are shown. `from=` names the Ingress the route came from.
+public enum RoutingTableText {
+    public static func render(_ table: RoutingTable) -> String {
+        var lines = table.routes.map { route in
+            "\(route.host.text) \(route.path.text) -> \(describe(route))"
+        }
+        if let fallback = table.defaultBackend {
+            lines.append("default -> \(describe(fallback))")
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    private static func describe(_ route: Route) -> String {
+        let endpoints = route.backend.endpoints.map(\.description).joined(separator: " ")
+        var parts = ["\(route.backend.name) [\(endpoints)]"]
+        parts += policyFields(route.policy)
+        parts.append("from=\(route.source)")
+        return parts.joined(separator: " ")
+    }
+
+    /// `key=value` for each field that differs from the default, in a fixed order.
+    public static func policyFields(_ policy: RoutePolicy) -> [String] {
+        let base = RoutePolicy.default
+        var fields: [String] = []
+        if policy.connectTimeout != base.connectTimeout { fields.append("connect=\(format(policy.connectTimeout))") }
+        if policy.readTimeout != base.readTimeout { fields.append("read=\(format(policy.readTimeout))") }
+        if policy.streamIdleTimeout != base.streamIdleTimeout {
+            fields.append("stream-idle=\(format(policy.streamIdleTimeout))")
+        }
+        if policy.sendTimeout != base.sendTimeout { fields.append("send=\(format(policy.sendTimeout))") }
+        if let cap = policy.maxStreamDuration { fields.append("max-stream=\(format(cap))") }
+        if !policy.eventStreamPaths.isEmpty {
+            fields.append("sse=" + policy.eventStreamPaths.map { $0.isEmpty ? "/" : $0 }.joined(separator: ","))
+        }
+        if policy.buffering != base.buffering { fields.append("buffering=\(policy.buffering ? "on" : "off")") }
+        if policy.compression != base.compression { fields.append("compression=\(policy.compression ? "on" : "off")") }
+        return fields
+    }
+
+    /// The largest whole unit: `1h`, `5m`, `30s`, `1500ms`; anything finer in nanoseconds.
+    public static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        if attoseconds == 0 {
+            if seconds != 0 && seconds % 3600 == 0 { return "\(seconds / 3600)h" }
+            if seconds != 0 && seconds % 60 == 0 { return "\(seconds / 60)m" }
+            return "\(seconds)s"
+        }
+        if attoseconds % 1_000_000_000_000_000 == 0 {
+            return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000)ms"
+        }
+        return "\(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)ns"
+    }
+}

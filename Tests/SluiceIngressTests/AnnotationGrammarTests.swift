@@ -1,0 +1,107 @@
+@testable import SluiceIngress
+import SluiceRouting
+import Testing
+
+@Suite("sse-paths grammar")
+struct EventStreamPathsGrammarTests {
+    @Test func acceptsAndNormalizes() throws {
+        #expect(try EventStreamPathsGrammar.parse("/api/chat,/api/threads/").get() == ["/api/chat", "/api/threads"])
+        #expect(try EventStreamPathsGrammar.parse("/a,/a/,/b").get() == ["/a", "/b"])
+        #expect(try EventStreamPathsGrammar.parse("/").get() == [""])
+        #expect(try EventStreamPathsGrammar.parse("/ünïcode/päth").get() == ["/ünïcode/päth"])
+    }
+
+    @Test(arguments: [
+        ("", "empty"), ("/a,", "path 2 is empty"), (",/a", "path 1 is empty"), ("/a,,/b", "path 2 is empty"),
+        ("api", "path 1 does not start with /"), ("/a, /b", "path 2 does not start with /"),
+        ("/a b", "path 1 contains a space"), ("/a\t", "path 1 contains a control character"),
+        ("/a\u{7F}", "path 1 contains a control character"), ("/a?x=1", "path 1 contains \"?\""),
+        ("/a#frag", "path 1 contains \"#\""), ("/a\u{00A0}b", "path 1 contains a control character"),
+    ])
+    func rejects(text: String, problem: String) {
+        #expect(EventStreamPathsGrammar.parse(text) == .failure(GrammarFailure(problem)))
+    }
+
+    @Test func limits() throws {
+        let entry = "/" + String(repeating: "a", count: 255)
+        #expect(try EventStreamPathsGrammar.parse(entry).get() == [entry])
+        #expect(EventStreamPathsGrammar.parse(entry + "a") == .failure(GrammarFailure("path 1 is longer than 256 bytes")))
+        let sixtyFour = (1...64).map { "/\($0)" }.joined(separator: ",")
+        #expect(try EventStreamPathsGrammar.parse(sixtyFour).get().count == 64)
+        #expect(EventStreamPathsGrammar.parse(sixtyFour + ",/x") == .failure(GrammarFailure("65 paths, more than 64")))
+    }
+}
+
+@Suite("on/off grammar")
+struct SwitchGrammarTests {
+    @Test func accepts() {
+        #expect(SwitchGrammar.parse("on") == .success(true))
+        #expect(SwitchGrammar.parse("off") == .success(false))
+    }
+
+    @Test(arguments: ["On", "OFF", "true", "1", "", " on", "yes"])
+    func rejects(text: String) {
+        #expect((try? SwitchGrammar.parse(text).get()) == nil)
+    }
+}
+
+@Suite("Annotation values")
+struct AnnotationValueTests {
+    @Test func basicCheck() {
+        #expect(AnnotationValue.basicCheck("5s") == nil)
+        #expect(AnnotationValue.basicCheck("5s\0") == GrammarFailure("contains a NUL byte"))
+        #expect(AnnotationValue.basicCheck("5s\nx") == GrammarFailure("contains a line break"))
+        #expect(AnnotationValue.basicCheck("5s\r") == GrammarFailure("contains a line break"))
+        #expect(AnnotationValue.basicCheck(String(repeating: "x", count: 1024)) == nil)
+        #expect(AnnotationValue.basicCheck(String(repeating: "x", count: 1025)) == GrammarFailure("1025 bytes, longer than 1024"))
+    }
+
+    @Test func quotedEscapesAndTruncates() {
+        #expect(AnnotationValue.quoted("a\0b\nc\"d\\e\u{1B}") == #""a\0b\nc\"d\\e\u{1B}""#)
+        #expect(AnnotationValue.quoted(String(repeating: "x", count: 100)) == "\"" + String(repeating: "x", count: 64) + "…\"")
+    }
+}
+
+@Suite("Annotation policy")
+struct AnnotationPolicyReaderTests {
+    @Test func readTimeoutSetsReadAndStreamIdle() {
+        let (policy, problems) = AnnotationPolicyReader.read(["sluice.io/proxy-read-timeout": "10m"])
+        #expect(problems.isEmpty)
+        #expect(policy.readTimeout == .seconds(600))
+        #expect(policy.streamIdleTimeout == .seconds(600))
+        #expect(policy.connectTimeout == RoutePolicy.default.connectTimeout)
+    }
+
+    @Test func withoutAnnotationsThePolicyIsTheDefault() {
+        let (policy, problems) = AnnotationPolicyReader.read(["app": "x", "kubernetes.io/ingress.class": "sluice"])
+        #expect(policy == .default)
+        #expect(problems.isEmpty)
+    }
+
+    @Test func invalidValueIsIgnoredAndNamed() throws {
+        let (policy, problems) = AnnotationPolicyReader.read(["sluice.io/proxy-send-timeout": "-3s"])
+        #expect(policy == .default)
+        let problem = try #require(problems.first)
+        #expect(problem.reason == "InvalidAnnotation")
+        #expect(problem.message.contains("sluice.io/proxy-send-timeout"))
+        #expect(problem.message.contains("\"-3s\""))
+        #expect(problem.message.contains("negative"))
+        #expect(problem.message.contains("accepted:"))
+    }
+
+    @Test func maxStreamDurationZeroMeansNone() {
+        #expect(AnnotationPolicyReader.read(["sluice.io/max-stream-duration": "0"]).0.maxStreamDuration == nil)
+        #expect(AnnotationPolicyReader.read(["sluice.io/max-stream-duration": "2h"]).0.maxStreamDuration == .seconds(7200))
+    }
+
+    @Test func everySnippetIsRefused() {
+        let (_, problems) = AnnotationPolicyReader.read([
+            "nginx.ingress.kubernetes.io/configuration-snippet": "x",
+            "nginx.ingress.kubernetes.io/server-snippet": "x",
+            "nginx.ingress.kubernetes.io/auth-snippet": "x",
+            "nginx.ingress.kubernetes.io/stream-snippet": "x",
+        ])
+        #expect(problems.count == 4)
+        #expect(problems.allSatisfy { $0.reason == "UnsupportedAnnotation" })
+    }
+}
