@@ -1,0 +1,95 @@
+import Foundation
+
+/// A client of one Kubernetes API server, over libcurl.
+///
+/// All transfers run on one dedicated libcurl thread (see ``CurlMultiLoop``); the async methods
+/// only wait. Cancelling the calling task aborts its transfer. Errors are ``KubeAPIError``s (or
+/// `CancellationError`). Dropping the client lets requests and watches in flight finish; the
+/// libcurl thread ends after the last one.
+public final class KubeAPIClient: Sendable {
+    public let config: KubeConfig
+    /// Limit for one non-watch request, connection included.
+    public let requestTimeout: Duration
+    public let connectTimeout: Duration
+    let loop = CurlMultiLoop()
+    private let token: BearerTokenReader?
+
+    public init(config: KubeConfig, requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10)) {
+        self.config = config
+        self.requestTimeout = requestTimeout
+        self.connectTimeout = connectTimeout
+        self.token = config.bearerToken.map(BearerTokenReader.init(source:))
+    }
+
+    deinit {
+        loop.shutdownWhenIdle()
+    }
+
+    /// Aborts every request and watch in flight (requests throw `CancellationError`, watch
+    /// streams end) and stops the libcurl thread. The client is unusable afterwards.
+    public func shutdown() {
+        loop.shutdown()
+    }
+
+    /// A request to `path` with the configured credentials. `timeout: nil` means no limit.
+    func makeRequest(
+        method: String, path: KubeResourcePath, query: [(String, String)] = [], body: Data? = nil,
+        contentType: String? = nil, timeout: Duration?
+    ) -> CurlRequest {
+        var headers = ["Accept: application/json", "User-Agent: sluice"]
+        if let bearer = token?.currentToken(), !bearer.isEmpty { headers.append("Authorization: Bearer \(bearer)") }
+        if let contentType { headers.append("Content-Type: \(contentType)") }
+        return CurlRequest(
+            method: method, url: config.server + path.path + Self.queryString(query), headers: headers, body: body,
+            tls: CurlTLSOptions(config: config), timeout: timeout, connectTimeout: connectTimeout)
+    }
+
+    /// Performs `request` and returns the body of a 2xx answer; other answers throw the matching
+    /// ``KubeAPIError``.
+    func send(_ request: CurlRequest, verb: String, path: KubeResourcePath) async throws -> Data {
+        let handler = BufferedResponseHandler()
+        let transfer = CurlTransfer(request: request, handler: handler)
+        let response = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                handler.continuation = continuation
+                loop.submit(transfer)
+            }
+        } onCancel: { [loop] in
+            loop.cancel(transfer)
+        }
+        guard (200..<300).contains(response.statusCode) else {
+            throw KubeAPIError.from(
+                statusCode: response.statusCode, headers: response.headers, body: response.body, verb: verb,
+                path: path)
+        }
+        return response.body
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(KubeAPIError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw .decoding("\(T.self): \(error)")
+        }
+    }
+
+    func encode(_ value: some Encodable) throws(KubeAPIError) -> Data {
+        do {
+            return try JSONEncoder().encode(value)
+        } catch {
+            throw .decoding("cannot encode \(type(of: value)): \(error)")
+        }
+    }
+
+    static func queryString(_ query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return "" }
+        return "?" + query.map { "\(percentEncoded($0.0))=\(percentEncoded($0.1))" }.joined(separator: "&")
+    }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}

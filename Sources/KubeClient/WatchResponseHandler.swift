@@ -1,0 +1,55 @@
+import Foundation
+
+/// Decodes a WATCH response line by line as chunks arrive and feeds the events to a stream.
+///
+/// A non-2xx answer ends the stream with the matching ``KubeAPIError``; a broken connection with
+/// ``KubeAPIError/transport(curlCode:message:)``; the server ending the response ends it normally.
+final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHandler {
+    private let continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation
+    private let path: KubeResourcePath
+    private let decoder = JSONDecoder()
+    private var lines = JSONLineBuffer()
+    private var statusCode = 0
+    private var headers = HTTPHeaderList()
+    private var errorBody = Data()
+
+    init(path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation) {
+        self.path = path
+        self.continuation = continuation
+    }
+
+    private var succeeded: Bool { (200..<300).contains(statusCode) }
+
+    func head(statusCode: Int, headers: HTTPHeaderList) {
+        self.statusCode = statusCode
+        self.headers = headers
+    }
+
+    func body(_ bytes: UnsafeRawBufferPointer) {
+        guard succeeded else {
+            errorBody.append(contentsOf: bytes)
+            return
+        }
+        for line in lines.append(bytes) {
+            continuation.yield(WatchEventDecoding.decode(line, as: Object.self, decoder: decoder))
+        }
+    }
+
+    func finished(_ outcome: CurlOutcome) {
+        switch outcome {
+        case .completed where succeeded:
+            if let last = lines.finish() {
+                continuation.yield(WatchEventDecoding.decode(last, as: Object.self, decoder: decoder))
+            }
+            continuation.finish()
+        case .completed:
+            continuation.finish(
+                throwing: KubeAPIError.from(
+                    statusCode: statusCode, headers: headers, body: errorBody, verb: "watch", path: path))
+        case .failed(let code, let message):
+            continuation.finish(throwing: KubeAPIError.transport(curlCode: code, message: message))
+        case .cancelled:
+            continuation.finish()
+        }
+    }
+}

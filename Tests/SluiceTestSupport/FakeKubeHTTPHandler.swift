@@ -1,0 +1,89 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// Serves the fake API server's HTTP/1.1 connections: gathers each request, lets the shared
+/// state answer it, and writes the answer (a whole response, or a chunked WATCH stream).
+final class FakeKubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let state: NIOLockedValueBox<FakeKubeServerState>
+    private var head: HTTPRequestHead?
+    private var body = Data()
+    private var watcher: FakeKubeWatcher?
+
+    init(state: NIOLockedValueBox<FakeKubeServerState>) {
+        self.state = state
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = Data()
+        case .body(var buffer):
+            body.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(context: context, head: head)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let watcher {
+            state.withLockedValue { $0.endWatch(watcher) }
+        }
+        context.fireChannelInactive()
+    }
+
+    private func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers { headers[name.lowercased()] = value }
+        let request = FakeKubeRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: body)
+        let watcher = FakeKubeWatcher(channel: context.channel)
+        let answer = state.withLockedValue { $0.handle(request, watcher: watcher) }
+        switch answer {
+        case .response(let status, let body, let extraHeaders):
+            var responseHeaders = HTTPHeaders(extraHeaders)
+            responseHeaders.add(name: "Content-Length", value: String(body.count))
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: responseHeaders))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            let keepAlive = head.isKeepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                if !keepAlive { channel.close(promise: nil) }
+            }
+        case .linesThenEnd(let lines):
+            writeStreamHead(context: context, version: head.version)
+            for line in lines {
+                var buffer = context.channel.allocator.buffer(capacity: line.count + 1)
+                buffer.writeBytes(line)
+                buffer.writeInteger(UInt8(ascii: "\n"))
+                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            }
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        case .watchStarted(let timeoutSeconds):
+            // The replayed lines were queued with `execute`, so they run after this head.
+            writeStreamHead(context: context, version: head.version)
+            context.flush()
+            self.watcher = watcher
+            if let timeoutSeconds, timeoutSeconds > 0 {
+                context.eventLoop.scheduleTask(in: .seconds(Int64(timeoutSeconds))) { [state] in
+                    state.withLockedValue { $0.endWatch(watcher) }
+                }
+            }
+        }
+    }
+
+    private func writeStreamHead(context: ChannelHandlerContext, version: HTTPVersion) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Transfer-Encoding", value: "chunked")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .ok, headers: headers))), promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension FakeKubeHTTPHandler: Sendable {}
