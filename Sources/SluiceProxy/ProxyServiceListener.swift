@@ -1,0 +1,178 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ServiceLifecycle
+
+/// A TCP listener that serves until graceful shutdown and then drains: the engine shared by
+/// ``ProxyService`` and ``AdminServer``.
+///
+/// Shutdown goes: `onDrainStart` (the proxy turns readiness off there), stop accepting
+/// (connections receive `ChannelShouldQuiesceEvent`), wait up to the grace period for in-flight
+/// connections to finish, force-close the rest, return. Cancelling the task skips the grace
+/// period.
+final class DrainingListener: Sendable {
+    private let name: String
+    private let configuration: ProxyServiceConfiguration
+    private let group: any EventLoopGroup
+    private let logger: Logger
+    private let onDrainStart: @Sendable () -> Void
+    private let childChannelInitializer: @Sendable (any Channel) -> EventLoopFuture<Void>
+    private let state = NIOLockedValueBox(ProxyServiceState())
+    private let connections = OpenConnections()
+    private let boundAddress: EventLoopPromise<SocketAddress>
+
+    /// - Parameter name: names this listener in log messages ("proxy", "admin").
+    init(
+        name: String,
+        configuration: ProxyServiceConfiguration,
+        group: any EventLoopGroup,
+        logger: Logger,
+        onDrainStart: @escaping @Sendable () -> Void,
+        childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+    ) {
+        self.name = name
+        self.configuration = configuration
+        self.group = group
+        self.logger = logger
+        self.onDrainStart = onDrainStart
+        self.childChannelInitializer = childChannelInitializer
+        self.boundAddress = group.next().makePromise(of: SocketAddress.self)
+    }
+
+    deinit {
+        boundAddress.fail(ProxyServiceError.neverStarted)
+    }
+
+    var localAddress: SocketAddress {
+        get async throws { try await boundAddress.futureResult.get() }
+    }
+
+    var port: Int {
+        get async throws {
+            guard let port = try await localAddress.port else { throw ProxyServiceError.noPort }
+            return port
+        }
+    }
+
+    var openConnectionCount: Int { connections.count }
+
+    func run() async throws {
+        guard case .bind = state.withLockedValue({ $0.runCalled() }) else {
+            throw ProxyServiceError.alreadyStarted
+        }
+        let listener: ProxyListener
+        do {
+            listener = try await bind()
+        } catch {
+            state.withLockedValue { $0.bindFailed() }
+            boundAddress.fail(error)
+            logger.error("\(name) listener failed to bind", metadata: [
+                "host": "\(configuration.host)", "port": "\(configuration.port)", "error": "\(error)",
+            ])
+            throw error
+        }
+        state.withLockedValue { $0.bound(listener) }
+        if let address = listener.serverChannel.localAddress {
+            boundAddress.succeed(address)
+            logger.info("\(name) listening", metadata: ["address": "\(address)"])
+        } else {
+            boundAddress.fail(ProxyServiceError.noPort)
+        }
+
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await serve(listener)
+            } onGracefulShutdown: {
+                self.startDraining(reason: "graceful shutdown")
+            }
+        } onCancel: {
+            self.startDraining(reason: "task cancelled")
+            _ = self.connections.closeAll(on: listener.serverChannel.eventLoop)
+        }
+    }
+
+    private func bind() async throws -> ProxyListener {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let connections = self.connections
+        let childChannelInitializer = self.childChannelInitializer
+        let serverChannel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: configuration.backlog)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: configuration.writeBufferWaterMark)
+            .childChannelInitializer { channel in
+                connections.insert(channel)
+                return childChannelInitializer(channel)
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        return ProxyListener(
+            serverChannel: serverChannel,
+            quiesce: quiesce,
+            drained: serverChannel.eventLoop.makePromise(of: Void.self)
+        )
+    }
+
+    /// Waits for the listener to close (draining began, or it failed), then drains.
+    private func serve(_ listener: ProxyListener) async throws {
+        try? await listener.serverChannel.closeFuture.get()
+        let closedByShutdown = state.withLockedValue { $0.isDraining }
+        if !closedByShutdown {
+            logger.error("\(name) listener closed unexpectedly; closing connections")
+            startDraining(reason: "listener closed")
+        }
+        let outcome = try await waitForDrain(listener)
+        let stillOpen = connections.count
+        switch outcome {
+        case .drained where stillOpen == 0:
+            logger.info("\(name) drained: all connections finished within the grace period")
+        default:
+            logger.notice("\(name) force-closing connections", metadata: [
+                "open": "\(stillOpen)",
+                "reason": "\(outcome == .gracePeriodExpired ? "grace period expired" : "listener closed")",
+            ])
+            let closed = try await connections.closeAll(on: listener.serverChannel.eventLoop).get()
+            logger.notice("\(name) force-closed connections", metadata: ["closed": "\(closed)"])
+        }
+        state.withLockedValue { $0.stopped() }
+        logger.info("\(name) stopped")
+        if !closedByShutdown { throw ProxyServiceError.listenerClosedUnexpectedly }
+    }
+
+    private enum DrainOutcome: Sendable { case drained, gracePeriodExpired, listenerFailed }
+
+    private func waitForDrain(_ listener: ProxyListener) async throws -> DrainOutcome {
+        let eventLoop = listener.serverChannel.eventLoop
+        let outcome = eventLoop.makePromise(of: DrainOutcome.self)
+        let deadline = eventLoop.scheduleTask(in: TimeAmount(configuration.shutdownGracePeriod)) {
+            outcome.succeed(.gracePeriodExpired)
+        }
+        listener.drained.futureResult.whenComplete { result in
+            deadline.cancel()
+            switch result {
+            case .success: outcome.succeed(.drained)
+            case .failure: outcome.succeed(.listenerFailed)
+            }
+        }
+        return try await outcome.futureResult.get()
+    }
+
+    /// Readiness off first, then stop accepting and ask open connections to finish up.
+    private func startDraining(reason: String) {
+        guard case .startDraining(let listener) = state.withLockedValue({ $0.shutdownRequested() }) else { return }
+        onDrainStart()
+        logger.info("\(name) draining: no longer accepting", metadata: [
+            "reason": "\(reason)",
+            "open": "\(connections.count)",
+            "gracePeriod": "\(configuration.shutdownGracePeriod)",
+        ])
+        listener.quiesce.initiateShutdown(promise: listener.drained)
+    }
+}

@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+"""Sluice vs nginx, side by side on loopback, against the same demo upstream.
+
+Measures, for each of direct (client -> upstream), nginx and Sluice:
+  (a) SSE event latency: client receive time - upstream send timestamp (p50/p99);
+      the latency a proxy adds is its column minus the direct column.
+  (b) time to first event on a fresh connection (p50/p99).
+  (c) proxy RSS per idle SSE stream with many concurrent streams (RSS delta / streams;
+      nginx: sum of its worker processes).
+  (d) small-response requests/s and p99 with wrk (-t2 -c64 -d10s --latency).
+  (e) streams cut while the routes change 20 times under 1,000 open streams
+      (nginx: edit config + `nginx -s reload`; Sluice: edit a manifest file).
+
+Prints one Markdown table. Python 3 standard library only. See bench/README.md.
+"""
+
+import argparse
+import asyncio
+import os
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HOST = "127.0.0.1"
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+
+def wait_for_port(port, timeout=30.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}/bench/small", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answers /bench/small on port {port} after {timeout}s")
+
+
+def http_get(url, timeout=2.0):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status, response.read().decode()
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def children_of(pid):
+    result = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                result.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            pass
+    return sorted(result)
+
+
+class Upstream:
+    """The demo upstream: `sluice demo-upstream --port P` (DemoUpstreamServer)."""
+
+    def __init__(self, sluice, port):
+        self.port = port
+        self.process = subprocess.Popen(
+            [sluice, "demo-upstream", "--host", HOST, "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(port)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Direct:
+    name = "direct"
+
+    def __init__(self, upstream):
+        self.port = upstream.port
+
+    def proxy_pids(self):
+        return []
+
+    def change_routes(self, index):
+        raise NotImplementedError
+
+    def stop(self):
+        pass
+
+
+class Nginx:
+    """nginx from Debian with its own prefix and config in a temp directory."""
+
+    name = "nginx"
+
+    def __init__(self, binary, port, upstream_port, workers, shutdown_timeout):
+        self.binary = binary
+        self.port = port
+        self.prefix = tempfile.mkdtemp(prefix="sluice-bench-nginx-")
+        os.chmod(self.prefix, 0o755)
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(self.prefix, "tmp", sub))
+        self.conf = os.path.join(self.prefix, "nginx.conf")
+        with open(os.path.join(HERE, "nginx.conf.template")) as template:
+            self.template = template.read()
+        self.values = {
+            "@USER_DIRECTIVE@": "user root;" if os.geteuid() == 0 else "",
+            "@WORKERS@": str(workers),
+            "@SHUTDOWN_TIMEOUT@": shutdown_timeout,
+            "@PREFIX@": self.prefix,
+            "@UPSTREAM_PORT@": str(upstream_port),
+            "@PORT@": str(port),
+        }
+        self.write_config(extra_path=None)
+        self.process = subprocess.Popen(
+            [binary, "-p", self.prefix, "-c", self.conf, "-g", "daemon off;"],
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(port)
+
+    def write_config(self, extra_path):
+        text = self.template
+        extra = ""
+        if extra_path:
+            extra = (
+                f"        location {extra_path} {{\n"
+                "            proxy_pass http://bench;\n"
+                "            proxy_http_version 1.1;\n"
+                '            proxy_set_header Connection "";\n'
+                "            proxy_buffering off;\n"
+                "            proxy_read_timeout 3600s;\n"
+                "        }\n"
+            )
+        for key, value in {**self.values, "@EXTRA_LOCATIONS@": extra}.items():
+            text = text.replace(key, value)
+        with open(self.conf, "w") as conf:
+            conf.write(text)
+
+    def proxy_pids(self):
+        """The worker processes (the master only manages them)."""
+        return children_of(self.process.pid)
+
+    def change_routes(self, index):
+        """Adds or removes an extra location, reloads, waits for the new generation of workers."""
+        before = set(self.proxy_pids())
+        self.write_config(extra_path=f"/extra-{index}" if index % 2 == 0 else None)
+        subprocess.run([self.binary, "-p", self.prefix, "-c", self.conf, "-s", "reload"], check=True,
+                       stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if set(self.proxy_pids()) - before:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("nginx did not start new workers after reload")
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+class Sluice:
+    """`sluice serve --manifests DIR` with the bench manifests."""
+
+    name = "sluice"
+
+    def __init__(self, binary, port, admin_port, upstream_port):
+        self.port = port
+        self.admin_port = admin_port
+        self.directory = tempfile.mkdtemp(prefix="sluice-bench-manifests-")
+        with open(os.path.join(HERE, "manifests", "bench.yaml")) as source:
+            manifest = source.read().replace("UPSTREAM_PORT", str(upstream_port))
+        with open(os.path.join(self.directory, "bench.yaml"), "w") as target:
+            target.write(manifest)
+        with open(os.path.join(HERE, "extra-route.yaml.template")) as template:
+            self.extra_template = template.read()
+        self.extra_file = os.path.join(self.directory, "extra.yaml")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--manifests", self.directory, "--bind-address", HOST,
+             "--http-port", str(port), "--admin-port", str(admin_port), "--log-level", "warning"],
+        )
+        deadline = time.time() + 30
+        while True:
+            try:
+                if http_get(f"http://{HOST}:{admin_port}/readyz")[0] == 200:
+                    break
+            except Exception:
+                pass
+            if self.process.poll() is not None or time.time() > deadline:
+                raise RuntimeError("sluice serve did not become ready")
+            time.sleep(0.2)
+        wait_for_port(port)
+
+    def generation(self):
+        _, text = http_get(f"http://{HOST}:{self.admin_port}/metrics")
+        match = re.search(r"^sluice_routing_table_generation (\d+)$", text, re.M)
+        return int(match.group(1)) if match else -1
+
+    def proxy_pids(self):
+        return [self.process.pid]
+
+    def change_routes(self, index):
+        """Writes or deletes an extra Ingress, waits until a new routing table is live."""
+        before = self.generation()
+        if index % 2 == 0:
+            with open(self.extra_file, "w") as extra:
+                extra.write(self.extra_template.replace("EXTRA_PATH", f"/extra-{index}"))
+        elif os.path.exists(self.extra_file):
+            os.remove(self.extra_file)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.generation() > before:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("sluice did not publish a new routing table after the manifest change")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# SSE client
+
+
+class StreamCut(Exception):
+    pass
+
+
+async def sse_stream(port, path, on_event, started=None):
+    """GETs an event stream; calls on_event(receive_ns, data) per event. Returns when the response
+    ends cleanly; raises StreamCut when the connection ends mid-response."""
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n".encode())
+        await writer.drain()
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            raise StreamCut(f"no response head: {error}")
+        status = head.split(b" ", 2)[1]
+        if status != b"200":
+            raise RuntimeError(f"{path}: HTTP {status.decode()}")
+        if started is not None:
+            started()
+        chunked = b"transfer-encoding: chunked" in head.lower()
+        pending = b""
+        while True:
+            try:
+                if chunked:
+                    size = int((await reader.readline()).split(b";")[0].strip() or b"x", 16)
+                    if size == 0:
+                        return
+                    data = (await reader.readexactly(size + 2))[:-2]
+                else:
+                    data = await reader.read(65536)
+                    if not data:
+                        return
+            except (asyncio.IncompleteReadError, ConnectionError, ValueError) as error:
+                raise StreamCut(str(error))
+            now = time.time_ns()
+            pending += data
+            while b"\n\n" in pending:
+                event, pending = pending.split(b"\n\n", 1)
+                for line in event.split(b"\n"):
+                    if line.startswith(b"data: "):
+                        on_event(now, line[6:].decode())
+    finally:
+        writer.close()
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurements
+
+
+async def measure_event_latency(port, streams, events, interval_ms):
+    latencies = []
+
+    def record(received_ns, data):
+        if data.isdigit():
+            latencies.append((received_ns - int(data)) / 1e6)
+
+    path = f"/bench/sse?events={events}&interval_ms={interval_ms}"
+    await asyncio.gather(*(sse_stream(port, path, record) for _ in range(streams)))
+    return percentile(latencies, 0.5), percentile(latencies, 0.99), len(latencies)
+
+
+async def measure_first_event(port, requests):
+    samples = []
+    for _ in range(requests):
+        start = time.perf_counter_ns()
+        first = []
+
+        def record(_, data, first=first):
+            if not first:
+                first.append(time.perf_counter_ns())
+
+        await sse_stream(port, "/bench/sse?events=1&interval_ms=0", record)
+        samples.append((first[0] - start) / 1e6)
+    return percentile(samples, 0.5), percentile(samples, 0.99)
+
+
+async def open_streams(port, count, interval_ms, connect_parallelism=200):
+    """Opens `count` streams that get one event at once and then one every `interval_ms`.
+    Returns the tasks and a future that completes when every stream has its response head."""
+    loop = asyncio.get_running_loop()
+    all_started = loop.create_future()
+    started = [0]
+    gate = asyncio.Semaphore(connect_parallelism)
+
+    def on_event(_, __):
+        pass
+
+    async def one(path):
+        opened = asyncio.Event()
+
+        def on_start():
+            started[0] += 1
+            opened.set()
+            if started[0] == count and not all_started.done():
+                all_started.set_result(None)
+
+        async with gate:
+            task = asyncio.ensure_future(sse_stream(port, path, on_event, started=on_start))
+            waiter = asyncio.ensure_future(opened.wait())
+            await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+        return await task
+
+    tasks = [asyncio.ensure_future(one(f"/bench/sse?events=100000000&interval_ms={interval_ms}"))
+             for _ in range(count)]
+    return tasks, all_started
+
+
+async def measure_idle_stream_memory(target, count):
+    pids = target.proxy_pids()
+    before = sum(rss_kib(pid) for pid in pids)
+    tasks, all_started = await open_streams(target.port, count, interval_ms=3_600_000)
+    try:
+        await asyncio.wait_for(all_started, timeout=180)
+        await asyncio.sleep(3)
+        after = sum(rss_kib(pid) for pid in target.proxy_pids())
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.sleep(2)
+    return (after - before) / count, after / 1024
+
+
+async def measure_cuts_during_route_changes(target, streams, changes, observe_after):
+    tasks, all_started = await open_streams(target.port, streams, interval_ms=1000)
+    try:
+        await asyncio.wait_for(all_started, timeout=120)
+        for index in range(changes):
+            await asyncio.get_running_loop().run_in_executor(None, target.change_routes, index)
+            await asyncio.sleep(1)
+        await asyncio.sleep(observe_after)
+        cut = sum(1 for task in tasks if task.done() and task.exception() is not None)
+        ended = sum(1 for task in tasks if task.done())
+        processes = len(target.proxy_pids())
+        rss = sum(rss_kib(pid) for pid in target.proxy_pids()) / 1024
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return ended, cut, processes, rss
+
+
+def measure_wrk(port, duration):
+    output = subprocess.run(
+        ["wrk", "-t2", "-c64", f"-d{duration}s", "--latency", f"http://{HOST}:{port}/bench/small"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+    p99_ms = float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", output)
+    return rps, p99_ms, errors.group(0) if errors else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Orchestration
+
+
+def fmt(value, digits=2):
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def run_target(target, args, results):
+    column = results.setdefault(target.name, {})
+
+    def attempt(label, action):
+        log(f"{target.name}: {label}")
+        try:
+            action()
+        except Exception as error:  # one failing measurement must not hide the others
+            log(f"{target.name}: {label} failed: {error!r}")
+            column[label] = f"error: {type(error).__name__}"
+
+    def latency():
+        p50, p99, samples = asyncio.run(measure_event_latency(
+            target.port, args.latency_streams, args.latency_events, args.latency_interval_ms))
+        column["latency_p50"] = fmt(p50, 3)
+        column["latency_p99"] = fmt(p99, 3)
+        column["latency_samples"] = samples
+
+    def first_event():
+        p50, p99 = asyncio.run(measure_first_event(target.port, args.first_event_requests))
+        column["first_p50"] = fmt(p50, 3)
+        column["first_p99"] = fmt(p99, 3)
+
+    def throughput():
+        rps, p99, errors = measure_wrk(target.port, args.wrk_seconds)
+        column["rps"] = f"{rps:,.0f}"
+        column["wrk_p99"] = fmt(p99, 2) + (f" ({errors})" if errors else "")
+
+    def memory():
+        per_stream, total = asyncio.run(measure_idle_stream_memory(target, args.idle_streams))
+        column["rss_per_stream"] = fmt(per_stream, 1)
+        column["rss_total"] = fmt(total, 1)
+
+    def route_changes():
+        ended, cut, processes, rss = asyncio.run(measure_cuts_during_route_changes(
+            target, args.reload_streams, args.changes, args.observe_after_changes))
+        column["cut"] = f"{cut} / {args.reload_streams}" + (f" (+{ended - cut} ended)" if ended > cut else "")
+        column["processes"] = processes
+        column["rss_after_changes"] = fmt(rss, 1)
+
+    attempt("latency", latency)
+    attempt("first_event", first_event)
+    attempt("throughput", throughput)
+    if target.name != "direct":
+        attempt("memory", memory)
+        attempt("route_changes", route_changes)
+
+
+ROWS = [
+    ("latency_p50", "SSE event latency p50 (ms, receive − upstream send)"),
+    ("latency_p99", "SSE event latency p99 (ms)"),
+    ("first_p50", "time to first event p50 (ms, fresh connection)"),
+    ("first_p99", "time to first event p99 (ms)"),
+    ("rss_per_stream", "proxy RSS per idle SSE stream (KiB, {idle} streams)"),
+    ("rss_total", "proxy RSS with {idle} streams open (MiB)"),
+    ("rps", "small responses: requests/s (wrk -t2 -c64 -d{wrk}s)"),
+    ("wrk_p99", "small responses: p99 latency (ms)"),
+    ("cut", "streams cut during {changes} route changes ({reload} open)"),
+    ("processes", "proxy processes after the route changes"),
+    ("rss_after_changes", "proxy RSS after the route changes (MiB)"),
+]
+
+
+def print_table(results, args):
+    columns = ["direct", "nginx", "sluice"]
+    print("| metric | " + " | ".join(columns) + " |")
+    print("|---|" + "---|" * len(columns))
+    for key, label in ROWS:
+        label = label.format(idle=args.idle_streams, wrk=args.wrk_seconds, changes=args.changes,
+                             reload=args.reload_streams)
+        cells = [str(results.get(column, {}).get(key, "—" if column == "direct" and key not in (
+            "latency_p50", "latency_p99", "first_p50", "first_p99", "rps", "wrk_p99") else "not run"))
+            for column in columns]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sluice", default=os.path.join(HERE, "..", ".build", "release", "sluice"),
+                        help="path of the release-built sluice binary")
+    parser.add_argument("--nginx", default="/usr/sbin/nginx")
+    parser.add_argument("--targets", default="direct,nginx,sluice",
+                        help="comma-separated subset of direct,nginx,sluice")
+    parser.add_argument("--upstream-port", type=int, default=18081)
+    parser.add_argument("--nginx-port", type=int, default=18090)
+    parser.add_argument("--sluice-port", type=int, default=18091)
+    parser.add_argument("--sluice-admin-port", type=int, default=18092)
+    parser.add_argument("--nginx-workers", default="2")
+    parser.add_argument("--nginx-shutdown-timeout", default="10s",
+                        help="nginx worker_shutdown_timeout (ingress-nginx default: 240s)")
+    parser.add_argument("--latency-streams", type=int, default=20)
+    parser.add_argument("--latency-events", type=int, default=250)
+    parser.add_argument("--latency-interval-ms", type=int, default=20)
+    parser.add_argument("--first-event-requests", type=int, default=200)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--idle-streams", type=int, default=9000)
+    parser.add_argument("--reload-streams", type=int, default=1000)
+    parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--observe-after-changes", type=float, default=None,
+                        help="seconds to keep watching streams after the last change "
+                             "(default: nginx shutdown timeout + 3)")
+    args = parser.parse_args()
+    if args.observe_after_changes is None:
+        timeout = args.nginx_shutdown_timeout.rstrip("s")
+        args.observe_after_changes = (float(timeout) if timeout.replace(".", "").isdigit() else 10) + 3
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, 20000) if hard != resource.RLIM_INFINITY else 20000
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if wanted < args.idle_streams + 500:
+        log(f"warning: only {wanted} open files allowed; {args.idle_streams} streams may fail (ulimit -n)")
+
+    targets = [name.strip() for name in args.targets.split(",") if name.strip()]
+    sluice = os.path.abspath(args.sluice)
+    if not os.access(sluice, os.X_OK):
+        sys.exit(f"no sluice binary at {sluice}: build it with `swift build -c release` (bench/run.sh does)")
+
+    results = {}
+    upstream = Upstream(sluice, args.upstream_port)
+    try:
+        for name in targets:
+            target = None
+            try:
+                if name == "direct":
+                    target = Direct(upstream)
+                elif name == "nginx":
+                    target = Nginx(args.nginx, args.nginx_port, upstream.port, args.nginx_workers,
+                                   args.nginx_shutdown_timeout)
+                elif name == "sluice":
+                    target = Sluice(sluice, args.sluice_port, args.sluice_admin_port, upstream.port)
+                else:
+                    sys.exit(f"unknown target {name}")
+                run_target(target, args, results)
+            except Exception as error:
+                log(f"{name}: could not run: {error!r}")
+                results.setdefault(name, {})["latency_p50"] = f"error: {error}"
+            finally:
+                if target is not None:
+                    target.stop()
+            time.sleep(2)
+    finally:
+        upstream.stop()
+
+    print()
+    print(f"Loopback, {os.cpu_count()} CPUs; upstream: sluice demo-upstream; "
+          f"nginx {args.nginx_workers} workers, worker_shutdown_timeout {args.nginx_shutdown_timeout}.")
+    print()
+    print_table(results, args)
+
+
+if __name__ == "__main__":
+    main()

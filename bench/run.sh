@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds Sluice in release mode and runs the Sluice vs nginx benchmark (bench/bench.py).
+# Extra arguments go to bench.py, e.g. `bench/run.sh --targets direct,nginx`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCRATCH="${SCRATCH_PATH:-.build}"
+swift build -c release --scratch-path "$SCRATCH" --product sluice
+BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/sluice"
+
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx is required (apt-get install nginx)"; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
+
+# 9,000 streams through a proxy need ~18,000 descriptors in the proxy and the client.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+echo "open files limit: $(ulimit -n)" >&2
+
+exec python3 bench/bench.py --sluice "$BIN" "$@"
