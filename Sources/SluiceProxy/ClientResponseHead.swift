@@ -1,0 +1,63 @@
+import NIOHTTP1
+
+/// How a response travels to the client.
+public enum ResponseKind: Hashable, Sendable {
+    /// An ordinary response: the route's read timeout applies between chunks.
+    case ordinary
+    /// An event stream (`text/event-stream`, or a path the route declares): never buffered or
+    /// compressed, `X-Accel-Buffering: no`, stream idle timeout between chunks.
+    case eventStream
+    /// `101 Switching Protocols` to an upgrade request: the connection becomes a byte tunnel.
+    case upgrade
+}
+
+/// Builds the response head the client receives from the one the upstream sent.
+public enum ClientResponseHead {
+    /// Classifies an upstream response head. `declaredEventStream` is the route policy's verdict
+    /// on the request path; `requestedUpgrade` whether the request asked to upgrade.
+    public static func kind(
+        of head: HTTPResponseHead,
+        declaredEventStream: Bool,
+        requestedUpgrade: Bool
+    ) -> ResponseKind {
+        if head.status == .switchingProtocols, requestedUpgrade { return .upgrade }
+        if declaredEventStream { return .eventStream }
+        let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingSpaces() } ?? ""
+        return mediaType == "text/event-stream" ? .eventStream : .ordinary
+    }
+
+    /// Whether the upstream connection may carry another request after this response.
+    public static func upstreamKeepsAlive(_ head: HTTPResponseHead) -> Bool {
+        head.isKeepAlive
+    }
+
+    /// The head for the client: hop-by-hop fields removed, `X-Accel-Buffering: no` for streams,
+    /// `Connection: close` when the client connection ends after this response, and the client's
+    /// HTTP version (the encoder then frames the body for that version).
+    public static func make(
+        from head: HTTPResponseHead,
+        kind: ResponseKind,
+        closeClient: Bool,
+        clientVersion: HTTPVersion
+    ) -> HTTPResponseHead {
+        var headers = HopByHopHeaders.removing(from: head.headers, keepUpgrade: kind == .upgrade)
+        if kind == .eventStream {
+            headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        }
+        if closeClient, kind != .upgrade {
+            headers.replaceOrAdd(name: "Connection", value: "close")
+        } else if clientVersion == .http1_0, kind != .upgrade {
+            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+        }
+        return HTTPResponseHead(version: clientVersion, status: head.status, headers: headers)
+    }
+
+    /// Whether the client connection must close after this response even when both sides would
+    /// keep it alive: an HTTP/1.0 client can only see the end of a body without `Content-Length`
+    /// by the connection closing.
+    public static func needsCloseDelimiting(_ head: HTTPResponseHead, clientVersion: HTTPVersion) -> Bool {
+        guard clientVersion == .http1_0 else { return false }
+        return head.status.mayHaveResponseBody && !head.headers.contains(name: "content-length")
+    }
+}

@@ -1,0 +1,53 @@
+/// Settings of the streaming reverse proxy that do not come from the routing table.
+///
+/// Per-route timeouts (connect, read, stream idle, max stream duration) live in `RoutePolicy`;
+/// these are the connection-level limits of the client and upstream sides. The defaults favour
+/// long-lived streams: every timeout here is an idle timeout, none caps a response's duration.
+public struct ProxyConfiguration: Sendable {
+    /// Longest a client may take to send a complete request head, counted from accepting the
+    /// connection (slowloris protection). When it expires the client gets `408` and is closed.
+    public var clientHeaderTimeout: Duration
+    /// Longest a keep-alive client connection may stay idle between a response's end and the
+    /// next request head before it is closed silently.
+    public var keepAliveIdleTimeout: Duration
+    /// Largest request head (request line and all header fields) accepted; larger ones get `431`.
+    public var maxHeaderBytes: Int
+    /// Most idle keep-alive connections kept per upstream endpoint (per event loop).
+    public var upstreamMaxIdlePerEndpoint: Int
+    /// How long an idle upstream connection stays in the pool before it is closed.
+    public var upstreamIdleTimeout: Duration
+    /// Whether a failed connect is retried once on another endpoint for idempotent requests.
+    public var retryConnectOnce: Bool
+    /// Outbound buffer of a client connection at which the proxy stops reading from the upstream
+    /// (and, for uploads, of an upstream connection at which it stops reading from the client).
+    public var writeBufferHighWaterMark: Int
+    /// Outbound buffer level at which reading from the other side resumes.
+    public var writeBufferLowWaterMark: Int
+    /// Value of `X-Forwarded-Proto` sent upstream (`http` for this plaintext listener).
+    public var forwardedProto: String
+
+    public init(
+        clientHeaderTimeout: Duration = .seconds(60),
+        keepAliveIdleTimeout: Duration = .seconds(75),
+        maxHeaderBytes: Int = 32 * 1024,
+        upstreamMaxIdlePerEndpoint: Int = 64,
+        upstreamIdleTimeout: Duration = .seconds(60),
+        retryConnectOnce: Bool = true,
+        writeBufferHighWaterMark: Int = 256 * 1024,
+        writeBufferLowWaterMark: Int = 32 * 1024,
+        forwardedProto: String = "http"
+    ) {
+        self.clientHeaderTimeout = clientHeaderTimeout
+        self.keepAliveIdleTimeout = keepAliveIdleTimeout
+        self.maxHeaderBytes = maxHeaderBytes
+        self.upstreamMaxIdlePerEndpoint = upstreamMaxIdlePerEndpoint
+        self.upstreamIdleTimeout = upstreamIdleTimeout
+        self.retryConnectOnce = retryConnectOnce
+        self.writeBufferHighWaterMark = writeBufferHighWaterMark
+        self.writeBufferLowWaterMark = writeBufferLowWaterMark
+        self.forwardedProto = forwardedProto
+    }
+
+    /// The defaults documented on each field.
+    public static let `default` = ProxyConfiguration()
+}

@@ -1,0 +1,58 @@
+import NIOCore
+import NIOHTTP1
+
+/// A response the proxy writes itself (no route, upstream failures, rejected requests): a small
+/// plain-text body stating the problem, and `Connection: close` when the connection ends after it.
+public struct ProxyErrorResponse: Hashable, Sendable {
+    public var status: HTTPResponseStatus
+    public var message: String
+    public var closeConnection: Bool
+
+    public init(status: HTTPResponseStatus, message: String, closeConnection: Bool) {
+        self.status = status
+        self.message = message
+        self.closeConnection = closeConnection
+    }
+
+    public static func noRoute(host: String, path: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .notFound, message: "no route for host \"\(host)\" path \"\(path)\"", closeConnection: false)
+    }
+
+    public static func noEndpoints(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .serviceUnavailable, message: "no ready endpoints for \(backend)", closeConnection: false)
+    }
+
+    public static func upstreamUnreachable(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) unreachable", closeConnection: false)
+    }
+
+    public static func upstreamClosed(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) closed the connection", closeConnection: true)
+    }
+
+    public static func upstreamTimeout(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .gatewayTimeout, message: "upstream \(backend) timed out", closeConnection: true)
+    }
+
+    public static let requestTimeout = ProxyErrorResponse(
+        status: .requestTimeout, message: "request head not received in time", closeConnection: true)
+
+    public static func rejected(_ rejection: RequestRejection) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: rejection.status, message: rejection.reason, closeConnection: true)
+    }
+
+    /// The head, with `Content-Length` of `body` and `Connection: close` when closing.
+    public func head(version: HTTPVersion = .http1_1) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+        headers.add(name: "Content-Length", value: String(bodyText.utf8.count))
+        if closeConnection { headers.add(name: "Connection", value: "close") }
+        return HTTPResponseHead(version: version, status: status, headers: headers)
+    }
+
+    public var bodyText: String { message + "\n" }
+
+    public func body(allocator: ByteBufferAllocator) -> ByteBuffer {
+        allocator.buffer(string: bodyText)
+    }
+}

@@ -1,0 +1,74 @@
+import NIOHTTP1
+
+/// Why a request head is refused before routing, and what the client is told.
+public struct RequestRejection: Error, Hashable, Sendable {
+    public var status: HTTPResponseStatus
+    public var reason: String
+
+    public init(status: HTTPResponseStatus, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// Checks a decoded request head for framing ambiguities that enable request smuggling and for
+/// limits. Pure; the connection is closed after any rejection.
+///
+/// NIO's parser (llhttp, strict mode) already refuses most of these; this is the second line that
+/// does not depend on parser leniency flags.
+public enum RequestHeadValidator {
+    public static func validate(_ head: HTTPRequestHead, maxHeaderBytes: Int) -> RequestRejection? {
+        if headBytes(head) > maxHeaderBytes {
+            return RequestRejection(status: .requestHeaderFieldsTooLarge, reason: "request header fields too large")
+        }
+        let transferEncodings = head.headers["transfer-encoding"]
+        let contentLengths = head.headers["content-length"]
+        if !transferEncodings.isEmpty {
+            if !contentLengths.isEmpty {
+                return RequestRejection(status: .badRequest, reason: "both Content-Length and Transfer-Encoding")
+            }
+            let codings = transferEncodings.flatMap { $0.split(separator: ",") }
+                .map { $0.trimmingSpaces().lowercased() }
+            if codings != ["chunked"] {
+                return RequestRejection(status: .badRequest, reason: "unsupported Transfer-Encoding")
+            }
+        }
+        if !contentLengths.isEmpty {
+            let values = Set(contentLengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                .map { String($0.trimmingSpaces()) })
+            guard values.count == 1, let only = values.first, isDecimal(only) else {
+                return RequestRejection(status: .badRequest, reason: "invalid Content-Length")
+            }
+        }
+        let hosts = head.headers["host"]
+        if head.version.major == 1, head.version.minor >= 1, hosts.isEmpty {
+            return RequestRejection(status: .badRequest, reason: "missing Host header")
+        }
+        if hosts.count > 1 {
+            return RequestRejection(status: .badRequest, reason: "multiple Host headers")
+        }
+        return nil
+    }
+
+    /// Approximate size of the head on the wire: request line plus `name: value\r\n` per field.
+    static func headBytes(_ head: HTTPRequestHead) -> Int {
+        var total = head.method.rawValue.utf8.count + head.uri.utf8.count + 12
+        for (name, value) in head.headers {
+            total += name.utf8.count + value.utf8.count + 4
+        }
+        return total
+    }
+
+    private static func isDecimal(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.count <= 18 && value.utf8.allSatisfy { (48...57).contains($0) }
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> Substring {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,120 @@
+import NIOCore
+
+/// One end of a byte tunnel between two channels (an upgraded client connection and its upstream
+/// connection), after swift-nio-examples' connect-proxy `GlueHandler`.
+///
+/// Bytes read on one channel are written to the partner and flushed at the end of each read
+/// burst. Backpressure: `read()` passes only while the partner is writable and resumes on the
+/// partner's writability change. A half-close (EOF on one side) becomes `close(mode: .output)` on
+/// the other; a full close or an `IdleStateEvent` (stream idle timeout) closes both.
+final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var partner: TunnelGlueHandler?
+    private var context: ChannelHandlerContext?
+    private var pendingRead = false
+    private let observeBuffered: (Int) -> Void
+
+    private init(observeBuffered: @escaping (Int) -> Void) {
+        self.observeBuffered = observeBuffered
+    }
+
+    /// Two glued ends: the first goes on the client channel, the second on the upstream channel.
+    static func matchedPair(metrics: ProxyMetrics) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
+        let client = TunnelGlueHandler(observeBuffered: { metrics.observeClientBuffered($0) })
+        let upstream = TunnelGlueHandler(observeBuffered: { metrics.observeUpstreamBuffered($0) })
+        client.partner = upstream
+        upstream.partner = client
+        return (client, upstream)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        self.partner = nil
+    }
+
+    // MARK: Partner calls
+
+    private func partnerWrite(_ data: ByteBuffer) {
+        context?.write(wrapOutboundOut(data), promise: nil)
+    }
+
+    private func partnerFlush() {
+        guard let context else { return }
+        context.flush()
+        if let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes) {
+            observeBuffered(buffered)
+        }
+    }
+
+    private func partnerWriteEOF() {
+        context?.close(mode: .output, promise: nil)
+    }
+
+    private func partnerCloseFull() {
+        context?.close(promise: nil)
+    }
+
+    private func partnerBecameWritable() {
+        if pendingRead {
+            pendingRead = false
+            context?.read()
+        }
+    }
+
+    private var partnerWritable: Bool {
+        context?.channel.isWritable ?? false
+    }
+
+    // MARK: Channel events
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        partner?.partnerWrite(unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        partner?.partnerFlush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        partner?.partnerCloseFull()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let channelEvent = event as? ChannelEvent, case .inputClosed = channelEvent {
+            partner?.partnerWriteEOF()
+        } else if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            partner?.partnerBecameWritable()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let partner, partner.partnerWritable {
+            context.read()
+        } else {
+            pendingRead = true
+        }
+    }
+}
+
+@available(*, unavailable)
+extension TunnelGlueHandler: Sendable {}

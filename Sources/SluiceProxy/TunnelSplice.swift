@@ -1,0 +1,43 @@
+import NIOCore
+import NIOHTTP1
+
+/// Turns an upgraded exchange into a byte tunnel: removes the HTTP codecs and proxy handlers from
+/// both channels and glues them with a `TunnelGlueHandler` pair. The upstream side gets an
+/// `IdleStateHandler` so a tunnel silent in both directions for `idleTimeout` is closed.
+enum TunnelSplice {
+    /// Must run on the shared event loop, right after the `101` head was written to the client.
+    /// `client` is the context of the `ClientConnectionHandler`, which is removed as well.
+    static func splice(
+        client clientContext: ChannelHandlerContext,
+        upstream connection: UpstreamConnection,
+        idleTimeout: Duration,
+        metrics: ProxyMetrics
+    ) throws {
+        let glue = TunnelGlueHandler.matchedPair(metrics: metrics)
+        let clientChannel = clientContext.channel
+        let client = clientContext.pipeline.syncOperations
+        let upstream = connection.channel.pipeline.syncOperations
+
+        try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+        try connection.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+        try client.addHandler(glue.client)
+        try upstream.addHandler(IdleStateHandler(allTimeout: TimeAmount(idleTimeout)))
+        try upstream.addHandler(glue.upstream)
+
+        // Upstream: the response handler goes first so that bytes the decoder held after the
+        // 101 head (forwarded on its removal) reach the glue.
+        upstream.removeHandler(connection.handler, promise: nil)
+        upstream.removeHandler(try upstream.handler(type: NIOHTTPRequestHeadersValidator.self), promise: nil)
+        upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
+        upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
+
+        client.removeHandler(try client.handler(type: NIOHTTPResponseHeadersValidator.self), promise: nil)
+        client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
+        client.removeHandler(try client.handler(type: HTTPResponseEncoder.self), promise: nil)
+        client.removeHandler(context: clientContext, promise: nil)
+
+        // Reads either side held back while it was HTTP start again under the glue's rules.
+        clientChannel.read()
+        connection.channel.read()
+    }
+}

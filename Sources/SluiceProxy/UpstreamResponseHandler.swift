@@ -1,0 +1,90 @@
+import NIOCore
+import NIOHTTP1
+
+/// The side of an exchange that receives what an upstream connection delivers. Implemented by
+/// `ClientConnectionHandler`; always called on the shared event loop.
+protocol UpstreamResponseDelegate: AnyObject {
+    /// Whether the upstream may be read now (false while the client is not writable).
+    var upstreamMayRead: Bool { get }
+    func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
+    func upstreamWritabilityChanged(_ connection: UpstreamConnection)
+    func upstreamClosed(_ connection: UpstreamConnection)
+}
+
+/// Last handler of an upstream connection's pipeline: hands response parts to the exchange using
+/// the connection, and passes `read()` on only while that exchange's client can take more bytes.
+/// With no exchange (the connection idles in the pool) any inbound data is a protocol error and
+/// closes the connection.
+final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    weak var delegate: (any UpstreamResponseDelegate)?
+    /// Set by the connection; tells it and the pool that the channel went away.
+    var onInactive: (() -> Void)?
+    weak var connection: UpstreamConnection?
+    private var context: ChannelHandlerContext?
+    private var readHeld = false
+    private let metrics: ProxyMetrics
+
+    init(metrics: ProxyMetrics) {
+        self.metrics = metrics
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if let delegate, let connection {
+            delegate.upstream(connection, received: part)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if let delegate, let connection {
+            delegate.upstreamWritabilityChanged(connection)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        onInactive?()
+        if let delegate, let connection {
+            self.delegate = nil
+            delegate.upstreamClosed(connection)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let delegate, !delegate.upstreamMayRead {
+            if !readHeld { metrics.upstreamReadPaused() }
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    /// Issues a `read()` that was held back because the client was not writable.
+    func resumeReading() {
+        guard readHeld, let context else { return }
+        readHeld = false
+        context.read()
+    }
+}
+
+@available(*, unavailable)
+extension UpstreamResponseHandler: Sendable {}

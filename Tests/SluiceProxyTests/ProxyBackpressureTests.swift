@@ -1,0 +1,69 @@
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+@Suite("Proxy backpressure")
+struct ProxyBackpressureTests {
+    /// A client that stops reading while the upstream offers 100 MB: the proxy stops reading the
+    /// upstream, keeps its own buffer for the stream small, and delivers everything once the
+    /// client reads again.
+    @Test func slowClientBoundsProxyBufferingAndStillGetsEverything() async throws {
+        let total = 100 * 1024 * 1024
+        let stats = UpstreamByteSourceStats()
+        let upstream = try await UpstreamServer.start(.byteSource(bytes: total, stats: stats))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect(autoRead: false)
+        try await client.send(get("/big"))
+
+        // Backpressure reached the upstream: the proxy stopped reading it, and the upstream's own
+        // socket filled up.
+        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 && stats.stalls > 0 }
+        #expect(stats.bytesSent < total, "the upstream must be held back while the client does not read")
+        #expect(proxy.metrics.maxClientBufferedBytes > 0)
+        #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
+
+        client.stopRecordingBytes()
+        try await client.startReading()
+        try await waitUntil(timeout: .seconds(60)) { client.receivedByteCount >= total }
+        #expect(stats.bytesSent == total)
+        #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
+        let headBytes = client.receivedByteCount - total
+        #expect(headBytes > 0 && headBytes < 1024, "exactly the body plus one head")
+    }
+}
+
+@Suite("Proxy upload backpressure")
+struct ProxyUploadBackpressureTests {
+    /// An upstream that stops reading while a client uploads 32 MiB: the proxy stops reading the
+    /// client and keeps its buffer toward the upstream small; everything arrives once the upstream
+    /// reads again.
+    @Test func slowUpstreamBoundsProxyBufferingOfUploads() async throws {
+        let total = 32 * 1024 * 1024
+        let recorder = UpstreamUploadRecorder()
+        let gate = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.upload(recorder: recorder, readGate: gate))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(total)\r\n\r\n")
+        let uploader = Task {
+            let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024)
+            for _ in 0..<(total / chunk.count) {
+                try await client.send(chunk)
+            }
+        }
+        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.clientReadsPaused > 0 }
+        #expect(recorder.receivedBytes < total)
+        #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
+
+        gate.open()
+        try await uploader.value
+        let response = try await client.readResponse(timeout: .seconds(30))
+        #expect(response.bodyText == "received \(total) bytes\n")
+        #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
+    }
+}

@@ -1,0 +1,178 @@
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+@Suite("Proxy errors")
+struct ProxyErrorTests {
+    @Test func unknownHostOrPathGets404() async throws {
+        let proxy = try await ProxyUnderTest.start(table(path: "/api", endpoints: [Endpoint(host: "127.0.0.1", port: 1)]))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/other"))
+        let response = try await client.readResponse()
+        #expect(response.status == 404)
+        #expect(response.bodyText == "no route for host \"example.com\" path \"/other\"\n")
+        // The connection stays usable.
+        try await client.send(get("/nope", host: "elsewhere.org"))
+        let second = try await client.readResponse()
+        #expect(second.status == 404)
+        #expect(second.bodyText.contains("elsewhere.org"))
+    }
+
+    @Test func routeWithoutEndpointsGets503() async throws {
+        let proxy = try await ProxyUnderTest.start(table(endpoints: []))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/"))
+        let response = try await client.readResponse()
+        #expect(response.status == 503)
+        #expect(response.bodyText.contains("default/app:80"))
+    }
+
+    @Test func refusedConnectionGets502() async throws {
+        let refused = try await refusedEndpoint()
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [refused]))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/"))
+        let response = try await client.readResponse()
+        #expect(response.status == 502)
+    }
+
+    @Test func idempotentRequestIsRetriedOnAnotherEndpoint() async throws {
+        let refused = try await refusedEndpoint()
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [refused, .local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        for _ in 0..<2 {
+            try await client.send(get("/"))
+            let response = try await client.readResponse()
+            #expect(response.status == 200)
+        }
+        #expect(proxy.metrics.upstreamRetries == 1)
+    }
+
+    @Test func postIsNotRetried() async throws {
+        let refused = try await refusedEndpoint()
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [refused, .local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        var statuses: [Int] = []
+        let client = try await proxy.connect()
+        for _ in 0..<2 {
+            try await client.send(request("POST", "/", body: "x"))
+            statuses.append(try await client.readResponse().status)
+        }
+        #expect(statuses.sorted() == [200, 502])
+        #expect(proxy.metrics.upstreamRetries == 0)
+    }
+
+    @Test func silentUpstreamGets504() async throws {
+        let upstream = try await UpstreamServer.start(.silent)
+        let policy = RoutePolicy(readTimeout: .milliseconds(200))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/"))
+        let response = try await client.readResponse()
+        #expect(response.status == 504)
+    }
+
+    @Test func upstreamStallingMidResponseClosesTheClient() async throws {
+        let upstream = try await UpstreamServer.start(.headThenStall)
+        let policy = RoutePolicy(readTimeout: .milliseconds(200))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/partial"))
+        try await client.waitForText("partial\n")
+        #expect(client.receivedText.hasPrefix("HTTP/1.1 200"))
+        try await client.waitForClose()
+        #expect(!client.receivedText.contains("\r\n0\r\n\r\n"), "a cut response must not look complete")
+    }
+
+    @Test(arguments: [
+        ("both Content-Length and Transfer-Encoding", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        ("Transfer-Encoding gzip", "Transfer-Encoding: gzip\r\n\r\n"),
+        ("Transfer-Encoding gzip, chunked", "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+        ("Transfer-Encoding chunked, gzip", "Transfer-Encoding: chunked, gzip\r\n\r\n"),
+        ("Transfer-Encoding twice", "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n"),
+        ("Content-Length not a number", "Content-Length: abc\r\n\r\n"),
+        ("Content-Length negative", "Content-Length: -1\r\n\r\n"),
+        ("differing Content-Length", "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+        ("no Host", nil),
+    ] as [(String, String?)])
+    func smugglingAndMalformedRequestsGet400AndClose(_ name: String, _ tail: String?) async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        if let tail {
+            try await client.send("POST / HTTP/1.1\r\nHost: example.com\r\n" + tail)
+        } else {
+            try await client.send("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")
+        }
+        let response = try await client.readResponse()
+        #expect(response.status == 400 || response.status == 501, "\(name)")
+        #expect(response.header("connection") == "close")
+        try await client.waitForClose()
+        #expect(upstream.acceptedConnections == 0, "\(name) must not reach the upstream")
+    }
+
+    @Test func oversizedHeadersGet431() async throws {
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]),
+            configuration: ProxyConfiguration(maxHeaderBytes: 4096))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/", extra: ["X-Big: " + String(repeating: "a", count: 8000)]))
+        let response = try await client.readResponse()
+        #expect(response.status == 431)
+        try await client.waitForClose()
+    }
+
+    @Test func slowHeadGets408AndClose() async throws {
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]),
+            configuration: ProxyConfiguration(clientHeaderTimeout: .milliseconds(200)))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("GET / HTTP/1.1\r\nHost: exa")
+        let response = try await client.readResponse()
+        #expect(response.status == 408)
+        try await client.waitForClose()
+    }
+
+    @Test func idleKeepAliveConnectionIsClosed() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)]),
+            configuration: ProxyConfiguration(keepAliveIdleTimeout: .milliseconds(200)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/"))
+        #expect(try await client.readResponse().status == 200)
+        try await client.waitForClose()
+        #expect(client.receivedText.isEmpty, "an idle close sends nothing")
+    }
+
+    /// A port nothing listens on: an upstream that was started and stopped.
+    private func refusedEndpoint() async throws -> Endpoint {
+        let server = try await UpstreamServer.start(.echo)
+        await server.stop()
+        return .local(server)
+    }
+}

@@ -1,0 +1,144 @@
+import NIOCore
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+@Suite("Proxy streaming")
+struct ProxyStreamingTests {
+    /// The upstream sends event i+1 only after the client received event i: a proxy that
+    /// buffers anything deadlocks here and the wait times out.
+    @Test func eventStreamIsForwardedInLockstep() async throws {
+        let permits = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.eventStream(count: 20, permits: permits))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForText("\r\n\r\n")
+        let head = client.receivedText
+        #expect(head.hasPrefix("HTTP/1.1 200"))
+        #expect(head.lowercased().contains("x-accel-buffering: no"))
+        #expect(head.lowercased().contains("content-type: text/event-stream"))
+        #expect(!head.lowercased().contains("content-length"))
+        for i in 0..<20 {
+            permits.grant()
+            try await client.waitForText("data: event \(i)\n\n")
+        }
+        try await client.waitForText("\r\n0\r\n\r\n")
+        #expect(!client.isClosed)
+    }
+
+    @Test func pathDeclaredStreamIsTreatedAsEventStream() async throws {
+        let permits = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.eventStream(count: 3, permits: permits))
+        let policy = RoutePolicy(eventStreamPaths: ["/sse-plain"])
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/sse-plain/feed"))
+        try await client.waitForText("\r\n\r\n")
+        #expect(client.receivedText.lowercased().contains("x-accel-buffering: no"))
+        for i in 0..<3 {
+            permits.grant()
+            try await client.waitForText("data: event \(i)\n\n")
+        }
+    }
+
+    /// The upstream must see chunk i before the client sends chunk i+1.
+    @Test func chunkedUploadIsForwardedInLockstep() async throws {
+        let recorder = UpstreamUploadRecorder()
+        let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("POST /upload HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n")
+        var expected = ""
+        for i in 0..<10 {
+            let chunk = "chunk-\(i);"
+            expected += chunk
+            try await client.send(String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n")
+            try await waitUntil { recorder.receivedText == expected }
+        }
+        try await client.send("0\r\n\r\n")
+        let response = try await client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText == "received \(expected.utf8.count) bytes\n")
+    }
+
+    @Test func contentLengthUploadArrivesWhole() async throws {
+        let recorder = UpstreamUploadRecorder()
+        let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        let body = String(repeating: "0123456789", count: 50_000)
+        try await client.send(request("PUT", "/big", body: body))
+        let response = try await client.readResponse()
+        #expect(response.bodyText == "received 500000 bytes\n")
+        #expect(recorder.receivedText == body)
+    }
+}
+
+/// Waits until `condition` holds; fails the test (throws) after `timeout`.
+func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw WaitTimeout() }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+}
+
+struct WaitTimeout: Error, CustomStringConvertible {
+    var description: String { "condition not met in time" }
+}
+
+@Suite("Proxy stream timeouts")
+struct ProxyStreamTimeoutTests {
+    @Test func silentEventStreamIsClosedAfterStreamIdleTimeout() async throws {
+        let permits = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.eventStream(count: 3, permits: permits, freeEvents: 1))
+        let policy = RoutePolicy(readTimeout: .seconds(30), streamIdleTimeout: .milliseconds(300))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForText("data: event 0\n\n")
+        try await client.waitForClose()
+        #expect(!client.receivedText.contains("\r\n0\r\n\r\n"))
+    }
+
+    @Test func maxStreamDurationEndsTheStream() async throws {
+        let permits = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.eventStream(count: 3, permits: permits, freeEvents: 1))
+        let policy = RoutePolicy(maxStreamDuration: .milliseconds(300))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForText("data: event 0\n\n")
+        try await client.waitForClose()
+        #expect(client.receivedText.hasSuffix("\r\n0\r\n\r\n"), "the capped stream ends with a terminating chunk")
+    }
+
+    @Test func headRequestGetsHeadOnly() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(request("HEAD", "/h"))
+        let head = try await client.readResponse(headRequest: true)
+        #expect(head.status == 200)
+        #expect(head.header("content-length") != nil)
+        try await client.send(get("/after"))
+        let next = try await client.readResponse()
+        #expect(next.bodyText.hasPrefix("GET /after "))
+    }
+}

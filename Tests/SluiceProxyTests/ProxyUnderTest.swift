@@ -1,0 +1,92 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+
+/// A proxy listening on 127.0.0.1 and an ephemeral port, configured by `ProxyPipeline` exactly
+/// as `ProxyService` does it, with the accepted connections at hand (for quiesce tests).
+struct ProxyUnderTest {
+    let store: RoutingTableStore
+    let pipeline: ProxyPipeline
+    let port: Int
+    private let listener: any Channel
+    private let accepted: NIOLockedValueBox<[any Channel]>
+
+    static func start(
+        _ table: RoutingTable,
+        configuration: ProxyConfiguration = ProxyConfiguration()
+    ) async throws -> ProxyUnderTest {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let store = RoutingTableStore(initial: table)
+        var logger = Logger(label: "test.proxy")
+        logger.logLevel = .critical
+        let pipeline = ProxyPipeline(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
+        let accepted = NIOLockedValueBox<[any Channel]>([])
+        let listener = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 1024)
+            .childChannelInitializer { channel in
+                accepted.withLockedValue { $0.append(channel) }
+                return pipeline.configure(channel: channel)
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return ProxyUnderTest(
+            store: store, pipeline: pipeline, port: listener.localAddress!.port!, listener: listener, accepted: accepted)
+    }
+
+    var metrics: ProxyMetrics { pipeline.metrics }
+
+    /// Sends `ChannelShouldQuiesceEvent` to every accepted connection, as `ProxyService` does on SIGTERM.
+    func quiesce() {
+        for channel in accepted.withLockedValue({ $0 }) {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+    }
+
+    func stop() async {
+        try? await listener.close()
+        for channel in accepted.withLockedValue({ $0 }) {
+            try? await channel.close()
+        }
+    }
+
+    func connect(autoRead: Bool = true) async throws -> TestClient {
+        try await TestClient.connect(port: port, autoRead: autoRead)
+    }
+}
+
+extension Endpoint {
+    static func local(_ server: UpstreamServer) -> Endpoint {
+        Endpoint(host: "127.0.0.1", port: server.port)
+    }
+}
+
+/// A table with one route for `host` (any host when nil) and `path` prefix.
+func table(
+    host: String? = "example.com",
+    path: String = "/",
+    endpoints: [Endpoint],
+    backend: String = "default/app:80",
+    policy: RoutePolicy = .default
+) -> RoutingTable {
+    RoutingTable(routes: [
+        Route(
+            host: HostMatch(ingressHost: host), path: .prefix(ingressPath: path),
+            backend: Backend(name: backend, endpoints: endpoints), policy: policy, source: "default/test")
+    ])
+}
+
+/// `GET path` with `Host: example.com`, plus `extra` header lines.
+func get(_ path: String, host: String = "example.com", extra: [String] = []) -> String {
+    request("GET", path, host: host, extra: extra)
+}
+
+func request(_ method: String, _ path: String, host: String = "example.com", extra: [String] = [], body: String? = nil) -> String {
+    var lines = ["\(method) \(path) HTTP/1.1", "Host: \(host)"] + extra
+    if let body { lines.append("Content-Length: \(body.utf8.count)") }
+    return lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
+}

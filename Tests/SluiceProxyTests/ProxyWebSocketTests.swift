@@ -1,0 +1,75 @@
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+@Suite("Proxy WebSocket")
+struct ProxyWebSocketTests {
+    @Test func webSocketFramesEchoThroughTheTunnelAndCloseCompletes() async throws {
+        let upstream = try await UpstreamServer.start(.webSocketEcho)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/ws", extra: [
+            "Connection: Upgrade",
+            "Upgrade: websocket",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Version: 13",
+        ]))
+        let head = try await client.readResponse(headRequest: true)
+        #expect(head.status == 101)
+        #expect(head.header("upgrade")?.lowercased() == "websocket")
+        #expect(head.header("connection")?.lowercased() == "upgrade")
+        #expect(head.header("sec-websocket-accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+
+        try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hello".utf8)).encodedMasked())
+        let text = try await client.readWebSocketFrame()
+        #expect(text == TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hello".utf8)))
+
+        let binary: [UInt8] = (0..<300).map { UInt8($0 % 256) }
+        try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.binary, payload: binary).encodedMasked())
+        let echoed = try await client.readWebSocketFrame()
+        #expect(echoed == TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.binary, payload: binary))
+
+        try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.close, payload: [0x03, 0xE8]).encodedMasked())
+        let close = try await client.readWebSocketFrame()
+        #expect(close == TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.close, payload: [0x03, 0xE8]))
+        try await client.waitForClose()
+        #expect(proxy.metrics.tunnelsOpened == 1)
+    }
+
+    @Test func refusedUpgradeIsAnOrdinaryResponse() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/ws", extra: ["Connection: Upgrade", "Upgrade: websocket"]))
+        let response = try await client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText.contains("upgrade: websocket\n"))
+        #expect(response.bodyText.contains("connection: upgrade\n"))
+        #expect(proxy.metrics.tunnelsOpened == 0)
+    }
+}
+
+@Suite("Proxy tunnel timeouts")
+struct ProxyTunnelTimeoutTests {
+    @Test func silentTunnelIsClosedAfterStreamIdleTimeout() async throws {
+        let upstream = try await UpstreamServer.start(.webSocketEcho)
+        let policy = RoutePolicy(streamIdleTimeout: .milliseconds(300))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/ws", extra: [
+            "Connection: Upgrade", "Upgrade: websocket",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
+        ]))
+        #expect(try await client.readResponse(headRequest: true).status == 101)
+        try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)).encodedMasked())
+        #expect(try await client.readWebSocketFrame().payload == Array("hi".utf8))
+        try await client.waitForClose()
+    }
+}

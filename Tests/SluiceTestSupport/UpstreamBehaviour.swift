@@ -1,0 +1,22 @@
+import NIOCore
+
+/// What an `UpstreamServer` does with each request.
+public enum UpstreamBehaviour: Sendable {
+    /// Answers `200` with a text body describing the request (see `UpstreamEchoHandler`).
+    case echo
+    /// Answers with an event stream of `count` events, the first `freeEvents` at once and each
+    /// later one after taking a permit (see `UpstreamEventStreamHandler`).
+    case eventStream(count: Int, permits: UpstreamPermits, freeEvents: Int = 0)
+    /// Upgrades `GET` requests with `Upgrade: websocket` and echoes text and binary frames.
+    case webSocketEcho
+    /// Answers `200` with `bytes` bytes, written as fast as the connection accepts them.
+    case byteSource(bytes: Int, stats: UpstreamByteSourceStats)
+    /// Accepts connections and never answers.
+    case silent
+    /// Sends a response head and then nothing, ever.
+    case headThenStall
+    /// Reports every request body part to `recorder` as it arrives, answers at the end. With a
+    /// `readGate`, stops reading after the request head until the gate grants a permit (a slow
+    /// upstream, for upload backpressure).
+    case upload(recorder: UpstreamUploadRecorder, readGate: UpstreamPermits? = nil)
+}
