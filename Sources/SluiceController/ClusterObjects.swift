@@ -1,0 +1,62 @@
+import KubeModels
+import SluiceIngress
+
+/// The controller's view of the cluster: every watched object by `namespace/name`, per kind. A
+/// pure value; ``ObjectCache`` holds the live one.
+public struct ClusterObjects: Sendable, Hashable {
+    public var ingresses: [String: Ingress] = [:]
+    public var ingressClasses: [String: IngressClass] = [:]
+    public var services: [String: Service] = [:]
+    public var endpointSlices: [String: EndpointSlice] = [:]
+    public var secrets: [String: Secret] = [:]
+    /// The `--publish-service` Service when it lies outside the watched namespace.
+    public var publishServices: [String: Service] = [:]
+
+    public init() {}
+
+    /// What translation reads, in a deterministic order.
+    public var snapshot: ClusterSnapshot {
+        ClusterSnapshot(
+            ingresses: Self.sorted(ingresses), ingressClasses: Self.sorted(ingressClasses),
+            services: Self.sorted(services), endpointSlices: Self.sorted(endpointSlices),
+            secrets: Self.sorted(secrets))
+    }
+
+    /// The Service `namespace/name`, from whichever slot holds it.
+    public func service(_ key: String) -> Service? {
+        services[key] ?? publishServices[key]
+    }
+
+    private static func sorted<T>(_ objects: [String: T]) -> [T] {
+        objects.sorted { $0.key < $1.key }.map(\.value)
+    }
+}
+
+/// Where one reflector's objects live in ``ClusterObjects``. Key paths to stored properties of a
+/// Sendable value capture nothing, so they are Sendable.
+public typealias ClusterObjectsSlot<Object> = WritableKeyPath<ClusterObjects, [String: Object]> & Sendable
+
+extension ClusterObjects {
+    /// Replaces the whole slot (after a LIST). Returns whether anything changed.
+    mutating func replace<Object: KubeObject>(_ items: [Object], in slot: ClusterObjectsSlot<Object>) -> Bool {
+        var fresh: [String: Object] = [:]
+        fresh.reserveCapacity(items.count)
+        for item in items { fresh[item.namespacedName] = item }
+        guard self[keyPath: slot] != fresh else { return false }
+        self[keyPath: slot] = fresh
+        return true
+    }
+
+    /// Adds or replaces one object. Returns whether anything changed.
+    mutating func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) -> Bool {
+        let key = object.namespacedName
+        guard self[keyPath: slot][key] != object else { return false }
+        self[keyPath: slot][key] = object
+        return true
+    }
+
+    /// Removes one object. Returns whether anything changed.
+    mutating func delete<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) -> Bool {
+        self[keyPath: slot].removeValue(forKey: object.namespacedName) != nil
+    }
+}

@@ -1,0 +1,101 @@
+import KubeClient
+import KubeModels
+import Logging
+import ServiceLifecycle
+import SluiceRouting
+
+/// The controller as one `Service`: reflectors fill the cache, the reconcile loop publishes
+/// tables from it, and the elected leader writes Ingress status and Events. Every replica
+/// serves traffic. On graceful shutdown it stops watching and hands the Lease over.
+public final class ControllerService: ServiceLifecycle.Service, Sendable {
+    public let client: KubeAPIClient
+    public let configuration: ControllerConfiguration
+    /// The controller's view of the cluster (exposed for tests and diagnostics).
+    public let cache: ObjectCache
+    public let elector: LeaderElector?
+    private let duties: LeaderDuties
+    private let publish: @Sendable (RoutingTable, Duration) -> Void
+    private let markReady: @Sendable () -> Void
+    private let logger: Logger
+
+    /// `publish` makes a table live (``RoutingTableStore/publish``); `markReady` is called once
+    /// every reflector has synced and the first table is live.
+    public init(
+        client: KubeAPIClient, configuration: ControllerConfiguration,
+        publish: @escaping @Sendable (RoutingTable, Duration) -> Void,
+        markReady: @escaping @Sendable () -> Void, logger: Logger
+    ) {
+        self.client = client
+        self.configuration = configuration
+        self.publish = publish
+        self.markReady = markReady
+        self.logger = logger
+        self.cache = ObjectCache(reflectors: Set(Self.reflectorNames(configuration)))
+        let duties = LeaderDuties(
+            statusWriter: StatusWriter(client: client, source: configuration.statusAddresses, logger: logger),
+            eventRecorder: EventRecorder(
+                client: client, repeatInterval: configuration.eventRepeatInterval, logger: logger),
+            isLeader: configuration.election == nil, retryBackoff: configuration.writeRetryBackoff,
+            random: configuration.reflector.random)
+        self.duties = duties
+        self.elector = configuration.election.map { election in
+            LeaderElector(
+                client: client, configuration: election, random: configuration.reflector.random, logger: logger,
+                leadershipChanged: { await duties.leadershipChanged($0) })
+        }
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { [self] in await runUntilCancelled() }
+        await elector?.release()
+    }
+
+    /// Runs every part until the task is cancelled.
+    public func runUntilCancelled() async {
+        let duties = self.duties
+        let reconcile = ReconcileLoop(
+            cache: cache, options: configuration.translation, holdOff: configuration.holdOff, publish: publish,
+            markReady: markReady, rebuilt: { await duties.reconciled($0) }, logger: logger)
+        await withDiscardingTaskGroup { group in
+            addReflectors(to: &group)
+            group.addTask { await reconcile.run() }
+            group.addTask { await duties.run() }
+            if let elector { group.addTask { await elector.run() } }
+        }
+    }
+
+    private func addReflectors(to group: inout DiscardingTaskGroup) {
+        let namespace = configuration.translation.watchNamespace
+        let settings = configuration.reflector
+        func add<Object: KubeAPIResource>(
+            _ name: String, _ path: KubeResourcePath, _ slot: ClusterObjectsSlot<Object>, fieldSelector: String? = nil
+        ) {
+            let reflector = Reflector(
+                client: client, path: path, fieldSelector: fieldSelector,
+                sink: ReflectorSink(cache: cache, slot: slot, reflector: name), configuration: settings, logger: logger)
+            group.addTask { await reflector.run() }
+        }
+        add("ingresses", .ingresses.namespace(namespace), \ClusterObjects.ingresses)
+        add("ingressclasses", .ingressClasses, \ClusterObjects.ingressClasses)
+        add("services", .services.namespace(namespace), \ClusterObjects.services)
+        add("endpointslices", .endpointSlices.namespace(namespace), \ClusterObjects.endpointSlices)
+        add("secrets", .secrets.namespace(namespace), \ClusterObjects.secrets, fieldSelector: "type=\(Secret.tlsType)")
+        if case .service(let serviceNamespace, let name) = configuration.statusAddresses,
+            let namespace, namespace != serviceNamespace
+        {
+            add(
+                "publish-service", .services.namespace(serviceNamespace), \ClusterObjects.publishServices,
+                fieldSelector: "metadata.name=\(name)")
+        }
+    }
+
+    static func reflectorNames(_ configuration: ControllerConfiguration) -> [String] {
+        var names = ["ingresses", "ingressclasses", "services", "endpointslices", "secrets"]
+        if case .service(let serviceNamespace, _) = configuration.statusAddresses,
+            let namespace = configuration.translation.watchNamespace, namespace != serviceNamespace
+        {
+            names.append("publish-service")
+        }
+        return names
+    }
+}

@@ -1,0 +1,80 @@
+import KubeModels
+
+/// The live ``ClusterObjects``, written by the reflectors and read by the reconcile loop.
+///
+/// Writers only mark the cache dirty (a change counter, the time of the last change, and a
+/// signal); what to do about it is the reconcile loop's business (level-triggered).
+public actor ObjectCache {
+    public private(set) var objects = ClusterObjects()
+    /// Increases on every write that changed something.
+    public private(set) var changeCount: UInt64 = 0
+    /// The first and the last change not yet taken by ``take()``.
+    public private(set) var pending: (first: ContinuousClock.Instant, last: ContinuousClock.Instant)?
+    private var unsynced: Set<String>
+    private let signal: AsyncStream<Void>.Continuation
+    /// Yields (coalesced) after every change and when the last reflector syncs.
+    public nonisolated let changes: AsyncStream<Void>
+
+    /// `reflectors`: the names of the reflectors that must each finish a LIST before
+    /// ``hasSynced`` is true.
+    public init(reflectors: Set<String>) {
+        self.unsynced = reflectors
+        (changes, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// True once every reflector has listed.
+    public var hasSynced: Bool { unsynced.isEmpty }
+
+    /// A reflector's LIST result: the slot becomes exactly `items`.
+    public func replace<Object: KubeObject>(
+        _ items: [Object], in slot: ClusterObjectsSlot<Object>, reflector: String
+    ) {
+        let changed = objects.replace(items, in: slot)
+        let justSynced = unsynced.remove(reflector) != nil && unsynced.isEmpty
+        if changed || justSynced { markDirty() }
+    }
+
+    public func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
+        if objects.upsert(object, in: slot) { markDirty() }
+    }
+
+    public func delete<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
+        if objects.delete(object, in: slot) { markDirty() }
+    }
+
+    /// The objects as they are now; clears ``pending``.
+    public func take() -> ClusterObjects {
+        pending = nil
+        return objects
+    }
+
+    /// Ends ``changes``.
+    public func finish() {
+        signal.finish()
+    }
+
+    private func markDirty() {
+        changeCount &+= 1
+        let now = ContinuousClock.now
+        pending = (pending?.first ?? now, now)
+        signal.yield()
+    }
+}
+
+/// Where a reflector writes: a slot of an ``ObjectCache``.
+public struct ReflectorSink<Object: KubeObject>: Sendable {
+    public let cache: ObjectCache
+    public let slot: ClusterObjectsSlot<Object>
+    /// The reflector's name, for ``ObjectCache/hasSynced``.
+    public let reflector: String
+
+    public init(cache: ObjectCache, slot: ClusterObjectsSlot<Object>, reflector: String) {
+        self.cache = cache
+        self.slot = slot
+        self.reflector = reflector
+    }
+
+    func replace(_ items: [Object]) async { await cache.replace(items, in: slot, reflector: reflector) }
+    func upsert(_ object: Object) async { await cache.upsert(object, in: slot) }
+    func delete(_ object: Object) async { await cache.delete(object, in: slot) }
+}

@@ -1,0 +1,92 @@
+import Logging
+import SluiceIngress
+import SluiceRouting
+
+/// One rebuild: the objects it read and what translation made of them.
+public struct ReconcileOutcome: Sendable {
+    public var objects: ClusterObjects
+    public var result: TranslationResult
+
+    public init(objects: ClusterObjects, result: TranslationResult) {
+        self.objects = objects
+        self.result = result
+    }
+}
+
+/// Rebuilds the whole routing table from the cache whenever it changed (level-triggered: the
+/// events' contents are never looked at), after a hold-off that coalesces bursts, and publishes
+/// it. Nothing is built before every reflector has synced; readiness follows the first publish.
+public struct ReconcileLoop: Sendable {
+    public let cache: ObjectCache
+    public let options: TranslationOptions
+    public let holdOff: HoldOffScheduler
+    /// Makes a table live (``RoutingTableStore/publish``); the duration is the translation time.
+    public let publish: @Sendable (RoutingTable, Duration) -> Void
+    /// Called once, after the first table is live.
+    public let markReady: @Sendable () -> Void
+    /// Called after every rebuild (status and Events work from it).
+    public let rebuilt: @Sendable (ReconcileOutcome) async -> Void
+    public let logger: Logger
+
+    public init(
+        cache: ObjectCache, options: TranslationOptions, holdOff: HoldOffScheduler = HoldOffScheduler(),
+        publish: @escaping @Sendable (RoutingTable, Duration) -> Void,
+        markReady: @escaping @Sendable () -> Void,
+        rebuilt: @escaping @Sendable (ReconcileOutcome) async -> Void = { _ in },
+        logger: Logger
+    ) {
+        self.cache = cache
+        self.options = options
+        self.holdOff = holdOff
+        self.publish = publish
+        self.markReady = markReady
+        self.rebuilt = rebuilt
+        self.logger = logger
+    }
+
+    public func run() async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var isReady = false
+        var logged = Set<Diagnostic>()
+        for await _ in cache.changes {
+            guard await cache.hasSynced else { continue }
+            guard await holdOffElapsed(clock) else { return }
+            guard await cache.pending != nil || !isReady else { continue }
+            let objects = await cache.take()
+            let translationStart = clock.now
+            let result = IngressTranslator.translate(objects.snapshot, options: options)
+            let translation = clock.now - translationStart
+            publish(result.table, translation)
+            if !isReady {
+                isReady = true
+                markReady()
+                logger.notice(
+                    "all reflectors synced and the first routing table is live",
+                    metadata: [
+                        "sinceStart": "\(clock.now - started)", "ingresses": "\(objects.ingresses.count)",
+                        "routes": "\(result.table.routes.count)",
+                    ])
+            }
+            let current = Set(result.diagnostics)
+            for diagnostic in result.diagnostics where !logged.contains(diagnostic) {
+                logger.warning("\(diagnostic)")
+            }
+            logged = current
+            await rebuilt(ReconcileOutcome(objects: objects, result: result))
+        }
+    }
+
+    /// Waits until the hold-off says rebuild; false when cancelled.
+    private func holdOffElapsed(_ clock: ContinuousClock) async -> Bool {
+        while let pending = await cache.pending {
+            switch holdOff.decide(firstChange: pending.first, lastChange: pending.last, now: clock.now) {
+            case .rebuild:
+                return true
+            case .wait(let deadline):
+                do { try await Task.sleep(until: deadline, clock: clock) } catch { return false }
+            }
+        }
+        return !Task.isCancelled
+    }
+}

@@ -1,0 +1,61 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+
+/// The real data plane on 127.0.0.1:0: a routing table store, `ProxyPipeline` on a listener, and
+/// the readiness flag the controller sets.
+struct ProxyHarness {
+    let store: RoutingTableStore
+    let readiness: ReadinessState
+    let port: Int
+    private let listener: any Channel
+
+    static func start() async throws -> ProxyHarness {
+        let group = MultiThreadedEventLoopGroup.singleton
+        var logger = Logger(label: "test.proxy")
+        logger.logLevel = .error
+        let store = RoutingTableStore(logger: logger)
+        let pipeline = ProxyPipeline(store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
+        let listener = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { pipeline.configure(channel: $0) }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return ProxyHarness(store: store, readiness: ReadinessState(), port: listener.localAddress?.port ?? 0, listener: listener)
+    }
+
+    func connect() async throws -> TestClient {
+        try await TestClient.connect(port: port)
+    }
+
+    /// Waits until a table newer than `generation` satisfying `condition` is live; returns its generation.
+    @discardableResult
+    func waitForTable(
+        newerThan generation: UInt64 = 0, timeout: Duration = .seconds(20), _ condition: (RoutingTable) -> Bool
+    ) async throws -> UInt64 {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let published = store.snapshot
+            if published.generation > generation && condition(published.table) { return published.generation }
+            guard ContinuousClock.now < deadline else { throw HarnessTimeout(what: "routing table after generation \(generation)") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    func stop() async {
+        try? await listener.close()
+    }
+}
+
+struct HarnessTimeout: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(what)" }
+}
+
+/// `GET path` for `host`.
+func get(_ path: String, host: String = "shop.example.com") -> String {
+    "GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n"
+}
