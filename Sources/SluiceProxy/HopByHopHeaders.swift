@@ -3,6 +3,8 @@ import NIOHTTP1
 /// The hop-by-hop header policy of RFC 9110 §7.6.1: fields that describe one connection and must
 /// not be forwarded, plus every field the `Connection` header names.
 public enum HopByHopHeaders {
+    static let neverNominated: Set<String> = ["content-length", "host"]
+
     /// Fields that are always connection-specific (lowercased).
     public static let names: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
@@ -17,6 +19,7 @@ public enum HopByHopHeaders {
             dropped.insert(token.lowercased())
         }
         if keepUpgrade { dropped.remove("upgrade") }
+        dropped.subtract(neverNominated)
         var result = HTTPHeaders()
         for (name, value) in headers where !dropped.contains(name.lowercased()) {
             result.add(name: name, value: value)

@@ -40,6 +40,12 @@ public enum RequestHeadValidator {
                 return RequestRejection(status: .badRequest, reason: "invalid Content-Length")
             }
         }
+        if head.method == .CONNECT {
+            return RequestRejection(status: .methodNotAllowed, reason: "CONNECT is not supported by this reverse proxy")
+        }
+        if head.method == .TRACE, !transferEncodings.isEmpty || contentLengths.contains(where: { $0.trimmingSpaces() != "0" }) {
+            return RequestRejection(status: .badRequest, reason: "TRACE must not have a body")
+        }
         let hosts = head.headers["host"]
         if head.version.major == 1, head.version.minor >= 1, hosts.isEmpty {
             return RequestRejection(status: .badRequest, reason: "missing Host header")

@@ -1,0 +1,54 @@
+import NIOHTTP1
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+/// Attempts to make the upstream parse a second request out of one the proxy forwarded.
+@Suite("Request smuggling")
+struct RequestSmugglingTests {
+    @Test func connectionCannotNominateFramingOrRoutingFields() {
+        let headers = HTTPHeaders([
+            ("Host", "a"), ("Content-Length", "5"), ("Connection", "content-length, host, x-foo"), ("X-Foo", "1"),
+        ])
+        let result = HopByHopHeaders.removing(from: headers)
+        #expect(result["content-length"] == ["5"])
+        #expect(result["host"] == ["a"])
+        #expect(result["x-foo"].isEmpty)
+    }
+
+    @Test func traceWithBodyAndConnectAreRefused() {
+        func status(_ method: HTTPMethod, _ fields: [(String, String)]) -> UInt? {
+            let head = HTTPRequestHead(version: .http1_1, method: method, uri: "/", headers: HTTPHeaders([("Host", "a")] + fields))
+            return RequestHeadValidator.validate(head, maxHeaderBytes: 32 * 1024)?.status.code
+        }
+        #expect(status(.TRACE, [("Content-Length", "10")]) == 400)
+        #expect(status(.TRACE, [("Transfer-Encoding", "chunked")]) == 400)
+        #expect(status(.TRACE, []) == nil)
+        #expect(status(.TRACE, [("Content-Length", "0")]) == nil)
+        #expect(status(.CONNECT, []) == 405)
+    }
+
+    /// The attack the unit test above guards: `Connection: content-length` on a GET with a body
+    /// whose bytes are a second request. The upstream must see one request carrying that body.
+    @Test func bodyNamedInConnectionStaysFramedUpstream() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let smuggled = "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n"
+        let client = try await proxy.connect()
+        try await client.send(
+            "GET /first HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(smuggled.utf8.count)\r\n"
+                + "Connection: content-length\r\n\r\n" + smuggled)
+        let first = try await client.readResponse()
+        #expect(first.status == 200)
+        #expect(first.bodyText.hasPrefix("GET /first HTTP/1.1\n"))
+        #expect(first.bodyText.contains("content-length: \(smuggled.utf8.count)\n"))
+        #expect(first.bodyText.hasSuffix("\n\n" + smuggled))
+
+        try await client.send(get("/second"))
+        let second = try await client.readResponse()
+        #expect(second.bodyText.hasPrefix("GET /second HTTP/1.1\n"), "the next response must answer the next request")
+    }
+}
