@@ -115,6 +115,16 @@ let package = Package(
         ),
         .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting"]),
         .testTarget(
+            // Runs the built `sluice` executable as a child process (it is a dependency so that
+            // `swift build --build-tests` always builds it first).
+            name: "SluiceCommandTests",
+            dependencies: [
+                "sluice", "SluiceDemo", "SluiceTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "SluiceDemoTests",
             dependencies: [
                 "SluiceDemo",

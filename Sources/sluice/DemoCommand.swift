@@ -58,6 +58,7 @@ struct DemoBanner: Service {
     func run() async throws {
         let port = try await proxy.port
         while !readiness.isReady {
+            if Task.isShuttingDownGracefully { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         let base = "http://127.0.0.1:\(port)"

@@ -46,11 +46,13 @@ struct ProxyRuntime: Sendable {
         )
     }
 
-    /// The services in dependency order: admin first so it stops last and keeps answering
-    /// `/readyz` with 503 while the proxy drains; `source` (what feeds tables) last so it stops
-    /// first.
+    /// The services in dependency order; a graceful shutdown stops them in reverse. The proxy is
+    /// last so it stops first: readiness turns false at once and in-flight streams drain while
+    /// `source` keeps publishing tables (endpoints of other terminating pods still leave the
+    /// table during the drain). The admin listener is first so it stops last and answers
+    /// `/readyz` with 503 throughout.
     func serviceGroup(source: any Service, extra: [any Service] = [], logger: Logger) -> ServiceGroup {
-        let services: [any Service] = [admin] + extra + [proxy, source]
+        let services: [any Service] = [admin, source] + extra + [proxy]
         return ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) },

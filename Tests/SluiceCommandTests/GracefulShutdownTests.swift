@@ -1,0 +1,68 @@
+import Foundation
+import SluiceDemo
+import SluiceTestSupport
+import Testing
+
+/// SIGTERM on the real `sluice serve` process, as a kubelet sends it during a rollout.
+@Suite("sluice serve: graceful shutdown")
+struct GracefulShutdownTests {
+    @Test func sigtermTurnsReadinessOffThenDrainsTheOpenStream() async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(100))
+        defer { Task { try? await upstream.stop() } }
+        let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
+        defer { try? FileManager.default.removeItem(at: manifests) }
+
+        let sluice = try SluiceProcess(arguments: [
+            "serve", "--manifests", manifests.path, "--shutdown-grace-period", "30s",
+        ])
+        defer { sluice.kill() }
+        try await sluice.waitForReadiness(200)
+
+        let stream = try await TestClient.connect(port: sluice.httpPort)
+        try await stream.send("GET /api/chat?prompt=one+two+three+four+five+six+seven+eight HTTP/1.1\r\nHost: demo\r\n\r\n")
+        try await stream.waitForText("{\"token\":\" one\"}")
+
+        sluice.terminate()
+        try await sluice.waitForReadiness(503)
+        #expect(!stream.receivedText.contains("[DONE]"), "readiness must turn off while the stream is still open")
+
+        try await stream.waitForText("data: [DONE]", timeout: .seconds(20))
+        #expect(stream.receivedText.contains("{\"token\":\" eight\"}"))
+        #expect(try await sluice.waitForExit() == 0, "log:\n\(sluice.log)")
+    }
+
+    @Test func refusesNewConnectionsWhileDraining() async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(200))
+        defer { Task { try? await upstream.stop() } }
+        let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
+        defer { try? FileManager.default.removeItem(at: manifests) }
+
+        let sluice = try SluiceProcess(arguments: ["serve", "--manifests", manifests.path])
+        defer { sluice.kill() }
+        try await sluice.waitForReadiness(200)
+        let stream = try await TestClient.connect(port: sluice.httpPort)
+        try await stream.send("GET /api/chat?prompt=a+b+c+d+e+f HTTP/1.1\r\nHost: demo\r\n\r\n")
+        try await stream.waitForText("{\"token\":\" a\"}")
+
+        sluice.terminate()
+        try await sluice.waitForReadiness(503)
+        await #expect(throws: (any Error).self) { try await TestClient.connect(port: sluice.httpPort) }
+        try await stream.waitForText("data: [DONE]", timeout: .seconds(20))
+        _ = try await sluice.waitForExit()
+    }
+}
+
+/// Manifest directories for the process under test.
+enum ManifestFixture {
+    /// The demo's manifests (`Examples/standalone-demo`) with the upstream port replaced.
+    static func standaloneDemo(upstreamPort: Int) throws -> URL {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let source = repository.appendingPathComponent("Examples/standalone-demo/demo.yaml")
+        let text = try String(contentsOf: source, encoding: .utf8).replacingOccurrences(of: "18081", with: "\(upstreamPort)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-manifests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try text.write(to: directory.appendingPathComponent("demo.yaml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+}

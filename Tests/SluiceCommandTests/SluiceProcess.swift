@@ -1,0 +1,91 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SluiceTestSupport
+
+/// The built `sluice` executable run as a child process, the way a user or a kubelet runs it.
+///
+/// `swift build --build-tests` puts the executable beside the test bundle, so the tests run the
+/// binary of the same build.
+final class SluiceProcess: Sendable {
+    let process: Process
+    let httpPort: Int
+    let adminPort: Int
+    private let logFile: URL
+
+    static var executableURL: URL {
+        Bundle.main.bundleURL.appendingPathComponent("sluice")
+    }
+
+    init(arguments: [String]) throws {
+        httpPort = try Self.freePort()
+        adminPort = try Self.freePort()
+        process = Process()
+        process.executableURL = Self.executableURL
+        process.arguments = arguments + [
+            "--bind-address", "127.0.0.1", "--http-port", "\(httpPort)", "--admin-port", "\(adminPort)",
+        ]
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try handle.close()
+    }
+
+    /// What the process logged so far.
+    var log: String {
+        (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+    }
+
+    func terminate() { process.terminate() }
+
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Waits for the process to exit and returns its status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw SluiceProcessError.stillRunning }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return process.terminationStatus
+    }
+
+    /// `GET path` on the admin port: the status code, or nil when nothing answers.
+    func admin(_ path: String) async -> Int? {
+        guard let client = try? await TestClient.connect(port: adminPort) else { return nil }
+        defer { Task { await client.close() } }
+        guard (try? await client.send("GET \(path) HTTP/1.1\r\nHost: admin\r\n\r\n")) != nil,
+              let response = try? await client.readResponse(timeout: .seconds(5))
+        else { return nil }
+        return response.status
+    }
+
+    /// Polls `/readyz` until it answers `status`.
+    func waitForReadiness(_ status: Int, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while await admin("/readyz") != status {
+            guard ContinuousClock.now < deadline, process.isRunning else { throw SluiceProcessError.notReady(status) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// A port nothing listens on right now (bound to 0, read back, released).
+    private static func freePort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).wait()
+        defer { try? channel.close().wait() }
+        guard let port = channel.localAddress?.port else { throw SluiceProcessError.noPort }
+        return port
+    }
+}
+
+enum SluiceProcessError: Error {
+    case stillRunning
+    case notReady(Int)
+    case noPort
+}
