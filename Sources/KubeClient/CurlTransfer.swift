@@ -5,7 +5,9 @@ import Foundation
 ///
 /// `@unchecked Sendable`: created on the caller's thread and handed to ``CurlMultiLoop`` through its
 /// lock; from then on every mutable field (`easy`, `headerList`, `headers`, `handler`, ...) is
-/// touched only on the loop thread. `cancelRequested` is guarded by the loop's lock.
+/// touched only on the loop thread. A transfer the loop refuses (after `shutdown()`) is finished on
+/// the caller's thread instead and never reaches a loop thread. `cancelRequested` is guarded by the
+/// loop's lock.
 final class CurlTransfer: @unchecked Sendable {
     let request: CurlRequest
     private var handler: (any CurlResponseHandler)?

@@ -5,12 +5,16 @@ extension KubeAPIClient {
     ///
     /// When a continue token has expired (410), the list restarts from the first page, up to
     /// `maxRestarts` times; the result is always one complete, consistent list.
+    ///
+    /// An item that cannot be decoded as `T` is left out, logged, and reported in
+    /// ``ObjectList/skippedItems``; the other items are returned.
     public func list<T: Decodable & Sendable>(
         _ path: KubeResourcePath, as type: T.Type, limit: Int = 500, labelSelector: String? = nil,
         fieldSelector: String? = nil, maxRestarts: Int = 3
     ) async throws -> ObjectList<T> {
         var restarts = 0
         var items: [T] = []
+        var skipped: [SkippedListItem] = []
         var continueToken: String?
         while true {
             var query: [(String, String)] = [("limit", String(limit))]
@@ -26,15 +30,27 @@ extension KubeAPIClient {
                 guard restarts < maxRestarts else { throw KubeAPIError.gone(message: message) }
                 restarts += 1
                 items.removeAll()
+                skipped.removeAll()
                 continueToken = nil
                 continue
             }
             let page = try decode(ListPage<T>.self, from: body)
-            items.append(contentsOf: page.items ?? [])
+            for item in page.items ?? [] {
+                switch item {
+                case .decoded(let object): items.append(object)
+                case .skipped(let problem): skipped.append(problem)
+                }
+            }
             if let next = page.metadata?.continue, !next.isEmpty {
                 continueToken = next
             } else {
-                return ObjectList(items: items, resourceVersion: page.metadata?.resourceVersion ?? "")
+                for problem in skipped {
+                    logger.warning(
+                        "skipping a listed object that could not be decoded",
+                        metadata: ["path": "\(path.path)", "object": "\(problem)"])
+                }
+                return ObjectList(
+                    items: items, resourceVersion: page.metadata?.resourceVersion ?? "", skippedItems: skipped)
             }
         }
     }

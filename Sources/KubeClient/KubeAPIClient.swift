@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A client of one Kubernetes API server, over libcurl.
 ///
@@ -11,11 +12,17 @@ public final class KubeAPIClient: Sendable {
     /// Limit for one non-watch request, connection included.
     public let requestTimeout: Duration
     public let connectTimeout: Duration
+    /// Where the client reports what it skips (undecodable LIST items).
+    public let logger: Logger
     let loop = CurlMultiLoop()
     private let token: BearerTokenReader?
 
-    public init(config: KubeConfig, requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10)) {
+    public init(
+        config: KubeConfig, requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "sluice.kube-client")
+    ) {
         self.config = config
+        self.logger = logger
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.token = config.bearerToken.map(BearerTokenReader.init(source:))
@@ -26,7 +33,8 @@ public final class KubeAPIClient: Sendable {
     }
 
     /// Aborts every request and watch in flight (requests throw `CancellationError`, watch
-    /// streams end) and stops the libcurl thread. The client is unusable afterwards.
+    /// streams end) and stops the libcurl thread. The client is unusable afterwards: later
+    /// requests throw `CancellationError` at once and later watches end at once.
     public func shutdown() {
         loop.shutdown()
     }

@@ -9,24 +9,25 @@ import KubeModels
 /// 3. No class at all, and an IngressClass of ours is marked default
 ///    (`ingressclass.kubernetes.io/is-default-class: "true"`).
 ///
-/// Standalone convenience: when the snapshot holds no IngressClass objects at all (a manifest
-/// directory usually has none), an Ingress without a class, or whose `ingressClassName` equals
-/// `TranslationOptions.ingressClass`, is served as well. In a cluster that has any IngressClass
-/// this never applies.
+/// Standalone convenience, only with `TranslationOptions.servesClasslessWithoutIngressClasses`
+/// (`sluice serve`/`demo`, never the controller): when the snapshot holds no IngressClass objects
+/// at all (a manifest directory usually has none), an Ingress without a class, or whose
+/// `ingressClassName` equals `TranslationOptions.ingressClass`, is served as well.
 struct IngressClassSelection {
     static let legacyClassAnnotation = "kubernetes.io/ingress.class"
 
     private let options: TranslationOptions
     private let ourClassNames: Set<String>
     private let weAreDefault: Bool
-    private let noClassesExist: Bool
+    /// The standalone convenience applies: it is enabled and there are no IngressClasses.
+    private let servesWithoutClasses: Bool
 
     init(classes: [IngressClass], options: TranslationOptions) {
         self.options = options
         let ours = classes.filter { $0.spec?.controller == options.controllerName }
         self.ourClassNames = Set(ours.compactMap(\.metadata.name))
         self.weAreDefault = ours.contains { $0.isDefaultClass }
-        self.noClassesExist = classes.isEmpty
+        self.servesWithoutClasses = options.servesClasslessWithoutIngressClasses && classes.isEmpty
     }
 
     func isServed(_ ingress: Ingress) -> Bool {
@@ -36,9 +37,9 @@ struct IngressClassSelection {
         }
         if let className = ingress.spec?.ingressClassName, !className.isEmpty {
             if ourClassNames.contains(className) { return true }
-            return noClassesExist && className == options.ingressClass
+            return servesWithoutClasses && className == options.ingressClass
         }
-        return weAreDefault || noClassesExist
+        return weAreDefault || servesWithoutClasses
     }
 }
 

@@ -8,8 +8,9 @@ import SluiceRouting
 /// `kubernetes.io/ingress.class` annotation equals `options.ingressClass` (it decides alone when
 /// present); or `spec.ingressClassName` names an IngressClass whose controller is
 /// `options.controllerName`; or no class while such an IngressClass is the default. Standalone
-/// convenience: when the snapshot has no IngressClass objects at all, Ingresses without a class
-/// or with `ingressClassName == options.ingressClass` are ours too. See `IngressClassSelection`.
+/// convenience (`options.servesClasslessWithoutIngressClasses`): when the snapshot has no
+/// IngressClass objects at all, Ingresses without a class or with
+/// `ingressClassName == options.ingressClass` are ours too. See `IngressClassSelection`.
 /// Each `rules[].http.paths[]` becomes a `Route`: `Exact` → `PathMatch.exact`, `Prefix` and
 /// `ImplementationSpecific` → `PathMatch.prefix(ingressPath:)`. The first Ingress to claim a
 /// host + path + kind keeps it; later claimants get a `ConflictLost` diagnostic naming the winner.

@@ -1,19 +1,27 @@
 /// Which Ingresses are ours, and where to look for them.
 public struct TranslationOptions: Sendable, Hashable {
-    /// The class name matched by the legacy `kubernetes.io/ingress.class` annotation (and by
-    /// `spec.ingressClassName` when the snapshot holds no IngressClass objects at all).
+    /// The class name matched by the legacy `kubernetes.io/ingress.class` annotation (and, with
+    /// `servesClasslessWithoutIngressClasses`, by `spec.ingressClassName` when the snapshot holds
+    /// no IngressClass objects at all).
     public var ingressClass: String
     /// The `spec.controller` value of IngressClasses Sluice serves.
     public var controllerName: String
     /// Only Ingresses in this namespace are served; `nil` means all namespaces.
     public var watchNamespace: String?
+    /// The standalone convenience, for manifest directories (`sluice serve`, `sluice demo`), which
+    /// usually hold no IngressClass: when the snapshot has no IngressClass objects at all, an
+    /// Ingress without a class, or whose `ingressClassName` equals `ingressClass`, is served.
+    /// Keep it `false` in a cluster: there, a class-less Ingress is ours only while our
+    /// IngressClass is the default (or the legacy annotation names our class).
+    public var servesClasslessWithoutIngressClasses: Bool
 
     public init(
         ingressClass: String = "sluice", controllerName: String = "sluice.io/ingress-controller",
-        watchNamespace: String? = nil
+        watchNamespace: String? = nil, servesClasslessWithoutIngressClasses: Bool = false
     ) {
         self.ingressClass = ingressClass
         self.controllerName = controllerName
         self.watchNamespace = watchNamespace
+        self.servesClasslessWithoutIngressClasses = servesClasslessWithoutIngressClasses
     }
 }

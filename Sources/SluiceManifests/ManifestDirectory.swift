@@ -1,79 +1,43 @@
 import Foundation
 
-/// One read of a manifest directory: every `*.yaml`/`*.yml` file below it (recursive, sorted by
-/// relative path) with its bytes, and a fingerprint of names, sizes, modification times and
-/// contents to tell whether anything changed since the previous read.
-///
-/// Entries whose name starts with `.` are skipped, files and directories alike: a ConfigMap
-/// mounted as a volume keeps its real files under `..data`/`..<timestamp>` and links to them,
-/// so reading hidden entries would load every object twice.
+/// One read of a manifest directory (see ``ManifestDirectoryReader``): every `*.yaml`/`*.yml`
+/// file below it with its bytes, sorted by relative path, the problems met while reading, and a
+/// fingerprint (per file: status and content hash) that tells whether anything changed since
+/// the previous read.
 struct ManifestDirectory {
-    struct File {
+    struct File: Sendable {
+        /// Relative to the directory; for a symbolic link, the link's path, not its target's.
         var path: String
         var contents: Data
     }
 
-    struct Scan: Equatable {
+    struct Scan: Equatable, Sendable {
         var files: [File]
         var fingerprint: [Entry]
+        /// Files that could not be read (too large, unreadable, a broken link).
+        var problems: [ManifestError] = []
+        /// The directory as a whole could not be read.
         var error: String?
 
-        static func == (a: Scan, b: Scan) -> Bool { a.fingerprint == b.fingerprint && a.error == b.error }
+        static func == (a: Scan, b: Scan) -> Bool {
+            a.fingerprint == b.fingerprint && a.problems == b.problems && a.error == b.error
+        }
+
+        /// Relative paths of the files that exist but are empty (0 bytes).
+        var emptyFiles: Set<String> {
+            Set(fingerprint.filter { $0.status.size == 0 }.map(\.path))
+        }
     }
 
-    struct Entry: Hashable {
+    struct Entry: Hashable, Sendable {
         var path: String
-        var size: Int
-        var modified: Double
+        var status: FileStatus
         var contentHash: UInt64
     }
 
+    /// Reads `directory` once, without a cache.
     static func scan(_ directory: String) -> Scan {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return Scan(files: [], fingerprint: [], error: "not a readable directory")
-        }
-        let root = URL(fileURLWithPath: directory, isDirectory: true)
-        guard let enumerator = manager.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
-            options: [.skipsHiddenFiles]
-        ) else {
-            return Scan(files: [], fingerprint: [], error: "not a readable directory")
-        }
-        var found: [(path: String, url: URL)] = []
-        let rootPath = root.standardizedFileURL.path
-        for case let url as URL in enumerator {
-            let name = url.lastPathComponent
-            guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { continue }
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            var relative = url.standardizedFileURL.path
-            if relative.hasPrefix(rootPath + "/") { relative.removeFirst(rootPath.count + 1) }
-            found.append((relative, url))
-        }
-        found.sort { $0.path < $1.path }
-
-        var files: [File] = []
-        var fingerprint: [Entry] = []
-        for (path, url) in found {
-            guard let contents = manager.contents(atPath: url.path) else { continue }
-            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey])
-            files.append(File(path: path, contents: contents))
-            fingerprint.append(Entry(
-                path: path, size: values?.fileSize ?? contents.count,
-                modified: values?.contentModificationDate?.timeIntervalSince1970 ?? 0,
-                contentHash: fnv1a(contents)
-            ))
-        }
-        return Scan(files: files, fingerprint: fingerprint, error: nil)
-    }
-
-    private static func fnv1a(_ data: Data) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
+        var reader = ManifestDirectoryReader(directory: directory)
+        return reader.scan()
     }
 }

@@ -22,38 +22,55 @@ public struct ManifestLoad: Sendable, Hashable {
 /// the source of `sluice serve --manifests DIR`, translated exactly like cluster state.
 ///
 /// Standalone mode accepts any endpoint address, loopback included (the API server would reject
-/// `127.0.0.0/8`; files are not the API server).
+/// `127.0.0.0/8`; files are not the API server). The same object (kind, namespace, name) defined
+/// twice is an error: the API server would hold only one.
 public enum ManifestLoader {
     /// Loads every `*.yaml`/`*.yml` file below `directory` (recursive, sorted, hidden entries
-    /// skipped). Files may hold several documents and `List` objects.
+    /// skipped, symbolic links followed; see ``ManifestDirectoryReader``). Files may hold several
+    /// documents and `List` objects.
     public static func load(directory: String) -> ManifestLoad {
         load(ManifestDirectory.scan(directory), directory: directory)
     }
 
     static func load(_ scan: ManifestDirectory.Scan, directory: String) -> ManifestLoad {
+        read(scan, directory: directory).load
+    }
+
+    /// The load of `scan`, and the files that contributed at least one object to it.
+    static func read(_ scan: ManifestDirectory.Scan, directory: String) -> (load: ManifestLoad, filesWithObjects: Set<String>) {
         if let error = scan.error {
-            return ManifestLoad(
-                snapshot: ClusterSnapshot(), errors: [ManifestError(file: directory, document: 0, message: error)], files: []
-            )
+            let load = ManifestLoad(
+                snapshot: ClusterSnapshot(), errors: [ManifestError(file: directory, document: 0, message: error)], files: [])
+            return (load, [])
         }
-        var objects: [ManifestObject] = []
-        var errors: [ManifestError] = []
+        var located: [DuplicateObjects.Located] = []
+        var errors = scan.problems
         for file in scan.files {
             guard let text = String(data: file.contents, encoding: .utf8) else {
                 errors.append(ManifestError(file: file.path, document: 0, message: "not UTF-8 text"))
                 continue
             }
-            let (parsed, problems) = parse(yaml: text, file: file.path)
-            objects += parsed
-            errors += problems
+            var parser = ManifestParser(file: file.path)
+            parser.parse(text)
+            located += zip(parser.objects, parser.documents).map {
+                DuplicateObjects.Located(object: $0, file: file.path, document: $1)
+            }
+            errors += parser.errors
         }
-        return ManifestLoad(snapshot: ClusterSnapshot(objects: objects), errors: errors, files: scan.files.map(\.path))
+        errors += DuplicateObjects.errors(in: located)
+        let load = ManifestLoad(
+            snapshot: ClusterSnapshot(objects: located.map(\.object)), errors: errors, files: scan.files.map(\.path))
+        return (load, Set(located.map(\.file)))
     }
 
-    /// Parses one file's text; `file` only names it in errors.
+    /// Parses one file's text; `file` only names it in errors. An object defined twice in the
+    /// text is an error.
     public static func parse(yaml: String, file: String) -> ([ManifestObject], [ManifestError]) {
         var parser = ManifestParser(file: file)
         parser.parse(yaml)
-        return (parser.objects, parser.errors)
+        let located = zip(parser.objects, parser.documents).map {
+            DuplicateObjects.Located(object: $0, file: file, document: $1)
+        }
+        return (parser.objects, parser.errors + DuplicateObjects.errors(in: located))
     }
 }

@@ -20,6 +20,8 @@ struct ManifestParser {
 
     let file: String
     private(set) var objects: [ManifestObject] = []
+    /// The 1-based document of each of `objects`, in the same order.
+    private(set) var documents: [Int] = []
     private(set) var errors: [ManifestError] = []
 
     init(file: String) {
@@ -119,6 +121,7 @@ struct ManifestParser {
             object.metadata.namespace = Self.defaultNamespace
         }
         objects.append(wrap(object))
+        documents.append(document)
     }
 
     private mutating func fail(_ document: Int, _ path: [FieldPath.Segment], _ node: Node, _ message: String) {

@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
             tokenInterval: .milliseconds(tokenIntervalMs))
         let runtime = ProxyRuntime(options: proxyOptions, logger: logger)
         let source = StandaloneRoutingSource(
-            directory: manifests, options: TranslationOptions(), store: runtime.store,
+            directory: manifests, options: TranslationOptions(servesClasslessWithoutIngressClasses: true), store: runtime.store,
             readiness: runtime.readiness, logger: logger)
         let banner = DemoBanner(proxy: runtime.proxy, readiness: runtime.readiness, adminPort: proxyOptions.adminPort)
         do {

@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var proxyOptions: ProxyOptions
 
     func run() async throws {
-        let options = TranslationOptions(ingressClass: ingressClass, controllerName: controllerName)
+        let options = TranslationOptions(ingressClass: ingressClass, controllerName: controllerName, servesClasslessWithoutIngressClasses: true)
         if check {
             try Self.check(directory: manifests, options: options)
             return

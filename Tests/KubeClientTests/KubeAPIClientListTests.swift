@@ -88,3 +88,25 @@ import Testing
         }
     }
 }
+
+@Suite struct KubeAPIClientLenientListTests {
+    @Test func anUndecodableItemIsSkippedAndReportedNotFatal() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            for index in 0..<5 { try server.put(TestIngress(name: "good-\(index)")) }
+            server.put(
+                .object([
+                    "metadata": .object(["name": .string("broken"), "namespace": .string("default")]),
+                    "spec": .object(["rules": .string("not a list")]),
+                ]), in: .ingresses)
+
+            let list = try await makeClient(server).list(.ingresses, as: TestIngress.self, limit: 2)
+
+            #expect(list.items.compactMap(\.metadata.name).sorted() == (0..<5).map { "good-\($0)" })
+            #expect(list.resourceVersion == server.resourceVersion)
+            let skipped = try #require(list.skippedItems.first)
+            #expect(list.skippedItems.count == 1)
+            #expect(skipped.namespace == "default" && skipped.name == "broken")
+            #expect(skipped.error.hasPrefix("spec.rules: "), "\(skipped.error)")
+        }
+    }
+}

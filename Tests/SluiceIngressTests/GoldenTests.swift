@@ -10,7 +10,9 @@ import Testing
 /// `# diagnostic: ...` line per diagnostic.
 ///
 /// A case may set translation options in lines at the top of its YAML, such as
-/// `# option: watchNamespace=team-a` (also `ingressClass=`, `controllerName=`).
+/// `# option: watchNamespace=team-a` (also `ingressClass=`, `controllerName=`). Cases translate
+/// as the controller does unless they say `# option: standalone` (as `sluice serve` does:
+/// `servesClasslessWithoutIngressClasses`).
 ///
 /// To rewrite the expected files after an intended change, run
 /// `SLUICE_UPDATE_GOLDEN=1 swift test --filter SluiceIngressTests`, then review every diff:
@@ -67,6 +69,10 @@ struct GoldenTests {
     static func options(in yaml: String) -> TranslationOptions {
         var options = TranslationOptions()
         for line in yaml.split(separator: "\n") where line.hasPrefix("# option: ") {
+            if line == "# option: standalone" {
+                options.servesClasslessWithoutIngressClasses = true
+                continue
+            }
             let setting = line.dropFirst("# option: ".count).split(separator: "=", maxSplits: 1).map(String.init)
             guard setting.count == 2 else { continue }
             switch setting[0] {

@@ -89,7 +89,7 @@ struct ManifestDirectoryTests {
             """)
         let load = ManifestLoader.load(directory: dir.path)
         #expect(load.errors.isEmpty)
-        let result = IngressTranslator.translate(load.snapshot, options: TranslationOptions())
+        let result = IngressTranslator.translate(load.snapshot, options: TranslationOptions(servesClasslessWithoutIngressClasses: true))
         let route = try #require(result.table.match(host: "anything", path: "/x"))
         #expect(route.backend.name == "default/web:80")
         #expect(route.backend.endpoints.map(\.description) == ["127.0.0.1:18080"])
