@@ -120,6 +120,7 @@ let package = Package(
             name: "SluiceCommandTests",
             dependencies: [
                 "sluice", "SluiceDemo", "SluiceTestSupport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
