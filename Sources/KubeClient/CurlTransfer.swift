@@ -104,6 +104,11 @@ final class CurlTransfer: @unchecked Sendable {
         string(CURLOPT_URL, request.url)
         long(CURLOPT_NOSIGNAL, 1)
         long(CURLOPT_TCP_KEEPALIVE, 1)
+        // Over TLS (where ALPN may pick HTTP/2) a new transfer waits for a connection being set up
+        // to learn whether it can multiplex, instead of opening its own: reflectors started
+        // together share one connection. Plain HTTP is always HTTP/1.1 here, and waiting there
+        // would stall every transfer behind the first response.
+        if request.url.hasPrefix("https://") { long(CURLOPT_PIPEWAIT, 1) }
         long(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
         if let timeout = request.timeout { long(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)) }
         switch request.method {

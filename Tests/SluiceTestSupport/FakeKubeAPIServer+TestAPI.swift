@@ -61,6 +61,12 @@ extension FakeKubeAPIServer {
         state.withLockedValue { $0.log }
     }
 
+    /// How many TCP connections the server has accepted so far; over HTTP/2 many requests can
+    /// share one.
+    public var acceptedConnectionCount: Int {
+        state.withLockedValue { $0.acceptedConnections }
+    }
+
     public func clearRequests() {
         state.withLockedValue { $0.log.removeAll() }
     }
@@ -113,10 +119,22 @@ extension FakeKubeAPIServer {
         }
     }
 
-    /// Closes every open watch connection abruptly (no terminating chunk).
+    /// Ends every open watch abruptly, mid-response. Over HTTP/1.1 it closes the watch's
+    /// connection (no terminating chunk); over HTTP/2 it resets the watch's stream
+    /// (RST_STREAM, CANCEL) and leaves the connection, and any other stream on it, running.
     public func dropWatches() {
         state.withLockedValue { state in
             for watcher in state.watchers.values { watcher.drop() }
+            state.watchers.removeAll()
+        }
+    }
+
+    /// Closes the TCP connection of every open watch, as a broken network does; the same as
+    /// ``dropWatches()`` over HTTP/1.1, while over HTTP/2 it also ends every other stream on
+    /// those connections.
+    public func dropWatchConnections() {
+        state.withLockedValue { state in
+            for watcher in state.watchers.values { watcher.dropConnection() }
             state.watchers.removeAll()
         }
     }

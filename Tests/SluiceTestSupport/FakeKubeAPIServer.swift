@@ -1,7 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -9,10 +8,13 @@ import NIOSSL
 /// write protocol as a real kube-apiserver does (see KUBE-API.md): paginated lists whose items
 /// lack `kind`/`apiVersion`, WATCH as chunked JSON lines with bookmarks and 410 ERROR events,
 /// merge-patch on `/status`, optimistic concurrency on PUT, bearer-token checks, and scripted
-/// faults. HTTP/1.1 only (the real server speaks HTTP/2); HTTPS with the certificates of
-/// ``FakeKubeTLS``.
+/// faults. HTTPS with the certificates of ``FakeKubeTLS``.
 ///
-/// Use ``withServer(tls:acceptedTokens:_:)`` so the server is always shut down.
+/// HTTP/1.1 by default. With `http2: true` (HTTPS only) it offers `h2` and `http/1.1` by ALPN, as
+/// a real API server does, and serves every HTTP/2 stream with the same request handling; the
+/// request log records the protocol and the connection of each request.
+///
+/// Use ``withServer(tls:acceptedTokens:http2:_:)`` so the server is always shut down.
 public final class FakeKubeAPIServer: Sendable {
     /// HTTPS modes.
     public enum TLSMode: Sendable {
@@ -43,25 +45,23 @@ public final class FakeKubeAPIServer: Sendable {
         self.baseURL = "\(scheme)://127.0.0.1:\(port)"
     }
 
-    /// Starts a server. `acceptedTokens: nil` serves requests without credentials.
+    /// `http2: true` without `tls`: HTTP/2 is offered only by ALPN, which needs TLS.
+    public struct HTTP2RequiresTLS: Error {}
+
+    /// Starts a server. `acceptedTokens: nil` serves requests without credentials. `http2: true`
+    /// (with `tls` only) offers `h2` as well as `http/1.1`.
     public static func start(
-        tls: TLSMode? = nil, acceptedTokens: Set<String>? = [defaultToken]
+        tls: TLSMode? = nil, acceptedTokens: Set<String>? = [defaultToken], http2: Bool = false
     ) async throws -> FakeKubeAPIServer {
-        let sslContext = try tls.map(makeSSLContext)
+        guard !http2 || tls != nil else { throw HTTP2RequiresTLS() }
+        let sslContext = try tls.map { try makeSSLContext($0, http2: http2) }
         let state = NIOLockedValueBox(FakeKubeServerState(acceptedTokens: acceptedTokens))
+        let pipeline = FakeKubeConnectionPipeline(sslContext: sslContext, http2: http2, state: state)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let sslContext {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                        }
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(FakeKubeHTTPHandler(state: state))
-                    }
-                }
+                .childChannelInitializer { pipeline.configure($0) }
                 .bind(host: "127.0.0.1", port: 0).get()
             return FakeKubeAPIServer(state: state, group: group, serverChannel: channel, scheme: tls == nil ? "http" : "https")
         } catch {
@@ -73,10 +73,10 @@ public final class FakeKubeAPIServer: Sendable {
     /// Runs `body` with a started server and shuts it down afterwards, whatever happens.
     @discardableResult
     public static func withServer<Result: Sendable>(
-        tls: TLSMode? = nil, acceptedTokens: Set<String>? = [defaultToken],
+        tls: TLSMode? = nil, acceptedTokens: Set<String>? = [defaultToken], http2: Bool = false,
         _ body: (FakeKubeAPIServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(tls: tls, acceptedTokens: acceptedTokens)
+        let server = try await start(tls: tls, acceptedTokens: acceptedTokens, http2: http2)
         do {
             let result = try await body(server)
             try await server.shutdown()
@@ -93,7 +93,7 @@ public final class FakeKubeAPIServer: Sendable {
         try await group.shutdownGracefully()
     }
 
-    private static func makeSSLContext(_ mode: TLSMode) throws -> NIOSSLContext {
+    private static func makeSSLContext(_ mode: TLSMode, http2: Bool) throws -> NIOSSLContext {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(FakeKubeTLS.serverCertificate.utf8)).map { NIOSSLCertificateSource.certificate($0) }
         let key = try NIOSSLPrivateKey(bytes: Array(FakeKubeTLS.serverKey.utf8), format: .pem)
         var configuration: TLSConfiguration
@@ -105,7 +105,10 @@ public final class FakeKubeAPIServer: Sendable {
             configuration = .makeServerConfigurationWithMTLS(
                 certificateChain: chain, privateKey: .privateKey(key), trustRoots: .certificates(ca))
         }
-        configuration.applicationProtocols = ["http/1.1"]
+        configuration.applicationProtocols = http2 ? ["h2", "http/1.1"] : ["http/1.1"]
+        // Closing sends close_notify and closes the socket at once, without waiting for the
+        // client's close_notify (libcurl 7.88 sends none mid-HTTP/2), as a dying server would.
+        configuration.shutdownTimeout = .zero
         return try NIOSSLContext(configuration: configuration)
     }
 }

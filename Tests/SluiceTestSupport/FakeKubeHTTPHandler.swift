@@ -3,19 +3,23 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
-/// Serves the fake API server's HTTP/1.1 connections: gathers each request, lets the shared
-/// state answer it, and writes the answer (a whole response, or a chunked WATCH stream).
+/// Serves one HTTP/1.1 connection, or one HTTP/2 stream behind an HTTP/1-parts codec, of the fake
+/// API server: gathers each request, lets the shared state answer it, and writes the answer (a
+/// whole response, or a WATCH stream: chunked over HTTP/1.1, DATA frames over HTTP/2).
 final class FakeKubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let state: NIOLockedValueBox<FakeKubeServerState>
+    /// The number of the TCP connection this handler's requests arrive on.
+    private let connection: Int
     private var head: HTTPRequestHead?
     private var body = Data()
     private var watcher: FakeKubeWatcher?
 
-    init(state: NIOLockedValueBox<FakeKubeServerState>) {
+    init(state: NIOLockedValueBox<FakeKubeServerState>, connection: Int) {
         self.state = state
+        self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -42,7 +46,10 @@ final class FakeKubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     private func respond(context: ChannelHandlerContext, head: HTTPRequestHead) {
         var headers: [String: String] = [:]
         for (name, value) in head.headers { headers[name.lowercased()] = value }
-        let request = FakeKubeRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: body)
+        let request = FakeKubeRequest(
+            method: head.method.rawValue, uri: head.uri, headers: headers, body: body,
+            httpVersion: head.version.major == 2 ? "HTTP/2" : "HTTP/\(head.version.major).\(head.version.minor)",
+            connection: connection)
         let watcher = FakeKubeWatcher(channel: context.channel)
         let answer = state.withLockedValue { $0.handle(request, watcher: watcher) }
         switch answer {
@@ -51,7 +58,8 @@ final class FakeKubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             responseHeaders.add(name: "Content-Length", value: String(body.count))
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: responseHeaders))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-            let keepAlive = head.isKeepAlive
+            // An HTTP/2 stream ends with its response; its connection stays.
+            let keepAlive = head.isKeepAlive || head.version.major == 2
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
                 if !keepAlive { channel.close(promise: nil) }
             }

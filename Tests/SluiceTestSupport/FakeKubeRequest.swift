@@ -10,9 +10,19 @@ public struct FakeKubeRequest: Sendable, Hashable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: Data
+    /// The protocol the request came over: `HTTP/1.1` or `HTTP/2`.
+    public var httpVersion: String
+    /// Which TCP connection it came over: the server numbers connections from 1 as it accepts
+    /// them, so requests multiplexed over one HTTP/2 connection share a number.
+    public var connection: Int
 
-    public init(method: String, uri: String, headers: [String: String], body: Data) {
+    public init(
+        method: String, uri: String, headers: [String: String], body: Data, httpVersion: String = "HTTP/1.1",
+        connection: Int = 0
+    ) {
         self.method = method
+        self.httpVersion = httpVersion
+        self.connection = connection
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = String(parts.first ?? "")
         var query: [String: String] = [:]

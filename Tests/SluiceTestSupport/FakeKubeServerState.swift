@@ -13,6 +13,14 @@ struct FakeKubeServerState: Sendable {
     var log: [FakeKubeRequest] = []
     /// Nil accepts any request; otherwise `Authorization: Bearer <one of these>` is required.
     var acceptedTokens: Set<String>?
+    /// How many TCP connections the server has accepted (HTTP/2 streams are not connections).
+    var acceptedConnections = 0
+
+    /// Counts a newly accepted connection; returns its number, from 1.
+    mutating func acceptConnection() -> Int {
+        acceptedConnections += 1
+        return acceptedConnections
+    }
 
     /// Sends every change since `revision` to the watches that want it.
     func publish(after revision: Int) {

@@ -59,13 +59,22 @@ final class FakeKubeWatcher: Sendable {
         }
     }
 
-    /// Closes the connection without ending the response: what a crashed server or a broken
-    /// network looks like to the client.
+    /// Closes the channel without ending the response: what a crashed server or a broken network
+    /// looks like to the client. Over HTTP/2 the channel is the watch's stream, so this resets
+    /// the stream rather than closing the connection.
     func drop() {
-        let channel = self.channel
+        close(channel)
+    }
+
+    /// Closes the TCP connection the watch runs on: over HTTP/2 this ends every stream on it.
+    func dropConnection() {
+        close(channel.parent ?? channel)
+    }
+
+    private func close(_ target: any Channel) {
         channel.eventLoop.execute { [ended] in
             ended.withLockedValue { $0 = true }
-            channel.close(promise: nil)
+            target.close(promise: nil)
         }
     }
 }
