@@ -150,7 +150,6 @@ class Nginx:
                 f"        location {extra_path} {{\n"
                 "            proxy_pass http://bench;\n"
                 "            proxy_http_version 1.1;\n"
-                '            proxy_set_header Connection "";\n'
                 "            proxy_buffering off;\n"
                 "            proxy_read_timeout 3600s;\n"
                 "        }\n"
@@ -467,12 +466,16 @@ def run_target(target, args, results):
         column["processes"] = processes
         column["rss_after_changes"] = fmt(rss, 1)
 
-    attempt("latency", latency)
-    attempt("first_event", first_event)
-    attempt("throughput", throughput)
-    if target.name != "direct":
-        attempt("memory", memory)
-        attempt("route_changes", route_changes)
+    wanted = set(args.measure.split(","))
+    for label, action, proxies_only in [
+        ("latency", latency, False),
+        ("first_event", first_event, False),
+        ("throughput", throughput, False),
+        ("memory", memory, True),
+        ("route_changes", route_changes, True),
+    ]:
+        if label in wanted and not (proxies_only and target.name == "direct"):
+            attempt(label, action)
 
 
 ROWS = [
@@ -517,6 +520,8 @@ def main():
     parser.add_argument("--nginx-workers", default="2")
     parser.add_argument("--nginx-shutdown-timeout", default="10s",
                         help="nginx worker_shutdown_timeout (ingress-nginx default: 240s)")
+    parser.add_argument("--measure", default="latency,first_event,throughput,memory,route_changes",
+                        help="comma-separated subset of latency,first_event,throughput,memory,route_changes")
     parser.add_argument("--latency-streams", type=int, default=20)
     parser.add_argument("--latency-events", type=int, default=250)
     parser.add_argument("--latency-interval-ms", type=int, default=20)

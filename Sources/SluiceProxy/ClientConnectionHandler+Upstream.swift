@@ -2,16 +2,27 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// What the upstream side of an exchange reports to the client connection: response parts (each
-/// written and flushed to the client as it arrives), writability for upload backpressure, the
-/// upstream closing, and the switch to a tunnel after `101`.
+/// What the upstream side of an exchange reports to the client connection: response parts
+/// (written as they arrive and flushed at the end of each upstream read burst), writability for
+/// upload backpressure, the upstream closing, and the switch to a tunnel after `101`.
 extension ClientConnectionHandler: UpstreamResponseDelegate {
+    /// While the client is writable; past that only for an ordinary response on a buffering
+    /// route, up to `maxBufferedResponseBytes` held for the client (nginx's `proxy_buffering on`:
+    /// the upstream finishes early and its connection goes back to the pool).
     var upstreamMayRead: Bool {
-        context?.channel.isWritable ?? false
+        guard let context else { return false }
+        if context.channel.isWritable { return true }
+        guard let exchange, exchange.responseKind == .ordinary, exchange.route.policy.buffering,
+            let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)
+        else { return false }
+        metrics.observeClientBuffered(buffered)
+        return buffered < configuration.maxBufferedResponseBytes
     }
 
     func upstreamWritabilityChanged(_ connection: UpstreamConnection) {
-        if connection.channel.isWritable { resumeClientReads() }
+        guard connection.channel.isWritable else { return }
+        exchange?.sendStall = nil
+        resumeClientReads()
     }
 
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart) {
@@ -20,66 +31,90 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             return
         }
         switch part {
+        case .head(let head) where head.status.code < 200 && head.status != .switchingProtocols:
+            forwardInterim(head, for: exchange, context: context)
         case .head(let head):
             if head.status == .switchingProtocols, exchange.requestedUpgrade {
                 exchange.upgradeHead = head
-                exchange.responseKind = .upgrade
+                exchange.responseStarted(kind: .upgrade)
                 return
             }
             let kind = ClientResponseHead.kind(
                 of: head, declaredEventStream: exchange.declaredEventStream, requestedUpgrade: exchange.requestedUpgrade)
-            exchange.responseKind = kind
+            exchange.responseStarted(kind: kind)
             exchange.upstreamReusable = head.isKeepAlive && !exchange.requestedUpgrade
             let mustClose =
                 exchange.requestedUpgrade
-                || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientHead.version)
+                || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
             let close = machine.responseHeadReceived(mustClose: mustClose)
             let clientHead = ClientResponseHead.make(
-                from: head, kind: kind, closeClient: close, clientVersion: exchange.clientHead.version)
-            context.writeAndFlush(wrapOutboundOut(.head(clientHead)), promise: nil)
-            // The idle limit may have changed with the response kind: restart the timer.
-            exchange.idleTimer?.cancel()
-            exchange.idleTimer = nil
-            touchUpstream(exchange)
+                from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
+            let compress = ResponseCompression.allows(
+                head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest)
+            writeResponseHead(clientHead, compress: compress, context: context)
+            clientFlushPending = true
             if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {
-                exchange.streamDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(cap)) {
-                    [self] in
-                    streamDurationReached(exchange)
-                }
+                exchange.streamDeadline = .now() + TimeAmount(cap)
             }
+            // The idle limit may have changed with the response kind.
+            touchUpstream(exchange)
         case .body(let buffer):
             guard exchange.upgradeHead == nil else { return }
-            touchUpstream(exchange)
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-            observeClientBuffered(context)
+            exchange.lastUpstreamActivity = .now()
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            clientFlushPending = true
         case .end(let trailers):
             if let upgradeHead = exchange.upgradeHead {
                 startTunnel(exchange, connection: connection, head: upgradeHead, context: context)
                 return
             }
-            exchange.cancelTimers()
             exchange.upstream = nil
             self.exchange = nil
             if exchange.upstreamReusable, exchange.requestEndSent {
-                pipeline.pool(for: context.eventLoop).release(connection)
+                loop?.pool.release(connection)
             } else {
                 connection.close()
             }
             if case .finishExchange(let close) = machine.responseEndReceived() {
                 finish(trailers: trailers, close: close, context: context)
+            } else if clientFlushPending {
+                clientFlushPending = false
+                context.flush()
             }
         }
+    }
+
+    /// An interim (1xx) response: `100 Continue` goes to a client that asked for it with
+    /// `Expect: 100-continue` (once, HTTP/1.1 clients only); other interim responses are dropped.
+    private func forwardInterim(_ head: HTTPResponseHead, for exchange: ProxiedExchange, context: ChannelHandlerContext) {
+        guard head.status == .continue, exchange.expectsContinue, !exchange.continueForwarded,
+            (exchange.clientVersion.major, exchange.clientVersion.minor) >= (1, 1)
+        else { return }
+        exchange.continueForwarded = true
+        writeResponseHead(HTTPResponseHead(version: exchange.clientVersion, status: .continue), compress: false, context: context)
+        clientFlushPending = true
+        touchUpstream(exchange)
+    }
+
+    func upstreamReadComplete(_ connection: UpstreamConnection) {
+        guard clientFlushPending, let context else { return }
+        clientFlushPending = false
+        context.flush()
+        observeClientBuffered(context)
     }
 
     func upstreamClosed(_ connection: UpstreamConnection) {
         guard let exchange, exchange.upstream === connection else { return }
         exchange.upstream = nil
+        if clientFlushPending, let context {
+            clientFlushPending = false
+            context.flush()
+        }
         let nothingReceived = exchange.responseKind == nil
         if nothingReceived, exchange.upstreamReused, exchange.isReplayable, exchange.attempts < 3,
             let endpoint = exchange.endpoint
         {
             // A pooled connection the upstream had already closed: replay on a fresh one.
-            exchange.cancelTimers()
             exchange.pending = exchange.requestEndSent ? [.end(nil)] : []
             exchange.requestEndSent = false
             metrics.upstreamRetried()
@@ -89,16 +124,6 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
     }
 
-    private func streamDurationReached(_ exchange: ProxiedExchange) {
-        guard self.exchange === exchange, let context else { return }
-        exchange.cancelTimers()
-        exchange.upstream?.close()
-        exchange.upstream = nil
-        self.exchange = nil
-        machine.clientClosed()
-        finish(trailers: nil, close: true, context: context)
-    }
-
     // MARK: Tunnel
 
     private func startTunnel(
@@ -106,14 +131,15 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         context: ChannelHandlerContext
     ) {
         machine.upgraded()
-        exchange.cancelTimers()
-        cancelClientTimer()
+        cancelTimer()
         self.exchange = nil
         connection.handler.delegate = nil
         metrics.tunnelOpened()
         let clientHead = ClientResponseHead.make(
-            from: head, kind: .upgrade, closeClient: false, clientVersion: exchange.clientHead.version)
-        context.writeAndFlush(wrapOutboundOut(.head(clientHead)), promise: nil)
+            from: head, kind: .upgrade, closeClient: false, clientVersion: exchange.clientVersion)
+        clientFlushPending = false
+        writeResponseHead(clientHead, compress: false, context: context)
+        context.flush()
 
         do {
             try TunnelSplice.splice(

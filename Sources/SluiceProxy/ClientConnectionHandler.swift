@@ -7,39 +7,61 @@ import SluiceRouting
 ///
 /// Decisions live in `ClientConnectionStateMachine` and the pure header/validation functions;
 /// this handler does the I/O: routing once per request, acquiring upstream connections, moving
-/// parts both ways (each written and flushed as it arrives), backpressure (`read()` is passed on
-/// only while the other side is writable), timers, and turning an upgraded exchange into a tunnel.
+/// parts both ways, backpressure (`read()` is passed on only while the other side is writable),
+/// deadlines, and turning an upgraded exchange into a tunnel.
+///
+/// Parts are written as they arrive and flushed once per read burst of the side they came from
+/// (`channelReadComplete`): an event that arrives alone is flushed alone, at once, while a small
+/// response that arrives in one read leaves in one write.
 final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     let pipeline: ProxyPipeline
+    /// Present when the connection has a response compressor (see `ResponseCompression`).
+    let compression: ResponseCompression?
     var machine = ClientConnectionStateMachine()
     private(set) var context: ChannelHandlerContext?
+    /// The event loop's shared pool and request-id generator (set when the handler is added).
+    private(set) var loop: ProxyLoopContext?
     var exchange: ProxiedExchange?
     /// Parts of a request pipelined behind the current exchange.
     private var queued: [HTTPServerRequestPart] = []
     private var readHeld = false
-    /// The header (slowloris) timer on a fresh connection, the keep-alive timer afterwards.
-    private var clientTimer: Scheduled<Void>?
+    /// Response parts written to the client since the last flush.
+    var clientFlushPending = false
+    /// Request parts written upstream since the last flush.
+    private var upstreamFlushPending = false
+    private var started = false
+    /// Queued parts are being handled again (their heads already passed the compressor).
+    private var replaying = false
+    /// The header (slowloris) deadline on a fresh connection, the keep-alive deadline afterwards.
+    var clientDeadline: (at: NIODeadline, event: ClientDeadline)?
+    /// The connection's one timer, and when it fires (see `+Deadlines`).
+    var timer: Scheduled<Void>?
+    var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
-    init(pipeline: ProxyPipeline) {
+    init(pipeline: ProxyPipeline, compression: ResponseCompression? = nil) {
         self.pipeline = pipeline
+        self.compression = compression
     }
 
-    private var configuration: ProxyConfiguration { pipeline.configuration }
+    var configuration: ProxyConfiguration { pipeline.configuration }
     var metrics: ProxyMetrics { pipeline.metrics }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.loop = pipeline.loopContext(for: context.eventLoop)
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        cancelTimer()
+        compression?.bypass = nil
         self.context = nil
     }
 
@@ -49,24 +71,29 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func connectionStarted(context: ChannelHandlerContext) {
-        guard clientTimer == nil, machine.isIdle else { return }
+        guard !started else { return }
+        started = true
         facts = ClientConnectionFacts(
             clientIP: context.channel.remoteAddress?.ipAddress,
             localPort: context.channel.localAddress?.port,
             proto: configuration.forwardedProto)
-        armClientTimer(configuration.clientHeaderTimeout) { $0.headerTimeoutFired() }
+        setClientDeadline(after: configuration.clientHeaderTimeout, .header)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         handle(unwrapInboundIn(data))
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushUpstream()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         machine.clientClosed()
-        cancelClientTimer()
+        cancelTimer()
         queued.removeAll()
         if let exchange {
-            exchange.cancelTimers()
             exchange.upstream?.close()
             self.exchange = nil
         }
@@ -115,6 +142,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func handle(_ part: HTTPServerRequestPart) {
         switch part {
         case .head(let head):
+            if let compression, !replaying { compression.unansweredRequests += 1 }
             switch machine.requestHeadReceived(keepAlive: head.isKeepAlive) {
             case .startExchange: startExchange(head)
             case .queue: queued.append(part)
@@ -137,7 +165,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     private func startExchange(_ head: HTTPRequestHead) {
-        cancelClientTimer()
+        clientDeadline = nil
         metrics.requestReceived()
         if let rejection = RequestHeadValidator.validate(head, maxHeaderBytes: configuration.maxHeaderBytes) {
             fail(nil, .rejected(rejection))
@@ -149,19 +177,21 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             fail(nil, .noRoute(host: host, path: path))
             return
         }
-        guard let endpoint = pipeline.balancer.next(for: route.backend) else {
+        guard let endpoint = pipeline.balancer.next(for: route.backend), let loop else {
             fail(nil, .noEndpoints(backend: route.backend.name))
             return
         }
+        let declaredEventStream = route.policy.declaresEventStream(path: path)
         let upstreamHead = UpstreamRequestHead.make(
-            from: head, facts: facts, declaredEventStream: route.policy.declaresEventStream(path: path),
-            requestID: ForwardedHeaders.randomRequestID())
-        let exchange = ProxiedExchange(clientHead: head, upstreamHead: upstreamHead, route: route, path: path)
+            from: head, facts: facts, declaredEventStream: declaredEventStream, requestID: loop.requestIDs.nextID())
+        let exchange = ProxiedExchange(
+            upstreamHead: upstreamHead, clientHead: head, route: route, declaredEventStream: declaredEventStream)
         self.exchange = exchange
         attempt(exchange, endpoint: endpoint, fresh: false)
     }
 
-    /// A request part from the client: sent upstream now, or held until the upstream is ready.
+    /// A request part from the client: written upstream now (flushed at the end of the read
+    /// burst), or held until the upstream is ready.
     private func forward(_ part: HTTPClientRequestPart) {
         guard let exchange else { return }
         guard let upstream = exchange.upstream else {
@@ -169,12 +199,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         send(part, on: upstream, for: exchange)
-        upstream.flush()
-        metrics.observeUpstreamBuffered(upstream.bufferedBytes)
+        upstreamFlushPending = true
         if case .end = part { touchUpstream(exchange) }
     }
 
-    private func send(_ part: HTTPClientRequestPart, on upstream: UpstreamConnection, for exchange: ProxiedExchange) {
+    func send(_ part: HTTPClientRequestPart, on upstream: UpstreamConnection, for exchange: ProxiedExchange) {
         switch part {
         case .body(.byteBuffer(let buffer)): exchange.bodyBytesSent += buffer.readableBytes
         case .body(.fileRegion(let region)): exchange.bodyBytesSent += region.readableBytes
@@ -184,64 +213,26 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         upstream.write(part)
     }
 
-    // MARK: Upstream attempts
-
-    func attempt(_ exchange: ProxiedExchange, endpoint: Endpoint, fresh: Bool) {
-        guard let context else { return }
-        exchange.attempts += 1
-        exchange.endpoint = endpoint
-        let pool = pipeline.pool(for: context.eventLoop)
-        pool.acquire(endpoint: endpoint, connectTimeout: exchange.route.policy.connectTimeout, fresh: fresh) {
-            [self] result in
-            guard self.exchange === exchange, self.context != nil else {
-                if case .success(let lease) = result {
-                    if lease.reused { pool.release(lease.connection) } else { lease.connection.close() }
-                }
-                return
-            }
-            switch result {
-            case .success(let lease):
-                upstreamReady(exchange, connection: lease.connection, reused: lease.reused)
-            case .failure(let error):
-                connectFailed(exchange, error: error)
+    /// Flushes what `forward` wrote upstream; starts the send-timeout clock when the upstream
+    /// stops taking request bytes.
+    private func flushUpstream() {
+        guard upstreamFlushPending else { return }
+        upstreamFlushPending = false
+        guard let exchange, let upstream = exchange.upstream else { return }
+        upstream.flush()
+        if !upstream.channel.isWritable {
+            let buffered = upstream.bufferedBytes
+            metrics.observeUpstreamBuffered(buffered)
+            if exchange.sendStall == nil {
+                exchange.sendStall = (since: .now(), buffered: buffered)
+                rearmTimer()
             }
         }
-    }
-
-    private func upstreamReady(_ exchange: ProxiedExchange, connection: UpstreamConnection, reused: Bool) {
-        exchange.upstream = connection
-        exchange.upstreamReused = reused
-        connection.handler.delegate = self
-        connection.requestsSent += 1
-        connection.write(.head(exchange.upstreamHead))
-        let pending = exchange.pending
-        exchange.pending.removeAll()
-        for part in pending { send(part, on: connection, for: exchange) }
-        connection.flush()
-        connection.handler.resumeReading()
-        touchUpstream(exchange)
-        resumeClientReads()
-    }
-
-    private func connectFailed(_ exchange: ProxiedExchange, error: any Error) {
-        pipeline.logger.debug(
-            "upstream connect failed",
-            metadata: ["endpoint": "\(exchange.endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
-        if configuration.retryConnectOnce, exchange.attempts == 1, exchange.isReplayable,
-            let failed = exchange.endpoint,
-            let next = pipeline.balancer.next(for: exchange.route.backend, excluding: failed)
-        {
-            metrics.upstreamRetried()
-            attempt(exchange, endpoint: next, fresh: false)
-            return
-        }
-        fail(exchange, .upstreamUnreachable(backend: exchange.route.backend.name))
     }
 
     /// Ends `exchange` (or a request that never got one) with `error`.
     func fail(_ exchange: ProxiedExchange?, _ error: ProxyErrorResponse) {
         if let exchange {
-            exchange.cancelTimers()
             exchange.upstream?.close()
             exchange.upstream = nil
             if self.exchange === exchange { self.exchange = nil }
@@ -250,50 +241,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         resumeClientReads()
     }
 
-    // MARK: Timers
-
-    /// Records upstream activity; the idle timer fires only after `idleTimeout` of silence.
-    func touchUpstream(_ exchange: ProxiedExchange) {
-        guard exchange.requestEndSent || exchange.responseKind != nil else { return }
-        exchange.lastUpstreamActivity = .now()
-        guard exchange.idleTimer == nil else { return }
-        scheduleIdleCheck(exchange, after: exchange.idleTimeout)
-    }
-
-    private func scheduleIdleCheck(_ exchange: ProxiedExchange, after delay: Duration) {
-        guard let context else { return }
-        exchange.idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [self] in
-            exchange.idleTimer = nil
-            guard self.exchange === exchange else { return }
-            let silentFor = NIODeadline.now() - exchange.lastUpstreamActivity
-            let limit = TimeAmount(exchange.idleTimeout)
-            if silentFor < limit {
-                scheduleIdleCheck(exchange, after: Duration(limit - silentFor))
-            } else {
-                fail(exchange, .upstreamTimeout(backend: exchange.route.backend.name))
-            }
-        }
-    }
-
-    private func armClientTimer(
-        _ delay: Duration, _ event: @escaping (inout ClientConnectionStateMachine) -> ClientConnectionStateMachine.Action
-    ) {
-        cancelClientTimer()
-        guard let context else { return }
-        clientTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) { [self] in
-            clientTimer = nil
-            perform(event(&machine))
-        }
-    }
-
-    func cancelClientTimer() {
-        clientTimer?.cancel()
-        clientTimer = nil
-    }
-
     // MARK: Actions
 
-    private func perform(_ action: ClientConnectionStateMachine.Action) {
+    func perform(_ action: ClientConnectionStateMachine.Action) {
         guard let context else { return }
         switch action {
         case .none, .startExchange, .forward, .queue, .discard:
@@ -303,6 +253,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .finishExchange(let close):
             finish(trailers: nil, close: close, context: context)
         case .closeClient:
+            if clientFlushPending { context.flush() }
             context.close(promise: nil)
         }
     }
@@ -310,26 +261,50 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private func writeError(_ error: ProxyErrorResponse, close: Bool, context: ChannelHandlerContext) {
         var response = error
         response.closeConnection = close
-        context.write(wrapOutboundOut(.head(response.head())), promise: nil)
+        writeResponseHead(response.head(), compress: false, context: context)
         context.write(wrapOutboundOut(.body(.byteBuffer(response.body(allocator: context.channel.allocator)))), promise: nil)
         finish(trailers: nil, close: close, context: context)
     }
 
+    /// Writes a response head. With a compressor in the pipeline, a final head that answers a
+    /// request it saw goes through it (`compress` says whether it may compress); any other head
+    /// (interim, or answering no decoded request) is written past it.
+    func writeResponseHead(_ head: HTTPResponseHead, compress: Bool, context: ChannelHandlerContext) {
+        guard let compression else {
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            return
+        }
+        let interim = head.status.code < 200 && head.status != .switchingProtocols
+        if !interim, compression.unansweredRequests > 0 {
+            compression.unansweredRequests -= 1
+            compression.compressNext = compress
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+        } else {
+            (compression.bypass ?? context).write(wrapOutboundOut(.head(head)), promise: nil)
+        }
+    }
+
     /// Writes the end of the response, then closes or waits for the next request.
     func finish(trailers: HTTPHeaders?, close: Bool, context: ChannelHandlerContext) {
-        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+        clientFlushPending = false
         if close {
-            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
         } else {
+            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
             awaitNextRequest()
         }
     }
 
     private func awaitNextRequest() {
-        armClientTimer(configuration.keepAliveIdleTimeout) { $0.keepAliveTimeoutFired() }
+        setClientDeadline(after: configuration.keepAliveIdleTimeout, .keepAlive)
         let parts = queued
         queued.removeAll()
+        replaying = true
         for part in parts { handle(part) }
+        replaying = false
+        flushUpstream()
         resumeClientReads()
     }
 
@@ -349,7 +324,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.read()
     }
 
+    /// Records the client's outbound buffer when it is over the high water mark (the level the
+    /// `maxClientBufferedBytes` bound is about).
     func observeClientBuffered(_ context: ChannelHandlerContext) {
+        guard !context.channel.isWritable else { return }
         if let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes) {
             metrics.observeClientBuffered(buffered)
         }

@@ -22,9 +22,14 @@ public enum ClientResponseHead {
     ) -> ResponseKind {
         if head.status == .switchingProtocols, requestedUpgrade { return .upgrade }
         if declaredEventStream { return .eventStream }
-        let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingSpaces() } ?? ""
-        return mediaType == "text/event-stream" ? .eventStream : .ordinary
+        guard let contentType = head.headers.first(name: "content-type") else { return .ordinary }
+        return isEventStream(contentType: contentType) ? .eventStream : .ordinary
+    }
+
+    /// Whether a `Content-Type` value's media type is `text/event-stream` (any case, any parameters).
+    static func isEventStream(contentType: String) -> Bool {
+        let end = contentType.utf8.firstIndex(of: UInt8(ascii: ";")) ?? contentType.endIndex
+        return HeaderName.matches(contentType[..<end].trimmingSpaces(), "text/event-stream")
     }
 
     /// Whether the upstream connection may carry another request after this response.

@@ -27,26 +27,62 @@ public enum ForwardedHeaders {
         facts: ClientConnectionFacts,
         generatedRequestID: @autoclosure () -> String
     ) -> HTTPHeaders {
-        var result = headers
-        if let ip = facts.clientIP {
-            let previous = result[canonicalForm: "x-forwarded-for"].map(String.init)
-            result.replaceOrAdd(name: "X-Forwarded-For", value: (previous + [ip]).joined(separator: ", "))
-            result.replaceOrAdd(name: "X-Real-IP", value: ip)
+        // One pass: keep every field this function does not set, note the ones it reads.
+        let host = headers.first(name: "host")
+        var result = HTTPHeaders()
+        result.reserveCapacity(headers.count + 6)
+        var forwardedFor: [Substring] = []
+        var requestIDs: [Substring] = []
+        for (name, value) in headers {
+            switch Field(name) {
+            case .forwardedFor where facts.clientIP != nil:
+                forwardedFor += value.split(separator: ",").map { $0.trimmingSpaces() }
+                continue
+            case .realIP where facts.clientIP != nil, .forwardedPort where facts.localPort != nil,
+                .forwardedHost where host != nil, .forwardedProto:
+                continue
+            case .requestID:
+                requestIDs += value.split(separator: ",").map { $0.trimmingSpaces() }
+                continue
+            default:
+                result.add(name: name, value: value)
+            }
         }
-        result.replaceOrAdd(name: "X-Forwarded-Proto", value: facts.proto)
-        if let host = result.first(name: "host") {
-            result.replaceOrAdd(name: "X-Forwarded-Host", value: host)
+        if let ip = facts.clientIP {
+            let chain = forwardedFor.isEmpty ? ip : (forwardedFor + [Substring(ip)]).joined(separator: ", ")
+            result.add(name: "X-Forwarded-For", value: chain)
+            result.add(name: "X-Real-IP", value: ip)
+        }
+        result.add(name: "X-Forwarded-Proto", value: facts.proto)
+        if let host {
+            result.add(name: "X-Forwarded-Host", value: host)
         }
         if let port = facts.localPort {
-            result.replaceOrAdd(name: "X-Forwarded-Port", value: String(port))
+            result.add(name: "X-Forwarded-Port", value: String(port))
         }
-        let incoming = result[canonicalForm: "x-request-id"]
-        if incoming.count == 1, isSaneRequestID(incoming[0]) {
-            result.replaceOrAdd(name: "X-Request-ID", value: String(incoming[0]))
+        if requestIDs.count == 1, isSaneRequestID(requestIDs[0]) {
+            result.add(name: "X-Request-ID", value: String(requestIDs[0]))
         } else {
-            result.replaceOrAdd(name: "X-Request-ID", value: generatedRequestID())
+            result.add(name: "X-Request-ID", value: generatedRequestID())
         }
         return result
+    }
+
+    /// The fields `applying` reads or sets.
+    private enum Field: Equatable {
+        case forwardedFor, realIP, forwardedProto, forwardedHost, forwardedPort, requestID, other
+
+        init(_ name: String) {
+            switch name.utf8.count {
+            case 9 where HeaderName.matches(name, "x-real-ip"): self = .realIP
+            case 12 where HeaderName.matches(name, "x-request-id"): self = .requestID
+            case 15 where HeaderName.matches(name, "x-forwarded-for"): self = .forwardedFor
+            case 16 where HeaderName.matches(name, "x-forwarded-host"): self = .forwardedHost
+            case 16 where HeaderName.matches(name, "x-forwarded-port"): self = .forwardedPort
+            case 17 where HeaderName.matches(name, "x-forwarded-proto"): self = .forwardedProto
+            default: self = .other
+            }
+        }
     }
 
     /// 1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`, `=`, `+`, `/`.
@@ -68,18 +104,13 @@ public enum ForwardedHeaders {
 
     /// A random request id: 32 lowercase hex digits.
     public static func randomRequestID<G: RandomNumberGenerator>(using generator: inout G) -> String {
-        let high = UInt64.random(in: .min ... .max, using: &generator)
-        let low = UInt64.random(in: .min ... .max, using: &generator)
-        return hex16(high) + hex16(low)
+        RequestIDGenerator.hex(generator.next(), generator.next())
     }
 
+    /// A request id from the system's random source (one system call; the proxy uses a
+    /// per-event-loop `RequestIDGenerator` instead).
     public static func randomRequestID() -> String {
         var generator = SystemRandomNumberGenerator()
         return randomRequestID(using: &generator)
-    }
-
-    private static func hex16(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }

@@ -3,17 +3,26 @@ import NIOHTTP1
 import SluiceRouting
 
 /// The I/O side of one request being proxied: the route it matched, the upstream attempt, the
-/// request parts waiting for the upstream to be ready, and the timers watching the upstream.
-/// Owned by `ClientConnectionHandler`, on its event loop.
+/// request parts waiting for the upstream to be ready, and the deadlines watching the upstream.
+/// Owned by `ClientConnectionHandler`, on its event loop; the handler's one connection timer
+/// checks the deadlines (no timer is scheduled per exchange or per chunk).
 final class ProxiedExchange {
-    let clientHead: HTTPRequestHead
-    let upstreamHead: HTTPRequestHead
+    /// The head sent upstream; kept for a replay on a fresh connection until the response starts.
+    private(set) var upstreamHead: HTTPRequestHead?
     let route: Route
-    let path: String
+    /// The client's HTTP version (the response is framed for it).
+    let clientVersion: HTTPVersion
+    /// The request's method may be repeated after a failed attempt (RFC 9110 §9.2.2).
+    let idempotent: Bool
     /// The request asked to switch protocols.
     let requestedUpgrade: Bool
+    /// A `HEAD` request: its response has no body (and is never compressed).
+    let headRequest: Bool
     /// The route declares this path an event stream.
     let declaredEventStream: Bool
+    /// The client sent `Expect: 100-continue`: an upstream `100 Continue` is passed on.
+    let expectsContinue: Bool
+    var continueForwarded = false
 
     /// The connection carrying this exchange, once acquired.
     var upstream: UpstreamConnection?
@@ -35,24 +44,42 @@ final class ProxiedExchange {
     /// A 101 head arrived; the tunnel starts at the response's end.
     var upgradeHead: HTTPResponseHead?
 
-    /// Last time the upstream sent or accepted something; the idle timer measures from here.
-    var lastUpstreamActivity = NIODeadline.now()
-    var idleTimer: Scheduled<Void>?
-    var streamDeadline: Scheduled<Void>?
+    /// Last time the upstream sent or accepted something; the idle deadline counts from here.
+    var lastUpstreamActivity = NIODeadline.uptimeNanoseconds(0)
+    /// When the stream reaches the route's `maxStreamDuration`.
+    var streamDeadline: NIODeadline?
+    /// Since when the upstream has not accepted request bytes the proxy holds for it, and how
+    /// many bytes were waiting then (progress below that restarts the clock).
+    var sendStall: (since: NIODeadline, buffered: Int)?
 
-    init(clientHead: HTTPRequestHead, upstreamHead: HTTPRequestHead, route: Route, path: String) {
-        self.clientHead = clientHead
+    init(upstreamHead: HTTPRequestHead, clientHead: HTTPRequestHead, route: Route, declaredEventStream: Bool) {
         self.upstreamHead = upstreamHead
         self.route = route
-        self.path = path
+        self.clientVersion = clientHead.version
+        self.idempotent = UpstreamRequestHead.isIdempotent(clientHead.method)
         self.requestedUpgrade = HopByHopHeaders.isUpgradeRequest(clientHead.headers)
-        self.declaredEventStream = route.policy.declaresEventStream(path: path)
+        self.headRequest = clientHead.method == .HEAD
+        self.declaredEventStream = declaredEventStream
+        self.expectsContinue = clientHead.headers.contains { field in
+            HeaderName.matches(field.name, "expect") && HeaderName.matches(field.value.trimmingSpaces(), "100-continue")
+        }
     }
 
     /// Whether a failed attempt may be repeated: nothing of the body went out and the method is
     /// idempotent.
     var isReplayable: Bool {
-        bodyBytesSent == 0 && UpstreamRequestHead.isIdempotent(clientHead.method)
+        bodyBytesSent == 0 && idempotent
+    }
+
+    /// The response started: a replay can no longer happen, so the head is not needed anymore.
+    func responseStarted(kind: ResponseKind) {
+        responseKind = kind
+        upstreamHead = nil
+    }
+
+    /// Whether upstream silence is being timed: once the request is sent or the response started.
+    var upstreamClockRunning: Bool {
+        requestEndSent || responseKind != nil
     }
 
     /// The upstream silence allowed now: the stream idle timeout for streams (and for declared
@@ -65,11 +92,20 @@ final class ProxiedExchange {
         }
     }
 
-    func cancelTimers() {
-        idleTimer?.cancel()
-        idleTimer = nil
-        streamDeadline?.cancel()
-        streamDeadline = nil
+    /// The earliest moment something about this exchange must be checked, if any.
+    var nextDeadline: NIODeadline? {
+        var earliest: NIODeadline?
+        if upstreamClockRunning {
+            earliest = lastUpstreamActivity + TimeAmount(idleTimeout)
+        }
+        if let streamDeadline {
+            earliest = min(earliest ?? streamDeadline, streamDeadline)
+        }
+        if let sendStall {
+            let limit = sendStall.since + TimeAmount(route.policy.sendTimeout)
+            earliest = min(earliest ?? limit, limit)
+        }
+        return earliest
     }
 }
 

@@ -25,6 +25,10 @@ public struct ProxyConfiguration: Sendable {
     public var writeBufferLowWaterMark: Int
     /// Value of `X-Forwarded-Proto` sent upstream (`http` for this plaintext listener).
     public var forwardedProto: String
+    /// For routes with `RoutePolicy.buffering`: how many bytes of an ordinary response the proxy
+    /// reads ahead of a slow client (beyond the write buffer high water mark), so the upstream
+    /// connection is released early. Streams are never read ahead.
+    public var maxBufferedResponseBytes: Int
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -35,7 +39,8 @@ public struct ProxyConfiguration: Sendable {
         retryConnectOnce: Bool = true,
         writeBufferHighWaterMark: Int = 256 * 1024,
         writeBufferLowWaterMark: Int = 32 * 1024,
-        forwardedProto: String = "http"
+        forwardedProto: String = "http",
+        maxBufferedResponseBytes: Int = 1024 * 1024
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -46,6 +51,7 @@ public struct ProxyConfiguration: Sendable {
         self.writeBufferHighWaterMark = writeBufferHighWaterMark
         self.writeBufferLowWaterMark = writeBufferLowWaterMark
         self.forwardedProto = forwardedProto
+        self.maxBufferedResponseBytes = maxBufferedResponseBytes
     }
 
     /// The defaults documented on each field.

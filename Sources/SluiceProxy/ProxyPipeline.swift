@@ -16,7 +16,7 @@ public final class ProxyPipeline: Sendable {
     let logger: Logger
     let balancer = RoundRobinBalancer()
     private let _metrics = ProxyMetrics()
-    private let pools = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<UpstreamConnectionPool>]>([:])
+    private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ProxyLoopContext>]>([:])
 
     public init(
         store: RoutingTableStore,
@@ -48,37 +48,45 @@ public final class ProxyPipeline: Sendable {
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
-        try channel.syncOptions?.setOption(.socketOption(.tcp_nodelay), value: 1)
         let sync = channel.pipeline.syncOperations
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: false,
             withServerUpgrade: nil,
             withErrorHandling: false,
-            withOutboundHeaderValidation: true,
+            // Response heads carry fields the upstream's parser accepted plus the proxy's own:
+            // re-validating every field of every response would only cost time.
+            withOutboundHeaderValidation: false,
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
             withDecoderLimitConfiguration: limits
         )
-        try sync.addHandler(ClientConnectionHandler(pipeline: self))
+        if store.snapshot.compresses {
+            let compression = ResponseCompression()
+            let compressor = compression.makeCompressor()
+            try sync.addHandler(compressor)
+            compression.bypass = try sync.context(handler: compressor)
+            try sync.addHandler(ClientConnectionHandler(pipeline: self, compression: compression))
+        } else {
+            try sync.addHandler(ClientConnectionHandler(pipeline: self))
+        }
     }
 
     /// Closes the idle keep-alive upstream connections of every event loop (connections in use
     /// are left to their exchanges). For shutdown, after the listener stopped.
     public func closeIdleUpstreamConnections() {
-        let all = pools.withLockedValue { Array($0.values) }
+        let all = loops.withLockedValue { Array($0.values) }
         for bound in all {
-            bound.eventLoop.execute { bound.value.closeIdle() }
+            bound.eventLoop.execute { bound.value.pool.closeIdle() }
         }
     }
 
-    /// The upstream pool of `eventLoop`. Must be called on that loop.
-    func pool(for eventLoop: any EventLoop) -> UpstreamConnectionPool {
+    /// The shared state of `eventLoop`'s connections. Must be called on that loop.
+    func loopContext(for eventLoop: any EventLoop) -> ProxyLoopContext {
         let key = ObjectIdentifier(eventLoop)
-        let bound = pools.withLockedValue { pools -> NIOLoopBound<UpstreamConnectionPool> in
-            if let existing = pools[key] { return existing }
-            let created = NIOLoopBound(
-                UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: _metrics),
-                eventLoop: eventLoop)
-            pools[key] = created
+        let bound = loops.withLockedValue { loops -> NIOLoopBound<ProxyLoopContext> in
+            if let existing = loops[key] { return existing }
+            let pool = UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: _metrics)
+            let created = NIOLoopBound(ProxyLoopContext(pool: pool), eventLoop: eventLoop)
+            loops[key] = created
             return created
         }
         return bound.value

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -93,36 +98,55 @@ final class DrainingListener: Sendable {
         }
     }
 
+    /// Binds one listening socket per event loop (`SO_REUSEPORT`), each accepting onto its own
+    /// loop: a new connection is served by the thread the kernel woke for it, with no hand-off to
+    /// another thread before its first byte is read.
     private func bind() async throws -> ProxyListener {
-        let quiesce = ServerQuiescingHelper(group: group)
+        let loops = Array(group.makeIterator())
+        if loops.count > 1 { try PortProbe.ensureFree(host: configuration.host, port: configuration.port) }
+        var sockets: [ListeningSocket] = []
+        var port = configuration.port
+        do {
+            for loop in loops {
+                let socket = try await bind(on: loop, port: port, reusePort: loops.count > 1)
+                if port == 0, let bound = socket.channel.localAddress?.port { port = bound }
+                sockets.append(socket)
+            }
+        } catch {
+            for socket in sockets { try? await socket.channel.close() }
+            throw error
+        }
+        return ProxyListener(sockets: sockets, drained: sockets[0].channel.eventLoop.makePromise(of: Void.self))
+    }
+
+    private func bind(on loop: any EventLoop, port: Int, reusePort: Bool) async throws -> ListeningSocket {
+        let quiesce = ServerQuiescingHelper(group: loop)
         let connections = self.connections
         let childChannelInitializer = self.childChannelInitializer
-        let serverChannel = try await ServerBootstrap(group: group)
+        // TCP_NODELAY: ServerBootstrap sets it on the listening socket and Linux hands it down to
+        // every accepted one (`.socketOption(.tcp_nodelay)` would set SO_DEBUG instead).
+        let channel = try await ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.socketOption(.reusePort), value: reusePort ? 1 : 0)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: configuration.writeBufferWaterMark)
             .childChannelInitializer { channel in
                 connections.insert(channel)
                 return childChannelInitializer(channel)
             }
-            .bind(host: configuration.host, port: configuration.port)
+            .bind(host: configuration.host, port: port)
             .get()
-        return ProxyListener(
-            serverChannel: serverChannel,
-            quiesce: quiesce,
-            drained: serverChannel.eventLoop.makePromise(of: Void.self)
-        )
+        return ListeningSocket(channel: channel, quiesce: quiesce)
     }
 
     /// Waits for the listener to close (draining began, or it failed), then drains.
     private func serve(_ listener: ProxyListener) async throws {
-        try? await listener.serverChannel.closeFuture.get()
+        try? await listener.firstClosed.get()
         let closedByShutdown = state.withLockedValue { $0.isDraining }
         if !closedByShutdown {
             logger.error("\(name) listener closed unexpectedly; closing connections")
@@ -173,6 +197,11 @@ final class DrainingListener: Sendable {
             "open": "\(connections.count)",
             "gracePeriod": "\(configuration.shutdownGracePeriod)",
         ])
-        listener.quiesce.initiateShutdown(promise: listener.drained)
+        listener.initiateShutdown()
     }
+}
+
+extension NIOBSDSocket.Option {
+    /// `SO_REUSEPORT`: several sockets listen on one port; the kernel spreads connections.
+    fileprivate static let reusePort = NIOBSDSocket.Option(rawValue: SO_REUSEPORT)
 }

@@ -8,7 +8,7 @@ final class RoundRobinBalancer: Sendable {
 
     /// The next endpoint of `backend`, or nil when it has none.
     func next(for backend: Backend) -> Endpoint? {
-        guard !backend.endpoints.isEmpty else { return nil }
+        guard backend.endpoints.count > 1 else { return backend.endpoints.first }
         let index = counters.withLockedValue { counters -> Int in
             let value = counters[backend.name, default: 0]
             counters[backend.name] = value &+ 1

@@ -7,10 +7,14 @@ public final class PublishedRoutingTable: AtomicReference, Sendable {
     public let table: RoutingTable
     /// Increases by one on every swap; 0 is the empty table the store starts with.
     public let generation: UInt64
+    /// Some route compresses responses: connections accepted while this table is live get a
+    /// response compressor in their pipeline (the others do not pay for one).
+    let compresses: Bool
 
     init(table: RoutingTable, generation: UInt64) {
         self.table = table
         self.generation = generation
+        self.compresses = table.routes.contains { $0.policy.compression } || table.defaultBackend?.policy.compression == true
     }
 }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 
 /// Turns an upgraded exchange into a byte tunnel: removes the HTTP codecs and proxy handlers from
 /// both channels and glues them with a `TunnelGlueHandler` pair. The upstream side gets an
@@ -27,13 +28,14 @@ enum TunnelSplice {
         // Upstream: the response handler goes first so that bytes the decoder held after the
         // 101 head (forwarded on its removal) reach the glue.
         upstream.removeHandler(connection.handler, promise: nil)
-        upstream.removeHandler(try upstream.handler(type: NIOHTTPRequestHeadersValidator.self), promise: nil)
         upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
         upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
 
-        client.removeHandler(try client.handler(type: NIOHTTPResponseHeadersValidator.self), promise: nil)
         client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
         client.removeHandler(try client.handler(type: HTTPResponseEncoder.self), promise: nil)
+        if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
+            client.removeHandler(compressor, promise: nil)
+        }
         client.removeHandler(context: clientContext, promise: nil)
 
         // Reads either side held back while it was HTTP start again under the glue's rules.

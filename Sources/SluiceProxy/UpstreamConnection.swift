@@ -8,8 +8,8 @@ final class UpstreamConnection {
     let channel: any Channel
     let endpoint: Endpoint
     let handler: UpstreamResponseHandler
-    /// Closes the connection when it idles in the pool for too long.
-    var idleTimer: Scheduled<Void>?
+    /// When the connection last went back to the pool.
+    var idleSince = NIODeadline.uptimeNanoseconds(0)
     /// Requests sent on this connection so far.
     var requestsSent = 0
 
@@ -22,12 +22,13 @@ final class UpstreamConnection {
 
     var isActive: Bool { channel.isActive }
 
+    /// Writes from the response handler's position, skipping the pipeline's tail.
     func write(_ part: HTTPClientRequestPart) {
-        channel.write(NIOAny(part), promise: nil)
+        handler.write(part)
     }
 
     func flush() {
-        channel.flush()
+        handler.flush()
     }
 
     func close() {

@@ -9,12 +9,16 @@ import SluiceRouting
 /// Every connection lives on the pool's event loop, the same loop as the client connections that
 /// use it, so handing bytes from one to the other never hops threads. Idle connections are
 /// reused most-recent first, at most `upstreamMaxIdlePerEndpoint` are kept per endpoint, each is
-/// closed after `upstreamIdleTimeout`, and one the upstream closes leaves the pool at once.
+/// closed after `upstreamIdleTimeout` (one sweep timer per pool, not one per connection), and
+/// one the upstream closes leaves the pool at once.
 final class UpstreamConnectionPool {
     private let eventLoop: any EventLoop
     private let configuration: ProxyConfiguration
     private let metrics: ProxyMetrics
+    /// Idle connections per endpoint, oldest first; reuse takes the newest (the end).
     private var idle: [Endpoint: [UpstreamConnection]] = [:]
+    /// One timer for the whole pool closes connections idle longer than `upstreamIdleTimeout`.
+    private var sweep: Scheduled<Void>?
 
     init(eventLoop: any EventLoop, configuration: ProxyConfiguration, metrics: ProxyMetrics) {
         self.eventLoop = eventLoop
@@ -32,11 +36,8 @@ final class UpstreamConnectionPool {
     ) {
         eventLoop.assertInEventLoop()
         if !fresh {
-            while var list = idle[endpoint], let connection = list.popLast() {
-                idle[endpoint] = list.isEmpty ? nil : list
-                connection.idleTimer?.cancel()
-                connection.idleTimer = nil
-                connection.handler.onInactive = nil
+            while let connection = idle[endpoint]?.popLast() {
+                connection.handler.idleIn = nil
                 if connection.isActive {
                     metrics.upstreamConnectionReused()
                     completion(.success((connection, true)))
@@ -51,23 +52,17 @@ final class UpstreamConnectionPool {
     func release(_ connection: UpstreamConnection) {
         eventLoop.assertInEventLoop()
         connection.handler.delegate = nil
-        var list = idle[connection.endpoint, default: []]
-        guard connection.isActive, list.count < configuration.upstreamMaxIdlePerEndpoint else {
+        guard connection.isActive, idleCount(for: connection.endpoint) < configuration.upstreamMaxIdlePerEndpoint else {
             connection.close()
             return
         }
-        list.append(connection)
-        idle[connection.endpoint] = list
+        connection.idleSince = .now()
+        idle[connection.endpoint, default: []].append(connection)
+        connection.handler.idleIn = self
         // A read held back for the last client must go out, or an upstream close goes unnoticed.
         connection.handler.resumeReading()
-        connection.handler.onInactive = { [weak self, weak connection] in
-            guard let self, let connection else { return }
-            self.remove(connection)
-        }
-        connection.idleTimer = eventLoop.assumeIsolated().scheduleTask(
-            in: TimeAmount(configuration.upstreamIdleTimeout)
-        ) { [weak connection] in
-            connection?.close()
+        if sweep == nil {
+            scheduleSweep(at: connection.idleSince + TimeAmount(configuration.upstreamIdleTimeout))
         }
     }
 
@@ -75,9 +70,10 @@ final class UpstreamConnectionPool {
     func closeIdle() {
         let all = idle.values.flatMap { $0 }
         idle.removeAll()
+        sweep?.cancel()
+        sweep = nil
         for connection in all {
-            connection.idleTimer?.cancel()
-            connection.handler.onInactive = nil
+            connection.handler.idleIn = nil
             connection.close()
         }
     }
@@ -87,12 +83,39 @@ final class UpstreamConnectionPool {
         idle[endpoint]?.count ?? 0
     }
 
-    private func remove(_ connection: UpstreamConnection) {
-        connection.idleTimer?.cancel()
-        connection.idleTimer = nil
-        guard var list = idle[connection.endpoint] else { return }
-        list.removeAll { $0 === connection }
-        idle[connection.endpoint] = list.isEmpty ? nil : list
+    /// An idle connection's channel closed (the upstream closed it): forget it.
+    func remove(_ connection: UpstreamConnection) {
+        idle[connection.endpoint]?.removeAll { $0 === connection }
+    }
+
+    private func scheduleSweep(at deadline: NIODeadline) {
+        sweep = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            sweep = nil
+            closeExpired()
+        }
+    }
+
+    /// Closes the connections idle for `upstreamIdleTimeout` and plans the next sweep.
+    private func closeExpired() {
+        let limit = TimeAmount(configuration.upstreamIdleTimeout)
+        let now = NIODeadline.now()
+        var expired: [UpstreamConnection] = []
+        var next: NIODeadline?
+        for endpoint in Array(idle.keys) {
+            var list = idle.removeValue(forKey: endpoint) ?? []
+            while let oldest = list.first, oldest.idleSince + limit <= now {
+                expired.append(list.removeFirst())
+            }
+            if let oldest = list.first {
+                idle[endpoint] = list
+                next = min(next ?? oldest.idleSince + limit, oldest.idleSince + limit)
+            }
+        }
+        for connection in expired {
+            connection.handler.idleIn = nil
+            connection.close()
+        }
+        if let next { scheduleSweep(at: next) }
     }
 
     private func connect(
@@ -103,14 +126,18 @@ final class UpstreamConnectionPool {
         let metrics = self.metrics
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
+        // ClientBootstrap sets TCP_NODELAY itself: every event goes out the moment it is flushed.
         let future = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: waterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamResponseHandler(metrics: metrics))
+                    // No outbound header validator: the request heads written here carry fields
+                    // the client's parser accepted plus the proxy's own, all valid by construction.
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
+                    try channel.pipeline.syncOperations.addHandlers([
+                        HTTPRequestEncoder(), ByteToMessageHandler(decoder), UpstreamResponseHandler(metrics: metrics),
+                    ])
                 }
             }
             .connect(host: endpoint.host, port: endpoint.port)

@@ -15,9 +15,11 @@ public enum UpstreamRequestHead {
         requestID: @autoclosure () -> String
     ) -> HTTPRequestHead {
         let isUpgrade = HopByHopHeaders.isUpgradeRequest(head.headers)
-        let wasChunked = head.headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
+        let wasChunked = head.headers.contains { field in
+            HeaderName.matches(field.name, "transfer-encoding") && HeaderName.listContains(field.value, token: "chunked")
+        }
         var headers = HopByHopHeaders.removing(from: head.headers, keepUpgrade: isUpgrade)
-        if declaredEventStream || acceptsEventStream(head.headers) {
+        if declaredEventStream || acceptsEventStream(head.headers), headers.contains(name: "accept-encoding") {
             headers.remove(name: "accept-encoding")
         }
         headers = ForwardedHeaders.applying(to: headers, facts: facts, generatedRequestID: requestID())
@@ -31,14 +33,21 @@ public enum UpstreamRequestHead {
 
     /// Whether the client's `Accept` lists `text/event-stream` (what `EventSource` sends).
     public static func acceptsEventStream(_ headers: HTTPHeaders) -> Bool {
-        headers[canonicalForm: "accept"].contains { value in
-            value.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } == "text/event-stream"
+        headers.contains { field in
+            HeaderName.matches(field.name, "accept") && HeaderName.listContainsMediaType(field.value, "text/event-stream")
         }
     }
 
     /// The request path without its query string, as used for routing. An absolute-form target
     /// (`http://host/path`) yields its path (`/` when it has none).
     public static func path(of uri: String) -> String {
+        if uri.utf8.first == UInt8(ascii: "/") {
+            // Origin form, the usual case: cut at the query or fragment.
+            guard let end = uri.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
+                return uri
+            }
+            return String(uri[..<end])
+        }
         var target = Substring(uri)
         for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
             let afterScheme = target.dropFirst(scheme.count)

@@ -7,6 +7,8 @@ protocol UpstreamResponseDelegate: AnyObject {
     /// Whether the upstream may be read now (false while the client is not writable).
     var upstreamMayRead: Bool { get }
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
+    /// The end of a read burst: what was received is flushed to the client now, once.
+    func upstreamReadComplete(_ connection: UpstreamConnection)
     func upstreamWritabilityChanged(_ connection: UpstreamConnection)
     func upstreamClosed(_ connection: UpstreamConnection)
 }
@@ -15,15 +17,20 @@ protocol UpstreamResponseDelegate: AnyObject {
 /// the connection, and passes `read()` on only while that exchange's client can take more bytes.
 /// With no exchange (the connection idles in the pool) any inbound data is a protocol error and
 /// closes the connection.
+///
+/// References are strong (weak references put every retain of the referenced object on a slow
+/// path): `delegate` is cleared when the exchange lets go of the connection, `connection` when
+/// the handler leaves the pipeline (the channel closed or became a tunnel), `idleIn` when the
+/// pool hands the connection out or forgets it.
 final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
-    weak var delegate: (any UpstreamResponseDelegate)?
-    /// Set by the connection; tells it and the pool that the channel went away.
-    var onInactive: (() -> Void)?
-    weak var connection: UpstreamConnection?
+    var delegate: (any UpstreamResponseDelegate)?
+    /// The pool holding this connection while it idles; told when the channel goes away.
+    var idleIn: UpstreamConnectionPool?
+    var connection: UpstreamConnection?
     private var context: ChannelHandlerContext?
     private var readHeld = false
     private let metrics: ProxyMetrics
@@ -38,6 +45,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        self.connection = nil
+        self.delegate = nil
+        self.idleIn = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -49,6 +59,13 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let delegate, let connection {
+            delegate.upstreamReadComplete(connection)
+        }
+        context.fireChannelReadComplete()
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if let delegate, let connection {
             delegate.upstreamWritabilityChanged(connection)
@@ -57,7 +74,10 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        onInactive?()
+        if let pool = idleIn, let connection {
+            idleIn = nil
+            pool.remove(connection)
+        }
         if let delegate, let connection {
             self.delegate = nil
             delegate.upstreamClosed(connection)
@@ -76,6 +96,15 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         context.read()
+    }
+
+    /// Writes a request part toward the upstream (from this handler's position in the pipeline).
+    func write(_ part: HTTPClientRequestPart) {
+        context?.write(wrapOutboundOut(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
     }
 
     /// Issues a `read()` that was held back because the client was not writable.

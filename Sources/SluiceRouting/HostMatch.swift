@@ -35,9 +35,12 @@ public enum HostMatch: Hashable, Sendable, Comparable {
         case .exact(let h):
             return h == host
         case .wildcard(let suffix):
-            guard host.count > suffix.count, host.hasSuffix(suffix) else { return false }
-            let label = host.dropLast(suffix.count)
-            return !label.contains(".")
+            let hostBytes = host.utf8
+            let suffixBytes = suffix.utf8
+            guard hostBytes.count > suffixBytes.count, hostBytes.reversed().starts(with: suffixBytes.reversed()) else {
+                return false
+            }
+            return !hostBytes.dropLast(suffixBytes.count).contains(UInt8(ascii: "."))
         case .any:
             return true
         }
@@ -47,15 +50,19 @@ public enum HostMatch: Hashable, Sendable, Comparable {
     /// `[::1]:80` → `[::1]`). A trailing dot (`foo.com.`) is removed as well.
     public static func normalize(hostHeader: Substring) -> String {
         var value = hostHeader
-        if value.first == "[" {
-            if let close = value.firstIndex(of: "]") {
+        if value.utf8.first == UInt8(ascii: "[") {
+            if let close = value.utf8.firstIndex(of: UInt8(ascii: "]")) {
                 value = value[...close]
             }
-        } else if let colon = value.lastIndex(of: ":") {
+        } else if let colon = value.utf8.lastIndex(of: UInt8(ascii: ":")) {
             value = value[..<colon]
         }
-        if value.last == "." { value = value.dropLast() }
-        return value.lowercased()
+        if value.utf8.last == UInt8(ascii: ".") { value = value.dropLast() }
+        // Host headers are almost always lowercase already: skip the copy `lowercased()` makes.
+        if value.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") || $0 >= 0x80 }) {
+            return value.lowercased()
+        }
+        return String(value)
     }
 
     public static func < (lhs: HostMatch, rhs: HostMatch) -> Bool {

@@ -21,11 +21,18 @@ public enum PathMatch: Hashable, Sendable {
         case .exact(let p):
             return p == path
         case .prefix(let p):
-            if p.isEmpty { return true }
-            guard path.hasPrefix(p) else { return false }
-            let rest = path.utf8.dropFirst(p.utf8.count)
-            return rest.isEmpty || rest.first == UInt8(ascii: "/")
+            return Self.isElementPrefix(p[...], of: path)
         }
+    }
+
+    /// Whether `prefix` (without trailing slash; empty means `/`) matches `path` element-wise.
+    /// Compares bytes: request paths are ASCII on the wire (anything else is percent-encoded).
+    static func isElementPrefix(_ prefix: Substring, of path: String) -> Bool {
+        if prefix.isEmpty { return true }
+        let pathBytes = path.utf8
+        guard pathBytes.starts(with: prefix.utf8) else { return false }
+        let rest = pathBytes.dropFirst(prefix.utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "/")
     }
 
     /// Length used for longest-match precedence, counted in bytes of the normalised path.

@@ -17,7 +17,10 @@ public struct RoutePolicy: Hashable, Sendable {
     /// Request paths (element-wise prefixes, normalised like `PathMatch.prefix`) whose responses
     /// are event streams even without `Content-Type: text/event-stream`.
     public var eventStreamPaths: [String]
-    /// Whether ordinary (non-stream) responses may be buffered. Streams never are.
+    /// Whether ordinary (non-stream) responses may be buffered (nginx `proxy_buffering on`): the
+    /// proxy keeps reading the upstream while the client is slow, up to a bound per response
+    /// (`ProxyConfiguration.maxBufferedResponseBytes`), so the upstream connection is freed early.
+    /// Off, a slow client holds the upstream back through backpressure. Streams never are.
     public var buffering: Bool
     /// Whether ordinary responses may be compressed. Event streams never are.
     public var compression: Bool
@@ -47,8 +50,10 @@ public struct RoutePolicy: Hashable, Sendable {
 
     /// Whether a request for `path` is declared an event stream by `eventStreamPaths`.
     public func declaresEventStream(path: String) -> Bool {
-        for p in eventStreamPaths where PathMatch.prefix(ingressPath: p).matches(path: path) {
-            return true
+        for p in eventStreamPaths {
+            var prefix = Substring(p)
+            while prefix.utf8.last == UInt8(ascii: "/") { prefix = prefix.dropLast() }
+            if PathMatch.isElementPrefix(prefix, of: path) { return true }
         }
         return false
     }

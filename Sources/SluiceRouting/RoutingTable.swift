@@ -60,7 +60,9 @@ public struct RoutingTable: Hashable, Sendable {
 
     private func routesFor(normalizedHost host: String) -> [Route] {
         if let routes = exactHosts[host] { return routes }
-        if let dot = host.firstIndex(of: "."), dot != host.startIndex, let routes = wildcardHosts[String(host[dot...])] {
+        if !wildcardHosts.isEmpty, let dot = host.utf8.firstIndex(of: UInt8(ascii: ".")), dot != host.startIndex,
+            let routes = wildcardHosts[String(host[dot...])]
+        {
             return routes
         }
         return anyHost

@@ -26,7 +26,7 @@ final class SluiceProcess: Sendable {
             "--bind-address", "127.0.0.1", "--http-port", "\(httpPort)", "--admin-port", "\(adminPort)",
         ]
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
         process.standardOutput = handle
         process.standardError = handle

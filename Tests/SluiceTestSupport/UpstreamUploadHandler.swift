@@ -27,6 +27,7 @@ public final class UpstreamUploadRecorder: Sendable {
 }
 
 /// Records each request body part as it arrives; answers `200 received <n> bytes` at the end.
+/// A request with `Expect: 100-continue` first gets `100 Continue`, as real servers send it.
 final class UpstreamUploadHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -52,8 +53,12 @@ final class UpstreamUploadHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
             count = 0
+            if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                let interim = HTTPResponseHead(version: .http1_1, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
             if let readGate {
                 try? context.channel.syncOptions?.setOption(.autoRead, value: false)
                 Self.resume(context.channel, after: readGate)

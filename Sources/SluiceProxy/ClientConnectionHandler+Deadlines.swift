@@ -1,0 +1,89 @@
+import NIOCore
+
+/// What the client connection's deadline is for when no exchange is running.
+enum ClientDeadline {
+    /// A fresh connection must send a complete request head in time (slowloris): `408`.
+    case header
+    /// A keep-alive connection may idle this long between requests: closed silently.
+    case keepAlive
+}
+
+/// Every timeout of a client connection runs on one timer per connection.
+///
+/// Activity only moves timestamps (`ProxiedExchange.lastUpstreamActivity`, the keep-alive
+/// deadline); nothing is scheduled or cancelled per request or per chunk. The timer is moved
+/// only when a deadline comes *earlier* than the one it is set for; when it fires it checks the
+/// deadlines in force and sets itself for the next one.
+extension ClientConnectionHandler {
+    func setClientDeadline(after delay: Duration, _ event: ClientDeadline) {
+        clientDeadline = (at: .now() + TimeAmount(delay), event: event)
+        rearmTimer()
+    }
+
+    /// Records upstream activity (and starts the upstream idle clock once the request is sent or
+    /// the response started).
+    func touchUpstream(_ exchange: ProxiedExchange) {
+        guard exchange.upstreamClockRunning else { return }
+        exchange.lastUpstreamActivity = .now()
+        rearmTimer()
+    }
+
+    /// Makes sure the timer fires no later than the earliest deadline in force.
+    func rearmTimer() {
+        guard let context, let deadline = exchange?.nextDeadline ?? clientDeadline?.at else { return }
+        if timer != nil, timerDeadline <= deadline { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            deadlineReached()
+        }
+    }
+
+    func cancelTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func deadlineReached() {
+        let now = NIODeadline.now()
+        if let exchange {
+            checkDeadlines(of: exchange, now: now)
+        } else if let (at, event) = clientDeadline, at <= now {
+            clientDeadline = nil
+            switch event {
+            case .header: perform(machine.headerTimeoutFired())
+            case .keepAlive: perform(machine.keepAliveTimeoutFired())
+            }
+        }
+        rearmTimer()
+    }
+
+    private func checkDeadlines(of exchange: ProxiedExchange, now: NIODeadline) {
+        let backend = exchange.route.backend.name
+        if let streamDeadline = exchange.streamDeadline, streamDeadline <= now {
+            streamDurationReached(exchange)
+        } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + TimeAmount(exchange.idleTimeout) <= now {
+            fail(exchange, .upstreamTimeout(backend: backend))
+        } else if let stall = exchange.sendStall, stall.since + TimeAmount(exchange.route.policy.sendTimeout) <= now {
+            let buffered = exchange.upstream?.bufferedBytes ?? 0
+            if buffered < stall.buffered {
+                // Slow, but the upstream took some bytes: measure the next stall from here.
+                exchange.sendStall = (since: now, buffered: buffered)
+            } else {
+                pipeline.logger.debug("upstream stopped accepting the request body", metadata: ["backend": "\(backend)"])
+                fail(exchange, .upstreamTimeout(backend: backend))
+            }
+        }
+    }
+
+    /// The stream reached the route's `maxStreamDuration`: it ends, and so does the connection.
+    private func streamDurationReached(_ exchange: ProxiedExchange) {
+        guard let context else { return }
+        exchange.upstream?.close()
+        exchange.upstream = nil
+        self.exchange = nil
+        machine.clientClosed()
+        finish(trailers: nil, close: true, context: context)
+    }
+}

@@ -1,0 +1,68 @@
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+@Suite("Proxy compression")
+struct ProxyCompressionTests {
+    private static let gzipMagic: [UInt8] = [0x1f, 0x8b]
+
+    private func exchange(compression: Bool, acceptEncoding: String?) async throws -> TestClientResponse {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: compression)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        try await client.send(get("/text", extra: acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []))
+        return try await client.readResponse()
+    }
+
+    @Test func ordinaryResponseIsGzippedWhenOnAndAccepted() async throws {
+        let response = try await exchange(compression: true, acceptEncoding: "gzip")
+        #expect(response.status == 200)
+        #expect(response.header("content-encoding") == "gzip")
+        #expect(Array(response.body.prefix(2)) == Self.gzipMagic)
+    }
+
+    @Test func responseIsUntouchedWhenOff() async throws {
+        let response = try await exchange(compression: false, acceptEncoding: "gzip")
+        #expect(response.header("content-encoding") == nil)
+        #expect(response.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+    }
+
+    @Test func responseIsUntouchedWhenTheClientDoesNotAcceptGzip() async throws {
+        let response = try await exchange(compression: true, acceptEncoding: nil)
+        #expect(response.header("content-encoding") == nil)
+        #expect(response.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+    }
+
+    /// Event streams are never compressed, even on a compressing route and with a client that
+    /// accepts gzip: each event arrives as plain text.
+    @Test func eventStreamIsNeverCompressed() async throws {
+        let upstream = try await UpstreamServer.start(.eventStream(count: 3, permits: UpstreamPermits(), freeEvents: 3))
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        try await client.send(get("/events", extra: ["Accept-Encoding: gzip", "Accept: text/event-stream"]))
+        try await client.waitForText("\r\n0\r\n\r\n")
+        let response = try await client.readResponse()
+        #expect(response.header("content-encoding") == nil)
+        #expect(response.bodyText.contains("data: event 2\n\n"))
+    }
+
+    /// Several requests on one kept-alive connection: each response is compressed or not by its
+    /// own request's `Accept-Encoding`.
+    @Test func eachRequestOnAConnectionGetsItsOwnDecision() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        for accepts in [true, false, true] {
+            try await client.send(get("/text", extra: accepts ? ["Accept-Encoding: gzip"] : []))
+            let response = try await client.readResponse()
+            #expect(response.header("content-encoding") == (accepts ? "gzip" : nil))
+        }
+    }
+}
