@@ -64,7 +64,13 @@ extension ClientConnectionHandler {
         if let streamDeadline = exchange.streamDeadline, streamDeadline <= now {
             streamDurationReached(exchange)
         } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + TimeAmount(exchange.idleTimeout) <= now {
-            fail(exchange, .upstreamTimeout(backend: backend))
+            if exchange.upstream?.handler.readHeld == true {
+                // The proxy is not reading because the client is slow: that silence is not the
+                // upstream's, so it does not count against the idle timeout.
+                exchange.lastUpstreamActivity = now
+            } else {
+                fail(exchange, .upstreamTimeout(backend: backend))
+            }
         } else if let stall = exchange.sendStall, stall.since + TimeAmount(exchange.route.policy.sendTimeout) <= now {
             let buffered = exchange.upstream?.bufferedBytes ?? 0
             if buffered < stall.buffered {

@@ -101,8 +101,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            exchange?.upstream?.handler.resumeReading()
+        if context.channel.isWritable, let exchange {
+            // The upstream's idle clock restarts when the proxy reads it again.
+            if exchange.upstream?.handler.readHeld == true { touchUpstream(exchange) }
+            exchange.upstream?.handler.resumeReading()
         }
         context.fireChannelWritabilityChanged()
     }

@@ -32,7 +32,8 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     var idleIn: UpstreamConnectionPool?
     var connection: UpstreamConnection?
     private var context: ChannelHandlerContext?
-    private var readHeld = false
+    /// A `read()` is held back because the client is not writable (backpressure).
+    private(set) var readHeld = false
     private let metrics: ProxyMetrics
 
     init(metrics: ProxyMetrics) {

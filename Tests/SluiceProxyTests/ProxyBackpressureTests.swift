@@ -67,3 +67,28 @@ struct ProxyUploadBackpressureTests {
         #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
     }
 }
+
+@Suite("Proxy idle timeout under backpressure")
+struct ProxyIdleTimeoutBackpressureTests {
+    /// A client that pauses longer than the route's read timeout: the upstream was not silent,
+    /// the proxy was not reading it, so the response must not be cut as an upstream timeout.
+    @Test func clientPauseLongerThanReadTimeoutDoesNotCutTheResponse() async throws {
+        let total = 8 * 1024 * 1024
+        let stats = UpstreamByteSourceStats()
+        let upstream = try await UpstreamServer.start(.byteSource(bytes: total, stats: stats))
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(readTimeout: .milliseconds(200))))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect(autoRead: false)
+        try await client.send(get("/big"))
+        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 }
+        // Several read timeouts pass while the proxy holds the upstream back.
+        try await Task.sleep(for: .seconds(1))
+
+        client.stopRecordingBytes()
+        try await client.startReading()
+        try await waitUntil(timeout: .seconds(30)) { client.receivedByteCount >= total || client.isClosed }
+        #expect(client.receivedByteCount >= total, "the response was cut after \(client.receivedByteCount) bytes")
+    }
+}
