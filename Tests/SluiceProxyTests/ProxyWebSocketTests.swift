@@ -73,3 +73,26 @@ struct ProxyTunnelTimeoutTests {
         try await client.waitForClose()
     }
 }
+
+@Suite("Proxy WebSocket stream cap")
+struct ProxyWebSocketStreamCapTests {
+    /// `max-stream-duration` caps an upgraded tunnel as it caps an event stream: an active
+    /// WebSocket is closed once the cap passes, even though it was never idle.
+    @Test func maxStreamDurationClosesAnActiveTunnel() async throws {
+        let upstream = try await UpstreamServer.start(.webSocketEcho)
+        let policy = RoutePolicy(maxStreamDuration: .milliseconds(300))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/ws", extra: [
+            "Connection: Upgrade", "Upgrade: websocket",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
+        ]))
+        #expect(try await client.readResponse(headRequest: true).status == 101)
+        let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("ping".utf8))
+        try await client.send(frame.encodedMasked())
+        #expect(try await client.readWebSocketFrame() == frame, "the tunnel works before the cap")
+        try await client.waitForClose(timeout: .seconds(10))
+    }
+}
