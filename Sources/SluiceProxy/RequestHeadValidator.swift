@@ -40,6 +40,9 @@ public enum RequestHeadValidator {
                 return RequestRejection(status: .badRequest, reason: "invalid Content-Length")
             }
         }
+        if hasDotSegment(head.uri) {
+            return RequestRejection(status: .badRequest, reason: "path has a dot segment (. or ..)")
+        }
         if head.method == .CONNECT {
             return RequestRejection(status: .methodNotAllowed, reason: "CONNECT is not supported by this reverse proxy")
         }
@@ -56,6 +59,40 @@ public enum RequestHeadValidator {
             return RequestRejection(status: .badRequest, reason: "multiple Host headers")
         }
         return nil
+    }
+
+    /// Whether the path of a request target has a `.` or `..` segment, literally or
+    /// percent-encoded (`%2e`). Clients remove dot segments before sending (RFC 3986 §5.2.4);
+    /// one that arrives anyway would be matched against the routing table as written
+    /// (`/public/../admin` under `/public`) and then resolved by the upstream to another path.
+    static func hasDotSegment(_ uri: String) -> Bool {
+        let bytes = uri.utf8
+        var index = bytes.startIndex
+        var segmentLength = 0
+        var onlyDots = true
+        while index < bytes.endIndex {
+            var byte = bytes[index]
+            if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { break }
+            let next = bytes.index(after: index)
+            if byte == UInt8(ascii: "%"), let second = bytes.index(next, offsetBy: 1, limitedBy: bytes.endIndex),
+                second < bytes.endIndex, bytes[next] == UInt8(ascii: "2"),
+                bytes[second] == UInt8(ascii: "e") || bytes[second] == UInt8(ascii: "E")
+            {
+                byte = UInt8(ascii: ".")
+                index = bytes.index(after: second)
+            } else {
+                index = next
+            }
+            if byte == UInt8(ascii: "/") {
+                if onlyDots, (1...2).contains(segmentLength) { return true }
+                segmentLength = 0
+                onlyDots = true
+            } else {
+                segmentLength += 1
+                if byte != UInt8(ascii: ".") { onlyDots = false }
+            }
+        }
+        return onlyDots && (1...2).contains(segmentLength)
     }
 
     /// Approximate size of the head on the wire: request line plus `name: value\r\n` per field.

@@ -52,3 +52,24 @@ struct RequestSmugglingTests {
         #expect(second.bodyText.hasPrefix("GET /second HTTP/1.1\n"), "the next response must answer the next request")
     }
 }
+
+@Suite("Path dot segments")
+struct PathDotSegmentTests {
+    @Test(arguments: [
+        "/public/../admin", "/public/%2e%2e/admin", "/public/%2E./admin", "/a/./b", "/..", "/a/.",
+        "/a/..?x=1", "..", "/a/%2e",
+    ])
+    func dotSegmentsAreRefused(uri: String) {
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: HTTPHeaders([("Host", "a")]))
+        #expect(RequestHeadValidator.validate(head, maxHeaderBytes: 32 * 1024)?.status == .badRequest)
+    }
+
+    @Test(arguments: [
+        "/", "/a/b", "/static/app.js", "/a/.well-known/x", "/a/...", "/a/..b", "/a/b.", "/v1.2/x",
+        "/search?q=/../", "/a/%2ex", "/a/%2", "/a%",
+    ])
+    func ordinaryPathsPass(uri: String) {
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: HTTPHeaders([("Host", "a")]))
+        #expect(RequestHeadValidator.validate(head, maxHeaderBytes: 32 * 1024) == nil)
+    }
+}
