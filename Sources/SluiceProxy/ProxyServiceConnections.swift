@@ -22,8 +22,11 @@ final class OpenConnections: Sendable {
     /// Closes every open connection; completes when all of them are closed.
     func closeAll(on eventLoop: any EventLoop) -> EventLoopFuture<Int> {
         let open = channels.withLockedValue { Array($0.values) }
+        // Wait on `closeFuture`, not on the close promise: its callbacks run in order, so the
+        // removal registered by `insert` has run by the time this completes and `count` agrees.
         let closes = open.map { channel in
-            channel.close().flatMapError { _ in channel.closeFuture }
+            channel.close(promise: nil)
+            return channel.closeFuture
         }
         return EventLoopFuture.andAllComplete(closes, on: eventLoop).map { open.count }
     }
