@@ -3,13 +3,16 @@ import NIOWebSocket
 
 /// Echoes WebSocket text, binary and continuation frames as they come, answers pings, and
 /// completes the close handshake (echoing the peer's close code, then closing the socket).
-final class DemoWebSocketEchoHandler: ChannelInboundHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+/// The test upstreams reuse it for their WebSocket echo.
+public final class DemoWebSocketEchoHandler: ChannelInboundHandler {
+    public typealias InboundIn = WebSocketFrame
+    public typealias OutboundOut = WebSocketFrame
 
     private var sentClose = false
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public init() {}
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
         case .text, .binary, .continuation:

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import SluiceDemo
 import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
@@ -60,7 +61,7 @@ public final class UpstreamServer: Sendable {
                 shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(UpstreamWebSocketEchoHandler())
+                        try channel.pipeline.syncOperations.addHandler(DemoWebSocketEchoHandler())
                     }
                 }
             )
