@@ -166,13 +166,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    private func startExchange(_ head: HTTPRequestHead) {
+    private func startExchange(_ received: HTTPRequestHead) {
         clientDeadline = nil
         metrics.requestReceived()
-        if let rejection = RequestHeadValidator.validate(head, maxHeaderBytes: configuration.maxHeaderBytes) {
+        if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             fail(nil, .rejected(rejection))
             return
         }
+        let head = RequestTarget.originForm(received)
         let path = UpstreamRequestHead.path(of: head.uri)
         let host = head.headers.first(name: "host") ?? ""
         guard let route = pipeline.store.snapshot.table.match(host: Substring(host), path: path) else {
