@@ -62,12 +62,7 @@ struct ProxyTunnelTimeoutTests {
         let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
-        let client = try await proxy.connect()
-        try await client.send(get("/ws", extra: [
-            "Connection: Upgrade", "Upgrade: websocket",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
-        ]))
-        #expect(try await client.readResponse(headRequest: true).status == 101)
+        let client = try await openWebSocket(through: proxy)
         try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)).encodedMasked())
         #expect(try await client.readWebSocketFrame().payload == Array("hi".utf8))
         try await client.waitForClose()
@@ -84,15 +79,21 @@ struct ProxyWebSocketStreamCapTests {
         let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
-        let client = try await proxy.connect()
-        try await client.send(get("/ws", extra: [
-            "Connection: Upgrade", "Upgrade: websocket",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
-        ]))
-        #expect(try await client.readResponse(headRequest: true).status == 101)
+        let client = try await openWebSocket(through: proxy)
         let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("ping".utf8))
         try await client.send(frame.encodedMasked())
         #expect(try await client.readWebSocketFrame() == frame, "the tunnel works before the cap")
         try await client.waitForClose(timeout: .seconds(10))
     }
+}
+
+/// Connects through `proxy` and upgrades `/ws` to WebSocket; the `101` has been read.
+private func openWebSocket(through proxy: ProxyUnderTest) async throws -> TestClient {
+    let client = try await proxy.connect()
+    try await client.send(get("/ws", extra: [
+        "Connection: Upgrade", "Upgrade: websocket",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
+    ]))
+    #expect(try await client.readResponse(headRequest: true).status == 101)
+    return client
 }
