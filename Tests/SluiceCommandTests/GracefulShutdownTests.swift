@@ -6,8 +6,10 @@ import Testing
 /// SIGTERM on the real `sluice serve` process, as a kubelet sends it during a rollout.
 @Suite("sluice serve: graceful shutdown")
 struct GracefulShutdownTests {
+    /// Readiness goes false first, the open stream runs to its end, and the routing source keeps
+    /// publishing during the drain (so endpoints of other terminating pods still leave the table).
     @Test func sigtermTurnsReadinessOffThenDrainsTheOpenStream() async throws {
-        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(100))
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(300))
         defer { Task { try? await upstream.stop() } }
         let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
         defer { try? FileManager.default.removeItem(at: manifests) }
@@ -22,9 +24,19 @@ struct GracefulShutdownTests {
         try await stream.send("GET /api/chat?prompt=one+two+three+four+five+six+seven+eight HTTP/1.1\r\nHost: demo\r\n\r\n")
         try await stream.waitForText("{\"token\":\" one\"}")
 
+        let generation = try #require(await sluice.tableGeneration())
         sluice.terminate()
         try await sluice.waitForReadiness(503)
         #expect(!stream.receivedText.contains("[DONE]"), "readiness must turn off while the stream is still open")
+
+        try ManifestFixture.extraIngress().write(
+            to: manifests.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+        var published = false
+        for _ in 0..<100 where !published && !stream.receivedText.contains("[DONE]") {
+            published = (await sluice.tableGeneration() ?? 0) > generation
+            if !published { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(published, "a manifest change during the drain must still publish a table")
 
         try await stream.waitForText("data: [DONE]", timeout: .seconds(20))
         #expect(stream.receivedText.contains("{\"token\":\" eight\"}"))
@@ -54,6 +66,29 @@ struct GracefulShutdownTests {
 
 /// Manifest directories for the process under test.
 enum ManifestFixture {
+    /// One more Ingress for the demo Service, to change the routing table.
+    static func extraIngress() -> String {
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: extra
+          namespace: default
+        spec:
+          ingressClassName: sluice
+          rules:
+            - http:
+                paths:
+                  - path: /extra
+                    pathType: Prefix
+                    backend:
+                      service:
+                        name: demo
+                        port:
+                          name: http
+        """
+    }
+
     /// The demo's manifests (`Examples/standalone-demo`) with the upstream port replaced.
     static func standaloneDemo(upstreamPort: Int) throws -> URL {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -57,12 +57,22 @@ final class SluiceProcess: Sendable {
 
     /// `GET path` on the admin port: the status code, or nil when nothing answers.
     func admin(_ path: String) async -> Int? {
+        await adminResponse(path)?.status
+    }
+
+    /// The `GET path` response from the admin port, or nil when nothing answers.
+    func adminResponse(_ path: String) async -> TestClientResponse? {
         guard let client = try? await TestClient.connect(port: adminPort) else { return nil }
         defer { Task { await client.close() } }
-        guard (try? await client.send("GET \(path) HTTP/1.1\r\nHost: admin\r\n\r\n")) != nil,
-              let response = try? await client.readResponse(timeout: .seconds(5))
-        else { return nil }
-        return response.status
+        guard (try? await client.send("GET \(path) HTTP/1.1\r\nHost: admin\r\n\r\n")) != nil else { return nil }
+        return try? await client.readResponse(timeout: .seconds(5))
+    }
+
+    /// The `sluice_routing_table_generation` gauge from `/metrics`.
+    func tableGeneration() async -> Int? {
+        guard let body = await adminResponse("/metrics")?.bodyText else { return nil }
+        let line = body.split(separator: "\n").first { $0.hasPrefix("sluice_routing_table_generation ") }
+        return line.flatMap { Int($0.split(separator: " ").last ?? "") }
     }
 
     /// Polls `/readyz` until it answers `status`.
