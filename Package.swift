@@ -131,6 +131,7 @@ let package = Package(
         .testTarget(
             name: "SluiceDemoTests",
             dependencies: [
+                "SluiceTestSupport",
                 "SluiceDemo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

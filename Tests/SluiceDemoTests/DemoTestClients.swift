@@ -3,25 +3,8 @@ import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import SluiceDemo
+import SluiceTestSupport
 
-/// Fails with ``TimedOut`` when `body` does not finish within `seconds`: a guard against
-/// hangs, not a speed check.
-func withTimeout<T: Sendable>(
-    seconds: Double = 20,
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw TimedOut()
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}
-
-struct TimedOut: Error {}
 struct UnexpectedResponse: Error { var description: String }
 
 /// An HTTP/1.1 client connection on loopback that exposes each response part as it arrives,

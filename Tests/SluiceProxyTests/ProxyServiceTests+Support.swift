@@ -1,25 +1,8 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SluiceTestSupport
 
-/// Fails with ``TimedOut`` when `body` does not finish within `seconds`. Generous limits only:
-/// this guards against hangs, it does not measure speed.
-func withTimeout<T: Sendable>(
-    seconds: Double = 20,
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw TimedOut()
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}
-
-struct TimedOut: Error {}
 
 /// A raw TCP client on loopback.
 struct LoopbackClient {

@@ -1,3 +1,4 @@
+import SluiceTestSupport
 import Logging
 import NIOCore
 import NIOPosix
