@@ -79,23 +79,33 @@ final class SluiceProcess: Sendable {
     func waitForReadiness(_ status: Int, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while await admin("/readyz") != status {
-            guard ContinuousClock.now < deadline, process.isRunning else { throw SluiceProcessError.notReady(status) }
+            guard ContinuousClock.now < deadline, process.isRunning else {
+                throw SluiceProcessError.notReady(status, log: log)
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
 
-    /// A port nothing listens on right now (bound to 0, read back, released).
+    /// A port nothing listens on right now (bound, then released), from below Linux's ephemeral
+    /// range (32768–60999): a port the kernel picked for port-0 binds would be free again the
+    /// moment it is read back, and the other tests' listeners and client sockets, which get
+    /// their ports from that range, could take it before the child process binds it.
     private static func freePort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).wait()
-        defer { try? channel.close().wait() }
-        guard let port = channel.localAddress?.port else { throw SluiceProcessError.noPort }
-        return port
+        for _ in 0..<100 {
+            let port = Int.random(in: 20000..<32000)
+            guard let channel = try? ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .bind(host: "127.0.0.1", port: port).wait()
+            else { continue }
+            try? channel.close().wait()
+            return port
+        }
+        throw SluiceProcessError.noPort
     }
 }
 
 enum SluiceProcessError: Error {
     case stillRunning
-    case notReady(Int)
+    /// `/readyz` never answered the status; `log` is what the process printed.
+    case notReady(Int, log: String)
     case noPort
 }

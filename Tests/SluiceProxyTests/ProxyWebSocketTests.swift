@@ -62,10 +62,12 @@ struct ProxyTunnelTimeoutTests {
         let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
+        // Nothing is sent through the tunnel: an echo round trip here would race the 300 ms
+        // timeout on a busy machine (the echo itself is covered by the tests above).
         let client = try await openWebSocket(through: proxy)
-        try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)).encodedMasked())
-        #expect(try await client.readWebSocketFrame().payload == Array("hi".utf8))
         try await client.waitForClose()
+        #expect(client.receivedBytes.isEmpty, "closed without a byte after the 101")
+        #expect(proxy.metrics.tunnelsOpened == 1)
     }
 }
 

@@ -58,6 +58,9 @@ final class UpstreamByteSourceHandler: ChannelInboundHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// Re-entrant: a `flush()` can report the channel unwritable and writable again before it
+    /// returns, which calls `pump` from `channelWritabilityChanged` while this one still runs.
+    /// Whichever call sends the last byte ends the response; the other sees `sending` false.
     private func pump(context: ChannelHandlerContext) {
         guard sending, let chunk else { return }
         while remaining > 0, context.channel.isWritable {
@@ -67,7 +70,7 @@ final class UpstreamByteSourceHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(chunk.getSlice(at: chunk.readerIndex, length: n)!))), promise: nil)
             context.flush()
         }
-        if remaining == 0 {
+        if remaining == 0, sending {
             sending = false
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
