@@ -42,13 +42,16 @@ public final class ProxyPipeline: Sendable {
     }
 
     private func configureSync(channel: any Channel) throws {
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = configuration.maxHeaderBytes
-        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         let sync = channel.pipeline.syncOperations
+        // NIO's own setup, because only it links the decoder to the encoder (responses to HEAD
+        // and CONNECT are then encoded without a body). No pipelining helper (the handler queues
+        // pipelined requests itself), no error handler (it answers parser errors itself).
         try sync.configureHTTPServerPipeline(
             withPipeliningAssistance: false,
             withServerUpgrade: nil,

@@ -12,7 +12,8 @@ import ServiceLifecycle
 /// finish, force-close the rest, return. Each phase is logged with connection counts.
 /// Cancelling the task skips the grace period.
 ///
-/// Children get `TCP_NODELAY` and the configured write-buffer water marks.
+/// Children get `TCP_NODELAY`; their pipelines (and write-buffer water marks) are the
+/// `childChannelInitializer`'s job.
 ///
 /// In a `ServiceGroup`, list the ``AdminServer`` *before* the proxy so that it outlives the
 /// drain and keeps answering `/readyz` with 503 meanwhile (groups shut down in reverse order).

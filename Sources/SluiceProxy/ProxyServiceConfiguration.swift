@@ -11,21 +11,16 @@ public struct ProxyServiceConfiguration: Sendable {
     /// After a graceful shutdown starts, how long in-flight connections (including long-lived
     /// streams) may keep running before the remaining ones are closed.
     public var shutdownGracePeriod: Duration
-    /// Per-connection outbound buffer bounds: above `high` a channel turns unwritable, which is
-    /// what stops the proxy reading from the other side (backpressure); below `low` it resumes.
-    public var writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark
 
     public init(
         host: String = "0.0.0.0",
         port: Int = 8080,
         backlog: Int32 = 1024,
-        shutdownGracePeriod: Duration = .seconds(30),
-        writeBufferWaterMark: ChannelOptions.Types.WriteBufferWaterMark = .init(low: 32 * 1024, high: 256 * 1024)
+        shutdownGracePeriod: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
         self.backlog = backlog
         self.shutdownGracePeriod = shutdownGracePeriod
-        self.writeBufferWaterMark = writeBufferWaterMark
     }
 }

@@ -6,7 +6,6 @@ import Darwin
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOExtras
 import NIOPosix
 import ServiceLifecycle
 
@@ -104,44 +103,41 @@ final class DrainingListener: Sendable {
     private func bind() async throws -> ProxyListener {
         let loops = Array(group.makeIterator())
         if loops.count > 1 { try PortProbe.ensureFree(host: configuration.host, port: configuration.port) }
-        var sockets: [ListeningSocket] = []
+        var sockets: [any Channel] = []
         var port = configuration.port
         do {
             for loop in loops {
                 let socket = try await bind(on: loop, port: port, reusePort: loops.count > 1)
-                if port == 0, let bound = socket.channel.localAddress?.port { port = bound }
+                if port == 0, let bound = socket.localAddress?.port { port = bound }
                 sockets.append(socket)
             }
         } catch {
-            for socket in sockets { try? await socket.channel.close() }
+            for socket in sockets { try? await socket.close() }
             throw error
         }
-        return ProxyListener(sockets: sockets, drained: sockets[0].channel.eventLoop.makePromise(of: Void.self))
+        return ProxyListener(
+            sockets: sockets, connections: connections, drained: sockets[0].eventLoop.makePromise(of: Void.self))
     }
 
-    private func bind(on loop: any EventLoop, port: Int, reusePort: Bool) async throws -> ListeningSocket {
-        let quiesce = ServerQuiescingHelper(group: loop)
+    private func bind(on loop: any EventLoop, port: Int, reusePort: Bool) async throws -> any Channel {
         let connections = self.connections
         let childChannelInitializer = self.childChannelInitializer
         // TCP_NODELAY: ServerBootstrap sets it on the listening socket and Linux hands it down to
         // every accepted one (`.socketOption(.tcp_nodelay)` would set SO_DEBUG instead).
-        let channel = try await ServerBootstrap(group: loop, childGroup: loop)
+        // One accept per wake-up (nginx's `multi_accept off`): with level-triggered epoll a
+        // backlog is still drained, one connection per loop tick, and an idle listener does not
+        // pay a second `accept4` that only returns EAGAIN for every connection.
+        return try await ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.socketOption(.reusePort), value: reusePort ? 1 : 0)
             .serverChannelOption(.backlog, value: configuration.backlog)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
-                }
-            }
-            .childChannelOption(.writeBufferWaterMark, value: configuration.writeBufferWaterMark)
+            .serverChannelOption(.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
                 connections.insert(channel)
                 return childChannelInitializer(channel)
             }
             .bind(host: configuration.host, port: port)
             .get()
-        return ListeningSocket(channel: channel, quiesce: quiesce)
     }
 
     /// Waits for the listener to close (draining began, or it failed), then drains.

@@ -1,40 +1,39 @@
 import NIOCore
-import NIOExtras
 
-/// One listening socket (one per event loop) and the helper that drains its connections.
-struct ListeningSocket: Sendable {
-    let channel: any Channel
-    let quiesce: ServerQuiescingHelper
-}
-
-/// The listening sockets of a running ``ProxyService`` and what they need to drain.
+/// The listening sockets of a running ``ProxyService`` (one per event loop) and the connections
+/// they accepted.
 struct ProxyListener: Sendable {
-    let sockets: [ListeningSocket]
+    let sockets: [any Channel]
+    let connections: OpenConnections
     /// Succeeds once every connection open when draining started has closed.
     let drained: EventLoopPromise<Void>
 
     /// The first socket: its address is the listener's, its loop runs the drain bookkeeping.
-    var serverChannel: any Channel { sockets[0].channel }
+    var serverChannel: any Channel { sockets[0] }
 
     /// Completes when any of the sockets closed (draining began, or one failed).
     var firstClosed: EventLoopFuture<Void> {
         let promise = serverChannel.eventLoop.makePromise(of: Void.self)
         for socket in sockets {
-            socket.channel.closeFuture.whenComplete { _ in promise.succeed(()) }
+            socket.closeFuture.whenComplete { _ in promise.succeed(()) }
         }
         return promise.futureResult
     }
 
-    /// Stops accepting on every socket and asks their connections to finish; `drained`
+    /// Stops accepting on every socket, then asks the connections to finish; `drained`
     /// succeeds once all of them closed.
+    ///
+    /// A socket accepts and registers its connections on its own loop, so once its close has
+    /// completed every connection it accepted is in `connections`: none can miss the request.
     func initiateShutdown() {
         let loop = serverChannel.eventLoop
-        let each = sockets.map { socket in
-            let promise = loop.makePromise(of: Void.self)
-            socket.quiesce.initiateShutdown(promise: promise)
-            return promise.futureResult
+        let closed = sockets.map { socket in
+            socket.close(promise: nil)
+            return socket.closeFuture
         }
-        EventLoopFuture.andAllSucceed(each, on: loop).cascade(to: drained)
+        EventLoopFuture.andAllComplete(closed, on: loop).whenComplete { [connections, drained] _ in
+            connections.quiesceAll(drained: drained)
+        }
     }
 }
 
