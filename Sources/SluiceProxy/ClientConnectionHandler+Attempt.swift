@@ -6,7 +6,7 @@ import SluiceRouting
 /// with one retry on another endpoint when a connect fails.
 extension ClientConnectionHandler {
     func attempt(_ exchange: ProxiedExchange, endpoint: Endpoint, fresh: Bool) {
-        guard context != nil, let loop else { return }
+        guard context != nil else { return }
         exchange.attempts += 1
         exchange.endpoint = endpoint
         let pool = loop.pool
@@ -49,7 +49,7 @@ extension ClientConnectionHandler {
             metadata: ["endpoint": "\(exchange.endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
         if configuration.retryConnectOnce, exchange.attempts == 1, exchange.isReplayable,
             let failed = exchange.endpoint,
-            let next = pipeline.balancer.next(for: exchange.route.backend, excluding: failed)
+            let next = RoundRobinBalancer.next(for: exchange.route.backend, excluding: failed)
         {
             metrics.upstreamRetried()
             attempt(exchange, endpoint: next, fresh: false)

@@ -71,7 +71,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             exchange.upstream = nil
             self.exchange = nil
             if exchange.upstreamReusable, exchange.requestEndSent {
-                loop?.pool.release(connection)
+                loop.pool.release(connection)
             } else {
                 connection.close()
             }

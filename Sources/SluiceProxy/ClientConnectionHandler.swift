@@ -23,8 +23,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     let compression: ResponseCompression?
     var machine = ClientConnectionStateMachine()
     private(set) var context: ChannelHandlerContext?
-    /// The event loop's shared pool and request-id generator (set when the handler is added).
-    private(set) var loop: ProxyLoopContext?
+    /// What this connection shares with the others of its event loop.
+    let loop: ProxyLoopContext
     var exchange: ProxiedExchange?
     /// Parts of a request pipelined behind the current exchange.
     private var queued: [HTTPServerRequestPart] = []
@@ -43,19 +43,20 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
-    init(pipeline: ProxyPipeline, compression: ResponseCompression? = nil) {
+    /// - Parameter loop: the context of the event loop the connection's channel belongs to.
+    init(pipeline: ProxyPipeline, loop: ProxyLoopContext, compression: ResponseCompression? = nil) {
         self.pipeline = pipeline
+        self.loop = loop
         self.compression = compression
     }
 
     var configuration: ProxyConfiguration { pipeline.configuration }
-    var metrics: ProxyMetrics { pipeline.metrics }
+    var metrics: ProxyMetricsShard { loop.metrics }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.loop = pipeline.loopContext(for: context.eventLoop)
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
@@ -176,11 +177,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         let head = RequestTarget.originForm(received)
         let path = UpstreamRequestHead.path(of: head.uri)
         let host = head.headers.first(name: "host") ?? ""
-        guard let route = pipeline.store.snapshot.table.match(host: Substring(host), path: path) else {
+        guard let route = loop.routes.table.match(host: Substring(host), path: path) else {
             fail(nil, .noRoute(host: host, path: path))
             return
         }
-        guard let endpoint = pipeline.balancer.next(for: route.backend), let loop else {
+        guard let endpoint = loop.balancer.next(for: route.backend) else {
             fail(nil, .noEndpoints(backend: route.backend.name))
             return
         }

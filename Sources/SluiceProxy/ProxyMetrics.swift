@@ -1,50 +1,76 @@
 import Atomics
+import NIOConcurrencyHelpers
 
 /// Counters of one `ProxyPipeline`, readable from any thread (tests, a metrics endpoint).
+///
+/// Each event loop counts into its own ``ProxyMetricsShard`` (see `ProxyLoopContext`), so that no
+/// request writes a cache line another core writes too; a read sums the shards (the high-water
+/// marks take their maximum).
 public final class ProxyMetrics: Sendable {
-    private let _requests = ManagedAtomic<Int>(0)
-    private let _upstreamConnectionsOpened = ManagedAtomic<Int>(0)
-    private let _upstreamConnectionsReused = ManagedAtomic<Int>(0)
-    private let _upstreamRetries = ManagedAtomic<Int>(0)
-    private let _upstreamReadsPaused = ManagedAtomic<Int>(0)
-    private let _clientReadsPaused = ManagedAtomic<Int>(0)
-    private let _maxClientBufferedBytes = ManagedAtomic<Int>(0)
-    private let _maxUpstreamBufferedBytes = ManagedAtomic<Int>(0)
-    private let _tunnelsOpened = ManagedAtomic<Int>(0)
+    private let shards = NIOLockedValueBox<[ProxyMetricsShard]>([])
 
     public init() {}
 
+    /// A new shard, for one event loop. Called on that loop, so that its counters are allocated
+    /// from that thread's memory.
+    func makeShard() -> ProxyMetricsShard {
+        let shard = ProxyMetricsShard()
+        shards.withLockedValue { $0.append(shard) }
+        return shard
+    }
+
+    private func sum(_ counter: (ProxyMetricsShard) -> ManagedAtomic<Int>) -> Int {
+        shards.withLockedValue { $0.reduce(0) { $0 &+ counter($1).load(ordering: .relaxed) } }
+    }
+
+    private func max(_ counter: (ProxyMetricsShard) -> ManagedAtomic<Int>) -> Int {
+        shards.withLockedValue { $0.map { counter($0).load(ordering: .relaxed) }.max() ?? 0 }
+    }
+
     /// Request heads received from clients.
-    public var requests: Int { _requests.load(ordering: .relaxed) }
+    public var requests: Int { sum(\.requests) }
     /// TCP connections opened to upstream endpoints.
-    public var upstreamConnectionsOpened: Int { _upstreamConnectionsOpened.load(ordering: .relaxed) }
+    public var upstreamConnectionsOpened: Int { sum(\.upstreamConnectionsOpened) }
     /// Requests sent on a pooled (kept-alive) upstream connection.
-    public var upstreamConnectionsReused: Int { _upstreamConnectionsReused.load(ordering: .relaxed) }
+    public var upstreamConnectionsReused: Int { sum(\.upstreamConnectionsReused) }
     /// Requests retried after a connect failure or a dead pooled connection.
-    public var upstreamRetries: Int { _upstreamRetries.load(ordering: .relaxed) }
+    public var upstreamRetries: Int { sum(\.upstreamRetries) }
     /// Times the proxy stopped reading an upstream because its client was not writable.
-    public var upstreamReadsPaused: Int { _upstreamReadsPaused.load(ordering: .relaxed) }
+    public var upstreamReadsPaused: Int { sum(\.upstreamReadsPaused) }
     /// Times the proxy stopped reading a client's request body because its upstream was not writable.
-    public var clientReadsPaused: Int { _clientReadsPaused.load(ordering: .relaxed) }
+    public var clientReadsPaused: Int { sum(\.clientReadsPaused) }
     /// High-water mark, over all streams, of bytes the proxy had queued toward one client but the
     /// socket had not yet accepted (the client channel's buffered writable bytes). Bounded by the
     /// write-buffer high water mark plus one upstream read, whatever the client does.
-    public var maxClientBufferedBytes: Int { _maxClientBufferedBytes.load(ordering: .relaxed) }
+    public var maxClientBufferedBytes: Int { max(\.maxClientBufferedBytes) }
     /// The same high-water mark toward upstreams (uploads and tunnels).
-    public var maxUpstreamBufferedBytes: Int { _maxUpstreamBufferedBytes.load(ordering: .relaxed) }
+    public var maxUpstreamBufferedBytes: Int { max(\.maxUpstreamBufferedBytes) }
     /// Upgraded connections turned into byte tunnels.
-    public var tunnelsOpened: Int { _tunnelsOpened.load(ordering: .relaxed) }
+    public var tunnelsOpened: Int { sum(\.tunnelsOpened) }
+}
 
-    func requestReceived() { _requests.wrappingIncrement(ordering: .relaxed) }
-    func upstreamConnectionOpened() { _upstreamConnectionsOpened.wrappingIncrement(ordering: .relaxed) }
-    func upstreamConnectionReused() { _upstreamConnectionsReused.wrappingIncrement(ordering: .relaxed) }
-    func upstreamRetried() { _upstreamRetries.wrappingIncrement(ordering: .relaxed) }
-    func upstreamReadPaused() { _upstreamReadsPaused.wrappingIncrement(ordering: .relaxed) }
-    func clientReadPaused() { _clientReadsPaused.wrappingIncrement(ordering: .relaxed) }
-    func tunnelOpened() { _tunnelsOpened.wrappingIncrement(ordering: .relaxed) }
+/// One event loop's counters. Only that loop writes them; any thread may read them.
+final class ProxyMetricsShard: Sendable {
+    let requests = ManagedAtomic<Int>(0)
+    let upstreamConnectionsOpened = ManagedAtomic<Int>(0)
+    let upstreamConnectionsReused = ManagedAtomic<Int>(0)
+    let upstreamRetries = ManagedAtomic<Int>(0)
+    let upstreamReadsPaused = ManagedAtomic<Int>(0)
+    let clientReadsPaused = ManagedAtomic<Int>(0)
+    let maxClientBufferedBytes = ManagedAtomic<Int>(0)
+    let maxUpstreamBufferedBytes = ManagedAtomic<Int>(0)
+    let tunnelsOpened = ManagedAtomic<Int>(0)
 
-    func observeClientBuffered(_ bytes: Int) { Self.raise(_maxClientBufferedBytes, to: bytes) }
-    func observeUpstreamBuffered(_ bytes: Int) { Self.raise(_maxUpstreamBufferedBytes, to: bytes) }
+    func requestReceived() { requests.wrappingIncrement(ordering: .relaxed) }
+    func upstreamConnectionOpened() { upstreamConnectionsOpened.wrappingIncrement(ordering: .relaxed) }
+    func upstreamConnectionReused() { upstreamConnectionsReused.wrappingIncrement(ordering: .relaxed) }
+    func upstreamRetried() { upstreamRetries.wrappingIncrement(ordering: .relaxed) }
+    func upstreamReadPaused() { upstreamReadsPaused.wrappingIncrement(ordering: .relaxed) }
+    func clientReadPaused() { clientReadsPaused.wrappingIncrement(ordering: .relaxed) }
+    func tunnelOpened() { tunnelsOpened.wrappingIncrement(ordering: .relaxed) }
+
+    func observeClientBuffered(_ bytes: Int) { Self.raise(maxClientBufferedBytes, to: bytes) }
+    func observeUpstreamBuffered(_ bytes: Int) { Self.raise(maxUpstreamBufferedBytes, to: bytes) }
 
     private static func raise(_ atomic: ManagedAtomic<Int>, to value: Int) {
         var current = atomic.load(ordering: .relaxed)

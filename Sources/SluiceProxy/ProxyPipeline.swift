@@ -5,7 +5,8 @@ import NIOHTTP1
 import SluiceRouting
 
 /// The streaming reverse proxy's data plane: configures each accepted client connection and owns
-/// what connections share (upstream pools per event loop, round-robin counters, metrics).
+/// what connections share, kept per event loop (`ProxyLoopContext`: upstream pool, routing-table
+/// replica, round-robin positions, metric counters).
 ///
 /// `ProxyService` binds the listener and calls `configure(channel:)` for every accepted channel;
 /// tests can do the same with a plain `ServerBootstrap`.
@@ -14,7 +15,6 @@ public final class ProxyPipeline: Sendable {
     public let configuration: ProxyConfiguration
     public let eventLoopGroup: any EventLoopGroup
     let logger: Logger
-    let balancer = RoundRobinBalancer()
     private let _metrics = ProxyMetrics()
     private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ProxyLoopContext>]>([:])
 
@@ -62,14 +62,15 @@ public final class ProxyPipeline: Sendable {
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
             withDecoderLimitConfiguration: limits
         )
-        if store.snapshot.compresses {
+        let loop = loopContext(for: channel.eventLoop)
+        if loop.routes.compresses {
             let compression = ResponseCompression()
             let compressor = compression.makeCompressor()
             try sync.addHandler(compressor)
             compression.bypass = try sync.context(handler: compressor)
-            try sync.addHandler(ClientConnectionHandler(pipeline: self, compression: compression))
+            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, compression: compression))
         } else {
-            try sync.addHandler(ClientConnectionHandler(pipeline: self))
+            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop))
         }
     }
 
@@ -87,8 +88,10 @@ public final class ProxyPipeline: Sendable {
         let key = ObjectIdentifier(eventLoop)
         let bound = loops.withLockedValue { loops -> NIOLoopBound<ProxyLoopContext> in
             if let existing = loops[key] { return existing }
-            let pool = UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: _metrics)
-            let created = NIOLoopBound(ProxyLoopContext(pool: pool), eventLoop: eventLoop)
+            let metrics = _metrics.makeShard()
+            let pool = UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics)
+            let context = ProxyLoopContext(pool: pool, metrics: metrics, routes: LoopRoutingTable(store: store))
+            let created = NIOLoopBound(context, eventLoop: eventLoop)
             loops[key] = created
             return created
         }

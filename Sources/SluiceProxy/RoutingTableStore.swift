@@ -24,6 +24,8 @@ public final class PublishedRoutingTable: AtomicReference, Sendable {
 /// generations.
 public final class RoutingTableStore: Sendable {
     private let current: ManagedAtomic<PublishedRoutingTable>
+    /// `current`'s generation, readable without retaining the table (see `LoopRoutingTable`).
+    private let currentGeneration = ManagedAtomic<UInt64>(0)
     private let logger: Logger
 
     public init(initial: RoutingTable = .empty, logger: Logger = Logger(label: "sluice.routing")) {
@@ -36,6 +38,12 @@ public final class RoutingTableStore: Sendable {
         current.load(ordering: .acquiring)
     }
 
+    /// The generation of the table in force. Set after the table itself, so a reader that sees
+    /// a new generation then loads that table (or a newer one) from `snapshot`.
+    public var generation: UInt64 {
+        currentGeneration.load(ordering: .acquiring)
+    }
+
     /// Publishes `table` unless it equals the current one. Returns the generation in force after
     /// the call. `translationDuration` is only logged.
     @discardableResult
@@ -45,6 +53,7 @@ public final class RoutingTableStore: Sendable {
             if old.table == table { return old.generation }
             let new = PublishedRoutingTable(table: table, generation: old.generation &+ 1)
             if current.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing).exchanged {
+                raiseGeneration(to: new.generation)
                 var metadata: Logger.Metadata = [
                     "generation": "\(new.generation)",
                     "routes": "\(table.routes.count)",
@@ -53,6 +62,17 @@ public final class RoutingTableStore: Sendable {
                 logger.info("routing table swapped", metadata: metadata)
                 return new.generation
             }
+        }
+    }
+
+    /// Monotonic, so that two racing publishes cannot leave it behind `current`.
+    private func raiseGeneration(to value: UInt64) {
+        var seen = currentGeneration.load(ordering: .relaxed)
+        while value > seen {
+            let (exchanged, original) = currentGeneration.compareExchange(
+                expected: seen, desired: value, ordering: .releasing)
+            if exchanged { return }
+            seen = original
         }
     }
 }

@@ -22,7 +22,7 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Two glued ends: the first goes on the client channel, the second on the upstream channel.
-    static func matchedPair(metrics: ProxyMetrics) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
+    static func matchedPair(metrics: ProxyMetricsShard) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
         let client = TunnelGlueHandler(observeBuffered: { metrics.observeClientBuffered($0) })
         let upstream = TunnelGlueHandler(observeBuffered: { metrics.observeUpstreamBuffered($0) })
         client.partner = upstream

@@ -12,7 +12,7 @@ enum TunnelSplice {
         client clientContext: ChannelHandlerContext,
         upstream connection: UpstreamConnection,
         idleTimeout: Duration,
-        metrics: ProxyMetrics
+        metrics: ProxyMetricsShard
     ) throws {
         let glue = TunnelGlueHandler.matchedPair(metrics: metrics)
         let clientChannel = clientContext.channel

@@ -14,13 +14,13 @@ import SluiceRouting
 final class UpstreamConnectionPool {
     private let eventLoop: any EventLoop
     private let configuration: ProxyConfiguration
-    private let metrics: ProxyMetrics
+    private let metrics: ProxyMetricsShard
     /// Idle connections per endpoint, oldest first; reuse takes the newest (the end).
     private var idle: [Endpoint: [UpstreamConnection]] = [:]
     /// One timer for the whole pool closes connections idle longer than `upstreamIdleTimeout`.
     private var sweep: Scheduled<Void>?
 
-    init(eventLoop: any EventLoop, configuration: ProxyConfiguration, metrics: ProxyMetrics) {
+    init(eventLoop: any EventLoop, configuration: ProxyConfiguration, metrics: ProxyMetricsShard) {
         self.eventLoop = eventLoop
         self.configuration = configuration
         self.metrics = metrics

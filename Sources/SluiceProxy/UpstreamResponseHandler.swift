@@ -34,9 +34,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var context: ChannelHandlerContext?
     /// A `read()` is held back because the client is not writable (backpressure).
     private(set) var readHeld = false
-    private let metrics: ProxyMetrics
+    private let metrics: ProxyMetricsShard
 
-    init(metrics: ProxyMetrics) {
+    init(metrics: ProxyMetricsShard) {
         self.metrics = metrics
     }
 

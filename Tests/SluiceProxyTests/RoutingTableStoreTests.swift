@@ -38,3 +38,28 @@ struct RoutingTableStoreTests {
         #expect(store.snapshot.generation == 200)
     }
 }
+
+@Suite("Routing table store generation")
+struct RoutingTableStoreGenerationTests {
+    private static func table(_ path: String) -> RoutingTable {
+        RoutingTable(routes: [
+            Route(host: .any, path: .prefix(ingressPath: path), backend: Backend(name: "ns/svc:80", endpoints: []), source: "ns/ing")
+        ])
+    }
+
+    /// Event loops compare `generation` to decide whether to take a new replica: after racing
+    /// publishers it must name the table in force, never an older one.
+    @Test func generationNamesTheTableInForceAfterRacingPublishes() async {
+        let store = RoutingTableStore()
+        #expect(store.generation == 0)
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                group.addTask { store.publish(Self.table("/p\(i)")) }
+            }
+        }
+        #expect(store.generation == store.snapshot.generation)
+        #expect(store.generation == 200)
+        store.publish(Self.table("/p0"))
+        #expect(store.generation == 201)
+    }
+}

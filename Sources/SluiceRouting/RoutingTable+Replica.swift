@@ -1,0 +1,59 @@
+/// Copies that share no storage with the original.
+///
+/// A Swift value copy shares its strings' and arrays' buffers, and every copy of a route bumps
+/// their reference counts with atomic instructions. When two event loops on two cores route
+/// requests with one table, those counters live on cache lines both cores write, and each
+/// request pays for moving them between cores. Each event loop routes with its own replica
+/// instead, so everything a request touches belongs to its own core. Equal to the original.
+extension RoutingTable {
+    public func replica() -> RoutingTable {
+        RoutingTable(routes: routes.map { $0.replica() }, defaultBackend: defaultBackend?.replica())
+    }
+}
+
+extension Route {
+    func replica() -> Route {
+        Route(host: host.replica(), path: path.replica(), backend: backend.replica(), policy: policy.replica(),
+              source: source.replica())
+    }
+}
+
+extension HostMatch {
+    func replica() -> HostMatch {
+        switch self {
+        case .exact(let host): return .exact(host.replica())
+        case .wildcard(let suffix): return .wildcard(suffix: suffix.replica())
+        case .any: return .any
+        }
+    }
+}
+
+extension PathMatch {
+    func replica() -> PathMatch {
+        switch self {
+        case .exact(let path): return .exact(path.replica())
+        case .prefix(let path): return .prefix(path.replica())
+        }
+    }
+}
+
+extension Backend {
+    func replica() -> Backend {
+        Backend(name: name.replica(), endpoints: endpoints.map { Endpoint(host: $0.host.replica(), port: $0.port) })
+    }
+}
+
+extension RoutePolicy {
+    func replica() -> RoutePolicy {
+        var copy = self
+        copy.eventStreamPaths = eventStreamPaths.map { $0.replica() }
+        return copy
+    }
+}
+
+extension String {
+    /// A string with its own buffer (small strings are stored inline and have none).
+    func replica() -> String {
+        String(decoding: Array(utf8), as: UTF8.self)
+    }
+}

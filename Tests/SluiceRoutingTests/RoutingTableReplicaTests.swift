@@ -1,0 +1,61 @@
+import SluiceRouting
+import Testing
+
+@Suite("Routing table replicas")
+struct RoutingTableReplicaTests {
+    /// Long enough that Swift stores them out of line (a string of up to 15 UTF-8 bytes lives
+    /// inside the value and has no buffer to share).
+    private static let host = "streaming-api.long-enough-host.example.com"
+    private static let service = "team-namespace/a-service-with-a-long-name:8080"
+    private static let endpointAddress = "fd00:1234:5678:9abc:def0:1234:5678:9abc"
+
+    private static func original() -> RoutingTable {
+        let backend = Backend(name: service, endpoints: [
+            Endpoint(host: endpointAddress, port: 8080), Endpoint(host: "10.0.0.2", port: 8080),
+        ])
+        let policy = RoutePolicy(maxStreamDuration: .seconds(60), eventStreamPaths: ["/api/v1/chat/completions/stream"])
+        return RoutingTable(
+            routes: [
+                Route(host: .exact(host), path: .prefix(ingressPath: "/api/v1/chat/completions"), backend: backend,
+                      policy: policy, source: "team-namespace/an-ingress-with-a-long-name"),
+                Route(host: .wildcard(suffix: ".wildcard-suffix.example.com"), path: .exact("/exactly/this/long/path"),
+                      backend: backend, source: "team-namespace/another-ingress"),
+            ],
+            defaultBackend: Route(host: .any, path: .prefix(ingressPath: "/"), backend: backend, source: "default-backend")
+        )
+    }
+
+    @Test func aReplicaIsEqualAndRoutesAlike() {
+        let table = Self.original()
+        let replica = table.replica()
+        #expect(replica == table)
+        for (host, path) in [(Self.host, "/api/v1/chat/completions/x"), ("a.wildcard-suffix.example.com", "/exactly/this/long/path"),
+                             ("elsewhere", "/")] {
+            #expect(replica.match(host: Substring(host), path: path) == table.match(host: Substring(host), path: path))
+        }
+    }
+
+    @Test func aReplicaSharesNoStringOrArrayBuffer() throws {
+        let table = Self.original()
+        let replica = table.replica()
+        func address(_ string: String) -> UnsafeRawPointer? {
+            var copy = string
+            return copy.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        func address<T>(_ array: [T]) -> UnsafeRawPointer? {
+            array.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        let pairs = zip(table.routes, replica.routes)
+        for (a, b) in pairs {
+            #expect(address(a.backend.name) != address(b.backend.name))
+            #expect(address(a.backend.endpoints) != address(b.backend.endpoints))
+            #expect(address(a.backend.endpoints[0].host) != address(b.backend.endpoints[0].host))
+            #expect(address(a.source) != address(b.source))
+            #expect(address(a.policy.eventStreamPaths) != address(b.policy.eventStreamPaths) || a.policy.eventStreamPaths.isEmpty)
+        }
+        #expect(address(table.routes) != address(replica.routes))
+        let exactHost = try #require(table.routes.first { $0.host == .exact(Self.host) })
+        let replicaHost = try #require(replica.routes.first { $0.host == .exact(Self.host) })
+        #expect(address(exactHost.host.text) != address(replicaHost.host.text))
+    }
+}
