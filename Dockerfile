@@ -23,8 +23,10 @@ RUN swift package resolve
 
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --static-swift-stdlib --product sluice \
-    && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/sluice" /out/sluice \
+# The release flags live in one script, shared with the benchmark (bench/run.sh).
+COPY Scripts/build-release.sh ./Scripts/
+RUN BIN="$(Scripts/build-release.sh)" \
+    && install -D -m 0755 "$BIN" /out/sluice \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static /out/swift-backtrace-static
 
 # Runtime stage: Debian slim plus what the binary loads: libcurl (the Kubernetes API

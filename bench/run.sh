@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The binary is built as the Dockerfile builds it (Scripts/build-release.sh).
 SCRATCH="${SCRATCH_PATH:-.build}"
-swift build -c release --scratch-path "$SCRATCH" --product sluice
-BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/sluice"
+BIN="$(Scripts/build-release.sh --scratch-path "$SCRATCH")"
 
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx is required (apt-get install nginx)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
