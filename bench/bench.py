@@ -4,7 +4,8 @@
 Measures, for each of direct (client -> upstream), nginx and Sluice:
   (a) SSE event latency: client receive time - upstream send timestamp (p50/p99);
       the latency a proxy adds is its column minus the direct column.
-  (b) time to first event on a fresh connection (p50/p99).
+  (b) time to first event on a fresh connection (p50/p99), with all targets up at once and
+      their requests interleaved; and each proxy's CPU time per such request.
   (c) proxy RSS per idle SSE stream with many concurrent streams (RSS delta / streams;
       nginx: sum of its worker processes).
   (d) small-response requests/s and p99 with wrk (-t2 -c64 -d10s --latency).
@@ -324,19 +325,57 @@ async def measure_event_latency(port, streams, events, interval_ms):
     return percentile(latencies, 0.5), percentile(latencies, 0.99), len(latencies)
 
 
-async def measure_first_event(port, requests):
-    samples = []
-    for _ in range(requests):
-        start = time.perf_counter_ns()
-        first = []
+def cpu_seconds(pids):
+    """CPU time (user + system) of every thread of `pids`, in seconds, at nanosecond resolution
+    (/proc/PID/task/TID/schedstat)."""
+    total = 0
+    for pid in pids:
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as stat:
+                    total += int(stat.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+    return total / 1e9
 
-        def record(_, data, first=first):
-            if not first:
-                first.append(time.perf_counter_ns())
 
-        await sse_stream(port, "/bench/sse?events=1&interval_ms=0", record)
-        samples.append((first[0] - start) / 1e6)
-    return percentile(samples, 0.5), percentile(samples, 0.99)
+async def time_to_first_event(port):
+    """Connect, GET a one-event stream, return ms until its first event arrived."""
+    start = time.perf_counter_ns()
+    first = []
+
+    def record(_, data):
+        if not first:
+            first.append(time.perf_counter_ns())
+
+    await sse_stream(port, "/bench/sse?events=1&interval_ms=0", record)
+    return (first[0] - start) / 1e6
+
+
+async def measure_first_event(targets, requests, warmup=50):
+    """Time to first event on fresh connections, for all targets at once: request i goes to
+    every target in turn (the order alternates), so drift in machine load hits every column
+    alike. Also returns each proxy's CPU time per request (its processes' delta / requests).
+    Returns {name: (p50, p99, cpu_us_per_request or None)}."""
+    for target in targets:
+        for _ in range(warmup):
+            await time_to_first_event(target.port)
+    samples = {target.name: [] for target in targets}
+    cpu_before = {target.name: cpu_seconds(target.proxy_pids()) for target in targets}
+    for index in range(requests):
+        for target in (targets if index % 2 == 0 else targets[::-1]):
+            samples[target.name].append(await time_to_first_event(target.port))
+    results = {}
+    for target in targets:
+        pids = target.proxy_pids()
+        cpu = (cpu_seconds(pids) - cpu_before[target.name]) / requests * 1e6 if pids else None
+        values = samples[target.name]
+        results[target.name] = (percentile(values, 0.5), percentile(values, 0.99), cpu)
+    return results
 
 
 async def open_streams(port, count, interval_ms, connect_parallelism=200):
@@ -444,11 +483,6 @@ def run_target(target, args, results):
         column["latency_p99"] = fmt(p99, 3)
         column["latency_samples"] = samples
 
-    def first_event():
-        p50, p99 = asyncio.run(measure_first_event(target.port, args.first_event_requests))
-        column["first_p50"] = fmt(p50, 3)
-        column["first_p99"] = fmt(p99, 3)
-
     def throughput():
         rps, p99, errors = measure_wrk(target.port, args.wrk_seconds)
         column["rps"] = f"{rps:,.0f}"
@@ -469,7 +503,6 @@ def run_target(target, args, results):
     wanted = set(args.measure.split(","))
     for label, action, proxies_only in [
         ("latency", latency, False),
-        ("first_event", first_event, False),
         ("throughput", throughput, False),
         ("memory", memory, True),
         ("route_changes", route_changes, True),
@@ -478,11 +511,36 @@ def run_target(target, args, results):
             attempt(label, action)
 
 
+def run_first_event(start, names, args, results):
+    """(b) runs with every target up at once, their requests interleaved (see measure_first_event)."""
+    running = []
+    try:
+        for name in names:
+            running.append(start(name))
+        log(f"first_event: {args.first_event_requests} fresh connections to each of {', '.join(names)}, interleaved")
+        measured = asyncio.run(measure_first_event(running, args.first_event_requests))
+        for name, (p50, p99, cpu) in measured.items():
+            column = results.setdefault(name, {})
+            column["first_p50"] = fmt(p50, 3)
+            column["first_p99"] = fmt(p99, 3)
+            if cpu is not None:
+                column["first_cpu"] = fmt(cpu, 0)
+    except Exception as error:  # the other measurements still run
+        log(f"first_event failed: {error!r}")
+        for name in names:
+            results.setdefault(name, {})["first_p50"] = f"error: {type(error).__name__}"
+    finally:
+        for target in running:
+            target.stop()
+        time.sleep(2)
+
+
 ROWS = [
     ("latency_p50", "SSE event latency p50 (ms, receive − upstream send)"),
     ("latency_p99", "SSE event latency p99 (ms)"),
     ("first_p50", "time to first event p50 (ms, fresh connection)"),
     ("first_p99", "time to first event p99 (ms)"),
+    ("first_cpu", "proxy CPU per fresh-connection request (µs)"),
     ("rss_per_stream", "proxy RSS per idle SSE stream (KiB, {idle} streams)"),
     ("rss_total", "proxy RSS with {idle} streams open (MiB)"),
     ("rps", "small responses: requests/s (wrk -t2 -c64 -d{wrk}s)"),
@@ -525,7 +583,7 @@ def main():
     parser.add_argument("--latency-streams", type=int, default=20)
     parser.add_argument("--latency-events", type=int, default=250)
     parser.add_argument("--latency-interval-ms", type=int, default=20)
-    parser.add_argument("--first-event-requests", type=int, default=200)
+    parser.add_argument("--first-event-requests", type=int, default=1000)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--idle-streams", type=int, default=9000)
     parser.add_argument("--reload-streams", type=int, default=1000)
@@ -549,21 +607,27 @@ def main():
     if not os.access(sluice, os.X_OK):
         sys.exit(f"no sluice binary at {sluice}: build it with `swift build -c release` (bench/run.sh does)")
 
+    for name in targets:
+        if name not in ("direct", "nginx", "sluice"):
+            sys.exit(f"unknown target {name}")
+
+    def start(name):
+        if name == "direct":
+            return Direct(upstream)
+        if name == "nginx":
+            return Nginx(args.nginx, args.nginx_port, upstream.port, args.nginx_workers,
+                         args.nginx_shutdown_timeout)
+        return Sluice(sluice, args.sluice_port, args.sluice_admin_port, upstream.port)
+
     results = {}
     upstream = Upstream(sluice, args.upstream_port)
     try:
+        if "first_event" in args.measure.split(","):
+            run_first_event(start, targets, args, results)
         for name in targets:
             target = None
             try:
-                if name == "direct":
-                    target = Direct(upstream)
-                elif name == "nginx":
-                    target = Nginx(args.nginx, args.nginx_port, upstream.port, args.nginx_workers,
-                                   args.nginx_shutdown_timeout)
-                elif name == "sluice":
-                    target = Sluice(sluice, args.sluice_port, args.sluice_admin_port, upstream.port)
-                else:
-                    sys.exit(f"unknown target {name}")
+                target = start(name)
                 run_target(target, args, results)
             except Exception as error:
                 log(f"{name}: could not run: {error!r}")
