@@ -11,7 +11,7 @@ FROM swift:6.3.1-bookworm AS build
 # versions only move for security fixes, which we want.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libjemalloc-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -30,14 +30,14 @@ RUN BIN="$(Scripts/build-release.sh)" \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static /out/swift-backtrace-static
 
 # Runtime stage: Debian slim plus what the binary loads: libcurl (the Kubernetes API
-# client) and CA certificates. The Swift runtime is linked in statically; libstdc++ and
-# libc come with the base image.
+# client), jemalloc (its allocator, see Scripts/build-release.sh) and CA certificates. The
+# Swift runtime is linked in statically; libstdc++ and libc come with the base image.
 FROM debian:bookworm-slim
 
 # Reason for the ignore: as in the build stage, bookworm's versions move only for fixes.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4 ca-certificates \
+    && apt-get install -y --no-install-recommends libcurl4 libjemalloc2 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 65532 sluice \
     && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \

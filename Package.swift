@@ -86,11 +86,13 @@ let package = Package(
         ),
 
         // MARK: Executable
+        // jemalloc's options for the release build (Scripts/build-release.sh links jemalloc).
+        .target(name: "CSluiceMallocConf"),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceProxy", "SluiceIngress", "SluiceManifests", "SluiceController", "KubeClient",
-                "SluiceDemo", "SluiceRouting",
+                "SluiceDemo", "SluiceRouting", "CSluiceMallocConf",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -9,7 +9,22 @@
 #                                  setting SwiftNIO's maintainers recommend for servers; ~5%
 #                                  more requests/s here). Static checks stay, and the debug
 #                                  builds that run the test suite keep the run-time checks.
+#   -ljemalloc                     jemalloc instead of glibc's malloc, with a background
+#                                  purging thread (Sources/CSluiceMallocConf): after a burst of
+#                                  9,000 streams closed, RSS went back to 52 MiB instead of
+#                                  staying at 152 MiB (glibc keeps freed pages). Per-stream RSS
+#                                  was the same (13.8 vs 13.6 KiB). Needs libjemalloc-dev to
+#                                  build and libjemalloc2 to run.
 set -euo pipefail
-FLAGS=(-c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked)
+HERE="$(cd "$(dirname "$0")" && pwd)"
+if ! dpkg -s libjemalloc-dev >/dev/null 2>&1; then
+    if [ -x "$HERE/ensure-system-packages.sh" ]; then
+        "$HERE/ensure-system-packages.sh" libjemalloc-dev >&2
+    else
+        echo "error: the release build links jemalloc; run: apt-get install -y libjemalloc-dev" >&2
+        exit 1
+    fi
+fi
+FLAGS=(-c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked -Xlinker -ljemalloc)
 swift build "${FLAGS[@]}" --product sluice "$@" >&2
 echo "$(swift build "${FLAGS[@]}" --show-bin-path "$@")/sluice"
