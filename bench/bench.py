@@ -8,7 +8,8 @@ Measures, for each of direct (client -> upstream), nginx and Sluice:
       their requests interleaved; and each proxy's CPU time per such request.
   (c) proxy RSS per idle SSE stream with many concurrent streams (RSS delta / streams;
       nginx: sum of its worker processes).
-  (d) small-response requests/s and p99 with wrk (-t2 -c64 -d10s --latency).
+  (d) small-response requests/s and p99 with wrk (-t2 -c64 -d10s --latency), 3 rounds per
+      target interleaved across targets (all up at once), median round reported.
   (e) streams cut while the routes change 20 times under 1,000 open streams
       (nginx: edit config + `nginx -s reload`; Sluice: edit a manifest file).
 
@@ -483,11 +484,6 @@ def run_target(target, args, results):
         column["latency_p99"] = fmt(p99, 3)
         column["latency_samples"] = samples
 
-    def throughput():
-        rps, p99, errors = measure_wrk(target.port, args.wrk_seconds)
-        column["rps"] = f"{rps:,.0f}"
-        column["wrk_p99"] = fmt(p99, 2) + (f" ({errors})" if errors else "")
-
     def memory():
         per_stream, total = asyncio.run(measure_idle_stream_memory(target, args.idle_streams))
         column["rss_per_stream"] = fmt(per_stream, 1)
@@ -503,12 +499,42 @@ def run_target(target, args, results):
     wanted = set(args.measure.split(","))
     for label, action, proxies_only in [
         ("latency", latency, False),
-        ("throughput", throughput, False),
         ("memory", memory, True),
         ("route_changes", route_changes, True),
     ]:
         if label in wanted and not (proxies_only and target.name == "direct"):
             attempt(label, action)
+
+
+def run_throughput(start, names, args, results):
+    """(d) runs with every target up at once: `--wrk-rounds` rounds, each running wrk against
+    every target in turn (order alternating); each column reports its median round, so drift in
+    machine load hits every column alike."""
+    running = []
+    try:
+        for name in names:
+            running.append(start(name))
+        rounds = {target.name: [] for target in running}
+        for index in range(args.wrk_rounds):
+            for target in (running if index % 2 == 0 else running[::-1]):
+                log(f"throughput: round {index + 1}/{args.wrk_rounds}, {target.name}")
+                subprocess.run(["wrk", "-t2", "-c64", "-d1s", f"http://{HOST}:{target.port}/bench/small"],
+                               check=True, capture_output=True)  # warm-up: pools, caches
+                rounds[target.name].append(measure_wrk(target.port, args.wrk_seconds))
+        for name, measured in rounds.items():
+            rps, p99, errors = sorted(measured, key=lambda m: m[0])[len(measured) // 2]
+            column = results.setdefault(name, {})
+            column["rps"] = f"{rps:,.0f}"
+            column["rps_rounds"] = ", ".join(f"{m[0]:,.0f}" for m in measured)
+            column["wrk_p99"] = fmt(p99, 2) + (f" ({errors})" if errors else "")
+    except Exception as error:  # the other measurements still run
+        log(f"throughput failed: {error!r}")
+        for name in names:
+            results.setdefault(name, {})["rps"] = f"error: {type(error).__name__}"
+    finally:
+        for target in running:
+            target.stop()
+        time.sleep(2)
 
 
 def run_first_event(start, names, args, results):
@@ -543,8 +569,9 @@ ROWS = [
     ("first_cpu", "proxy CPU per fresh-connection request (µs)"),
     ("rss_per_stream", "proxy RSS per idle SSE stream (KiB, {idle} streams)"),
     ("rss_total", "proxy RSS with {idle} streams open (MiB)"),
-    ("rps", "small responses: requests/s (wrk -t2 -c64 -d{wrk}s)"),
-    ("wrk_p99", "small responses: p99 latency (ms)"),
+    ("rps", "small responses: requests/s (wrk -t2 -c64 -d{wrk}s, median of {rounds} rounds)"),
+    ("rps_rounds", "small responses: requests/s of each round"),
+    ("wrk_p99", "small responses: p99 latency (ms, in the median round)"),
     ("cut", "streams cut during {changes} route changes ({reload} open)"),
     ("processes", "proxy processes after the route changes"),
     ("rss_after_changes", "proxy RSS after the route changes (MiB)"),
@@ -557,9 +584,9 @@ def print_table(results, args):
     print("|---|" + "---|" * len(columns))
     for key, label in ROWS:
         label = label.format(idle=args.idle_streams, wrk=args.wrk_seconds, changes=args.changes,
-                             reload=args.reload_streams)
+                             reload=args.reload_streams, rounds=args.wrk_rounds)
         cells = [str(results.get(column, {}).get(key, "—" if column == "direct" and key not in (
-            "latency_p50", "latency_p99", "first_p50", "first_p99", "rps", "wrk_p99") else "not run"))
+            "latency_p50", "latency_p99", "first_p50", "first_p99", "rps", "rps_rounds", "wrk_p99") else "not run"))
             for column in columns]
         print(f"| {label} | " + " | ".join(cells) + " |")
 
@@ -585,6 +612,8 @@ def main():
     parser.add_argument("--latency-interval-ms", type=int, default=20)
     parser.add_argument("--first-event-requests", type=int, default=1000)
     parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--wrk-rounds", type=int, default=3,
+                        help="wrk runs per target for (d), interleaved across targets; the median is reported")
     parser.add_argument("--idle-streams", type=int, default=9000)
     parser.add_argument("--reload-streams", type=int, default=1000)
     parser.add_argument("--changes", type=int, default=20)
@@ -624,6 +653,8 @@ def main():
     try:
         if "first_event" in args.measure.split(","):
             run_first_event(start, targets, args, results)
+        if "throughput" in args.measure.split(","):
+            run_throughput(start, targets, args, results)
         for name in targets:
             target = None
             try:
