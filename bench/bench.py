@@ -3,7 +3,8 @@
 
 Measures, for each of direct (client -> upstream), nginx and Sluice:
   (a) SSE event latency: client receive time - upstream send timestamp (p50/p99);
-      the latency a proxy adds is its column minus the direct column.
+      the latency a proxy adds is its column minus the direct column. All targets up at once,
+      5 rounds interleaved across them.
   (b) time to first event on a fresh connection (p50/p99), with all targets up at once and
       their requests interleaved; and each proxy's CPU time per such request.
   (c) proxy RSS per idle SSE stream with many concurrent streams (RSS delta / streams;
@@ -314,7 +315,9 @@ def percentile(values, fraction):
 # Measurements
 
 
-async def measure_event_latency(port, streams, events, interval_ms):
+async def event_latencies(port, streams, events, interval_ms):
+    """`streams` concurrent event streams of `events` events each; per event, client receive
+    time - the upstream's send timestamp in the event, in ms."""
     latencies = []
 
     def record(received_ns, data):
@@ -323,7 +326,7 @@ async def measure_event_latency(port, streams, events, interval_ms):
 
     path = f"/bench/sse?events={events}&interval_ms={interval_ms}"
     await asyncio.gather(*(sse_stream(port, path, record) for _ in range(streams)))
-    return percentile(latencies, 0.5), percentile(latencies, 0.99), len(latencies)
+    return latencies
 
 
 def cpu_seconds(pids):
@@ -477,13 +480,6 @@ def run_target(target, args, results):
             log(f"{target.name}: {label} failed: {error!r}")
             column[label] = f"error: {type(error).__name__}"
 
-    def latency():
-        p50, p99, samples = asyncio.run(measure_event_latency(
-            target.port, args.latency_streams, args.latency_events, args.latency_interval_ms))
-        column["latency_p50"] = fmt(p50, 3)
-        column["latency_p99"] = fmt(p99, 3)
-        column["latency_samples"] = samples
-
     def memory():
         per_stream, total = asyncio.run(measure_idle_stream_memory(target, args.idle_streams))
         column["rss_per_stream"] = fmt(per_stream, 1)
@@ -498,12 +494,39 @@ def run_target(target, args, results):
 
     wanted = set(args.measure.split(","))
     for label, action, proxies_only in [
-        ("latency", latency, False),
         ("memory", memory, True),
         ("route_changes", route_changes, True),
     ]:
         if label in wanted and not (proxies_only and target.name == "direct"):
             attempt(label, action)
+
+
+def run_latency(start, names, args, results):
+    """(a) runs with every target up at once, in `--latency-rounds` rounds; each round streams
+    to every target in turn (order alternating), and each column pools its rounds' samples."""
+    running = []
+    try:
+        for name in names:
+            running.append(start(name))
+        samples = {target.name: [] for target in running}
+        per_round = max(1, args.latency_events // args.latency_rounds)
+        for index in range(args.latency_rounds):
+            for target in (running if index % 2 == 0 else running[::-1]):
+                log(f"latency: round {index + 1}/{args.latency_rounds}, {target.name}")
+                samples[target.name] += asyncio.run(event_latencies(
+                    target.port, args.latency_streams, per_round, args.latency_interval_ms))
+        for name, values in samples.items():
+            column = results.setdefault(name, {})
+            column["latency_p50"] = fmt(percentile(values, 0.5), 3)
+            column["latency_p99"] = fmt(percentile(values, 0.99), 3)
+    except Exception as error:  # the other measurements still run
+        log(f"latency failed: {error!r}")
+        for name in names:
+            results.setdefault(name, {})["latency_p50"] = f"error: {type(error).__name__}"
+    finally:
+        for target in running:
+            target.stop()
+        time.sleep(2)
 
 
 def run_throughput(start, names, args, results):
@@ -610,6 +633,8 @@ def main():
     parser.add_argument("--latency-streams", type=int, default=20)
     parser.add_argument("--latency-events", type=int, default=250)
     parser.add_argument("--latency-interval-ms", type=int, default=20)
+    parser.add_argument("--latency-rounds", type=int, default=5,
+                        help="rounds for (a), interleaved across targets; --latency-events is split over them")
     parser.add_argument("--first-event-requests", type=int, default=1000)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--wrk-rounds", type=int, default=3,
@@ -651,6 +676,8 @@ def main():
     results = {}
     upstream = Upstream(sluice, args.upstream_port)
     try:
+        if "latency" in args.measure.split(","):
+            run_latency(start, targets, args, results)
         if "first_event" in args.measure.split(","):
             run_first_event(start, targets, args, results)
         if "throughput" in args.measure.split(","):
