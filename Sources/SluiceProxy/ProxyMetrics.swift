@@ -69,16 +69,6 @@ final class ProxyMetricsShard: Sendable {
     func clientReadPaused() { clientReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func tunnelOpened() { tunnelsOpened.wrappingIncrement(ordering: .relaxed) }
 
-    func observeClientBuffered(_ bytes: Int) { Self.raise(maxClientBufferedBytes, to: bytes) }
-    func observeUpstreamBuffered(_ bytes: Int) { Self.raise(maxUpstreamBufferedBytes, to: bytes) }
-
-    private static func raise(_ atomic: ManagedAtomic<Int>, to value: Int) {
-        var current = atomic.load(ordering: .relaxed)
-        while value > current {
-            let (exchanged, original) = atomic.compareExchange(
-                expected: current, desired: value, ordering: .relaxed)
-            if exchanged { return }
-            current = original
-        }
-    }
+    func observeClientBuffered(_ bytes: Int) { maxClientBufferedBytes.raise(to: bytes) }
+    func observeUpstreamBuffered(_ bytes: Int) { maxUpstreamBufferedBytes.raise(to: bytes) }
 }

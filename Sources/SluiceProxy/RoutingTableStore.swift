@@ -53,7 +53,8 @@ public final class RoutingTableStore: Sendable {
             if old.table == table { return old.generation }
             let new = PublishedRoutingTable(table: table, generation: old.generation &+ 1)
             if current.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing).exchanged {
-                raiseGeneration(to: new.generation)
+                // Raised, not stored: a racing publish of an older generation must not lower it.
+                currentGeneration.raise(to: new.generation)
                 var metadata: Logger.Metadata = [
                     "generation": "\(new.generation)",
                     "routes": "\(table.routes.count)",
@@ -62,17 +63,6 @@ public final class RoutingTableStore: Sendable {
                 logger.info("routing table swapped", metadata: metadata)
                 return new.generation
             }
-        }
-    }
-
-    /// Monotonic, so that two racing publishes cannot leave it behind `current`.
-    private func raiseGeneration(to value: UInt64) {
-        var seen = currentGeneration.load(ordering: .relaxed)
-        while value > seen {
-            let (exchanged, original) = currentGeneration.compareExchange(
-                expected: seen, desired: value, ordering: .releasing)
-            if exchanged { return }
-            seen = original
         }
     }
 }
