@@ -370,9 +370,8 @@ async def measure_first_event(targets, requests, warmup=50):
             await time_to_first_event(target.port)
     samples = {target.name: [] for target in targets}
     cpu_before = {target.name: cpu_seconds(target.proxy_pids()) for target in targets}
-    for index in range(requests):
-        for target in (targets if index % 2 == 0 else targets[::-1]):
-            samples[target.name].append(await time_to_first_event(target.port))
+    for _, target in interleaved(targets, requests):
+        samples[target.name].append(await time_to_first_event(target.port))
     results = {}
     for target in targets:
         pids = target.proxy_pids()
@@ -501,71 +500,73 @@ def run_target(target, args, results):
             attempt(label, action)
 
 
-def run_latency(start, names, args, results):
-    """(a) runs with every target up at once, in `--latency-rounds` rounds; each round streams
-    to every target in turn (order alternating), and each column pools its rounds' samples."""
+def run_all_at_once(label, error_key, start, names, results, measure):
+    """Starts every target, calls measure(running targets), stops them. A failure is logged and
+    marks each column (at `error_key`) so the other measurements still run."""
     running = []
     try:
         for name in names:
             running.append(start(name))
-        samples = {target.name: [] for target in running}
-        per_round = max(1, args.latency_events // args.latency_rounds)
-        for index in range(args.latency_rounds):
-            for target in (running if index % 2 == 0 else running[::-1]):
-                log(f"latency: round {index + 1}/{args.latency_rounds}, {target.name}")
-                samples[target.name] += asyncio.run(event_latencies(
-                    target.port, args.latency_streams, per_round, args.latency_interval_ms))
-        for name, values in samples.items():
-            column = results.setdefault(name, {})
-            column["latency_p50"] = fmt(percentile(values, 0.5), 3)
-            column["latency_p99"] = fmt(percentile(values, 0.99), 3)
-    except Exception as error:  # the other measurements still run
-        log(f"latency failed: {error!r}")
+        measure(running)
+    except Exception as error:
+        log(f"{label} failed: {error!r}")
         for name in names:
-            results.setdefault(name, {})["latency_p50"] = f"error: {type(error).__name__}"
+            results.setdefault(name, {})[error_key] = f"error: {type(error).__name__}"
     finally:
         for target in running:
             target.stop()
         time.sleep(2)
 
 
+def interleaved(running, rounds):
+    """(round index, target) pairs: every target once per round, the order reversed on odd
+    rounds, so drift in machine load hits every target alike."""
+    for index in range(rounds):
+        for target in (running if index % 2 == 0 else running[::-1]):
+            yield index, target
+
+
+def run_latency(start, names, args, results):
+    """(a): `--latency-rounds` rounds of event streams to every target in turn; each column
+    pools its rounds' samples."""
+    def measure(running):
+        samples = {target.name: [] for target in running}
+        per_round = max(1, args.latency_events // args.latency_rounds)
+        for index, target in interleaved(running, args.latency_rounds):
+            log(f"latency: round {index + 1}/{args.latency_rounds}, {target.name}")
+            samples[target.name] += asyncio.run(event_latencies(
+                target.port, args.latency_streams, per_round, args.latency_interval_ms))
+        for name, values in samples.items():
+            column = results.setdefault(name, {})
+            column["latency_p50"] = fmt(percentile(values, 0.5), 3)
+            column["latency_p99"] = fmt(percentile(values, 0.99), 3)
+
+    run_all_at_once("latency", "latency_p50", start, names, results, measure)
+
+
 def run_throughput(start, names, args, results):
-    """(d) runs with every target up at once: `--wrk-rounds` rounds, each running wrk against
-    every target in turn (order alternating); each column reports its median round, so drift in
-    machine load hits every column alike."""
-    running = []
-    try:
-        for name in names:
-            running.append(start(name))
+    """(d): `--wrk-rounds` rounds of wrk against every target in turn; each column reports its
+    median round."""
+    def measure(running):
         rounds = {target.name: [] for target in running}
-        for index in range(args.wrk_rounds):
-            for target in (running if index % 2 == 0 else running[::-1]):
-                log(f"throughput: round {index + 1}/{args.wrk_rounds}, {target.name}")
-                subprocess.run(["wrk", "-t2", "-c64", "-d1s", f"http://{HOST}:{target.port}/bench/small"],
-                               check=True, capture_output=True)  # warm-up: pools, caches
-                rounds[target.name].append(measure_wrk(target.port, args.wrk_seconds))
+        for index, target in interleaved(running, args.wrk_rounds):
+            log(f"throughput: round {index + 1}/{args.wrk_rounds}, {target.name}")
+            subprocess.run(["wrk", "-t2", "-c64", "-d1s", f"http://{HOST}:{target.port}/bench/small"],
+                           check=True, capture_output=True)  # warm-up: pools, caches
+            rounds[target.name].append(measure_wrk(target.port, args.wrk_seconds))
         for name, measured in rounds.items():
             rps, p99, errors = sorted(measured, key=lambda m: m[0])[len(measured) // 2]
             column = results.setdefault(name, {})
             column["rps"] = f"{rps:,.0f}"
             column["rps_rounds"] = ", ".join(f"{m[0]:,.0f}" for m in measured)
             column["wrk_p99"] = fmt(p99, 2) + (f" ({errors})" if errors else "")
-    except Exception as error:  # the other measurements still run
-        log(f"throughput failed: {error!r}")
-        for name in names:
-            results.setdefault(name, {})["rps"] = f"error: {type(error).__name__}"
-    finally:
-        for target in running:
-            target.stop()
-        time.sleep(2)
+
+    run_all_at_once("throughput", "rps", start, names, results, measure)
 
 
 def run_first_event(start, names, args, results):
-    """(b) runs with every target up at once, their requests interleaved (see measure_first_event)."""
-    running = []
-    try:
-        for name in names:
-            running.append(start(name))
+    """(b): fresh connections to every target, interleaved (see measure_first_event)."""
+    def measure(running):
         log(f"first_event: {args.first_event_requests} fresh connections to each of {', '.join(names)}, interleaved")
         measured = asyncio.run(measure_first_event(running, args.first_event_requests))
         for name, (p50, p99, cpu) in measured.items():
@@ -574,14 +575,8 @@ def run_first_event(start, names, args, results):
             column["first_p99"] = fmt(p99, 3)
             if cpu is not None:
                 column["first_cpu"] = fmt(cpu, 0)
-    except Exception as error:  # the other measurements still run
-        log(f"first_event failed: {error!r}")
-        for name in names:
-            results.setdefault(name, {})["first_p50"] = f"error: {type(error).__name__}"
-    finally:
-        for target in running:
-            target.stop()
-        time.sleep(2)
+
+    run_all_at_once("first_event", "first_p50", start, names, results, measure)
 
 
 ROWS = [
