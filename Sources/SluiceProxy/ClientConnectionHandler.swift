@@ -25,6 +25,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private(set) var context: ChannelHandlerContext?
     /// What this connection shares with the others of its event loop.
     let loop: ProxyLoopContext
+    /// Told the method of the request each response head answers.
+    let encoder: ClientResponseEncoder
+    /// The method of the request being answered (nil between requests).
+    private var requestMethod: HTTPMethod?
     var exchange: ProxiedExchange?
     /// Parts of a request pipelined behind the current exchange.
     private var queued: [HTTPServerRequestPart] = []
@@ -44,9 +48,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
     /// - Parameter loop: the context of the event loop the connection's channel belongs to.
-    init(pipeline: ProxyPipeline, loop: ProxyLoopContext, compression: ResponseCompression? = nil) {
+    init(pipeline: ProxyPipeline, loop: ProxyLoopContext, encoder: ClientResponseEncoder, compression: ResponseCompression? = nil) {
         self.pipeline = pipeline
         self.loop = loop
+        self.encoder = encoder
         self.compression = compression
     }
 
@@ -169,6 +174,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     private func startExchange(_ received: HTTPRequestHead) {
         clientDeadline = nil
+        requestMethod = received.method
         metrics.requestReceived()
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             fail(nil, .rejected(rejection))
@@ -274,6 +280,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// request it saw goes through it (`compress` says whether it may compress); any other head
     /// (interim, or answering no decoded request) is written past it.
     func writeResponseHead(_ head: HTTPResponseHead, compress: Bool, context: ChannelHandlerContext) {
+        encoder.requestMethod = requestMethod
         guard let compression else {
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             return
@@ -291,6 +298,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// Writes the end of the response, then closes or waits for the next request.
     func finish(trailers: HTTPHeaders?, close: Bool, context: ChannelHandlerContext) {
         clientFlushPending = false
+        requestMethod = nil
         if close {
             context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)

@@ -48,29 +48,22 @@ public final class ProxyPipeline: Sendable {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        // No pipelining helper (the handler queues pipelined requests itself), no error handler
+        // (it answers parser errors itself), and the proxy's own response encoder, which the
+        // handler tells what each response answers (NIO links its decoder to its encoder for
+        // that, through API that is internal to NIO).
+        let encoder = ClientResponseEncoder()
+        let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
         let sync = channel.pipeline.syncOperations
-        // NIO's own setup, because only it links the decoder to the encoder (responses to HEAD
-        // and CONNECT are then encoded without a body). No pipelining helper (the handler queues
-        // pipelined requests itself), no error handler (it answers parser errors itself).
-        try sync.configureHTTPServerPipeline(
-            withPipeliningAssistance: false,
-            withServerUpgrade: nil,
-            withErrorHandling: false,
-            // Response heads carry fields the upstream's parser accepted plus the proxy's own:
-            // re-validating every field of every response would only cost time.
-            withOutboundHeaderValidation: false,
-            withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
-            withDecoderLimitConfiguration: limits
-        )
         let loop = loopContext(for: channel.eventLoop)
         if loop.routes.compresses {
             let compression = ResponseCompression()
             let compressor = compression.makeCompressor()
-            try sync.addHandler(compressor)
+            try sync.addHandlers([encoder, decoder, compressor])
             compression.bypass = try sync.context(handler: compressor)
-            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, compression: compression))
+            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder, compression: compression))
         } else {
-            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop))
+            try sync.addHandlers([encoder, decoder, ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder)])
         }
     }
 

@@ -32,7 +32,7 @@ enum TunnelSplice {
         upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
 
         client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-        client.removeHandler(try client.handler(type: HTTPResponseEncoder.self), promise: nil)
+        client.removeHandler(try client.handler(type: ClientResponseEncoder.self), promise: nil)
         if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
             client.removeHandler(compressor, promise: nil)
         }

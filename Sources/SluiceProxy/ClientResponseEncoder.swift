@@ -1,0 +1,157 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serializes responses for the client connection: what NIO's `HTTPResponseEncoder` does, with
+/// the same framing rules, but with each body part of a chunked response written as one buffer
+/// (NIO formats the chunk size through `String(radix:)` and issues three writes per part). Event
+/// streams are made of small parts, so this is on the per-event path.
+///
+/// Framing, as NIO and RFC 9112 §6 do it:
+/// - a response that cannot have a body (1xx, 204, 304; any response to `CONNECT`) loses
+///   `Content-Length` and `Transfer-Encoding`;
+/// - otherwise `Content-Length` wins (and `Transfer-Encoding` goes); an HTTP/1.1 response without
+///   it is chunked; an HTTP/1.0 response without it is delimited by the close (the handler asks
+///   for that close);
+/// - a response to `HEAD` keeps the headers a `GET` would get, and no body is written.
+///
+/// The request method comes from `ClientConnectionHandler` (``requestMethod``), set before it
+/// writes a response head.
+final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = IOData
+
+    /// The method of the request the next final head answers (nil: unknown, e.g. a request that
+    /// could not be parsed; treated as a method whose response has a body).
+    var requestMethod: HTTPMethod?
+    private var chunked = false
+    private var bodySuppressed = false
+
+    /// Parts up to this size are copied between their chunk framing into one buffer; larger ones
+    /// are written as three buffers, without copying.
+    static let copyLimit = 16 * 1024
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var head):
+            let code = head.status.code
+            if (100..<200).contains(code), code != 101 {
+                // Interim: another head follows and the framing state is the final head's.
+                context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
+                return
+            }
+            let method = requestMethod
+            requestMethod = nil
+            let framing = Self.frame(&head.headers, status: head.status, version: head.version, method: method)
+            bodySuppressed = method == .HEAD || method == .CONNECT
+            chunked = framing == .chunked && !bodySuppressed
+            context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
+        case .body(let part):
+            if bodySuppressed {
+                promise?.fail(NIOHTTPResponseEncoderError.responseBodyNotAllowed)
+            } else if chunked, part.readableBytes > 0 {
+                writeChunk(part, context: context, promise: promise)
+            } else {
+                context.write(wrapOutboundOut(part), promise: promise)
+            }
+        case .end(let trailers):
+            bodySuppressed = false
+            if chunked {
+                chunked = false
+                var buffer = context.channel.allocator.buffer(capacity: trailers == nil ? 5 : 256)
+                buffer.writeStaticString("0\r\n")
+                if let trailers { Self.write(trailers, to: &buffer) }
+                buffer.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            } else if let promise {
+                // Nothing to write, but the promise must complete after the writes before it.
+                context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+            }
+        }
+    }
+
+    private func writeChunk(_ part: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        let size = part.readableBytes
+        if case .byteBuffer(var bytes) = part, size <= Self.copyLimit {
+            var buffer = context.channel.allocator.buffer(capacity: size + 20)
+            Self.writeChunkSize(size, to: &buffer)
+            buffer.writeBuffer(&bytes)
+            buffer.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            return
+        }
+        var prefix = context.channel.allocator.buffer(capacity: 18)
+        Self.writeChunkSize(size, to: &prefix)
+        context.write(wrapOutboundOut(.byteBuffer(prefix)), promise: nil)
+        context.write(wrapOutboundOut(part), promise: nil)
+        var suffix = context.channel.allocator.buffer(capacity: 2)
+        suffix.writeStaticString("\r\n")
+        // Writes complete in order, so the last one's promise covers the part.
+        context.write(wrapOutboundOut(.byteBuffer(suffix)), promise: promise)
+    }
+
+    enum Framing: Equatable {
+        case chunked
+        case contentLength
+        /// No body, or an HTTP/1.0 body delimited by the connection's close.
+        case neither
+    }
+
+    /// Adjusts `headers` to the framing the response gets, and returns it.
+    static func frame(_ headers: inout HTTPHeaders, status: HTTPResponseStatus, version: HTTPVersion, method: HTTPMethod?) -> Framing {
+        if method == .CONNECT || !status.mayHaveResponseBody {
+            headers.remove(name: "content-length")
+            headers.remove(name: "transfer-encoding")
+            return .neither
+        }
+        if headers.contains(name: "content-length") {
+            headers.remove(name: "transfer-encoding")
+            return .contentLength
+        }
+        if (version.major, version.minor) >= (1, 1) {
+            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            return .chunked
+        }
+        return .neither
+    }
+
+    /// The status line, the fields and the blank line.
+    static func serialize(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 256)
+        buffer.writeStaticString("HTTP/")
+        buffer.writeString(String(head.version.major))
+        buffer.writeStaticString(".")
+        buffer.writeString(String(head.version.minor))
+        buffer.writeStaticString(" ")
+        buffer.writeString(String(head.status.code))
+        buffer.writeStaticString(" ")
+        buffer.writeString(head.status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+        write(head.headers, to: &buffer)
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+
+    private static func write(_ fields: HTTPHeaders, to buffer: inout ByteBuffer) {
+        for (name, value) in fields {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `size` in lowercase hex, then CRLF.
+    static func writeChunkSize(_ size: Int, to buffer: inout ByteBuffer) {
+        var digits = 1
+        while size >> (4 * digits) != 0 { digits += 1 }
+        for index in stride(from: digits - 1, through: 0, by: -1) {
+            buffer.writeInteger(hexDigits[(size >> (4 * index)) & 0xF])
+        }
+        buffer.writeStaticString("\r\n")
+    }
+}
+
+@available(*, unavailable)
+extension ClientResponseEncoder: Sendable {}

@@ -1,0 +1,155 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+
+@testable import SluiceProxy
+
+/// The wire bytes of responses, from an `EmbeddedChannel` holding only the encoder.
+@Suite("Client response encoder")
+struct ClientResponseEncoderTests {
+    private final class Wire {
+        let encoder = ClientResponseEncoder()
+        let channel: EmbeddedChannel
+
+        init() throws {
+            channel = EmbeddedChannel()
+            try channel.pipeline.syncOperations.addHandler(encoder)
+        }
+
+        func write(_ part: HTTPServerResponsePart, answering method: HTTPMethod? = nil) throws {
+            if case .head = part { encoder.requestMethod = method }
+            try channel.writeOutbound(part)
+        }
+
+        /// Everything written so far, as text.
+        func text() throws -> String {
+            var all = ""
+            while let data = try channel.readOutbound(as: IOData.self) {
+                guard case .byteBuffer(let buffer) = data else { continue }
+                all += String(buffer: buffer)
+            }
+            return all
+        }
+    }
+
+    private static func head(_ status: HTTPResponseStatus = .ok, version: HTTPVersion = .http1_1, _ fields: [(String, String)] = []) -> HTTPServerResponsePart {
+        .head(HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields)))
+    }
+
+    private static func body(_ text: String) -> HTTPServerResponsePart {
+        .body(.byteBuffer(ByteBuffer(string: text)))
+    }
+
+    @Test func aResponseWithoutLengthIsChunkedOneBufferPerPart() throws {
+        let wire = try Wire()
+        try wire.write(Self.head(.ok, [("Content-Type", "text/event-stream")]), answering: .GET)
+        try wire.write(Self.body("data: 1\n\n"))
+        try wire.write(Self.body(String(repeating: "x", count: 300)))
+        try wire.write(.end(nil))
+        #expect(try wire.text() == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+            + "9\r\ndata: 1\n\n\r\n" + "12c\r\n" + String(repeating: "x", count: 300) + "\r\n" + "0\r\n\r\n")
+    }
+
+    @Test func chunkSizesAreLowercaseHex() {
+        for (size, text) in [(1, "1"), (15, "f"), (16, "10"), (255, "ff"), (4096, "1000"), (65535, "ffff"), (1 << 20, "100000")] {
+            var buffer = ByteBuffer()
+            ClientResponseEncoder.writeChunkSize(size, to: &buffer)
+            #expect(String(buffer: buffer) == text + "\r\n")
+        }
+    }
+
+    @Test func aPartAboveTheCopyLimitIsFramedWithoutCopying() throws {
+        let wire = try Wire()
+        try wire.write(Self.head(), answering: .GET)
+        _ = try wire.text()
+        let size = ClientResponseEncoder.copyLimit + 1
+        try wire.write(Self.body(String(repeating: "y", count: size)))
+        var parts: [String] = []
+        while let data = try wire.channel.readOutbound(as: IOData.self) {
+            if case .byteBuffer(let buffer) = data { parts.append(String(buffer: buffer)) }
+        }
+        #expect(parts.count == 3)
+        #expect(parts.first == String(size, radix: 16) + "\r\n")
+        #expect(parts.last == "\r\n")
+    }
+
+    @Test func contentLengthWinsOverTransferEncoding() throws {
+        let wire = try Wire()
+        try wire.write(Self.head(.ok, [("Content-Length", "2"), ("Transfer-Encoding", "chunked")]), answering: .GET)
+        try wire.write(Self.body("ok"))
+        try wire.write(.end(nil))
+        #expect(try wire.text() == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    }
+
+    @Test func headResponsesKeepTheirFramingFieldsAndCarryNoBody() throws {
+        let wire = try Wire()
+        try wire.write(Self.head(.ok, [("Content-Length", "20")]), answering: .HEAD)
+        let promise = wire.channel.eventLoop.makePromise(of: Void.self)
+        wire.channel.write(Self.body("must not be written"), promise: promise)
+        #expect(throws: NIOHTTPResponseEncoderError.self) { try promise.futureResult.wait() }
+        try wire.write(.end(nil))
+        #expect(try wire.text() == "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n")
+
+        // The next response on the connection is framed again.
+        try wire.write(Self.head(.notFound), answering: .GET)
+        try wire.write(Self.body("no"))
+        try wire.write(.end(nil))
+        #expect(try wire.text() == "HTTP/1.1 404 Not Found\r\ntransfer-encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n")
+    }
+
+    @Test func bodilessStatusesLoseTheirFramingFields() throws {
+        for status in [HTTPResponseStatus.noContent, .notModified, .switchingProtocols] {
+            let wire = try Wire()
+            try wire.write(Self.head(status, [("Content-Length", "5"), ("Transfer-Encoding", "chunked"), ("ETag", "\"a\"")]), answering: .GET)
+            try wire.write(.end(nil))
+            #expect(try wire.text() == "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nETag: \"a\"\r\n\r\n")
+        }
+    }
+
+    @Test func http10ResponsesAreNotChunked() throws {
+        let wire = try Wire()
+        try wire.write(Self.head(.ok, version: .http1_0, [("Connection", "close")]), answering: .GET)
+        try wire.write(Self.body("old"))
+        try wire.write(.end(nil))
+        #expect(try wire.text() == "HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nold")
+    }
+
+    @Test func anInterimHeadLeavesTheFinalHeadItsMethod() throws {
+        let wire = try Wire()
+        wire.encoder.requestMethod = .HEAD
+        try wire.channel.writeOutbound(Self.head(.continue))
+        try wire.channel.writeOutbound(Self.head(.ok, [("Content-Length", "3")]))
+        try wire.write(.end(nil))
+        #expect(try wire.text() == "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n")
+    }
+
+    @Test func trailersFollowTheLastChunk() throws {
+        let wire = try Wire()
+        try wire.write(Self.head(), answering: .GET)
+        try wire.write(Self.body("a"))
+        try wire.write(.end(HTTPHeaders([("Checksum", "1")])))
+        #expect(try wire.text() == "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n0\r\nChecksum: 1\r\n\r\n")
+    }
+
+    /// The bytes NIO's own encoder would write for the same parts (the encoder replaced it).
+    @Test func headsMatchNIOsEncoder() throws {
+        let ours = try Wire()
+        let theirs = EmbeddedChannel()
+        try theirs.pipeline.syncOperations.addHandler(HTTPResponseEncoder())
+        let parts: [HTTPServerResponsePart] = [
+            Self.head(.ok, [("Content-Type", "text/plain"), ("X-Upstream", "a")]), Self.body("hello"), .end(nil),
+            Self.head(HTTPResponseStatus(statusCode: 299, reasonPhrase: "Custom"), [("Content-Length", "0")]), .end(nil),
+        ]
+        for part in parts {
+            if case .head = part { ours.encoder.requestMethod = .GET }
+            try ours.channel.writeOutbound(part)
+            try theirs.writeOutbound(part)
+        }
+        var expected = ""
+        while let data = try theirs.readOutbound(as: IOData.self) {
+            if case .byteBuffer(let buffer) = data { expected += String(buffer: buffer) }
+        }
+        #expect(try ours.text() == expected)
+    }
+}
