@@ -50,7 +50,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let clientHead = ClientResponseHead.make(
                 from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
             let compress = ResponseCompression.allows(
-                head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest)
+                head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest,
+                clientVersion: exchange.clientVersion)
             writeResponseHead(clientHead, compress: compress, context: context)
             clientFlushPending = true
             if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {

@@ -27,10 +27,15 @@ final class ResponseCompression {
     }
 
     /// Whether a response may be compressed: the route asks for it, it is an ordinary response
-    /// with a body, and the upstream did not encode it already. (Never for event streams or
-    /// upgrades; `Accept-Encoding` is the compressor's check.)
-    static func allows(_ head: HTTPResponseHead, kind: ResponseKind, compressionOn: Bool, headRequest: Bool) -> Bool {
-        guard compressionOn, kind == .ordinary, !headRequest, head.status.mayHaveResponseBody,
+    /// with a body to an HTTP/1.1 client, and the upstream did not encode it already. (Never for
+    /// event streams or upgrades; `Accept-Encoding` is the compressor's check. HTTP/1.0 clients
+    /// get the upstream's framing, as with nginx's default `gzip_http_version 1.1`: a compressed
+    /// body has no known length, and they cannot read chunks.)
+    static func allows(
+        _ head: HTTPResponseHead, kind: ResponseKind, compressionOn: Bool, headRequest: Bool, clientVersion: HTTPVersion
+    ) -> Bool {
+        guard compressionOn, kind == .ordinary, !headRequest, (clientVersion.major, clientVersion.minor) >= (1, 1),
+            head.status.mayHaveResponseBody,
             head.status != .notModified, head.status.code >= 200
         else { return false }
         return !head.headers.contains(name: "content-encoding")

@@ -36,6 +36,23 @@ struct ProxyCompressionTests {
         #expect(response.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
     }
 
+    /// An HTTP/1.0 client gets the body as the upstream framed it, whatever it accepts: a gzipped
+    /// body has no length, and a 1.0 client cannot read chunks (nginx's `gzip_http_version 1.1`).
+    @Test func http10ClientsGetUncompressedResponses() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        try await client.send("GET /text HTTP/1.0\r\nHost: example.com\r\nAccept-Encoding: gzip\r\n\r\n")
+        let response = try await client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("content-encoding") == nil)
+        #expect(response.header("transfer-encoding") == nil)
+        #expect(response.header("content-length").flatMap(Int.init) == response.body.count)
+        #expect(response.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+    }
+
     /// Event streams are never compressed, even on a compressing route and with a client that
     /// accepts gzip: each event arrives as plain text.
     @Test func eventStreamIsNeverCompressed() async throws {
