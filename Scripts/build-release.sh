@@ -5,15 +5,16 @@
 #
 #   --static-swift-stdlib          the Swift runtime is linked in: the image needs no Swift
 #                                  libraries, and runtime calls skip the shared-library hops.
-#   -enforce-exclusivity=unchecked no run-time exclusivity checks in optimised code (the
-#                                  setting SwiftNIO's maintainers recommend for servers; ~5%
-#                                  more requests/s here). Static checks stay, and the debug
-#                                  builds that run the test suite keep the run-time checks.
+#   -enforce-exclusivity=unchecked no run-time exclusivity checks in optimised code (as a
+#                                  SwiftNIO maintainer suggested for Swift's entry in
+#                                  grpc_bench): they were ~8% of user CPU under wrk, mostly in
+#                                  NIO; ~5% more requests/s here. Static checks stay, and the
+#                                  debug builds that run the test suite keep the run-time checks.
 #   -ljemalloc                     jemalloc instead of glibc's malloc, with a background
 #                                  purging thread (Sources/CSluiceMallocConf): after a burst of
 #                                  9,000 streams closed, RSS went back to 52 MiB instead of
 #                                  staying at 152 MiB (glibc keeps freed pages). Per-stream RSS
-#                                  was the same (13.8 vs 13.6 KiB). Needs libjemalloc-dev to
+#                                  barely moved (13.6 KiB with glibc, 13.8 with jemalloc). Needs libjemalloc-dev to
 #                                  build and libjemalloc2 to run.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"

@@ -1,5 +1,3 @@
-import NIOCore
-
 /// How ``ProxyService`` listens and drains.
 public struct ProxyServiceConfiguration: Sendable {
     /// Address to bind, e.g. `0.0.0.0` or `127.0.0.1`.

@@ -115,13 +115,15 @@ struct ClientResponseEncoderTests {
         #expect(try wire.text() == "HTTP/1.0 200 OK\r\nConnection: close\r\n\r\nold")
     }
 
+    /// Without a length, a response to `GET` would end with a last chunk; the `HEAD` response
+    /// after the interim head must not, so the interim head must not have used up the method.
     @Test func anInterimHeadLeavesTheFinalHeadItsMethod() throws {
         let wire = try Wire()
         wire.encoder.requestMethod = .HEAD
         try wire.channel.writeOutbound(Self.head(.continue))
-        try wire.channel.writeOutbound(Self.head(.ok, [("Content-Length", "3")]))
+        try wire.channel.writeOutbound(Self.head(.ok))
         try wire.write(.end(nil))
-        #expect(try wire.text() == "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n")
+        #expect(try wire.text() == "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
     }
 
     @Test func trailersFollowTheLastChunk() throws {
