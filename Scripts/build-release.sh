@@ -10,6 +10,12 @@
 #                                  grpc_bench): they were ~8% of user CPU under wrk, mostly in
 #                                  NIO; ~5% more requests/s here. Static checks stay, and the
 #                                  debug builds that run the test suite keep the run-time checks.
+#   -cross-module-optimization     every module (SwiftNIO's too) exports its generic bodies, so
+#                                  NIO's channel-pipeline generics are specialised in the proxy
+#                                  instead of going through run-time metadata and casts. A/B,
+#                                  4 alternating runs each: proxy CPU per keep-alive request
+#                                  26.2 -> 23.5 us (wrk req/s +9 %), per fresh connection
+#                                  208 -> 194 us; per SSE event unchanged.
 #   -ljemalloc                     jemalloc instead of glibc's malloc, with a background
 #                                  purging thread (Sources/CSluiceMallocConf): after a burst of
 #                                  9,000 streams closed, RSS went back to 52 MiB instead of
@@ -26,6 +32,6 @@ if ! dpkg -s libjemalloc-dev >/dev/null 2>&1; then
         exit 1
     fi
 fi
-FLAGS=(-c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked -Xlinker -ljemalloc)
+FLAGS=(-c release --static-swift-stdlib -Xswiftc -enforce-exclusivity=unchecked -Xswiftc -cross-module-optimization -Xlinker -ljemalloc)
 swift build "${FLAGS[@]}" --product sluice "$@" >&2
 echo "$(swift build "${FLAGS[@]}" --show-bin-path "$@")/sluice"
