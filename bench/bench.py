@@ -4,7 +4,8 @@
 Measures, for each of direct (client -> upstream), nginx and Sluice:
   (a) SSE event latency: client receive time - upstream send timestamp (p50/p99);
       the latency a proxy adds is its column minus the direct column. All targets up at once,
-      5 rounds interleaved across them.
+      5 rounds interleaved across them. With tcpdump, the same events are also timed on the
+      loopback wire: upstream packet -> proxy's packet to the client (the proxy's own delay).
   (b) time to first event on a fresh connection (p50/p99), with all targets up at once and
       their requests interleaved; and each proxy's CPU time per such request.
   (c) proxy RSS per idle SSE stream with many concurrent streams (RSS delta / streams;
@@ -25,6 +26,7 @@ import resource
 import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -315,6 +317,97 @@ def percentile(values, fraction):
 # Measurements
 
 
+class WireCapture:
+    """Times each SSE event on the loopback wire, where neither client nor upstream scheduling
+    shows: for every proxy, the time from the upstream's packet carrying an event (to the proxy)
+    to the proxy's packet carrying the same event (to the client), in µs. Events are told apart
+    by their data, the upstream's send time in ns. Needs tcpdump and the right to capture on `lo`
+    (root or CAP_NET_RAW); without them `finish()` returns why, as a string."""
+
+    EVENT = re.compile(rb"data: (\d{16,})")
+
+    def __init__(self, process, directory, upstream_port, proxy_ports):
+        self.process = process
+        self.directory = directory
+        self.upstream_port = upstream_port
+        self.proxy_ports = proxy_ports
+
+    @classmethod
+    def start(cls, upstream_port, proxy_ports):
+        tcpdump = shutil.which("tcpdump") or ("/usr/bin/tcpdump" if os.access("/usr/bin/tcpdump", os.X_OK) else None)
+        if tcpdump is None or not proxy_ports:
+            return None
+        directory = tempfile.mkdtemp(prefix="sluice-bench-wire-")
+        os.chmod(directory, 0o777)  # tcpdump may drop to its own user before writing
+        ports = " or ".join(f"tcp src port {port}" for port in [upstream_port, *proxy_ports])
+        process = subprocess.Popen(
+            [tcpdump, "-i", "lo", "-n", "-B", "32768", "-s", "2048", "--time-stamp-precision=nano",
+             "-w", os.path.join(directory, "wire.pcap"), ports],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # tcpdump says "listening on lo" once packets are being captured.
+        line = process.stderr.readline()
+        if b"listening" not in line:
+            process.wait()
+            log(f"wire latency: tcpdump did not start: {line.decode(errors='replace').strip()}")
+            shutil.rmtree(directory, ignore_errors=True)
+            return None
+        return cls(process, directory, upstream_port, proxy_ports)
+
+    def finish(self):
+        """{proxy port: [added µs per event]}, or a string saying why nothing was measured."""
+        time.sleep(0.5)
+        self.process.send_signal(signal.SIGINT)
+        summary = self.process.communicate(timeout=30)[1].decode(errors="replace")
+        try:
+            dropped = re.search(r"(\d+) packets dropped by kernel", summary)
+            if dropped and int(dropped.group(1)) > 0:
+                return f"tcpdump dropped {dropped.group(1)} packets"
+            return self.added_latencies(os.path.join(self.directory, "wire.pcap"))
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def added_latencies(self, pcap):
+        sent = {}  # event data -> first time the upstream put it on the wire
+        forwarded = {port: {} for port in self.proxy_ports}
+        for when, source, payload in self.packets(pcap):
+            for match in self.EVENT.finditer(payload):
+                data = match.group(1)
+                if source == self.upstream_port:
+                    sent.setdefault(data, when)
+                elif source in forwarded:
+                    forwarded[source].setdefault(data, when)
+        return {port: [(when - sent[data]) / 1e3 for data, when in events.items() if data in sent and sent[data] <= when]
+                for port, events in forwarded.items()}
+
+    @staticmethod
+    def packets(pcap):
+        """(timestamp ns, TCP source port, payload) of every IPv4/TCP packet of a pcap file
+        written by tcpdump on `lo` (link type DLT_EN10MB or DLT_NULL/LOOP), nanosecond format."""
+        with open(pcap, "rb") as file:
+            data = file.read()
+        magic = data[:4]
+        endian = "<" if magic in (b"\x4d\x3c\xb2\xa1", b"\xd4\xc3\xb2\xa1") else ">"
+        nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+        link = struct.unpack(endian + "I", data[20:24])[0]
+        offset = 24
+        while offset + 16 <= len(data):
+            seconds, fraction, captured, _ = struct.unpack(endian + "IIII", data[offset:offset + 16])
+            frame = data[offset + 16:offset + 16 + captured]
+            offset += 16 + captured
+            when = seconds * 1_000_000_000 + (fraction if nano else fraction * 1000)
+            start = {1: 14, 0: 4, 108: 4, 113: 16}.get(link)
+            if start is None or len(frame) < start + 20 or frame[start] >> 4 != 4:
+                continue
+            ip_length = (frame[start] & 0x0F) * 4
+            tcp = start + ip_length
+            if frame[start + 9] != 6 or len(frame) < tcp + 20:
+                continue
+            source = int.from_bytes(frame[tcp:tcp + 2], "big")
+            payload = frame[tcp + (frame[tcp + 12] >> 4) * 4:]
+            if payload:
+                yield when, source, payload
+
+
 async def event_latencies(port, streams, events, interval_ms):
     """`streams` concurrent event streams of `events` events each; per event, client receive
     time - the upstream's send timestamp in the event, in ms."""
@@ -528,18 +621,37 @@ def interleaved(running, rounds):
 
 def run_latency(start, names, args, results):
     """(a): `--latency-rounds` rounds of event streams to every target in turn; each column
-    pools its rounds' samples."""
+    pools its rounds' samples. The same events are also timed on the wire (WireCapture) when
+    tcpdump can capture here."""
     def measure(running):
         samples = {target.name: [] for target in running}
         per_round = max(1, args.latency_events // args.latency_rounds)
-        for index, target in interleaved(running, args.latency_rounds):
-            log(f"latency: round {index + 1}/{args.latency_rounds}, {target.name}")
-            samples[target.name] += asyncio.run(event_latencies(
-                target.port, args.latency_streams, per_round, args.latency_interval_ms))
+        proxies = {target.port: target.name for target in running if target.name != "direct"}
+        capture = WireCapture.start(args.upstream_port, list(proxies)) if args.wire_latency else None
+        try:
+            for index, target in interleaved(running, args.latency_rounds):
+                log(f"latency: round {index + 1}/{args.latency_rounds}, {target.name}")
+                samples[target.name] += asyncio.run(event_latencies(
+                    target.port, args.latency_streams, per_round, args.latency_interval_ms))
+        finally:
+            if capture:
+                wire = capture.finish()
+            else:
+                wire = "not measured (no tcpdump, or no right to capture)" if args.wire_latency else "skipped"
         for name, values in samples.items():
             column = results.setdefault(name, {})
             column["latency_p50"] = fmt(percentile(values, 0.5), 3)
             column["latency_p99"] = fmt(percentile(values, 0.99), 3)
+        for port, name in proxies.items():
+            column = results.setdefault(name, {})
+            if isinstance(wire, str):
+                column["wire_p50"] = column["wire_p99"] = wire
+                column["wire_n"] = "0"
+                continue
+            added = wire.get(port, [])
+            column["wire_p50"] = fmt(percentile(added, 0.5), 1) if added else "no samples"
+            column["wire_p99"] = fmt(percentile(added, 0.99), 1) if added else "no samples"
+            column["wire_n"] = f"{len(added):,}"
 
     run_all_at_once("latency", "latency_p50", start, names, results, measure)
 
@@ -582,6 +694,9 @@ def run_first_event(start, names, args, results):
 ROWS = [
     ("latency_p50", "SSE event latency p50 (ms, receive − upstream send)"),
     ("latency_p99", "SSE event latency p99 (ms)"),
+    ("wire_p50", "SSE latency the proxy adds on the wire, p50 (µs, upstream packet → client packet)"),
+    ("wire_p99", "SSE latency the proxy adds on the wire, p99 (µs)"),
+    ("wire_n", "events timed on the wire"),
     ("first_p50", "time to first event p50 (ms, fresh connection)"),
     ("first_p99", "time to first event p99 (ms)"),
     ("first_cpu", "proxy CPU per fresh-connection request (µs)"),
@@ -630,6 +745,8 @@ def main():
     parser.add_argument("--latency-interval-ms", type=int, default=20)
     parser.add_argument("--latency-rounds", type=int, default=5,
                         help="rounds for (a), interleaved across targets; --latency-events is split over them")
+    parser.add_argument("--no-wire-latency", dest="wire_latency", action="store_false",
+                        help="do not time events on the wire with tcpdump during (a)")
     parser.add_argument("--first-event-requests", type=int, default=1000)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--wrk-rounds", type=int, default=3,
