@@ -1,22 +1,25 @@
 import SluiceRouting
 
-/// One event loop's view of the routing table: a replica (`RoutingTable.replica()`) of the
-/// store's current table, taken again when the store's generation moves.
+/// One event loop's view of the routing table: the replica (`RoutingTable.replica()`) the store
+/// made for this loop when the current table was published, taken again when the store's
+/// generation moves.
 ///
 /// Checking for a new table is one atomic load of a number that only a publish writes; routing
-/// then works on storage no other loop touches. The first request after a publish pays for the
-/// replica (proportional to the table's size).
+/// then works on storage no other loop touches, and taking a new table is a reference copy.
 final class LoopRoutingTable {
     private let store: RoutingTableStore
+    /// This loop's replica among those of each published table.
+    private let index: Int
     private var generation: UInt64
     private var replica: RoutingTable
     private var replicaCompresses: Bool
 
-    init(store: RoutingTableStore) {
+    init(store: RoutingTableStore, index: Int) {
         self.store = store
+        self.index = index
         let published = store.snapshot
         self.generation = published.generation
-        self.replica = published.table.replica()
+        self.replica = published.replica(for: index)
         self.replicaCompresses = published.compresses
     }
 
@@ -36,7 +39,7 @@ final class LoopRoutingTable {
         guard store.generation != generation else { return }
         let published = store.snapshot
         generation = published.generation
-        replica = published.table.replica()
+        replica = published.replica(for: index)
         replicaCompresses = published.compresses
     }
 }

@@ -9,7 +9,8 @@ import SluiceRouting
 /// replica, round-robin positions, metric counters).
 ///
 /// `ProxyService` binds the listener and calls `configure(channel:)` for every accepted channel;
-/// tests can do the same with a plain `ServerBootstrap`.
+/// tests can do the same with a plain `ServerBootstrap`. Make the store with
+/// `RoutingTableStore(replicasFor:)` and the same group, so that no loop copies a table itself.
 public final class ProxyPipeline: Sendable {
     public let store: RoutingTableStore
     public let configuration: ProxyConfiguration
@@ -83,7 +84,8 @@ public final class ProxyPipeline: Sendable {
             if let existing = loops[key] { return existing }
             let metrics = _metrics.makeShard()
             let pool = UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics)
-            let context = ProxyLoopContext(pool: pool, metrics: metrics, routes: LoopRoutingTable(store: store))
+            let routes = LoopRoutingTable(store: store, index: loops.count)
+            let context = ProxyLoopContext(pool: pool, metrics: metrics, routes: routes)
             let created = NIOLoopBound(context, eventLoop: eventLoop)
             loops[key] = created
             return created

@@ -1,5 +1,6 @@
 import Atomics
 import Logging
+import NIOCore
 import SluiceRouting
 
 /// A routing table together with the generation number the store gave it.
@@ -10,11 +11,22 @@ public final class PublishedRoutingTable: AtomicReference, Sendable {
     /// Some route compresses responses: connections accepted while this table is live get a
     /// response compressor in their pipeline (the others do not pay for one).
     let compresses: Bool
+    /// Copies of `table` (`RoutingTable.replica()`), one per event loop, made by the publisher so
+    /// that no event loop stops serving to copy a table: copying takes time proportional to the
+    /// table (13 ms for 10,000 routes, 52 ms for 30,000, release build).
+    private let replicas: [RoutingTable]
 
-    init(table: RoutingTable, generation: UInt64) {
+    init(table: RoutingTable, generation: UInt64, replicaCount: Int) {
         self.table = table
         self.generation = generation
         self.compresses = table.routes.contains { $0.policy.compression } || table.defaultBackend?.policy.compression == true
+        self.replicas = (0..<replicaCount).map { _ in table.replica() }
+    }
+
+    /// The replica made for event loop `index`; one made now when the store was told of fewer
+    /// loops.
+    func replica(for index: Int) -> RoutingTable {
+        replicas.indices.contains(index) ? replicas[index] : table.replica()
     }
 }
 
@@ -27,10 +39,23 @@ public final class RoutingTableStore: Sendable {
     /// `current`'s generation, readable without retaining the table (see `LoopRoutingTable`).
     private let currentGeneration = ManagedAtomic<UInt64>(0)
     private let logger: Logger
+    private let replicaCount: Int
 
-    public init(initial: RoutingTable = .empty, logger: Logger = Logger(label: "sluice.routing")) {
-        self.current = ManagedAtomic(PublishedRoutingTable(table: initial, generation: 0))
+    /// - Parameter replicaCount: how many event loops route with this store's tables (the
+    ///   proxy's event loop group); each published table comes with that many replicas.
+    public init(initial: RoutingTable = .empty, replicaCount: Int = 0, logger: Logger = Logger(label: "sluice.routing")) {
+        self.current = ManagedAtomic(PublishedRoutingTable(table: initial, generation: 0, replicaCount: replicaCount))
+        self.replicaCount = replicaCount
         self.logger = logger
+    }
+
+    /// A store whose tables come with a replica for each event loop of `group`, the group the
+    /// proxy that routes with it runs on.
+    public convenience init(
+        initial: RoutingTable = .empty, replicasFor group: any EventLoopGroup,
+        logger: Logger = Logger(label: "sluice.routing")
+    ) {
+        self.init(initial: initial, replicaCount: Array(group.makeIterator()).count, logger: logger)
     }
 
     /// The table in force now. Cheap: safe to call on every request.
@@ -51,7 +76,7 @@ public final class RoutingTableStore: Sendable {
         while true {
             let old = current.load(ordering: .acquiring)
             if old.table == table { return old.generation }
-            let new = PublishedRoutingTable(table: table, generation: old.generation &+ 1)
+            let new = PublishedRoutingTable(table: table, generation: old.generation &+ 1, replicaCount: replicaCount)
             if current.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing).exchanged {
                 // Raised, not stored: a racing publish of an older generation must not lower it.
                 currentGeneration.raise(to: new.generation)

@@ -16,7 +16,7 @@ struct ProxyRuntime: Sendable {
 
     init(options: ProxyOptions, logger: Logger) {
         let group = MultiThreadedEventLoopGroup.singleton
-        let store = RoutingTableStore(logger: logger)
+        let store = RoutingTableStore(replicasFor: group, logger: logger)
         let readiness = ReadinessState()
         let pipeline = ProxyPipeline(
             store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)

@@ -17,7 +17,7 @@ struct ProxyHarness {
         let group = MultiThreadedEventLoopGroup.singleton
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .error
-        let store = RoutingTableStore(logger: logger)
+        let store = RoutingTableStore(replicasFor: group, logger: logger)
         let pipeline = ProxyPipeline(store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -20,7 +20,7 @@ struct ProxyUnderTest {
         configuration: ProxyConfiguration = ProxyConfiguration()
     ) async throws -> ProxyUnderTest {
         let group = MultiThreadedEventLoopGroup.singleton
-        let store = RoutingTableStore(initial: table)
+        let store = RoutingTableStore(initial: table, replicasFor: group)
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .critical
         let pipeline = ProxyPipeline(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
