@@ -8,14 +8,20 @@ final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHand
     private let continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation
     private let path: KubeResourcePath
     private let decoder = JSONDecoder()
-    private var lines = JSONLineBuffer()
+    private var lines: JSONLineBuffer
     private var statusCode = 0
     private var headers = HTTPHeaderList()
     private var errorBody = Data()
+    /// The stream was ended early (an over-long line); what still arrives is ignored.
+    private var abandoned = false
 
-    init(path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation) {
+    init(
+        path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation,
+        maxLineBytes: Int = JSONLineBuffer.defaultMaxLineBytes
+    ) {
         self.path = path
         self.continuation = continuation
+        self.lines = JSONLineBuffer(maxLineBytes: maxLineBytes)
     }
 
     private var succeeded: Bool { (200..<300).contains(statusCode) }
@@ -26,16 +32,26 @@ final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHand
     }
 
     func body(_ bytes: UnsafeRawBufferPointer) {
+        guard !abandoned else { return }
         guard succeeded else {
             errorBody.append(contentsOf: bytes)
             return
         }
-        for line in lines.append(bytes) {
-            continuation.yield(WatchEventDecoding.decode(line, as: Object.self, decoder: decoder))
+        do {
+            for line in try lines.append(bytes) {
+                continuation.yield(WatchEventDecoding.decode(line, as: Object.self, decoder: decoder))
+            }
+        } catch {
+            // Ending the stream cancels the transfer (see `KubeAPIClient.watch`).
+            abandoned = true
+            continuation.finish(
+                throwing: KubeAPIError.decoding(
+                    "a watch event line passed \(error.limit) bytes without ending"))
         }
     }
 
     func finished(_ outcome: CurlOutcome) {
+        guard !abandoned else { return }
         switch outcome {
         case .completed where succeeded:
             if let last = lines.finish() {

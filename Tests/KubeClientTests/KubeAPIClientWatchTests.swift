@@ -101,6 +101,26 @@ import Testing
         }
     }
 
+    /// A server that streams an endless line (broken or hostile) ends the watch with a clear error
+    /// once the line passes the limit (32 MiB), instead of growing the client's memory with it;
+    /// the client lets go of the transfer.
+    @Test func aLineLongerThanTheLimitEndsTheWatchWithADecodingError() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            let client = makeClient(server)
+            let recorder = WatchRecorder(client.watch(.ingresses, resourceVersion: server.resourceVersion, timeoutSeconds: 60, as: TestIngress.self))
+            try await server.waitUntil("the watch to open") { $0.openWatchCount == 1 }
+            server.sendMalformedLineToWatches(#"{"type":"ADDED","object":{"kind":""# + String(repeating: "x", count: 33 << 20))
+            try await recorder.waitForEnd()
+            guard case .decoding(let message)? = recorder.error as? KubeAPIError else {
+                Issue.record("expected a decoding error, got \(String(describing: recorder.error)) after \(recorder.events.count) events")
+                return
+            }
+            #expect(message == "a watch event line passed 33554432 bytes without ending")
+            #expect(recorder.events.isEmpty)
+            try await server.waitUntil("the client to close the watch") { $0.openWatchCount == 0 }
+        }
+    }
+
     /// A dropped connection (no terminating chunk) ends the stream with a transport error, so a
     /// reflector can tell it from the server's normal end of a watch.
     @Test func serverDropEndsTheStreamWithATransportError() async throws {
