@@ -5,11 +5,15 @@ import SluiceRouting
 /// Getting an upstream connection for an exchange: from the event loop's pool or a new connect,
 /// with one retry on another endpoint when a connect fails.
 extension ClientConnectionHandler {
+    /// An upgrade request always gets a new connection: the connection becomes a tunnel and
+    /// never returns to the pool, and many servers (SwiftNIO's `HTTPServerUpgradeHandler` among
+    /// them) honour `Upgrade` only on the first request of a connection.
     func attempt(_ exchange: ProxiedExchange, endpoint: Endpoint, fresh: Bool) {
         guard context != nil else { return }
         exchange.attempts += 1
         exchange.endpoint = endpoint
         let pool = loop.pool
+        let fresh = fresh || exchange.requestedUpgrade
         pool.acquire(endpoint: endpoint, connectTimeout: exchange.route.policy.connectTimeout, fresh: fresh) {
             [self] result in
             guard self.exchange === exchange, self.context != nil else {

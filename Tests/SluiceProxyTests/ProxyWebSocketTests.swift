@@ -1,3 +1,4 @@
+import SluiceDemo
 import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
@@ -37,6 +38,32 @@ struct ProxyWebSocketTests {
         #expect(close == TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.close, payload: [0x03, 0xE8]))
         try await client.waitForClose()
         #expect(proxy.metrics.tunnelsOpened == 1)
+    }
+
+    /// The demo upstream, like any server built on SwiftNIO's upgrade handler, honours `Upgrade`
+    /// only on the first request of a connection. After a plain request has left an idle
+    /// connection in the pool, an upgrade on the same client connection must still get a `101`.
+    @Test func anUpgradeAfterAPlainRequestGetsItsOwnUpstreamConnection() async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .zero)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [Endpoint(host: "127.0.0.1", port: upstream.port)]))
+        defer { Task { await proxy.stop(); try? await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/api/info"))
+        #expect(try await client.readResponse().status == 200)
+        try await client.send(get("/ws", extra: [
+            "Connection: Upgrade",
+            "Upgrade: websocket",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Version: 13",
+        ]))
+        let head = try await client.readResponse(headRequest: true)
+        #expect(head.status == 101)
+        try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)).encodedMasked())
+        #expect(try await client.readWebSocketFrame() == TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)))
+        #expect(proxy.metrics.upstreamConnectionsOpened == 2)
+        #expect(proxy.metrics.upstreamConnectionsReused == 0)
     }
 
     @Test func refusedUpgradeIsAnOrdinaryResponse() async throws {
