@@ -625,14 +625,17 @@ def run_latency(start, names, args, results):
     tcpdump can capture here."""
     def measure(running):
         samples = {target.name: [] for target in running}
+        cpu = {target.name: 0.0 for target in running}
         per_round = max(1, args.latency_events // args.latency_rounds)
         proxies = {target.port: target.name for target in running if target.name != "direct"}
         capture = WireCapture.start(args.upstream_port, list(proxies)) if args.wire_latency else None
         try:
             for index, target in interleaved(running, args.latency_rounds):
                 log(f"latency: round {index + 1}/{args.latency_rounds}, {target.name}")
+                before = cpu_seconds(target.proxy_pids())
                 samples[target.name] += asyncio.run(event_latencies(
                     target.port, args.latency_streams, per_round, args.latency_interval_ms))
+                cpu[target.name] += cpu_seconds(target.proxy_pids()) - before
         finally:
             if capture:
                 wire = capture.finish()
@@ -642,6 +645,9 @@ def run_latency(start, names, args, results):
             column = results.setdefault(name, {})
             column["latency_p50"] = fmt(percentile(values, 0.5), 3)
             column["latency_p99"] = fmt(percentile(values, 0.99), 3)
+            if name != "direct" and values:
+                # Includes the streams' set-up and teardown (20 per round), spread over the events.
+                column["event_cpu"] = fmt(cpu[name] / len(values) * 1e6, 1)
         for port, name in proxies.items():
             column = results.setdefault(name, {})
             if isinstance(wire, str):
@@ -697,6 +703,7 @@ ROWS = [
     ("wire_p50", "SSE latency the proxy adds on the wire, p50 (µs, upstream packet → client packet)"),
     ("wire_p99", "SSE latency the proxy adds on the wire, p99 (µs)"),
     ("wire_n", "events timed on the wire"),
+    ("event_cpu", "proxy CPU per SSE event (µs, streams' set-up included)"),
     ("first_p50", "time to first event p50 (ms, fresh connection)"),
     ("first_p99", "time to first event p99 (ms)"),
     ("first_cpu", "proxy CPU per fresh-connection request (µs)"),
