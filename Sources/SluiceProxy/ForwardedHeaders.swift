@@ -29,7 +29,9 @@ public enum ForwardedHeaders {
     ) -> HTTPHeaders {
         // One pass: keep every field this function does not set, note the ones it reads.
         let host = headers.first(name: "host")
-        var result = HTTPHeaders()
+        // Collected as pairs and wrapped once: `HTTPHeaders.add` re-checks every name for ASCII
+        // (these come from the parser or from here, and are).
+        var result: [(String, String)] = []
         result.reserveCapacity(headers.count + 6)
         var forwardedFor: [Substring] = []
         var requestIDs: [Substring] = []
@@ -45,27 +47,27 @@ public enum ForwardedHeaders {
                 requestIDs += value.split(separator: ",").map { $0.trimmingSpaces() }
                 continue
             default:
-                result.add(name: name, value: value)
+                result.append((name, value))
             }
         }
         if let ip = facts.clientIP {
             let chain = forwardedFor.isEmpty ? ip : (forwardedFor + [Substring(ip)]).joined(separator: ", ")
-            result.add(name: "X-Forwarded-For", value: chain)
-            result.add(name: "X-Real-IP", value: ip)
+            result.append(("X-Forwarded-For", chain))
+            result.append(("X-Real-IP", ip))
         }
-        result.add(name: "X-Forwarded-Proto", value: facts.proto)
+        result.append(("X-Forwarded-Proto", facts.proto))
         if let host {
-            result.add(name: "X-Forwarded-Host", value: host)
+            result.append(("X-Forwarded-Host", host))
         }
         if let port = facts.localPort {
-            result.add(name: "X-Forwarded-Port", value: String(port))
+            result.append(("X-Forwarded-Port", String(port)))
         }
         if requestIDs.count == 1, isSaneRequestID(requestIDs[0]) {
-            result.add(name: "X-Request-ID", value: String(requestIDs[0]))
+            result.append(("X-Request-ID", String(requestIDs[0])))
         } else {
-            result.add(name: "X-Request-ID", value: generatedRequestID())
+            result.append(("X-Request-ID", generatedRequestID()))
         }
-        return result
+        return HTTPHeaders(result)
     }
 
     /// The fields `applying` reads or sets.

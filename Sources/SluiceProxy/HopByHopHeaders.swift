@@ -46,8 +46,8 @@ public enum HopByHopHeaders {
                 named.append(lowered)
             }
         }
-        var result = HTTPHeaders()
-        result.reserveCapacity(headers.count)
+        var result: [(String, String)] = []
+        result.reserveCapacity(headers.count + 1)
         var keptUpgrade = false
         for (name, value) in headers {
             if isAlwaysHopByHop(name) {
@@ -59,12 +59,13 @@ public enum HopByHopHeaders {
             } else if !named.isEmpty, named.contains(where: { HeaderName.matches(name, $0) }) {
                 continue
             }
-            result.add(name: name, value: value)
+            result.append((name, value))
         }
         if keptUpgrade {
-            result.add(name: "Connection", value: "upgrade")
+            result.append(("Connection", "upgrade"))
         }
-        return result
+        // Wrapped once: `HTTPHeaders.add` would re-check every (parsed, so ASCII) name.
+        return HTTPHeaders(result)
     }
 
     /// Whether a request asks to switch protocols (`Connection: upgrade` and an `Upgrade` field).
