@@ -341,7 +341,9 @@ class WireCapture:
         os.chmod(directory, 0o777)  # tcpdump may drop to its own user before writing
         ports = " or ".join(f"tcp src port {port}" for port in [upstream_port, *proxy_ports])
         process = subprocess.Popen(
-            [tcpdump, "-i", "lo", "-n", "-B", "32768", "-s", "2048", "--time-stamp-precision=nano",
+            # --immediate-mode: packets reach tcpdump as they come, not in blocks that it would
+            # drop unread when it is stopped (the last round's last second went missing).
+            [tcpdump, "-i", "lo", "-n", "-B", "32768", "-s", "2048", "--time-stamp-precision=nano", "--immediate-mode",
              "-w", os.path.join(directory, "wire.pcap"), ports],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # tcpdump says "listening on lo" once packets are being captured.
@@ -362,6 +364,10 @@ class WireCapture:
             dropped = re.search(r"(\d+) packets dropped by kernel", summary)
             if dropped and int(dropped.group(1)) > 0:
                 return f"tcpdump dropped {dropped.group(1)} packets"
+            captured = re.search(r"(\d+) packets captured", summary)
+            received = re.search(r"(\d+) packets received by filter", summary)
+            if captured and received and int(captured.group(1)) < int(received.group(1)):
+                return f"tcpdump wrote {captured.group(1)} of {received.group(1)} packets"
             return self.added_latencies(os.path.join(self.directory, "wire.pcap"))
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
