@@ -12,12 +12,7 @@ struct ProxyWebSocketTests {
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
         let client = try await proxy.connect()
-        try await client.send(get("/ws", extra: [
-            "Connection: Upgrade",
-            "Upgrade: websocket",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-            "Sec-WebSocket-Version: 13",
-        ]))
+        try await client.send(webSocketUpgradeRequest())
         let head = try await client.readResponse(headRequest: true)
         #expect(head.status == 101)
         #expect(head.header("upgrade")?.lowercased() == "websocket")
@@ -52,12 +47,7 @@ struct ProxyWebSocketTests {
         let client = try await proxy.connect()
         try await client.send(get("/api/info"))
         #expect(try await client.readResponse().status == 200)
-        try await client.send(get("/ws", extra: [
-            "Connection: Upgrade",
-            "Upgrade: websocket",
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-            "Sec-WebSocket-Version: 13",
-        ]))
+        try await client.send(webSocketUpgradeRequest())
         let head = try await client.readResponse(headRequest: true)
         #expect(head.status == 101)
         try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)).encodedMasked())
@@ -119,10 +109,16 @@ struct ProxyWebSocketStreamCapTests {
 /// Connects through `proxy` and upgrades `/ws` to WebSocket; the `101` has been read.
 private func openWebSocket(through proxy: ProxyUnderTest) async throws -> TestClient {
     let client = try await proxy.connect()
-    try await client.send(get("/ws", extra: [
-        "Connection: Upgrade", "Upgrade: websocket",
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
-    ]))
+    try await client.send(webSocketUpgradeRequest())
     #expect(try await client.readResponse(headRequest: true).status == 101)
     return client
+}
+
+/// `GET /ws` asking for a WebSocket, with the RFC 6455 example key (its accept value is
+/// `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`).
+private func webSocketUpgradeRequest() -> String {
+    get("/ws", extra: [
+        "Connection: Upgrade", "Upgrade: websocket",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
+    ])
 }
