@@ -16,6 +16,11 @@ extension ProxyMetrics {
         for row in rows {
             text += "# HELP \(row.name) \(row.help)\n# TYPE \(row.name) \(row.type)\n\(row.name) \(row.value)\n"
         }
+        text += "# HELP sluice_client_connections Client connections open now (tunnels included), per event loop.\n"
+        text += "# TYPE sluice_client_connections gauge\n"
+        for (loop, open) in openClientConnectionsPerLoop.enumerated() {
+            text += "sluice_client_connections{event_loop=\"\(loop)\"} \(open)\n"
+        }
         return text
     }
 }

@@ -47,6 +47,13 @@ public final class ProxyMetrics: Sendable {
     public var maxUpstreamBufferedBytes: Int { max(\.maxUpstreamBufferedBytes) }
     /// Upgraded connections turned into byte tunnels.
     public var tunnelsOpened: Int { sum(\.tunnelsOpened) }
+    /// Client connections open now, tunnels included.
+    public var openClientConnections: Int { sum(\.openClientConnections) }
+    /// Client connections open now on each event loop, in the order the loops served their first
+    /// connection. Shows how evenly the listening sockets spread connections over the loops.
+    public var openClientConnectionsPerLoop: [Int] {
+        shards.withLockedValue { $0.map { $0.openClientConnections.load(ordering: .relaxed) } }
+    }
 }
 
 /// One event loop's counters. Only that loop writes them; any thread may read them.
@@ -60,6 +67,7 @@ final class ProxyMetricsShard: Sendable {
     let maxClientBufferedBytes = ManagedAtomic<Int>(0)
     let maxUpstreamBufferedBytes = ManagedAtomic<Int>(0)
     let tunnelsOpened = ManagedAtomic<Int>(0)
+    let openClientConnections = ManagedAtomic<Int>(0)
 
     func requestReceived() { requests.wrappingIncrement(ordering: .relaxed) }
     func upstreamConnectionOpened() { upstreamConnectionsOpened.wrappingIncrement(ordering: .relaxed) }
@@ -68,6 +76,8 @@ final class ProxyMetricsShard: Sendable {
     func upstreamReadPaused() { upstreamReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func clientReadPaused() { clientReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func tunnelOpened() { tunnelsOpened.wrappingIncrement(ordering: .relaxed) }
+    func clientConnectionOpened() { openClientConnections.wrappingIncrement(ordering: .relaxed) }
+    func clientConnectionClosed() { openClientConnections.wrappingDecrement(ordering: .relaxed) }
 
     func observeClientBuffered(_ bytes: Int) { maxClientBufferedBytes.raise(to: bytes) }
     func observeUpstreamBuffered(_ bytes: Int) { maxUpstreamBufferedBytes.raise(to: bytes) }

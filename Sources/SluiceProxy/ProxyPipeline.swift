@@ -57,6 +57,10 @@ public final class ProxyPipeline: Sendable {
         let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
         let sync = channel.pipeline.syncOperations
         let loop = loopContext(for: channel.eventLoop)
+        let metrics = loop.metrics
+        metrics.clientConnectionOpened()
+        // The close future, not a handler: an upgraded connection loses its proxy handlers.
+        channel.closeFuture.whenComplete { _ in metrics.clientConnectionClosed() }
         if loop.routes.compresses {
             let compression = ResponseCompression()
             let compressor = compression.makeCompressor()

@@ -80,6 +80,15 @@ func table(
     ])
 }
 
+/// `GET /ws` asking for a WebSocket, with the RFC 6455 example key (its accept value is
+/// `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`).
+func webSocketUpgradeRequest() -> String {
+    get("/ws", extra: [
+        "Connection: Upgrade", "Upgrade: websocket",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
+    ])
+}
+
 /// `GET path` with `Host: example.com`, plus `extra` header lines.
 func get(_ path: String, host: String = "example.com", extra: [String] = []) -> String {
     request("GET", path, host: host, extra: extra)

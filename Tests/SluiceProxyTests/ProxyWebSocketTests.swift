@@ -113,12 +113,3 @@ private func openWebSocket(through proxy: ProxyUnderTest) async throws -> TestCl
     #expect(try await client.readResponse(headRequest: true).status == 101)
     return client
 }
-
-/// `GET /ws` asking for a WebSocket, with the RFC 6455 example key (its accept value is
-/// `s3pPLMBiTxaQ9kYGzzhZRbK+xOo=`).
-private func webSocketUpgradeRequest() -> String {
-    get("/ws", extra: [
-        "Connection: Upgrade", "Upgrade: websocket",
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
-    ])
-}
