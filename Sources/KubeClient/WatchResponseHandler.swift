@@ -8,20 +8,16 @@ final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHand
     private let continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation
     private let path: KubeResourcePath
     private let decoder = JSONDecoder()
-    private var lines: JSONLineBuffer
+    private var lines = JSONLineBuffer()
     private var statusCode = 0
     private var headers = HTTPHeaderList()
     private var errorBody = Data()
     /// The stream was ended early (an over-long line); what still arrives is ignored.
     private var abandoned = false
 
-    init(
-        path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation,
-        maxLineBytes: Int = JSONLineBuffer.defaultMaxLineBytes
-    ) {
+    init(path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation) {
         self.path = path
         self.continuation = continuation
-        self.lines = JSONLineBuffer(maxLineBytes: maxLineBytes)
     }
 
     private var succeeded: Bool { (200..<300).contains(statusCode) }

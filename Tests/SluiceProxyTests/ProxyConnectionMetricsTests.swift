@@ -10,8 +10,7 @@ struct ProxyConnectionMetricsTests {
     /// proxy's HTTP handlers), and each leaves the count when it closes.
     @Test func openConnectionsAreCountedPerLoopUntilTheyClose() async throws {
         let upstream = try await DemoUpstreamServer.start(tokenInterval: .zero)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [Endpoint(host: "127.0.0.1", port: upstream.port)]))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
         defer { Task { await proxy.stop(); try? await upstream.stop() } }
 
         let plain = try await proxy.connect()

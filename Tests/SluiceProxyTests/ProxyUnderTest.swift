@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SluiceDemo
 import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
@@ -61,6 +62,10 @@ struct ProxyUnderTest {
 
 extension Endpoint {
     static func local(_ server: UpstreamServer) -> Endpoint {
+        Endpoint(host: "127.0.0.1", port: server.port)
+    }
+
+    static func local(_ server: DemoUpstreamServer) -> Endpoint {
         Endpoint(host: "127.0.0.1", port: server.port)
     }
 }

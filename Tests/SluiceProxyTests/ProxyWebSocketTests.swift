@@ -40,8 +40,7 @@ struct ProxyWebSocketTests {
     /// connection in the pool, an upgrade on the same client connection must still get a `101`.
     @Test func anUpgradeAfterAPlainRequestGetsItsOwnUpstreamConnection() async throws {
         let upstream = try await DemoUpstreamServer.start(tokenInterval: .zero)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [Endpoint(host: "127.0.0.1", port: upstream.port)]))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
         defer { Task { await proxy.stop(); try? await upstream.stop() } }
 
         let client = try await proxy.connect()
