@@ -37,6 +37,9 @@ extension ClientConnectionHandler {
         exchange.upstreamReused = reused
         connection.handler.delegate = self
         connection.requestsSent += 1
+        if !exchange.requestedUpgrade, !exchange.headRequest {
+            connection.splitter.expectResponse(cutAlways: exchange.declaredEventStream)
+        }
         connection.write(.head(head))
         let pending = exchange.pending
         exchange.pending.removeAll()

@@ -84,8 +84,17 @@ extension ClientConnectionHandler {
     }
 
     /// The stream reached the route's `maxStreamDuration`: it ends, and so does the connection.
+    /// A relayed body gets its terminating chunk here, unless it stopped inside a chunk: then the
+    /// client sees the close alone, as for any response cut short.
     private func streamDurationReached(_ exchange: ProxiedExchange) {
         guard let context else { return }
+        if exchange.relaysChunkedBody {
+            guard exchange.upstream?.splitter.relayIsAtChunkBoundary == true else {
+                fail(exchange, .upstreamTimeout(backend: exchange.route.backend.name))
+                return
+            }
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "0\r\n\r\n")))), promise: nil)
+        }
         exchange.upstream?.close()
         exchange.upstream = nil
         self.exchange = nil

@@ -52,6 +52,17 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let compress = ResponseCompression.allows(
                 head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest,
                 clientVersion: exchange.clientVersion)
+            if connection.splitter.isAtHeadEnd,
+                ClientResponseHead.relaysChunkedBody(
+                    head, kind: kind, compressed: compress, headRequest: exchange.headRequest,
+                    clientVersion: exchange.clientVersion)
+            {
+                connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
+                encoder.nextBodyIsChunked = true
+                exchange.relaysChunkedBody = true
+                exchange.upstreamReusable = false
+                metrics.eventStreamRelayed()
+            }
             writeResponseHead(clientHead, compress: compress, context: context)
             clientFlushPending = true
             if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {
@@ -69,19 +80,57 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 startTunnel(exchange, connection: connection, head: upgradeHead, context: context)
                 return
             }
-            exchange.upstream = nil
-            self.exchange = nil
-            if exchange.upstreamReusable, exchange.requestEndSent {
-                loop.pool.release(connection)
-            } else {
-                connection.close()
-            }
-            if case .finishExchange(let close) = machine.responseEndReceived() {
-                finish(trailers: trailers, close: close, context: context)
-            } else if clientFlushPending {
-                clientFlushPending = false
-                context.flush()
-            }
+            responseEnded(exchange, connection: connection, trailers: trailers, context: context)
+        }
+    }
+
+    func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer) {
+        guard let exchange, exchange.upstream === connection, let context else {
+            connection.close()
+            return
+        }
+        exchange.lastUpstreamActivity = .now()
+        context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        clientFlushPending = true
+    }
+
+    func upstreamRelayEnded(_ connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection, let context else {
+            connection.close()
+            return
+        }
+        responseEnded(exchange, connection: connection, trailers: nil, context: context)
+    }
+
+    func upstream(_ connection: UpstreamConnection, relayFailed failure: ChunkedBodyScanner.Failure) {
+        guard let exchange, exchange.upstream === connection else {
+            connection.close()
+            return
+        }
+        pipeline.logger.warning(
+            "upstream broke the chunked framing of an event stream; closing the stream",
+            metadata: ["backend": "\(exchange.route.backend.name)", "error": "\(failure)"])
+        fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
+    }
+
+    /// The response's last part arrived (decoded, or the end of a relayed body): the upstream
+    /// connection goes back to the pool when it can carry another request, and the client's
+    /// response ends.
+    private func responseEnded(
+        _ exchange: ProxiedExchange, connection: UpstreamConnection, trailers: HTTPHeaders?, context: ChannelHandlerContext
+    ) {
+        exchange.upstream = nil
+        self.exchange = nil
+        if exchange.upstreamReusable, exchange.requestEndSent {
+            loop.pool.release(connection)
+        } else {
+            connection.close()
+        }
+        if case .finishExchange(let close) = machine.responseEndReceived() {
+            finish(trailers: trailers, close: close, context: context)
+        } else if clientFlushPending {
+            clientFlushPending = false
+            context.flush()
         }
     }
 

@@ -23,6 +23,10 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
     /// The method of the request the next final head answers (nil: unknown, e.g. a request that
     /// could not be parsed; treated as a method whose response has a body).
     var requestMethod: HTTPMethod?
+    /// The body of the next final head arrives already chunked (relayed from the upstream as it
+    /// framed it, terminating chunk and trailers included): it is written as it comes, and the
+    /// end writes nothing. Set with ``requestMethod``; only for a head that gets chunked framing.
+    var nextBodyIsChunked = false
     private var chunked = false
     private var bodySuppressed = false
 
@@ -43,7 +47,10 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
             requestMethod = nil
             let framing = Self.frame(&head.headers, status: head.status, version: head.version, method: method)
             bodySuppressed = method == .HEAD || method == .CONNECT
-            chunked = framing == .chunked && !bodySuppressed
+            let relayed = nextBodyIsChunked
+            nextBodyIsChunked = false
+            assert(!relayed || (framing == .chunked && !bodySuppressed), "a relayed chunked body needs a chunked response")
+            chunked = framing == .chunked && !bodySuppressed && !relayed
             context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
         case .body(let part):
             if bodySuppressed {

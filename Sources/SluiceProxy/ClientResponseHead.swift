@@ -58,6 +58,21 @@ public enum ClientResponseHead {
         return HTTPResponseHead(version: clientVersion, status: head.status, headers: headers)
     }
 
+    /// Whether an event stream's body may be relayed to the client as the upstream chunked it
+    /// (`UpstreamResponseSplitter`): an HTTP/1.1 response framed by `Transfer-Encoding: chunked`
+    /// alone, which may have a body, to an HTTP/1.1 client that did not send `HEAD`, and not
+    /// compressed. Anything else is decoded and framed again by the encoder.
+    public static func relaysChunkedBody(
+        _ head: HTTPResponseHead, kind: ResponseKind, compressed: Bool, headRequest: Bool, clientVersion: HTTPVersion
+    ) -> Bool {
+        guard kind == .eventStream, !compressed, !headRequest, clientVersion == .http1_1, head.version == .http1_1,
+            head.status.code >= 200, head.status.mayHaveResponseBody,
+            !head.headers.contains(name: "content-length")
+        else { return false }
+        let codings = head.headers[canonicalForm: "transfer-encoding"]
+        return codings.count == 1 && HeaderName.matches(codings[0], "chunked")
+    }
+
     /// Whether the client connection must close after this response even when both sides would
     /// keep it alive: an HTTP/1.0 client can only see the end of a body without `Content-Length`
     /// by the connection closing.

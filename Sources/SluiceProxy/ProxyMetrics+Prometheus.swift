@@ -11,6 +11,7 @@ extension ProxyMetrics {
             ("sluice_client_buffered_bytes_max", "gauge", "High-water mark of bytes queued toward one client.", maxClientBufferedBytes),
             ("sluice_upstream_buffered_bytes_max", "gauge", "High-water mark of bytes queued toward one upstream.", maxUpstreamBufferedBytes),
             ("sluice_tunnels_opened_total", "counter", "Upgraded connections turned into byte tunnels.", tunnelsOpened),
+            ("sluice_event_streams_relayed_total", "counter", "Event streams whose chunked body was relayed as the upstream framed it.", eventStreamsRelayed),
         ]
         var text = ""
         for row in rows {

@@ -47,6 +47,9 @@ public final class ProxyMetrics: Sendable {
     public var maxUpstreamBufferedBytes: Int { max(\.maxUpstreamBufferedBytes) }
     /// Upgraded connections turned into byte tunnels.
     public var tunnelsOpened: Int { sum(\.tunnelsOpened) }
+    /// Event streams whose chunked body was relayed as the upstream framed it, past the decoder
+    /// and the encoder (see `UpstreamResponseSplitter`).
+    public var eventStreamsRelayed: Int { sum(\.eventStreamsRelayed) }
     /// Client connections open now, tunnels included.
     public var openClientConnections: Int { sum(\.openClientConnections) }
     /// Client connections open now on each event loop, in the order the loops served their first
@@ -67,6 +70,7 @@ final class ProxyMetricsShard: Sendable {
     let maxClientBufferedBytes = ManagedAtomic<Int>(0)
     let maxUpstreamBufferedBytes = ManagedAtomic<Int>(0)
     let tunnelsOpened = ManagedAtomic<Int>(0)
+    let eventStreamsRelayed = ManagedAtomic<Int>(0)
     let openClientConnections = ManagedAtomic<Int>(0)
 
     func requestReceived() { requests.wrappingIncrement(ordering: .relaxed) }
@@ -76,6 +80,7 @@ final class ProxyMetricsShard: Sendable {
     func upstreamReadPaused() { upstreamReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func clientReadPaused() { clientReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func tunnelOpened() { tunnelsOpened.wrappingIncrement(ordering: .relaxed) }
+    func eventStreamRelayed() { eventStreamsRelayed.wrappingIncrement(ordering: .relaxed) }
     func clientConnectionOpened() { openClientConnections.wrappingIncrement(ordering: .relaxed) }
     func clientConnectionClosed() { openClientConnections.wrappingDecrement(ordering: .relaxed) }
 

@@ -29,6 +29,7 @@ enum TunnelSplice {
         // 101 head (forwarded on its removal) reach the glue.
         upstream.removeHandler(connection.handler, promise: nil)
         upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
+        upstream.removeHandler(connection.splitter, promise: nil)
         upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
 
         client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)

@@ -8,15 +8,18 @@ final class UpstreamConnection {
     let channel: any Channel
     let endpoint: Endpoint
     let handler: UpstreamResponseHandler
+    /// In front of the decoder: may relay an event stream's body past it.
+    let splitter: UpstreamResponseSplitter
     /// When the connection last went back to the pool.
     var idleSince = NIODeadline.uptimeNanoseconds(0)
     /// Requests sent on this connection so far.
     var requestsSent = 0
 
-    init(channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler) {
+    init(channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter) {
         self.channel = channel
         self.endpoint = endpoint
         self.handler = handler
+        self.splitter = splitter
         handler.connection = self
     }
 

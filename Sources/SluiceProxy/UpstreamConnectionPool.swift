@@ -135,8 +135,9 @@ final class UpstreamConnectionPool {
                     // No outbound header validator: the request heads written here carry fields
                     // the client's parser accepted plus the proxy's own, all valid by construction.
                     let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
+                    let handler = UpstreamResponseHandler(metrics: metrics)
                     try channel.pipeline.syncOperations.addHandlers([
-                        HTTPRequestEncoder(), ByteToMessageHandler(decoder), UpstreamResponseHandler(metrics: metrics),
+                        HTTPRequestEncoder(), UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
                     ])
                 }
             }
@@ -146,8 +147,10 @@ final class UpstreamConnectionPool {
             case .success(let channel):
                 do {
                     let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
+                    let splitter = try channel.pipeline.syncOperations.handler(type: UpstreamResponseSplitter.self)
                     metrics.upstreamConnectionOpened()
-                    completion(.success((UpstreamConnection(channel: channel, endpoint: endpoint, handler: handler), false)))
+                    let connection = UpstreamConnection(channel: channel, endpoint: endpoint, handler: handler, splitter: splitter)
+                    completion(.success((connection, false)))
                 } catch {
                     channel.close(promise: nil)
                     completion(.failure(error))

@@ -7,6 +7,12 @@ protocol UpstreamResponseDelegate: AnyObject {
     /// Whether the upstream may be read now (false while the client is not writable).
     var upstreamMayRead: Bool { get }
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
+    /// Bytes of a chunked body relayed as the upstream framed them (see `UpstreamResponseSplitter`).
+    func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer)
+    /// The relayed body ended; the connection is not reusable.
+    func upstreamRelayEnded(_ connection: UpstreamConnection)
+    /// The relayed body broke its chunked framing; nothing of the offending bytes was relayed.
+    func upstream(_ connection: UpstreamConnection, relayFailed failure: ChunkedBodyScanner.Failure)
     /// The end of a read burst: what was received is flushed to the client now, once.
     func upstreamReadComplete(_ connection: UpstreamConnection)
     func upstreamWritabilityChanged(_ connection: UpstreamConnection)
@@ -97,6 +103,27 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             return
         }
         context.read()
+    }
+
+    /// Body bytes from `UpstreamResponseSplitter`, which sits in front of the decoder.
+    func relayed(_ bytes: ByteBuffer) {
+        if let delegate, let connection {
+            delegate.upstream(connection, relayed: bytes)
+        }
+    }
+
+    func relayEnded() {
+        if let delegate, let connection {
+            delegate.upstreamRelayEnded(connection)
+        }
+    }
+
+    func relayFailed(_ failure: ChunkedBodyScanner.Failure) {
+        if let delegate, let connection {
+            delegate.upstream(connection, relayFailed: failure)
+        } else {
+            context?.close(promise: nil)
+        }
     }
 
     /// Writes a request part toward the upstream (from this handler's position in the pipeline).

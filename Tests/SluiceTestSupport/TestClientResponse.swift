@@ -8,6 +8,8 @@ public struct TestClientResponse: Sendable {
     public var body: [UInt8]
     /// Whether the body was chunked on the wire.
     public var chunked: Bool
+    /// The trailer section of a chunked body, its lines as sent (CRLF after each); empty if none.
+    public var trailers = ""
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
@@ -54,12 +56,17 @@ public struct TestClientResponse: Sendable {
             while true {
                 guard let lineEnd = find([13, 10], in: bytes, from: index) else { return nil }
                 let sizeText = String(decoding: bytes[index..<lineEnd], as: UTF8.self)
-                guard let size = Int(sizeText.split(separator: ";")[0], radix: 16) else { return nil }
+                let sizeDigits = sizeText.split(separator: ";", omittingEmptySubsequences: false)[0]
+                guard let size = Int(sizeDigits.trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
                 index = lineEnd + 2
                 if size == 0 {
-                    guard let trailerEnd = find([13, 10], in: bytes, from: index) else { return nil }
                     response.body = body
-                    return (response, trailerEnd + 2)
+                    if bytes.count >= index + 2, bytes[index] == 13, bytes[index + 1] == 10 {
+                        return (response, index + 2)
+                    }
+                    guard let trailersEnd = find([13, 10, 13, 10], in: bytes, from: index) else { return nil }
+                    response.trailers = String(decoding: bytes[index..<(trailersEnd + 2)], as: UTF8.self)
+                    return (response, trailersEnd + 4)
                 }
                 guard bytes.count >= index + size + 2 else { return nil }
                 body.append(contentsOf: bytes[index..<(index + size)])

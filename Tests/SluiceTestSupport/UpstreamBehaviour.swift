@@ -19,4 +19,7 @@ public enum UpstreamBehaviour: Sendable {
     /// `readGate`, stops reading after the request head until the gate grants a permit (a slow
     /// upstream, for upload backpressure).
     case upload(recorder: UpstreamUploadRecorder, readGate: UpstreamPermits? = nil)
+    /// Answers every request with these raw bytes, piece by piece: the first `freePieces` at
+    /// once, each later one after taking a permit (see `UpstreamScriptHandler`).
+    case script([String], permits: UpstreamPermits = UpstreamPermits(), freePieces: Int = 1)
 }

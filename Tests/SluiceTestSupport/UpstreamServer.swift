@@ -83,6 +83,8 @@ public final class UpstreamServer: Sendable {
         case .headThenStall:
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(UpstreamStallHandler(port: port))
+        case .script(let pieces, let permits, let freePieces):
+            try pipeline.addHandler(UpstreamScriptHandler(pieces: pieces, permits: permits, freePieces: freePieces))
         case .upload(let recorder, let readGate):
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(UpstreamUploadHandler(recorder: recorder, readGate: readGate, port: port))

@@ -1,0 +1,151 @@
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+/// Event streams whose chunked body the proxy relays as the upstream framed it
+/// (`UpstreamResponseSplitter`), against an upstream that writes exact bytes. A chunk extension
+/// tells the two paths apart on the wire: the decoding path drops it, the relay keeps it.
+@Suite("Proxy event stream relay")
+struct ProxyEventStreamRelayTests {
+    static let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+    private static func start(
+        _ pieces: [String], permits: UpstreamPermits = UpstreamPermits(), policy: RoutePolicy = .default
+    ) async throws -> (UpstreamServer, ProxyUnderTest) {
+        let upstream = try await UpstreamServer.start(.script(pieces, permits: permits))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
+        return (upstream, proxy)
+    }
+
+    /// What the client received after the response head.
+    private static func body(of client: TestClient) -> String {
+        let text = client.receivedText
+        guard let end = text.range(of: "\r\n\r\n") else { return "" }
+        return String(text[end.upperBound...])
+    }
+
+    /// Each piece reaches the client before the upstream sends the next (a piece may end inside
+    /// a chunk, or carry the head and the first chunk together), extensions and trailers intact;
+    /// the client connection then serves another request.
+    @Test func theUpstreamsChunksReachTheClientVerbatimAsTheyArrive() async throws {
+        let permits = UpstreamPermits()
+        let pieces = [Self.head + "9;id=1\r\ndata: 1", "\n\n\r\n9\r\ndata", ": 2\n\n\r\n0\r\nX-Sum: 2\r\n\r\n"]
+        let (upstream, proxy) = try await Self.start(pieces, permits: permits)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForText("9;id=1\r\ndata: 1")
+        #expect(client.receivedText.lowercased().contains("x-accel-buffering: no"))
+        permits.grant()
+        try await client.waitForText("9\r\ndata")
+        permits.grant()
+        try await client.waitForText("X-Sum: 2\r\n\r\n")
+        #expect(Self.body(of: client) == pieces.joined().dropFirst(Self.head.count).description)
+
+        let first = try await client.readResponse()
+        #expect(first.bodyText == "data: 1\n\ndata: 2\n\n")
+        #expect(first.trailers == "X-Sum: 2\r\n")
+        permits.open()
+        try await client.send(get("/events"))
+        let second = try await client.readResponse()
+        #expect(second.bodyText == "data: 1\n\ndata: 2\n\n")
+        #expect(!client.isClosed)
+        #expect(proxy.metrics.eventStreamsRelayed == 2)
+        // A relayed response leaves its connection's decoder mid-body: it is not pooled.
+        #expect(proxy.metrics.upstreamConnectionsOpened == 2)
+    }
+
+    /// Bytes the upstream sends after the end of the body never reach the client, and the next
+    /// request gets a new upstream connection.
+    @Test func bytesAfterTheEndOfTheBodyAreDropped() async throws {
+        let smuggled = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nevil!"
+        let (upstream, proxy) = try await Self.start([Self.head + "5\r\nhello\r\n0\r\n\r\n" + smuggled])
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        #expect(try await client.readResponse().bodyText == "hello")
+        try await client.send(get("/events"))
+        #expect(try await client.readResponse().bodyText == "hello")
+        #expect(!client.receivedText.contains("evil"))
+        #expect(proxy.metrics.upstreamConnectionsOpened == 2)
+    }
+
+    /// Broken framing ends the stream: what was valid before it was relayed, nothing of the
+    /// broken chunk is, and the client connection closes (the response is cut short).
+    @Test func brokenFramingClosesTheStreamWithoutRelayingIt() async throws {
+        let permits = UpstreamPermits()
+        let (upstream, proxy) = try await Self.start([Self.head + "5\r\nhello\r\n", "5\r\nworldX\r\n0\r\n\r\n"], permits: permits)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForText("5\r\nhello\r\n")
+        permits.grant()
+        try await client.waitForClose()
+        #expect(Self.body(of: client) == "5\r\nhello\r\n")
+        #expect(proxy.metrics.eventStreamsRelayed == 1)
+    }
+
+    /// `max-stream-duration` ends a relayed stream with a terminating chunk when it stopped
+    /// between chunks, and with the close alone when it stopped inside one.
+    @Test func theStreamCapEndsARelayedBodyOnlyAtAChunkBoundary() async throws {
+        let policy = RoutePolicy(maxStreamDuration: .milliseconds(300))
+        for (piece, ending) in [("5\r\nhello\r\n", "5\r\nhello\r\n0\r\n\r\n"), ("a\r\nhello", "a\r\nhello")] {
+            let (upstream, proxy) = try await Self.start([Self.head + piece], policy: policy)
+            let client = try await proxy.connect()
+            try await client.send(get("/events"))
+            try await client.waitForClose()
+            #expect(Self.body(of: client) == ending)
+            #expect(proxy.metrics.eventStreamsRelayed == 1)
+            await proxy.stop()
+            await upstream.stop()
+        }
+    }
+
+    /// A path the route declares a stream is relayed whatever its content type; an interim head
+    /// before the final one does not stop the relay.
+    @Test func declaredPathsAndInterimHeadsAreRelayed() async throws {
+        let plain = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n4;x\r\nabcd\r\n0\r\n\r\n"
+        let declared = RoutePolicy(eventStreamPaths: ["/feed"])
+        let early = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+        for (pieces, policy) in [([plain], declared), ([early + Self.head + "4;x\r\nabcd\r\n0\r\n\r\n"], RoutePolicy.default)] {
+            let (upstream, proxy) = try await Self.start(pieces, policy: policy)
+            let client = try await proxy.connect()
+            try await client.send(get("/feed"))
+            try await client.waitForText("0\r\n\r\n")
+            #expect(Self.body(of: client) == "4;x\r\nabcd\r\n0\r\n\r\n")
+            #expect(!client.receivedText.contains("103"))
+            #expect(proxy.metrics.eventStreamsRelayed == 1)
+            await proxy.stop()
+            await upstream.stop()
+        }
+    }
+
+    /// What the relay does not take is decoded and framed again, as before: an ordinary chunked
+    /// response (its upstream connection pooled), and an event stream to an HTTP/1.0 client
+    /// (delimited by the close).
+    @Test func otherResponsesAreDecodedAndFramedAgain() async throws {
+        let ordinary = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n4;x\r\nabcd\r\n0\r\n\r\n"
+        let (upstream, proxy) = try await Self.start([ordinary])
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        for _ in 0..<2 {
+            try await client.send(get("/plain"))
+            try await client.waitForText("0\r\n\r\n")
+            #expect(Self.body(of: client) == "4\r\nabcd\r\n0\r\n\r\n")
+            _ = try await client.readResponse()
+        }
+        #expect(proxy.metrics.upstreamConnectionsOpened == 1)
+
+        let (streamUpstream, streamProxy) = try await Self.start([Self.head + "4;x\r\nabcd\r\n0\r\n\r\n"])
+        defer { Task { await streamProxy.stop(); await streamUpstream.stop() } }
+        let old = try await streamProxy.connect()
+        try await old.send("GET /events HTTP/1.0\r\nHost: example.com\r\n\r\n")
+        try await old.waitForClose()
+        #expect(Self.body(of: old) == "abcd")
+        #expect(streamProxy.metrics.eventStreamsRelayed == 0)
+    }
+}
