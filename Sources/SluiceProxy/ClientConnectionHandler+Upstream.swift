@@ -60,7 +60,6 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
                 encoder.nextBodyIsChunked = true
                 exchange.relaysChunkedBody = true
-                exchange.upstreamReusable = false
                 metrics.eventStreamRelayed()
             }
             writeResponseHead(clientHead, compress: compress, context: context)
@@ -94,11 +93,12 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         clientFlushPending = true
     }
 
-    func upstreamRelayEnded(_ connection: UpstreamConnection) {
+    func upstreamRelayEnded(_ connection: UpstreamConnection, clean: Bool) {
         guard let exchange, exchange.upstream === connection, let context else {
             connection.close()
             return
         }
+        if !clean { exchange.upstreamReusable = false }
         responseEnded(exchange, connection: connection, trailers: nil, context: context)
     }
 
@@ -122,7 +122,15 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         exchange.upstream = nil
         self.exchange = nil
         if exchange.upstreamReusable, exchange.requestEndSent {
-            loop.pool.release(connection)
+            if exchange.relaysChunkedBody {
+                connection.handler.delegate = nil
+                let pool = loop.pool
+                connection.replaceDecoder().assumeIsolated().whenComplete { result in
+                    if case .success = result { pool.release(connection) } else { connection.close() }
+                }
+            } else {
+                loop.pool.release(connection)
+            }
         } else {
             connection.close()
         }

@@ -11,8 +11,9 @@ import NIOCore
 /// route declares the path a stream, is cut at its end and handed to the decoder alone: while the decoder parses it
 /// ``isAtHeadEnd`` is true, and the exchange may choose to relay the body
 /// (``relayBody(maxTrailerBytes:)``). Relayed bytes then go to the response handler unparsed,
-/// checked by a `ChunkedBodyScanner` up to the end of the body; anything after it is dropped, and
-/// the connection is not reused (its decoder is left inside a body it never saw). Any other
+/// checked by a `ChunkedBodyScanner` up to the end of the body. Bytes after it in the same read
+/// are dropped, and the connection is closed (nothing was asked for them); otherwise it gets a
+/// fresh decoder (`UpstreamConnection.replaceDecoder()`) and may serve another request. Any other
 /// response passes through untouched, in the reads it arrived in.
 final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -22,7 +23,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         case passThrough
         case awaitingHead(ResponseHeadBoundary, cutAlways: Bool)
         case relaying(ChunkedBodyScanner)
-        /// The relayed body ended or broke: nothing more is read from this connection.
+        /// The relayed body ended or broke: bytes before ``reset()`` close the connection.
         case finished
     }
 
@@ -55,6 +56,11 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
+    /// Back to passing bytes through, after a relayed body (the connection got a fresh decoder).
+    func reset() {
+        mode = .passThrough
+    }
+
     /// Relays the body of the response whose head the decoder is parsing. Only while
     /// ``isAtHeadEnd``.
     func relayBody(maxTrailerBytes: Int) {
@@ -76,6 +82,8 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 context.fireChannelRead(wrapInboundOut(buffer))
                 return
             case .finished:
+                // Nothing was asked for these bytes.
+                context.close(promise: nil)
                 return
             case .relaying(var scanner):
                 let progress = buffer.withUnsafeReadableBytes { scanner.scan($0) }
@@ -115,7 +123,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
             if consumed > 0, let body = buffer.getSlice(at: buffer.readerIndex, length: consumed) {
                 target.relayed(body)
             }
-            target.relayEnded()
+            target.relayEnded(clean: consumed == buffer.readableBytes)
         case .failed(let failure):
             mode = .finished
             target.relayFailed(failure)
