@@ -79,7 +79,19 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 startTunnel(exchange, connection: connection, head: upgradeHead, context: context)
                 return
             }
-            responseEnded(exchange, connection: connection, trailers: trailers, context: context)
+            exchange.upstream = nil
+            self.exchange = nil
+            if exchange.upstreamReusable, exchange.requestEndSent {
+                loop.pool.release(connection)
+            } else {
+                connection.close()
+            }
+            if case .finishExchange(let close) = machine.responseEndReceived() {
+                finish(trailers: trailers, close: close, context: context)
+            } else if clientFlushPending {
+                clientFlushPending = false
+                context.flush()
+            }
         }
     }
 
@@ -93,13 +105,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         clientFlushPending = true
     }
 
-    func upstreamRelayEnded(_ connection: UpstreamConnection, clean: Bool) {
-        guard let exchange, exchange.upstream === connection, let context else {
-            connection.close()
-            return
-        }
-        if !clean { exchange.upstreamReusable = false }
-        responseEnded(exchange, connection: connection, trailers: nil, context: context)
+    func upstreamRelayOverran(_ connection: UpstreamConnection) {
+        guard let exchange, exchange.upstream === connection else { return }
+        exchange.upstreamReusable = false
     }
 
     func upstream(_ connection: UpstreamConnection, relayFailed failure: ChunkedBodyScanner.Failure) {
@@ -111,35 +119,6 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             "upstream broke the chunked framing of an event stream; closing the stream",
             metadata: ["backend": "\(exchange.route.backend.name)", "error": "\(failure)"])
         fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
-    }
-
-    /// The response's last part arrived (decoded, or the end of a relayed body): the upstream
-    /// connection goes back to the pool when it can carry another request, and the client's
-    /// response ends.
-    private func responseEnded(
-        _ exchange: ProxiedExchange, connection: UpstreamConnection, trailers: HTTPHeaders?, context: ChannelHandlerContext
-    ) {
-        exchange.upstream = nil
-        self.exchange = nil
-        if exchange.upstreamReusable, exchange.requestEndSent {
-            if exchange.relaysChunkedBody {
-                connection.handler.delegate = nil
-                let pool = loop.pool
-                connection.replaceDecoder().assumeIsolated().whenComplete { result in
-                    if case .success = result { pool.release(connection) } else { connection.close() }
-                }
-            } else {
-                loop.pool.release(connection)
-            }
-        } else {
-            connection.close()
-        }
-        if case .finishExchange(let close) = machine.responseEndReceived() {
-            finish(trailers: trailers, close: close, context: context)
-        } else if clientFlushPending {
-            clientFlushPending = false
-            context.flush()
-        }
     }
 
     /// An interim (1xx) response: `100 Continue` goes to a client that asked for it with

@@ -39,31 +39,6 @@ final class UpstreamConnection {
         channel.close(promise: nil)
     }
 
-    /// The response decoder of an upstream connection's pipeline (interim heads are passed on;
-    /// bytes it holds when it is removed for a tunnel go to the next handler).
-    static func makeDecoder() -> ByteToMessageHandler<HTTPResponseDecoder> {
-        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward))
-    }
-
-    /// After a relayed body, which left the decoder inside a message it never saw the rest of:
-    /// puts a fresh decoder in its place, so that the connection can carry another request.
-    /// Completes once it is there (NIO removes a decoder on a later turn of the loop).
-    func replaceDecoder() -> EventLoopFuture<Void> {
-        let sync = channel.pipeline.syncOperations
-        let splitter = self.splitter
-        let promise = channel.eventLoop.makePromise(of: Void.self)
-        do {
-            sync.removeHandler(try sync.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: promise)
-        } catch {
-            promise.fail(error)
-        }
-        let channel = self.channel
-        return promise.futureResult.assumeIsolated().flatMapThrowing {
-            try channel.pipeline.syncOperations.addHandler(Self.makeDecoder(), position: .after(splitter))
-            splitter.reset()
-        }.nonisolated()
-    }
-
     /// Bytes written to this connection but not yet accepted by its socket.
     var bufferedBytes: Int {
         (try? channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)) ?? 0

@@ -134,9 +134,10 @@ final class UpstreamConnectionPool {
                 channel.eventLoop.makeCompletedFuture {
                     // No outbound header validator: the request heads written here carry fields
                     // the client's parser accepted plus the proxy's own, all valid by construction.
+                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
                     let handler = UpstreamResponseHandler(metrics: metrics)
                     try channel.pipeline.syncOperations.addHandlers([
-                        HTTPRequestEncoder(), UpstreamResponseSplitter(target: handler), UpstreamConnection.makeDecoder(), handler,
+                        HTTPRequestEncoder(), UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
                     ])
                 }
             }

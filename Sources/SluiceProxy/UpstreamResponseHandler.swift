@@ -9,9 +9,9 @@ protocol UpstreamResponseDelegate: AnyObject {
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
     /// Bytes of a chunked body relayed as the upstream framed them (see `UpstreamResponseSplitter`).
     func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer)
-    /// The relayed body ended; `clean`: the upstream sent nothing after it (else the connection
-    /// must not be reused).
-    func upstreamRelayEnded(_ connection: UpstreamConnection, clean: Bool)
+    /// The upstream sent bytes after the end of a relayed body: the connection must not be reused.
+    /// (The end itself arrives as a decoded `.end`.)
+    func upstreamRelayOverran(_ connection: UpstreamConnection)
     /// The relayed body broke its chunked framing; nothing of the offending bytes was relayed.
     func upstream(_ connection: UpstreamConnection, relayFailed failure: ChunkedBodyScanner.Failure)
     /// The end of a read burst: what was received is flushed to the client now, once.
@@ -113,9 +113,9 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
-    func relayEnded(clean: Bool) {
+    func relayOverran() {
         if let delegate, let connection {
-            delegate.upstreamRelayEnded(connection, clean: clean)
+            delegate.upstreamRelayOverran(connection)
         }
     }
 

@@ -11,10 +11,11 @@ import NIOCore
 /// route declares the path a stream, is cut at its end and handed to the decoder alone: while the decoder parses it
 /// ``isAtHeadEnd`` is true, and the exchange may choose to relay the body
 /// (``relayBody(maxTrailerBytes:)``). Relayed bytes then go to the response handler unparsed,
-/// checked by a `ChunkedBodyScanner` up to the end of the body. Bytes after it in the same read
-/// are dropped, and the connection is closed (nothing was asked for them); otherwise it gets a
-/// fresh decoder (`UpstreamConnection.replaceDecoder()`) and may serve another request. Any other
-/// response passes through untouched, in the reads it arrived in.
+/// checked by a `ChunkedBodyScanner` up to the end of the body. Then the decoder gets a
+/// terminating chunk of its own, which ends the message it saw the head of, and the connection
+/// may serve another request. Bytes the upstream sent after the body are dropped, and the
+/// connection is closed (nothing was asked for them). Any other response passes through
+/// untouched, in the reads it arrived in.
 final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -23,8 +24,8 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         case passThrough
         case awaitingHead(ResponseHeadBoundary, cutAlways: Bool)
         case relaying(ChunkedBodyScanner)
-        /// The relayed body ended or broke: bytes before ``reset()`` close the connection.
-        case finished
+        /// The relayed body broke its framing: nothing more is taken from this connection.
+        case failed
     }
 
     private var mode = Mode.passThrough
@@ -56,11 +57,6 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    /// Back to passing bytes through, after a relayed body (the connection got a fresh decoder).
-    func reset() {
-        mode = .passThrough
-    }
-
     /// Relays the body of the response whose head the decoder is parsing. Only while
     /// ``isAtHeadEnd``.
     func relayBody(maxTrailerBytes: Int) {
@@ -81,14 +77,12 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
             case .passThrough:
                 context.fireChannelRead(wrapInboundOut(buffer))
                 return
-            case .finished:
-                // Nothing was asked for these bytes.
-                context.close(promise: nil)
+            case .failed:
                 return
             case .relaying(var scanner):
                 let progress = buffer.withUnsafeReadableBytes { scanner.scan($0) }
                 mode = .relaying(scanner)
-                relay(buffer, progress)
+                relay(buffer, progress, context: context)
                 return
             case .awaitingHead(var boundary, let cutAlways):
                 let scan = buffer.withUnsafeReadableBytes { boundary.scan($0) }
@@ -113,19 +107,23 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    private func relay(_ buffer: ByteBuffer, _ progress: ChunkedBodyScanner.Progress) {
+    private func relay(_ buffer: ByteBuffer, _ progress: ChunkedBodyScanner.Progress, context: ChannelHandlerContext) {
         guard let target else { return }
         switch progress {
         case .needsMore:
             if buffer.readableBytes > 0 { target.relayed(buffer) }
         case .ended(let consumed):
-            mode = .finished
+            mode = .passThrough
             if consumed > 0, let body = buffer.getSlice(at: buffer.readerIndex, length: consumed) {
                 target.relayed(body)
             }
-            target.relayEnded(clean: consumed == buffer.readableBytes)
+            if consumed < buffer.readableBytes { target.relayOverran() }
+            // The decoder still expects the body whose head it parsed: a terminating chunk ends
+            // that message, and the response ends the usual way (`.end`, the connection back to
+            // the pool), with the decoder ready for the next response.
+            context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")))
         case .failed(let failure):
-            mode = .finished
+            mode = .failed
             target.relayFailed(failure)
         }
     }
