@@ -8,8 +8,8 @@ import NIOCore
 ///
 /// After a request goes out (``expectResponse(cutAlways:)``) the handler looks for the end of the
 /// response head. A head that mentions `event-stream`, an interim head, or any head when the
-/// route declares the path a stream, is cut at its end and handed to the decoder alone: while the decoder parses it
-/// ``isAtHeadEnd`` is true, and the exchange may choose to relay the body
+/// route declares the path a stream, is cut at its end and handed to the decoder alone: while
+/// the decoder parses it ``isAtHeadEnd`` is true, and the exchange may choose to relay the body
 /// (``relayBody(maxTrailerBytes:)``). Relayed bytes then go to the response handler unparsed,
 /// checked by a `ChunkedBodyScanner` up to the end of the body. Then the decoder gets a
 /// terminating chunk of its own, which ends the message it saw the head of, and the connection
