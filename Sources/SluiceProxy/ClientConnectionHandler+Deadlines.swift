@@ -88,8 +88,8 @@ extension ClientConnectionHandler {
     /// client sees the close alone, as for any response cut short.
     private func streamDurationReached(_ exchange: ProxiedExchange) {
         guard let context else { return }
-        if exchange.relaysChunkedBody {
-            guard exchange.upstream?.splitter.relayIsAtChunkBoundary == true else {
+        if let relay = exchange.upstream?.splitter.relayProgress {
+            guard relay == .betweenChunks else {
                 fail(exchange, .upstreamTimeout(backend: exchange.route.backend.name))
                 return
             }

@@ -59,7 +59,6 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             {
                 connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
                 encoder.nextBodyIsChunked = true
-                exchange.relaysChunkedBody = true
                 metrics.eventStreamRelayed()
             }
             writeResponseHead(clientHead, compress: compress, context: context)

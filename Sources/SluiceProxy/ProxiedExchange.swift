@@ -41,8 +41,6 @@ final class ProxiedExchange {
     var responseKind: ResponseKind?
     /// The upstream connection may serve another request after this response.
     var upstreamReusable = false
-    /// The response body is relayed as the upstream chunked it (`UpstreamResponseSplitter`).
-    var relaysChunkedBody = false
     /// A 101 head arrived; the tunnel starts at the response's end.
     var upgradeHead: HTTPResponseHead?
 

@@ -64,10 +64,16 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         mode = .relaying(ChunkedBodyScanner(maxTrailerBytes: maxTrailerBytes))
     }
 
-    /// A body is being relayed and what was relayed of it ends between two chunks.
-    var relayIsAtChunkBoundary: Bool {
-        if case .relaying(let scanner) = mode { return scanner.isAtChunkBoundary }
-        return false
+    enum RelayProgress {
+        /// What was relayed so far ends between two chunks.
+        case betweenChunks
+        case insideChunk
+    }
+
+    /// Where the body being relayed stands; nil when no body is being relayed.
+    var relayProgress: RelayProgress? {
+        guard case .relaying(let scanner) = mode else { return nil }
+        return scanner.isAtChunkBoundary ? .betweenChunks : .insideChunk
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
