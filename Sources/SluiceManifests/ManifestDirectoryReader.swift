@@ -21,6 +21,10 @@ struct ManifestDirectoryReader {
     let directory: String
     let fileSizeLimit: Int
     private var cache: [String: CachedFile] = [:]
+    /// The directories the last scan depended on: the root, every directory walked (through
+    /// links too), and the directory holding each linked file's target (a ConfigMap volume's
+    /// `..<timestamp>` directory). A change to any of them can change the next scan.
+    private(set) var dependedOnDirectories: Set<String> = []
 
     private struct CachedFile {
         var status: FileStatus
@@ -50,12 +54,18 @@ struct ManifestDirectoryReader {
               let names = try? FileManager.default.contentsOfDirectory(atPath: directory)
         else {
             cache = [:]
+            // Watching it fails while it is missing, so the watcher polls until it appears.
+            dependedOnDirectories = [directory]
             return ManifestDirectory.Scan(files: [], fingerprint: [], error: "not a readable directory")
         }
         var found: [Found] = []
         var problems: [ManifestError] = []
         var visited: Set<FileIdentity> = [root.fileIdentity]
-        walk(names: names, absolute: directory, relative: "", visited: &visited, found: &found, problems: &problems)
+        var directories: Set<String> = [directory]
+        walk(
+            names: names, absolute: directory, relative: "", visited: &visited, directories: &directories,
+            found: &found, problems: &problems)
+        dependedOnDirectories = directories
         found.sort { $0.path < $1.path }
 
         let now = Date().timeIntervalSince1970
@@ -96,7 +106,7 @@ struct ManifestDirectoryReader {
 
     private func walk(
         names: [String], absolute: String, relative: String, visited: inout Set<FileIdentity>,
-        found: inout [Found], problems: inout [ManifestError]
+        directories: inout Set<String>, found: inout [Found], problems: inout [ManifestError]
     ) {
         for name in names.sorted() where !name.hasPrefix(".") {
             let absolutePath = absolute + "/" + name
@@ -115,17 +125,35 @@ struct ManifestDirectoryReader {
             switch status.kind {
             case .directory:
                 guard visited.insert(status.fileIdentity).inserted else { continue }
+                directories.insert(absolutePath)
                 guard let children = try? FileManager.default.contentsOfDirectory(atPath: absolutePath) else {
                     problems.append(ManifestError(file: path, document: 0, message: "directory cannot be read"))
                     continue
                 }
-                walk(names: children, absolute: absolutePath, relative: path, visited: &visited, found: &found, problems: &problems)
+                walk(
+                    names: children, absolute: absolutePath, relative: path, visited: &visited,
+                    directories: &directories, found: &found, problems: &problems)
             case .regular where Self.isManifestName(name):
                 found.append(Found(path: path, absolutePath: absolutePath, status: status))
+                if entry.kind == .symbolicLink, let target = Self.resolved(absolutePath) {
+                    directories.insert(Self.parent(of: target))
+                }
             default:
                 continue
             }
         }
+    }
+
+    /// The path with every link resolved, or nil if it cannot be.
+    private static func resolved(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     private func tooLarge(_ path: String, size: Int) -> ManifestError {

@@ -51,6 +51,9 @@ struct ManifestSettling {
         return unchangedPolls >= required ? .load : .wait
     }
 
+    /// Whether a changed scan is waiting to settle: the next scan must come one interval later.
+    var isSettling: Bool { candidate != nil }
+
     /// Records what was loaded from the scan last decided `.load`.
     mutating func loaded(_ scan: ManifestDirectory.Scan, filesWithObjects: Set<String>) {
         lastLoaded = scan

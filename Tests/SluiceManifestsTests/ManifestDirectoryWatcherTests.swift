@@ -120,6 +120,8 @@ final class ScanCounter: @unchecked Sendable {
 
     func increment() { lock.withLock { count += 1 } }
 
+    var value: Int { lock.withLock { count } }
+
     func wait(atLeast target: Int) async throws {
         while lock.withLock({ count }) < target {
             try await Task.sleep(for: .milliseconds(5))
