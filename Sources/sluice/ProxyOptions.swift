@@ -17,8 +17,17 @@ struct ProxyOptions: ParsableArguments {
     var shutdownGracePeriod: DurationArgument = DurationArgument(
         EnvironmentDefault.duration("SLUICE_SHUTDOWN_GRACE_PERIOD") ?? .seconds(30))
 
+    @Option(help: "Event loop threads serving connections; 0 = one per CPU core.")
+    var eventLoops: Int = EnvironmentDefault.int("SLUICE_EVENT_LOOPS") ?? 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = EnvironmentDefault.string("SLUICE_LOG_LEVEL") ?? "info"
 
     var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
+
+    func validate() throws {
+        guard (0...1024).contains(eventLoops) else {
+            throw ValidationError("--event-loops must be between 0 (one per CPU core) and 1024, not \(eventLoops)")
+        }
+    }
 }

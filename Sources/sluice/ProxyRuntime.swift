@@ -15,7 +15,10 @@ struct ProxyRuntime: Sendable {
     let admin: AdminServer
 
     init(options: ProxyOptions, logger: Logger) {
-        let group = MultiThreadedEventLoopGroup.singleton
+        // The group lives as long as the process, like the singleton it replaces when sized.
+        let group =
+            options.eventLoops == 0
+            ? MultiThreadedEventLoopGroup.singleton : MultiThreadedEventLoopGroup(numberOfThreads: options.eventLoops)
         let store = RoutingTableStore(replicasFor: group, logger: logger)
         let readiness = ReadinessState()
         let pipeline = ProxyPipeline(
