@@ -100,7 +100,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             return
         }
         exchange.lastUpstreamActivity = .now()
-        context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        if encoder.isRelaying {
+            encoder.writeRelayed(bytes)
+        } else {
+            context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+        }
         clientFlushPending = true
     }
 
@@ -135,7 +139,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     func upstreamReadComplete(_ connection: UpstreamConnection) {
         guard clientFlushPending, let context else { return }
         clientFlushPending = false
-        context.flush()
+        if encoder.isRelaying {
+            encoder.flushRelayed()
+        } else {
+            context.flush()
+        }
         observeClientBuffered(context)
     }
 

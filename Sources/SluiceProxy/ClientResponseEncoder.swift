@@ -29,6 +29,33 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
     var nextBodyIsChunked = false
     private var chunked = false
     private var bodySuppressed = false
+    /// The response being written has a relayed body (``nextBodyIsChunked`` was set for its
+    /// head): ``writeRelayed(_:)`` may be used until its end.
+    private(set) var isRelaying = false
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Writes bytes of a relayed body from this handler's place in the pipeline: they need no
+    /// framing, and going past the handlers in front of it (and the `HTTPServerResponsePart`
+    /// box every write through them costs) is measurable per event. Only while ``isRelaying``;
+    /// nothing in front of this encoder holds bytes back then (event streams are never
+    /// compressed), so the order of writes is kept.
+    func writeRelayed(_ bytes: ByteBuffer) {
+        precondition(isRelaying, "only the body of a relayed response may be written past the pipeline")
+        context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+    }
+
+    /// Flushes from this handler's place in the pipeline; see ``writeRelayed(_:)``.
+    func flushRelayed() {
+        context?.flush()
+    }
 
     /// Parts up to this size are copied between their chunk framing into one buffer; larger ones
     /// are written as three buffers, without copying.
@@ -51,6 +78,7 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
             nextBodyIsChunked = false
             assert(!relayed || (framing == .chunked && !bodySuppressed), "a relayed chunked body needs a chunked response")
             chunked = framing == .chunked && !bodySuppressed && !relayed
+            isRelaying = relayed
             context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
         case .body(let part):
             if bodySuppressed {
@@ -62,6 +90,7 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
             }
         case .end(let trailers):
             bodySuppressed = false
+            isRelaying = false
             if chunked {
                 chunked = false
                 var buffer = context.channel.allocator.buffer(capacity: trailers == nil ? 5 : 256)

@@ -113,6 +113,13 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         }
     }
 
+    /// The end of a read whose bytes were all relayed (`UpstreamResponseSplitter`).
+    func relayReadComplete() {
+        if let delegate, let connection {
+            delegate.upstreamReadComplete(connection)
+        }
+    }
+
     func relayOverran() {
         if let delegate, let connection {
             delegate.upstreamRelayOverran(connection)

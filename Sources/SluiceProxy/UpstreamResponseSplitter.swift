@@ -113,6 +113,16 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
+    /// While relaying, the end of a read goes straight to the response handler: the decoder
+    /// behind this handler saw nothing of it.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard case .relaying = mode, let target else {
+            context.fireChannelReadComplete()
+            return
+        }
+        target.relayReadComplete()
+    }
+
     private func relay(_ buffer: ByteBuffer, _ progress: ChunkedBodyScanner.Progress, context: ChannelHandlerContext) {
         guard let target else { return }
         switch progress {
