@@ -72,6 +72,7 @@ struct ProxyEventStreamRelayTests {
         #expect(try await client.readResponse().bodyText == "hello")
         #expect(!client.receivedText.contains("evil"))
         #expect(proxy.metrics.upstreamConnectionsOpened == 2)
+        #expect(proxy.metrics.eventStreamsRelayed == 2, "the relay, not the decoder, must have met the smuggled bytes")
     }
 
     /// Broken framing ends the stream: what was valid before it was relayed, nothing of the
