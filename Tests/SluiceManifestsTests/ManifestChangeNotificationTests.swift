@@ -7,7 +7,15 @@ import Testing
 /// would never load and the test would time out.
 @Suite("Manifest change notification")
 struct ManifestChangeNotificationTests {
-    private static let hour = Duration.seconds(3600)
+    /// A watcher of `path` polling every 20 ms while a change settles, rescanning an idle
+    /// directory only hourly; `scans` counts its scans.
+    private func makeWatcher(_ path: String, notifies: Bool = true, scans: ScanCounter? = nil) -> ManifestDirectoryWatcher {
+        let observer: (@Sendable (ManifestDirectory.Scan) -> Void)? =
+            if let scans { { _ in scans.increment() } } else { nil }
+        return ManifestDirectoryWatcher(
+            directory: path, interval: .milliseconds(20), idleRescanInterval: .seconds(3600), emptyFileHold: .seconds(2),
+            notifies: notifies, scanObserver: observer)
+    }
 
     /// Waits for the first load, runs `change`, and returns the names of the Services of the first
     /// load after it that satisfies `until`.
@@ -34,9 +42,7 @@ struct ManifestChangeNotificationTests {
         let dir = try TemporaryDirectory()
         try dir.write("svc.yaml", Manifests.service("first"))
         let scans = ScanCounter()
-        let watcher = ManifestDirectoryWatcher(
-            directory: dir.path, interval: .milliseconds(20), idleRescanInterval: Self.hour,
-            emptyFileHold: .seconds(2), scanObserver: { _ in scans.increment() })
+        let watcher = makeWatcher(dir.path, scans: scans)
 
         let loads = try await loadAfter(watcher, change: {
             // Idle for 25 polling intervals first: a polling watcher would scan about 25 times.
@@ -51,9 +57,7 @@ struct ManifestChangeNotificationTests {
         let dir = try TemporaryDirectory()
         try dir.write("a.yaml", Manifests.service("a"))
         let scans = ScanCounter()
-        let watcher = ManifestDirectoryWatcher(
-            directory: dir.path, interval: .milliseconds(20), idleRescanInterval: Self.hour, emptyFileHold: .seconds(2),
-            scanObserver: { _ in scans.increment() })
+        let watcher = makeWatcher(dir.path, scans: scans)
 
         let loads = try await loadAfter(watcher, change: {
             let before = scans.value
@@ -72,9 +76,7 @@ struct ManifestChangeNotificationTests {
         try dir.write("..2026_01_01_00_00_00.1/app.yaml", Manifests.service("v1"))
         try dir.link("..data", to: "..2026_01_01_00_00_00.1")
         try dir.link("app.yaml", to: "..data/app.yaml")
-        let watcher = ManifestDirectoryWatcher(
-            directory: dir.path, interval: .milliseconds(20), idleRescanInterval: Self.hour, emptyFileHold: .seconds(2),
-            scanObserver: nil)
+        let watcher = makeWatcher(dir.path)
 
         let loads = try await loadAfter(watcher, change: {
             try dir.write("..2026_01_01_00_05_00.2/app.yaml", Manifests.service("v2"))
@@ -92,9 +94,7 @@ struct ManifestChangeNotificationTests {
         let elsewhere = try TemporaryDirectory()
         try elsewhere.write("web.yaml", Manifests.service("web1"))
         try dir.link("web.yaml", to: elsewhere.path + "/web.yaml")
-        let watcher = ManifestDirectoryWatcher(
-            directory: dir.path, interval: .milliseconds(20), idleRescanInterval: Self.hour, emptyFileHold: .seconds(2),
-            scanObserver: nil)
+        let watcher = makeWatcher(dir.path)
 
         let loads = try await loadAfter(watcher, change: {
             let file = try #require(FileHandle(forWritingAtPath: elsewhere.path + "/web.yaml"))
@@ -109,9 +109,7 @@ struct ManifestChangeNotificationTests {
     @Test func aDirectoryCreatedLaterIsPolledForAndLoads() async throws {
         let parent = try TemporaryDirectory()
         let path = parent.path + "/manifests"
-        let watcher = ManifestDirectoryWatcher(
-            directory: path, interval: .milliseconds(20), idleRescanInterval: Self.hour, emptyFileHold: .seconds(2),
-            scanObserver: nil)
+        let watcher = makeWatcher(path)
 
         let loads = try await loadAfter(watcher, change: {
             try parent.write("manifests/svc.yaml", Manifests.service("late"))
@@ -123,9 +121,7 @@ struct ManifestChangeNotificationTests {
         let dir = try TemporaryDirectory()
         try dir.write("svc.yaml", Manifests.service("first"))
         let scans = ScanCounter()
-        let watcher = ManifestDirectoryWatcher(
-            directory: dir.path, interval: .milliseconds(20), idleRescanInterval: Self.hour, emptyFileHold: .seconds(2),
-            notifies: false, scanObserver: { _ in scans.increment() })
+        let watcher = makeWatcher(dir.path, notifies: false, scans: scans)
 
         let loads = try await loadAfter(watcher, change: {
             // Nothing changed, yet it keeps scanning: that is polling.
