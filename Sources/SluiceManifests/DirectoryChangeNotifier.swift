@@ -33,9 +33,9 @@ final class DirectoryChangeNotifier {
         close(descriptor)
     }
 
-    /// Watches exactly `directories` (absolute paths) from now on. Returns false when one of them
-    /// could not be watched (gone, or the inotify watch limit reached): the watcher must then
-    /// poll, since a change there would go unseen.
+    /// Watches exactly `directories` (paths as the scan walked them) from now on. Returns false
+    /// when one of them could not be watched (gone, or the inotify watch limit reached): the
+    /// watcher must then poll, since a change there would go unseen.
     func watch(_ directories: Set<String>) -> Bool {
         #if os(Linux)
         var complete = true
