@@ -7,7 +7,9 @@ Measures, for each of direct (client -> upstream), nginx and Sluice:
       5 rounds interleaved across them. With tcpdump, the same events are also timed on the
       loopback wire: upstream packet -> proxy's packet to the client (the proxy's own delay).
   (b) time to first event on a fresh connection (p50/p99), with all targets up at once and
-      their requests interleaved; and each proxy's CPU time per such request.
+      their requests interleaved; and each proxy's CPU time per such request. With tcpdump, a
+      second pass times the same on the wire (client SYN -> first event packet) and the part
+      of it the proxy held the exchange (request in -> out, response in -> out).
   (c) proxy RSS per idle SSE stream with many concurrent streams (RSS delta / streams;
       nginx: sum of its worker processes).
   (d) small-response requests/s and p99 with wrk (-t2 -c64 -d10s --latency), 3 rounds per
@@ -333,13 +335,16 @@ class WireCapture:
         self.proxy_ports = proxy_ports
 
     @classmethod
-    def start(cls, upstream_port, proxy_ports):
+    def start(cls, upstream_port, proxy_ports, both_directions=False):
+        """`both_directions`: also the packets *to* these ports (connection set-up, requests),
+        which `first_event_timings` needs; event timing needs only what they send."""
         tcpdump = shutil.which("tcpdump") or ("/usr/bin/tcpdump" if os.access("/usr/bin/tcpdump", os.X_OK) else None)
         if tcpdump is None or not proxy_ports:
             return None
         directory = tempfile.mkdtemp(prefix="sluice-bench-wire-")
         os.chmod(directory, 0o777)  # tcpdump may drop to its own user before writing
-        ports = " or ".join(f"tcp src port {port}" for port in [upstream_port, *proxy_ports])
+        kind = "tcp port" if both_directions else "tcp src port"
+        ports = " or ".join(f"{kind} {port}" for port in [upstream_port, *proxy_ports])
         process = subprocess.Popen(
             # --immediate-mode: packets reach tcpdump as they come, not in blocks that it would
             # drop unread when it is stopped (the last round's last second went missing).
@@ -355,8 +360,9 @@ class WireCapture:
             return None
         return cls(process, directory, upstream_port, proxy_ports)
 
-    def finish(self):
-        """{proxy port: [added µs per event]}, or a string saying why nothing was measured."""
+    def finish(self, analyse=None):
+        """analyse(pcap path) (default: `added_latencies`), or a string saying why nothing was
+        measured."""
         time.sleep(0.5)
         self.process.send_signal(signal.SIGINT)
         summary = self.process.communicate(timeout=30)[1].decode(errors="replace")
@@ -364,14 +370,50 @@ class WireCapture:
             dropped = re.search(r"(\d+) packets dropped by kernel", summary)
             if dropped and int(dropped.group(1)) > 0:
                 return f"tcpdump dropped {dropped.group(1)} packets"
-            return self.added_latencies(os.path.join(self.directory, "wire.pcap"))
+            return (analyse or self.added_latencies)(os.path.join(self.directory, "wire.pcap"))
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+    def first_event_timings(self, pcap):
+        """For fresh-connection requests made one at a time (measure_first_event), per proxy
+        port: [(µs from the client's SYN to the proxy's first packet carrying an event,
+        µs the proxy itself held the exchange)]. The second is its two turns: the client's
+        request packet -> its request packet to the upstream, plus the upstream's first response
+        packet -> its first response packet to the client. The rest of the first figure is the
+        client's, the kernel's and the upstream's."""
+        timings = {port: [] for port in self.proxy_ports}
+        current = None
+
+        def close(connection):
+            if connection and all(key in connection for key in ("request", "upstream_request", "upstream_response", "response", "event")):
+                proxy_time = (connection["upstream_request"] - connection["request"]) + (connection["response"] - connection["upstream_response"])
+                timings[connection["port"]].append(((connection["event"] - connection["syn"]) / 1e3, proxy_time / 1e3))
+
+        for when, source, destination, flags, payload in self.packets(pcap):
+            if flags & 0x12 == 0x02:  # SYN without ACK: a new connection; requests come one at a time
+                close(current)
+                current = {"port": destination, "syn": when} if destination in timings else None
+                continue
+            if current is None or not payload:
+                continue
+            port = current["port"]
+            if destination == port:
+                current.setdefault("request", when)
+            elif destination == self.upstream_port:
+                current.setdefault("upstream_request", when)
+            elif source == self.upstream_port:
+                current.setdefault("upstream_response", when)
+            elif source == port:
+                current.setdefault("response", when)
+                if self.EVENT.search(payload):
+                    current.setdefault("event", when)
+        close(current)
+        return timings
 
     def added_latencies(self, pcap):
         sent = {}  # event data -> first time the upstream put it on the wire
         forwarded = {port: {} for port in self.proxy_ports}
-        for when, source, payload in self.packets(pcap):
+        for when, source, _, _, payload in self.packets(pcap):
             for match in self.EVENT.finditer(payload):
                 data = match.group(1)
                 if source == self.upstream_port:
@@ -383,8 +425,9 @@ class WireCapture:
 
     @staticmethod
     def packets(pcap):
-        """(timestamp ns, TCP source port, payload) of every IPv4/TCP packet of a pcap file
-        written by tcpdump on `lo` (link type DLT_EN10MB or DLT_NULL/LOOP), nanosecond format."""
+        """(timestamp ns, TCP source port, destination port, TCP flags, payload) of every
+        IPv4/TCP packet of a pcap file written by tcpdump on `lo` (link type DLT_EN10MB or
+        DLT_NULL/LOOP), nanosecond format."""
         with open(pcap, "rb") as file:
             data = file.read()
         magic = data[:4]
@@ -405,9 +448,9 @@ class WireCapture:
             if frame[start + 9] != 6 or len(frame) < tcp + 20:
                 continue
             source = int.from_bytes(frame[tcp:tcp + 2], "big")
+            destination = int.from_bytes(frame[tcp + 2:tcp + 4], "big")
             payload = frame[tcp + (frame[tcp + 12] >> 4) * 4:]
-            if payload:
-                yield when, source, payload
+            yield when, source, destination, frame[tcp + 13], payload
 
 
 async def event_latencies(port, streams, events, interval_ms):
@@ -689,12 +732,33 @@ def run_first_event(start, names, args, results):
     def measure(running):
         log(f"first_event: {args.first_event_requests} fresh connections to each of {', '.join(names)}, interleaved")
         measured = asyncio.run(measure_first_event(running, args.first_event_requests))
+        proxies = {target.port: target.name for target in running if target.name != "direct"}
+        # The wire pass is a second one: tcpdump wakes for every packet, and on a small machine
+        # that would weigh on the figures the client measured.
+        wire = "skipped"
+        if args.wire_latency:
+            log("first_event: again, timed on the wire")
+            capture = WireCapture.start(args.upstream_port, list(proxies), both_directions=True)
+            wire = "not measured (no tcpdump, or no right to capture)"
+            if capture:
+                try:
+                    asyncio.run(measure_first_event(running, args.first_event_requests, warmup=0))
+                finally:
+                    wire = capture.finish(capture.first_event_timings)
         for name, (p50, p99, cpu) in measured.items():
             column = results.setdefault(name, {})
             column["first_p50"] = fmt(p50, 3)
             column["first_p99"] = fmt(p99, 3)
             if cpu is not None:
                 column["first_cpu"] = fmt(cpu, 0)
+        for port, name in proxies.items():
+            column = results.setdefault(name, {})
+            timings = wire if isinstance(wire, str) else wire.get(port, [])
+            if isinstance(timings, str) or not timings:
+                column["first_wire_p50"] = column["first_proxy_p50"] = timings or "no samples"
+                continue
+            column["first_wire_p50"] = fmt(percentile([t[0] for t in timings], 0.5), 1)
+            column["first_proxy_p50"] = fmt(percentile([t[1] for t in timings], 0.5), 1)
 
     run_all_at_once("first_event", "first_p50", start, names, results, measure)
 
@@ -708,6 +772,8 @@ ROWS = [
     ("event_cpu", "proxy CPU per SSE event (µs, streams' set-up included)"),
     ("first_p50", "time to first event p50 (ms, fresh connection)"),
     ("first_p99", "time to first event p99 (ms)"),
+    ("first_wire_p50", "time to first event on the wire p50 (µs, client SYN → proxy's first event packet)"),
+    ("first_proxy_p50", "of which the proxy's own two turns p50 (µs, request in → out + response in → out)"),
     ("first_cpu", "proxy CPU per fresh-connection request (µs)"),
     ("rss_per_stream", "proxy RSS per idle SSE stream (KiB, {idle} streams)"),
     ("rss_total", "proxy RSS with {idle} streams open (MiB)"),
