@@ -80,7 +80,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         guard !started else { return }
         started = true
         facts = ClientConnectionFacts(
-            clientIP: context.channel.remoteAddress?.ipAddress,
+            clientIP: context.channel.remoteAddress?.clientIPText,
             localPort: context.channel.localAddress?.port,
             proto: configuration.forwardedProto)
         setClientDeadline(after: configuration.clientHeaderTimeout, .header)

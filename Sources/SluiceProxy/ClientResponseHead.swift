@@ -69,8 +69,15 @@ public enum ClientResponseHead {
             head.status.code >= 200, head.status.mayHaveResponseBody,
             !head.headers.contains(name: "content-length")
         else { return false }
-        let codings = head.headers[canonicalForm: "transfer-encoding"]
-        return codings.count == 1 && HeaderName.matches(codings[0], "chunked")
+        // One field whose whole value is `chunked` (`headers[canonicalForm:]` would split every
+        // field into a new array: this runs for every event stream's head).
+        var fields = 0
+        var chunkedAlone = false
+        for (name, value) in head.headers where name.utf8.count == 17 && HeaderName.matches(name, "transfer-encoding") {
+            fields += 1
+            chunkedAlone = HeaderName.matches(value.trimmingSpaces(), "chunked")
+        }
+        return fields == 1 && chunkedAlone
     }
 
     /// Whether the client connection must close after this response even when both sides would

@@ -37,7 +37,13 @@ public final class ProxyPipeline: Sendable {
     /// Configures one accepted client connection's pipeline (HTTP/1.1 server codec + proxy handlers).
     public func configure(channel: any Channel) -> EventLoopFuture<Void> {
         if channel.eventLoop.inEventLoop {
-            return channel.eventLoop.makeCompletedFuture { try self.configureSync(channel: channel) }
+            // The loop's cached succeeded future: no future is made and torn down per connection.
+            do {
+                try configureSync(channel: channel)
+                return channel.eventLoop.makeSucceededVoidFuture()
+            } catch {
+                return channel.eventLoop.makeFailedFuture(error)
+            }
         }
         return channel.eventLoop.submit { try self.configureSync(channel: channel) }
     }
