@@ -3,8 +3,8 @@ import NIOHTTP1
 
 /// Serializes responses for the client connection: what NIO's `HTTPResponseEncoder` does, with
 /// the same framing rules, but with each body part of a chunked response written as one buffer
-/// (NIO formats the chunk size through `String(radix:)` and issues three writes per part). Event
-/// streams are made of small parts, so this is on the per-event path.
+/// (`ChunkedFraming`) and each head field in one write. Event streams are made of small parts,
+/// so this is on the per-event path.
 ///
 /// Framing, as NIO and RFC 9112 §6 do it:
 /// - a response that cannot have a body (1xx, 204, 304; any response to `CONNECT`) loses
@@ -57,10 +57,6 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
         context?.flush()
     }
 
-    /// Parts up to this size are copied between their chunk framing into one buffer; larger ones
-    /// are written as three buffers, without copying.
-    static let copyLimit = 16 * 1024
-
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(var head):
@@ -83,8 +79,8 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
         case .body(let part):
             if bodySuppressed {
                 promise?.fail(NIOHTTPResponseEncoderError.responseBodyNotAllowed)
-            } else if chunked, part.readableBytes > 0 {
-                writeChunk(part, context: context, promise: promise)
+            } else if chunked {
+                ChunkedFraming.writeChunk(part, context: context, promise: promise)
             } else {
                 context.write(wrapOutboundOut(part), promise: promise)
             }
@@ -93,36 +89,11 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
             isRelaying = false
             if chunked {
                 chunked = false
-                var buffer = context.channel.allocator.buffer(capacity: trailers == nil ? 5 : 256)
-                buffer.writeStaticString("0\r\n")
-                if let trailers { Self.write(trailers, to: &buffer) }
-                buffer.writeStaticString("\r\n")
-                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
-            } else if let promise {
-                // Nothing to write, but the promise must complete after the writes before it.
-                context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+                ChunkedFraming.writeEnd(trailers: trailers, context: context, promise: promise)
+            } else {
+                ChunkedFraming.writeNothing(context: context, promise: promise)
             }
         }
-    }
-
-    private func writeChunk(_ part: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        let size = part.readableBytes
-        if case .byteBuffer(var bytes) = part, size <= Self.copyLimit {
-            var buffer = context.channel.allocator.buffer(capacity: size + 20)
-            Self.writeChunkSize(size, to: &buffer)
-            buffer.writeBuffer(&bytes)
-            buffer.writeStaticString("\r\n")
-            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
-            return
-        }
-        var prefix = context.channel.allocator.buffer(capacity: 18)
-        Self.writeChunkSize(size, to: &prefix)
-        context.write(wrapOutboundOut(.byteBuffer(prefix)), promise: nil)
-        context.write(wrapOutboundOut(part), promise: nil)
-        var suffix = context.channel.allocator.buffer(capacity: 2)
-        suffix.writeStaticString("\r\n")
-        // Writes complete in order, so the last one's promise covers the part.
-        context.write(wrapOutboundOut(.byteBuffer(suffix)), promise: promise)
     }
 
     enum Framing: Equatable {
@@ -153,39 +124,34 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
     /// The status line, the fields and the blank line.
     static func serialize(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 256)
-        buffer.writeStaticString("HTTP/")
-        buffer.writeString(String(head.version.major))
-        buffer.writeStaticString(".")
-        buffer.writeString(String(head.version.minor))
-        buffer.writeStaticString(" ")
-        buffer.writeString(String(head.status.code))
+        switch head.version {
+        case .http1_1: buffer.writeStaticString("HTTP/1.1 ")
+        case .http1_0: buffer.writeStaticString("HTTP/1.0 ")
+        default:
+            buffer.writeStaticString("HTTP/")
+            buffer.writeString(String(head.version.major))
+            buffer.writeStaticString(".")
+            buffer.writeString(String(head.version.minor))
+            buffer.writeStaticString(" ")
+        }
+        writeStatusCode(head.status.code, to: &buffer)
         buffer.writeStaticString(" ")
         buffer.writeString(head.status.reasonPhrase)
         buffer.writeStaticString("\r\n")
-        write(head.headers, to: &buffer)
+        ChunkedFraming.writeFields(head.headers, to: &buffer)
         buffer.writeStaticString("\r\n")
         return buffer
     }
 
-    private static func write(_ fields: HTTPHeaders, to buffer: inout ByteBuffer) {
-        for (name, value) in fields {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
+    /// A status code in decimal, without going through `String` (three digits for any valid code).
+    static func writeStatusCode(_ code: UInt, to buffer: inout ByteBuffer) {
+        guard (100...999).contains(code) else {
+            buffer.writeString(String(code))
+            return
         }
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// `size` in lowercase hex, then CRLF.
-    static func writeChunkSize(_ size: Int, to buffer: inout ByteBuffer) {
-        var digits = 1
-        while size >> (4 * digits) != 0 { digits += 1 }
-        for index in stride(from: digits - 1, through: 0, by: -1) {
-            buffer.writeInteger(hexDigits[(size >> (4 * index)) & 0xF])
-        }
-        buffer.writeStaticString("\r\n")
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 100))
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 10 % 10))
+        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code % 10))
     }
 }
 

@@ -30,7 +30,7 @@ enum TunnelSplice {
         upstream.removeHandler(connection.handler, promise: nil)
         upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
         upstream.removeHandler(connection.splitter, promise: nil)
-        upstream.removeHandler(try upstream.handler(type: HTTPRequestEncoder.self), promise: nil)
+        upstream.removeHandler(try upstream.handler(type: UpstreamRequestEncoder.self), promise: nil)
 
         client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
         client.removeHandler(try client.handler(type: ClientResponseEncoder.self), promise: nil)

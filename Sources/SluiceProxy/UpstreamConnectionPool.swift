@@ -137,7 +137,7 @@ final class UpstreamConnectionPool {
                     let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
                     let handler = UpstreamResponseHandler(metrics: metrics)
                     try channel.pipeline.syncOperations.addHandlers([
-                        HTTPRequestEncoder(), UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
+                        UpstreamRequestEncoder(), UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
                     ])
                 }
             }

@@ -71,7 +71,7 @@ struct ClientResponseEncoderTests {
     @Test func chunkSizesAreLowercaseHex() {
         for (size, text) in [(1, "1"), (15, "f"), (16, "10"), (255, "ff"), (4096, "1000"), (65535, "ffff"), (1 << 20, "100000")] {
             var buffer = ByteBuffer()
-            ClientResponseEncoder.writeChunkSize(size, to: &buffer)
+            ChunkedFraming.writeChunkSize(size, to: &buffer)
             #expect(String(buffer: buffer) == text + "\r\n")
         }
     }
@@ -80,7 +80,7 @@ struct ClientResponseEncoderTests {
         let wire = try Wire()
         try wire.write(Self.head(), answering: .GET)
         _ = try wire.text()
-        let size = ClientResponseEncoder.copyLimit + 1
+        let size = ChunkedFraming.copyLimit + 1
         try wire.write(Self.body(String(repeating: "y", count: size)))
         var parts: [String] = []
         while let data = try wire.channel.readOutbound(as: IOData.self) {
@@ -159,6 +159,8 @@ struct ClientResponseEncoderTests {
         let parts: [HTTPServerResponsePart] = [
             Self.head(.ok, [("Content-Type", "text/plain"), ("X-Upstream", "a")]), Self.body("hello"), .end(nil),
             Self.head(HTTPResponseStatus(statusCode: 299, reasonPhrase: "Custom"), [("Content-Length", "0")]), .end(nil),
+            Self.head(.notFound, version: .http1_0, [("Empty", ""), ("Content-Length", "0")]), .end(nil),
+            Self.head(HTTPResponseStatus(statusCode: 599, reasonPhrase: ""), [("Content-Length", "0")]), .end(nil),
         ]
         for part in parts {
             if case .head = part { ours.encoder.requestMethod = .GET }
