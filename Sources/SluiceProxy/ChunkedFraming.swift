@@ -53,9 +53,7 @@ enum ChunkedFraming {
 
     /// Field lines, without the blank line after them.
     static func writeFields(_ fields: HTTPHeaders, to buffer: inout ByteBuffer) {
-        for (name, value) in fields {
-            buffer.writeFieldLine(name: name, value: value)
-        }
+        buffer.writeHead(length: HeadCursor.length(of: fields)) { $0.appendFields(fields) }
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

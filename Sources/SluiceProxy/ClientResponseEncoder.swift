@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// Serializes responses for the client connection: what NIO's `HTTPResponseEncoder` does, with
 /// the same framing rules, but with each body part of a chunked response written as one buffer
-/// (`ChunkedFraming`) and each head field in one write. Event streams are made of small parts,
+/// (`ChunkedFraming`) and each head in one go (`HeadCursor`). Event streams are made of small parts,
 /// so this is on the per-event path.
 ///
 /// Framing, as NIO and RFC 9112 §6 do it:
@@ -123,35 +123,26 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
 
     /// The status line, the fields and the blank line.
     static func serialize(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 256)
-        switch head.version {
-        case .http1_1: buffer.writeStaticString("HTTP/1.1 ")
-        case .http1_0: buffer.writeStaticString("HTTP/1.0 ")
-        default:
-            buffer.writeStaticString("HTTP/")
-            buffer.writeString(String(head.version.major))
-            buffer.writeStaticString(".")
-            buffer.writeString(String(head.version.minor))
-            buffer.writeStaticString(" ")
+        let reason = head.status.reasonPhrase
+        let code = head.status.code
+        let common = (head.version == .http1_1 || head.version == .http1_0) && (100...999).contains(code)
+        let startLine = common ? nil : "HTTP/\(head.version.major).\(head.version.minor) \(code) "
+        let length = (startLine?.utf8.count ?? 13) + reason.utf8.count + 4 + HeadCursor.length(of: head.headers)
+        var buffer = allocator.buffer(capacity: length)
+        buffer.writeHead(length: length) { cursor in
+            if let startLine {
+                cursor.append(startLine)
+            } else {
+                cursor.append(head.version == .http1_1 ? "HTTP/1.1 " : "HTTP/1.0 ")
+                cursor.appendStatusCode(code)
+                cursor.append(" ")
+            }
+            cursor.append(reason)
+            cursor.append("\r\n")
+            cursor.appendFields(head.headers)
+            cursor.append("\r\n")
         }
-        writeStatusCode(head.status.code, to: &buffer)
-        buffer.writeStaticString(" ")
-        buffer.writeString(head.status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
-        ChunkedFraming.writeFields(head.headers, to: &buffer)
-        buffer.writeStaticString("\r\n")
         return buffer
-    }
-
-    /// A status code in decimal, without going through `String` (three digits for any valid code).
-    static func writeStatusCode(_ code: UInt, to buffer: inout ByteBuffer) {
-        guard (100...999).contains(code) else {
-            buffer.writeString(String(code))
-            return
-        }
-        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 100))
-        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code / 10 % 10))
-        buffer.writeInteger(UInt8(ascii: "0") + UInt8(code % 10))
     }
 }
 

@@ -28,6 +28,8 @@ public enum ClientResponseHead {
 
     /// Whether a `Content-Type` value's media type is `text/event-stream` (any case, any parameters).
     static func isEventStream(contentType: String) -> Bool {
+        // The media type alone is 17 bytes: a shorter value (`text/plain`) is another type.
+        guard contentType.utf8.count >= 17 else { return false }
         let end = contentType.utf8.firstIndex(of: UInt8(ascii: ";")) ?? contentType.endIndex
         return HeaderName.matches(contentType[..<end].trimmingSpaces(), "text/event-stream")
     }

@@ -32,33 +32,53 @@ struct ResponseHeadBoundary {
         return table
     }()
 
-    /// Scans the next bytes of a head.
+    /// Scans the next bytes of a head. Every response head on an upstream connection passes
+    /// through here byte by byte, so the state lives in locals and the tables are read through
+    /// pointers (a `static let` read per byte costs a `swift_once` check and a bounds check).
     mutating func scan(_ bytes: UnsafeRawBufferPointer) -> Scan {
+        Self.mention.withUnsafeBufferPointer { mention in
+            Self.fallback.withUnsafeBufferPointer { fallback in
+                scan(bytes, mention: mention, fallback: fallback)
+            }
+        }
+    }
+
+    private mutating func scan(
+        _ bytes: UnsafeRawBufferPointer, mention: UnsafeBufferPointer<UInt8>, fallback: UnsafeBufferPointer<Int>
+    ) -> Scan {
+        var matched = self.matched
+        var mentionMatched = self.mentionMatched
+        var mentions = self.mentionsEventStream
+        defer {
+            self.matched = matched
+            self.mentionMatched = mentionMatched
+            self.mentionsEventStream = mentions
+        }
         for index in 0..<bytes.count {
             let byte = bytes[index]
-            if !mentionsEventStream { noteMention(byte) }
+            if !mentions {
+                // ASCII letters fold to lower case; `-` is unchanged. Other bytes may fold onto a
+                // byte of the mention (CR onto `-`): at worst a head is cut that did not need to be.
+                let folded = byte | 0x20
+                while mentionMatched > 0, folded != mention[mentionMatched] {
+                    mentionMatched = fallback[mentionMatched - 1]
+                }
+                if folded == mention[mentionMatched] {
+                    mentionMatched += 1
+                    if mentionMatched == mention.count { mentions = true }
+                }
+            }
             switch (matched, byte) {
             case (0, UInt8(ascii: "\r")), (2, UInt8(ascii: "\r")): matched += 1
             case (1, UInt8(ascii: "\n")): matched = 2
             case (3, UInt8(ascii: "\n")):
-                let mentions = mentionsEventStream
-                self = ResponseHeadBoundary()
-                return .ends(headBytes: index + 1, mentionsEventStream: mentions)
+                let found = mentions
+                (matched, mentionMatched, mentions) = (0, 0, false)
+                return .ends(headBytes: index + 1, mentionsEventStream: found)
             case (_, UInt8(ascii: "\r")): matched = 1
             default: matched = 0
             }
         }
         return .continues
-    }
-
-    private mutating func noteMention(_ byte: UInt8) {
-        // ASCII letters fold to lower case; `-` is unchanged. Other bytes may fold onto a byte of
-        // the mention (CR onto `-`): at worst a head is cut that did not need to be.
-        let folded = byte | 0x20
-        while mentionMatched > 0, folded != Self.mention[mentionMatched] {
-            mentionMatched = Self.fallback[mentionMatched - 1]
-        }
-        if folded == Self.mention[mentionMatched] { mentionMatched += 1 }
-        if mentionMatched == Self.mention.count { mentionsEventStream = true }
     }
 }

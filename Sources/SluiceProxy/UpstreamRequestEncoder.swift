@@ -2,8 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Serializes requests for upstream connections: what NIO's `HTTPRequestEncoder` does, with the
-/// same framing rules, but each head field written in one go and each chunk of a chunked body as
-/// one buffer (`ChunkedFraming`). A request head goes upstream for every proxied request.
+/// same framing rules, but each head written in one go (`HeadCursor`) and each chunk of a chunked
+/// body as one buffer (`ChunkedFraming`). A request head goes upstream for every proxied request.
 ///
 /// Framing, as NIO's encoder does it (RFC 9112 §6):
 /// - `TRACE` loses `Content-Length` and `Transfer-Encoding` (it has no body);
@@ -61,22 +61,25 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
 
     /// The request line, the fields and the blank line.
     static func serialize(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 256)
-        buffer.writeString(head.method.rawValue)
-        buffer.writeStaticString(" ")
-        buffer.writeString(head.uri)
-        switch head.version {
-        case .http1_1: buffer.writeStaticString(" HTTP/1.1\r\n")
-        case .http1_0: buffer.writeStaticString(" HTTP/1.0\r\n")
-        default:
-            buffer.writeStaticString(" HTTP/")
-            buffer.writeString(String(head.version.major))
-            buffer.writeStaticString(".")
-            buffer.writeString(String(head.version.minor))
-            buffer.writeStaticString("\r\n")
+        let method = head.method.rawValue
+        let common = head.version == .http1_1 || head.version == .http1_0
+        let version = common ? nil : " HTTP/\(head.version.major).\(head.version.minor)\r\n"
+        // Method, space, target, then the version with its leading space and CR LF; the blank line.
+        let length = method.utf8.count + 1 + head.uri.utf8.count + (version?.utf8.count ?? 11)
+            + HeadCursor.length(of: head.headers) + 2
+        var buffer = allocator.buffer(capacity: length)
+        buffer.writeHead(length: length) { cursor in
+            cursor.append(method)
+            cursor.append(" ")
+            cursor.append(head.uri)
+            if let version {
+                cursor.append(version)
+            } else {
+                cursor.append(head.version == .http1_1 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n")
+            }
+            cursor.appendFields(head.headers)
+            cursor.append("\r\n")
         }
-        ChunkedFraming.writeFields(head.headers, to: &buffer)
-        buffer.writeStaticString("\r\n")
         return buffer
     }
 }
