@@ -26,11 +26,18 @@ struct HeadCursor {
     }
 
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             precondition(count + bytes.count <= capacity, "head longer than the length reserved for it")
             if let source = bytes.baseAddress { (base + count).copyMemory(from: source, byteCount: bytes.count) }
             count += bytes.count
+        }
+        if copied == nil {
+            // Not stored contiguously as UTF-8 (a bridged string): byte by byte.
+            for byte in text.utf8 {
+                precondition(count < capacity, "head longer than the length reserved for it")
+                base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+                count += 1
+            }
         }
     }
 
