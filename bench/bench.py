@@ -124,7 +124,10 @@ class Nginx:
 
     name = "nginx"
 
-    def __init__(self, binary, port, upstream_port, workers, shutdown_timeout):
+    def __init__(self, binary, port, upstream_port, workers, shutdown_timeout, launcher=(), global_directives="daemon off;",
+                 ready_timeout=30.0):
+        """`launcher`: a command to run nginx under (instructions.py: valgrind);
+        `global_directives`: nginx's `-g`."""
         self.binary = binary
         self.port = port
         self.prefix = tempfile.mkdtemp(prefix="sluice-bench-nginx-")
@@ -144,10 +147,10 @@ class Nginx:
         }
         self.write_config(extra_path=None)
         self.process = subprocess.Popen(
-            [binary, "-p", self.prefix, "-c", self.conf, "-g", "daemon off;"],
+            [*launcher, binary, "-p", self.prefix, "-c", self.conf, "-g", global_directives],
             stderr=subprocess.DEVNULL,
         )
-        wait_for_port(port)
+        wait_for_port(port, ready_timeout)
 
     def write_config(self, extra_path):
         text = self.template
@@ -198,7 +201,8 @@ class Sluice:
 
     name = "sluice"
 
-    def __init__(self, binary, port, admin_port, upstream_port):
+    def __init__(self, binary, port, admin_port, upstream_port, launcher=(), ready_timeout=30.0, extra_arguments=()):
+        """`launcher`: a command to run sluice under (instructions.py: valgrind)."""
         self.port = port
         self.admin_port = admin_port
         self.directory = tempfile.mkdtemp(prefix="sluice-bench-manifests-")
@@ -210,10 +214,10 @@ class Sluice:
             self.extra_template = template.read()
         self.extra_file = os.path.join(self.directory, "extra.yaml")
         self.process = subprocess.Popen(
-            [binary, "serve", "--manifests", self.directory, "--bind-address", HOST,
-             "--http-port", str(port), "--admin-port", str(admin_port), "--log-level", "warning"],
+            [*launcher, binary, "serve", "--manifests", self.directory, "--bind-address", HOST,
+             "--http-port", str(port), "--admin-port", str(admin_port), "--log-level", "warning", *extra_arguments],
         )
-        deadline = time.time() + 30
+        deadline = time.time() + ready_timeout
         while True:
             try:
                 if http_get(f"http://{HOST}:{admin_port}/readyz")[0] == 200:
@@ -223,7 +227,7 @@ class Sluice:
             if self.process.poll() is not None or time.time() > deadline:
                 raise RuntimeError("sluice serve did not become ready")
             time.sleep(0.2)
-        wait_for_port(port)
+        wait_for_port(port, ready_timeout)
 
     def generation(self):
         _, text = http_get(f"http://{HOST}:{self.admin_port}/metrics")

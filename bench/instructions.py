@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""User-space instructions per unit of work, Sluice next to nginx, counted by valgrind's callgrind.
+
+Timing on a small shared machine moves by 15 % between runs of the same build; an instruction
+count moves by about 1 % (per event about 2 %: how events batch into reads still varies). It is
+the measure to compare two builds of Sluice by, and it shows how much user-space work each proxy
+does for the same job. It leaves
+out the kernel (system calls, the TCP stack, scheduling), which is more than half of either
+proxy's CPU time here (see bench/README.md), so it is not a measure of speed.
+
+Each proxy runs alone under callgrind, one event loop / one worker (nginx: `master_process off`),
+in front of the same demo upstream (not under callgrind). For each workload the counters are
+zeroed after a warm-up, the workload runs, and the counters are dumped:
+  fresh      N fresh connections, each `GET /bench/sse?events=1` until its one event: per connection
+  keepalive  N `GET /bench/small` on one keep-alive connection: per request
+  events     20 streams of E1 events, then 20 of E2, 50 ms apart: the difference per event (stream
+             set-up cancels out)
+
+Needs valgrind (apt-get install valgrind) and binutils' strip (valgrind cannot read the DWARF 5
+debug information of a Swift build, so it runs a copy without it). Python 3 standard library only.
+"""
+
+import argparse
+import asyncio
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Counted:
+    """A proxy process under callgrind: zero, run a workload, dump, read the count."""
+
+    def __init__(self, target, out):
+        self.target = target
+        self.out = out
+
+    def count(self, workload):
+        pid = self.target.process.pid
+        subprocess.run(["callgrind_control", "--zero", str(pid)], check=True, capture_output=True)
+        workload()
+        before = set(glob.glob(self.out + ".*"))
+        subprocess.run(["callgrind_control", "--dump", str(pid)], check=True, capture_output=True)
+        dumps = set(glob.glob(self.out + ".*")) - before
+        if not dumps:
+            raise RuntimeError("callgrind wrote no dump")
+        with open(max(dumps, key=lambda path: int(path.rsplit(".", 1)[1]))) as dump:
+            for line in dump:
+                if line.startswith("summary:"):
+                    return int(line.split()[1])
+        raise RuntimeError("callgrind dump without a summary line")
+
+
+def fresh_connections(port, count):
+    async def run():
+        for _ in range(count):
+            await bench.sse_stream(port, "/bench/sse?events=1&interval_ms=0", lambda *_: None)
+    asyncio.run(run())
+
+
+def keepalive_requests(port, count):
+    request = b"GET /bench/small HTTP/1.1\r\nHost: bench\r\n\r\n"
+    with socket.create_connection((bench.HOST, port)) as connection:
+        pending = b""
+        for _ in range(count):
+            connection.sendall(request)
+            while True:
+                end = pending.find(b"\r\n\r\n")
+                if end >= 0:
+                    head = pending[:end].lower()
+                    at = head.find(b"content-length:")
+                    length = int(head[at + 15:].split(b"\r\n")[0]) if at >= 0 else 0
+                    if len(pending) >= end + 4 + length:
+                        pending = pending[end + 4 + length:]
+                        break
+                received = connection.recv(65536)
+                if not received:
+                    raise RuntimeError("connection closed mid-response")
+                pending += received
+
+
+def event_streams(port, events):
+    # 50 ms apart: under callgrind the proxy is about 50 times slower, and events that queue up
+    # would be read several at a time, which counts fewer instructions per event than it does at
+    # full speed.
+    asyncio.run(bench.event_latencies(port, 20, events, 50))
+
+
+def measure(counted, args):
+    port = counted.target.port
+    fresh_connections(port, 20)
+    keepalive_requests(port, 50)
+    event_streams(port, 5)
+    fresh = counted.count(lambda: fresh_connections(port, args.connections)) / args.connections
+    keepalive = counted.count(lambda: keepalive_requests(port, args.requests)) / args.requests
+    few = counted.count(lambda: event_streams(port, args.events_low))
+    many = counted.count(lambda: event_streams(port, args.events_high))
+    per_event = (many - few) / (20 * (args.events_high - args.events_low))
+    return {"fresh": fresh, "keepalive": keepalive, "events": per_event}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sluice", default=os.path.join(HERE, "..", ".build", "release", "sluice"))
+    parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    parser.add_argument("--targets", default="nginx,sluice")
+    parser.add_argument("--upstream-port", type=int, default=18081)
+    parser.add_argument("--port", type=int, default=18091)
+    parser.add_argument("--admin-port", type=int, default=18092)
+    parser.add_argument("--connections", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--events-low", type=int, default=10)
+    parser.add_argument("--events-high", type=int, default=60)
+    args = parser.parse_args()
+    for tool in ("valgrind", "callgrind_control", "strip"):
+        if shutil.which(tool) is None:
+            sys.exit(f"instructions.py needs {tool}: apt-get install -y valgrind binutils")
+    workdir = tempfile.mkdtemp(prefix="sluice-bench-instructions-")
+    os.chmod(workdir, 0o755)
+    sluice = os.path.join(workdir, "sluice")
+    subprocess.run(["strip", "--strip-debug", "-o", sluice, args.sluice], check=True)
+    upstream = bench.Upstream(args.sluice, args.upstream_port)
+    results = {}
+    try:
+        for name in args.targets.split(","):
+            out = os.path.join(workdir, f"{name}.callgrind")
+            launcher = ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--log-file={out}.log")
+            bench.log(f"{name}: under callgrind")
+            if name == "nginx":
+                target = bench.Nginx(args.nginx, args.port, args.upstream_port, 1, "10s", launcher=launcher,
+                                     global_directives="daemon off; master_process off;", ready_timeout=120)
+            else:
+                target = bench.Sluice(sluice, args.port, args.admin_port, args.upstream_port, launcher=launcher,
+                                      ready_timeout=120, extra_arguments=("--event-loops", "1"))
+            try:
+                results[name] = measure(Counted(target, out), args)
+            finally:
+                target.stop()
+    finally:
+        upstream.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    rows = [
+        ("fresh", f"per fresh connection (GET an event stream of one event; {args.connections} connections)"),
+        ("keepalive", f"per keep-alive request (GET /bench/small; {args.requests} requests)"),
+        ("events", f"per relayed SSE event (20 streams, {args.events_high} - {args.events_low} events each)"),
+    ]
+    names = list(results)
+    print("| user-space instructions | " + " | ".join(names) + (" | sluice / nginx |" if len(names) == 2 else " |"))
+    print("|---|" + "---|" * (len(names) + (1 if len(names) == 2 else 0)))
+    for key, label in rows:
+        cells = [f"{results[name][key] / 1000:,.1f}k" for name in names]
+        if names == ["nginx", "sluice"]:
+            cells.append(f"{results['sluice'][key] / results['nginx'][key]:.1f}×")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
