@@ -9,20 +9,10 @@ import Testing
 /// every framing case it must write what NIO's would.
 @Suite("Upstream request encoder")
 struct UpstreamRequestEncoderTests {
-    private static func ours(_ parts: [HTTPClientRequestPart]) throws -> String {
+    /// What `encoder` writes for `parts`, as text.
+    private static func wire(_ parts: [HTTPClientRequestPart], through encoder: any ChannelHandler) throws -> String {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(UpstreamRequestEncoder())
-        for part in parts { try channel.writeOutbound(part) }
-        var text = ""
-        while let data = try channel.readOutbound(as: IOData.self) {
-            if case .byteBuffer(let buffer) = data { text += String(buffer: buffer) }
-        }
-        return text
-    }
-
-    private static func theirs(_ parts: [HTTPClientRequestPart]) throws -> String {
-        let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
+        try channel.pipeline.syncOperations.addHandler(encoder)
         for part in parts { try channel.writeOutbound(part) }
         var text = ""
         while let data = try channel.readOutbound(as: IOData.self) {
@@ -55,7 +45,7 @@ struct UpstreamRequestEncoderTests {
 
     @Test(arguments: cases)
     func writesWhatNIOsEncoderWrites(_ parts: [HTTPClientRequestPart]) throws {
-        #expect(try Self.ours(parts) == Self.theirs(parts))
+        #expect(try Self.wire(parts, through: UpstreamRequestEncoder()) == Self.wire(parts, through: HTTPRequestEncoder()))
     }
 
     @Test func aChunkedUploadIsFramedOneBufferPerPart() throws {
