@@ -71,7 +71,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         case .body(let buffer):
             guard exchange.upgradeHead == nil else { return }
             exchange.lastUpstreamActivity = .now()
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeResponsePart(.body(.byteBuffer(buffer)), context: context)
             clientFlushPending = true
         case .end(let trailers):
             if let upgradeHead = exchange.upgradeHead {
@@ -89,7 +89,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 finish(trailers: trailers, close: close, context: context)
             } else if clientFlushPending {
                 clientFlushPending = false
-                context.flush()
+                flushClient(context)
             }
         }
     }
@@ -103,7 +103,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         if encoder.isRelaying {
             encoder.writeRelayed(bytes)
         } else {
-            context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
+            writeResponsePart(.body(.byteBuffer(bytes)), context: context)
         }
         clientFlushPending = true
     }
@@ -140,9 +140,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         guard clientFlushPending, let context else { return }
         clientFlushPending = false
         if encoder.isRelaying {
-            encoder.flushRelayed()
+            encoder.flushDirect()
         } else {
-            context.flush()
+            flushClient(context)
         }
         observeClientBuffered(context)
     }

@@ -272,7 +272,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         var response = error
         response.closeConnection = close
         writeResponseHead(response.head(), compress: false, context: context)
-        context.write(wrapOutboundOut(.body(.byteBuffer(response.body(allocator: context.channel.allocator)))), promise: nil)
+        writeResponsePart(.body(.byteBuffer(response.body(allocator: context.channel.allocator))), context: context)
         finish(trailers: nil, close: close, context: context)
     }
 
@@ -282,7 +282,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func writeResponseHead(_ head: HTTPResponseHead, compress: Bool, context: ChannelHandlerContext) {
         encoder.requestMethod = requestMethod
         guard let compression else {
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            encoder.writeDirect(.head(head))
             return
         }
         let interim = head.status.code < 200 && head.status != .switchingProtocols
@@ -304,8 +304,28 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
                 context.close(promise: nil)
             }
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers)), promise: nil)
+            writeResponsePart(.end(trailers), context: context)
+            flushClient(context)
             awaitNextRequest()
+        }
+    }
+
+    /// Writes a response part after the head: straight into the encoder when nothing sits
+    /// between it and this handler (no compressor), else through the pipeline.
+    func writeResponsePart(_ part: HTTPServerResponsePart, context: ChannelHandlerContext) {
+        if compression == nil {
+            encoder.writeDirect(part)
+        } else {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
+    }
+
+    /// Flushes the client connection, from the encoder's place when nothing sits in between.
+    func flushClient(_ context: ChannelHandlerContext) {
+        if compression == nil {
+            encoder.flushDirect()
+        } else {
+            context.flush()
         }
     }
 

@@ -52,13 +52,25 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
         context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
     }
 
-    /// Flushes from this handler's place in the pipeline; see ``writeRelayed(_:)``.
-    func flushRelayed() {
+    /// Writes a response part from this handler's place in the pipeline, as if it had come
+    /// through it: for `ClientConnectionHandler` when nothing sits between the two (no
+    /// compressor). Saves the part's box and a handler hop on every head, body part and end.
+    func writeDirect(_ part: HTTPServerResponsePart) {
+        guard let context else { return }
+        encode(part, context: context, promise: nil)
+    }
+
+    /// Flushes from this handler's place in the pipeline; see ``writeDirect(_:)``.
+    func flushDirect() {
         context?.flush()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+        encode(unwrapOutboundIn(data), context: context, promise: promise)
+    }
+
+    private func encode(_ part: HTTPServerResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        switch part {
         case .head(var head):
             let code = head.status.code
             if (100..<200).contains(code), code != 101 {

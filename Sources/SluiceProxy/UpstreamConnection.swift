@@ -10,28 +10,39 @@ final class UpstreamConnection {
     let handler: UpstreamResponseHandler
     /// In front of the decoder: may relay an event stream's body past it.
     let splitter: UpstreamResponseSplitter
+    /// The first handler: request parts other than heads are written from its place.
+    let encoder: UpstreamRequestEncoder
     /// When the connection last went back to the pool.
     var idleSince = NIODeadline.uptimeNanoseconds(0)
     /// Requests sent on this connection so far.
     var requestsSent = 0
 
-    init(channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter) {
+    init(
+        channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter,
+        encoder: UpstreamRequestEncoder
+    ) {
         self.channel = channel
         self.endpoint = endpoint
         self.handler = handler
         self.splitter = splitter
+        self.encoder = encoder
         handler.connection = self
     }
 
     var isActive: Bool { channel.isActive }
 
-    /// Writes from the response handler's position, skipping the pipeline's tail.
+    /// Writes a head from the response handler's position (the decoder must see it), anything
+    /// else from the encoder's (`UpstreamRequestEncoder.writeDirect(_:)`).
     func write(_ part: HTTPClientRequestPart) {
-        handler.write(part)
+        if case .head = part {
+            handler.write(part)
+        } else {
+            encoder.writeDirect(part)
+        }
     }
 
     func flush() {
-        handler.flush()
+        encoder.flushDirect()
     }
 
     func close() {

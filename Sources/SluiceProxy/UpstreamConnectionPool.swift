@@ -148,8 +148,10 @@ final class UpstreamConnectionPool {
                 do {
                     let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
                     let splitter = try channel.pipeline.syncOperations.handler(type: UpstreamResponseSplitter.self)
+                    let encoder = try channel.pipeline.syncOperations.handler(type: UpstreamRequestEncoder.self)
                     metrics.upstreamConnectionOpened()
-                    let connection = UpstreamConnection(channel: channel, endpoint: endpoint, handler: handler, splitter: splitter)
+                    let connection = UpstreamConnection(
+                        channel: channel, endpoint: endpoint, handler: handler, splitter: splitter, encoder: encoder)
                     completion(.success((connection, false)))
                 } catch {
                     channel.close(promise: nil)

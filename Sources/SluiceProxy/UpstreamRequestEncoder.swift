@@ -16,9 +16,37 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     typealias OutboundOut = IOData
 
     private var chunked = false
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Writes a body part or the end of a request from this handler's place in the pipeline,
+    /// past the response decoder in front of it. The decoder observes request heads only (it
+    /// must see each one, to know which response answers a `HEAD`), so heads go through the
+    /// pipeline and the rest may skip the decoder's hop and the part's box.
+    func writeDirect(_ part: HTTPClientRequestPart) {
+        if case .head = part { preconditionFailure("a request head must pass the response decoder") }
+        guard let context else { return }
+        encode(part, context: context, promise: nil)
+    }
+
+    /// Flushes from this handler's place in the pipeline.
+    func flushDirect() {
+        context?.flush()
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+        encode(unwrapOutboundIn(data), context: context, promise: promise)
+    }
+
+    private func encode(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        switch part {
         case .head(var head):
             chunked = Self.frame(&head.headers, method: head.method, version: head.version)
             context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)

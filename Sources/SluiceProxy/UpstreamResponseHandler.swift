@@ -139,10 +139,6 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         context?.write(wrapOutboundOut(part), promise: nil)
     }
 
-    func flush() {
-        context?.flush()
-    }
-
     /// Issues a `read()` that was held back because the client was not writable.
     func resumeReading() {
         guard readHeld, let context else { return }
