@@ -28,7 +28,7 @@ enum TunnelSplice {
         // Upstream: the response handler goes first so that bytes the decoder held after the
         // 101 head (forwarded on its removal) reach the glue.
         upstream.removeHandler(connection.handler, promise: nil)
-        upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<HTTPResponseDecoder>.self), promise: nil)
+        upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: nil)
         upstream.removeHandler(connection.splitter, promise: nil)
         upstream.removeHandler(try upstream.handler(type: UpstreamRequestEncoder.self), promise: nil)
 

@@ -10,7 +10,7 @@ final class UpstreamConnection {
     let handler: UpstreamResponseHandler
     /// In front of the decoder: may relay an event stream's body past it.
     let splitter: UpstreamResponseSplitter
-    /// The first handler: request parts other than heads are written from its place.
+    /// The first handler: request parts are written from its place.
     let encoder: UpstreamRequestEncoder
     /// When the connection last went back to the pool.
     var idleSince = NIODeadline.uptimeNanoseconds(0)
@@ -31,14 +31,10 @@ final class UpstreamConnection {
 
     var isActive: Bool { channel.isActive }
 
-    /// Writes a head from the response handler's position (the decoder must see it), anything
-    /// else from the encoder's (`UpstreamRequestEncoder.writeDirect(_:)`).
+    /// Writes from the encoder's place (`UpstreamRequestEncoder.writeDirect(_:)`), which also
+    /// tells the response decoder about each head.
     func write(_ part: HTTPClientRequestPart) {
-        if case .head = part {
-            handler.write(part)
-        } else {
-            encoder.writeDirect(part)
-        }
+        encoder.writeDirect(part)
     }
 
     func flush() {

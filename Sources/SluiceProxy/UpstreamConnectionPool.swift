@@ -134,10 +134,11 @@ final class UpstreamConnectionPool {
                 channel.eventLoop.makeCompletedFuture {
                     // No outbound header validator: the request heads written here carry fields
                     // the client's parser accepted plus the proxy's own, all valid by construction.
-                    let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
                     let handler = UpstreamResponseHandler(metrics: metrics)
+                    let decoder = UpstreamResponseDecoder()
                     try channel.pipeline.syncOperations.addHandlers([
-                        UpstreamRequestEncoder(), UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
+                        UpstreamRequestEncoder(responseDecoder: decoder), UpstreamResponseSplitter(target: handler),
+                        ByteToMessageHandler(decoder), handler,
                     ])
                 }
             }

@@ -17,6 +17,12 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
 
     private var chunked = false
     private var context: ChannelHandlerContext?
+    /// Told every head this encoder writes, before it goes out (see `UpstreamResponseDecoder`).
+    private let responseDecoder: UpstreamResponseDecoder?
+
+    init(responseDecoder: UpstreamResponseDecoder? = nil) {
+        self.responseDecoder = responseDecoder
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -26,12 +32,9 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
         self.context = nil
     }
 
-    /// Writes a body part or the end of a request from this handler's place in the pipeline,
-    /// past the response decoder in front of it. The decoder observes request heads only (it
-    /// must see each one, to know which response answers a `HEAD`), so heads go through the
-    /// pipeline and the rest may skip the decoder's hop and the part's box.
+    /// Writes a request part from this handler's place in the pipeline: the writer skips the
+    /// handlers in front of it (and the part's box).
     func writeDirect(_ part: HTTPClientRequestPart) {
-        if case .head = part { preconditionFailure("a request head must pass the response decoder") }
         guard let context else { return }
         encode(part, context: context, promise: nil)
     }
@@ -48,6 +51,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     private func encode(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         switch part {
         case .head(var head):
+            responseDecoder?.requestSent(head)
             chunked = Self.frame(&head.headers, method: head.method, version: head.version)
             context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
         case .body(let part):

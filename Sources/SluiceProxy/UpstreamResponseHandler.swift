@@ -133,12 +133,6 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             context?.close(promise: nil)
         }
     }
-
-    /// Writes a request part toward the upstream (from this handler's position in the pipeline).
-    func write(_ part: HTTPClientRequestPart) {
-        context?.write(wrapOutboundOut(part), promise: nil)
-    }
-
     /// Issues a `read()` that was held back because the client was not writable.
     func resumeReading() {
         guard readHeld, let context else { return }
