@@ -16,7 +16,7 @@ import NIOHTTP1
 ///
 /// The request method comes from `ClientConnectionHandler` (``requestMethod``), set before it
 /// writes a response head.
-final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandler {
+final class ClientResponseEncoder: DirectlyWritableEncoder, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = IOData
 
@@ -32,7 +32,7 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
     /// The response being written has a relayed body (``nextBodyIsChunked`` was set for its
     /// head): ``writeRelayed(_:)`` may be used until its end.
     private(set) var isRelaying = false
-    private var context: ChannelHandlerContext?
+    private(set) var context: ChannelHandlerContext?
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -52,24 +52,11 @@ final class ClientResponseEncoder: ChannelOutboundHandler, RemovableChannelHandl
         context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
     }
 
-    /// Writes a response part from this handler's place in the pipeline, as if it had come
-    /// through it: for `ClientConnectionHandler` when nothing sits between the two (no
-    /// compressor). Saves the part's box and a handler hop on every head, body part and end.
-    func writeDirect(_ part: HTTPServerResponsePart) {
-        guard let context else { return }
-        encode(part, context: context, promise: nil)
-    }
-
-    /// Flushes from this handler's place in the pipeline; see ``writeDirect(_:)``.
-    func flushDirect() {
-        context?.flush()
-    }
-
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         encode(unwrapOutboundIn(data), context: context, promise: promise)
     }
 
-    private func encode(_ part: HTTPServerResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    func encode(_ part: HTTPServerResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         switch part {
         case .head(var head):
             let code = head.status.code

@@ -11,12 +11,12 @@ import NIOHTTP1
 /// - `POST`, `PUT` and `PATCH` without it are chunked (HTTP/1.1);
 /// - any other method is chunked only when its head already says `Transfer-Encoding: chunked`
 ///   (`UpstreamRequestHead` restates that for a client that sent a chunked body).
-final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHandler {
+final class UpstreamRequestEncoder: DirectlyWritableEncoder, RemovableChannelHandler {
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = IOData
 
     private var chunked = false
-    private var context: ChannelHandlerContext?
+    private(set) var context: ChannelHandlerContext?
     /// Told every head this encoder writes, before it goes out (see `UpstreamResponseDecoder`).
     private let responseDecoder: UpstreamResponseDecoder?
 
@@ -32,23 +32,11 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
         self.context = nil
     }
 
-    /// Writes a request part from this handler's place in the pipeline: the writer skips the
-    /// handlers in front of it (and the part's box).
-    func writeDirect(_ part: HTTPClientRequestPart) {
-        guard let context else { return }
-        encode(part, context: context, promise: nil)
-    }
-
-    /// Flushes from this handler's place in the pipeline.
-    func flushDirect() {
-        context?.flush()
-    }
-
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         encode(unwrapOutboundIn(data), context: context, promise: promise)
     }
 
-    private func encode(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    func encode(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         switch part {
         case .head(var head):
             responseDecoder?.requestSent(head)

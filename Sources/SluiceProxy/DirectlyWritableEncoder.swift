@@ -1,0 +1,26 @@
+import NIOCore
+
+/// An encoder at the head end of a pipeline that the handler behind it may also write to
+/// directly, from the encoder's own place: the parts skip every handler in between, and the
+/// `NIOAny` box and dynamic cast each of them would cost. Only for a writer with nothing in
+/// between that transforms or holds parts back, so that writes still reach the channel in the
+/// order they were made.
+protocol DirectlyWritableEncoder: ChannelOutboundHandler {
+    /// Set while the encoder is in a pipeline.
+    var context: ChannelHandlerContext? { get }
+    /// Encodes `part` and writes the bytes toward the channel from `context`.
+    func encode(_ part: OutboundIn, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?)
+}
+
+extension DirectlyWritableEncoder {
+    /// Encodes and writes `part` from this encoder's place (nothing, once it left the pipeline).
+    func writeDirect(_ part: OutboundIn) {
+        guard let context else { return }
+        encode(part, context: context, promise: nil)
+    }
+
+    /// Flushes from this encoder's place.
+    func flushDirect() {
+        context?.flush()
+    }
+}
