@@ -114,7 +114,12 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, RemovableChannelHand
             return .contentLength
         }
         if (version.major, version.minor) >= (1, 1) {
-            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            // A proxied head has lost its `Transfer-Encoding` (hop-by-hop) already.
+            if headers.contains(name: "transfer-encoding") {
+                headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+            } else {
+                headers.add(name: "transfer-encoding", value: "chunked")
+            }
             return .chunked
         }
         return .neither

@@ -48,14 +48,17 @@ public enum ClientResponseHead {
         closeClient: Bool,
         clientVersion: HTTPVersion
     ) -> HTTPResponseHead {
-        var headers = HopByHopHeaders.removing(from: head.headers, keepUpgrade: kind == .upgrade)
+        // One pass drops the hop-by-hop fields (every `Connection` among them, unless upgrading)
+        // and an upstream's own `X-Accel-Buffering` on a stream; what is set here is appended.
+        var headers = HopByHopHeaders.removing(
+            from: head.headers, keepUpgrade: kind == .upgrade, alsoRemoving: kind == .eventStream ? "x-accel-buffering" : nil)
         if kind == .eventStream {
-            headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+            headers.add(name: "X-Accel-Buffering", value: "no")
         }
         if closeClient, kind != .upgrade {
-            headers.replaceOrAdd(name: "Connection", value: "close")
+            headers.add(name: "Connection", value: "close")
         } else if clientVersion == .http1_0, kind != .upgrade {
-            headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+            headers.add(name: "Connection", value: "keep-alive")
         }
         return HTTPResponseHead(version: clientVersion, status: head.status, headers: headers)
     }

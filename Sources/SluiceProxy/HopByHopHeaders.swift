@@ -25,11 +25,16 @@ public enum HopByHopHeaders {
 
     /// `headers` without hop-by-hop fields. When `keepUpgrade` is set (an upgrade request or a
     /// `101` response) the `Upgrade` field is kept and `Connection: upgrade` is the only
-    /// connection option left.
-    public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false) -> HTTPHeaders {
+    /// connection option left. `alsoRemoving` (lowercase) names one more field to drop in the
+    /// same pass, for a caller that sets its own (`X-Accel-Buffering` on event streams).
+    public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false, alsoRemoving: String? = nil) -> HTTPHeaders {
+        func isExtra(_ name: String) -> Bool {
+            guard let alsoRemoving else { return false }
+            return HeaderName.matches(name, alsoRemoving)
+        }
         // Without any hop-by-hop field there is no `Connection` header naming others either:
         // the common case returns the fields untouched, without copying them.
-        guard headers.contains(where: { isAlwaysHopByHop($0.name) }) else { return headers }
+        guard headers.contains(where: { isAlwaysHopByHop($0.name) || isExtra($0.name) }) else { return headers }
         // Other fields the `Connection` header names (`close`, `keep-alive` and the always
         // hop-by-hop names need no entry: usually this stays empty and allocates nothing).
         var named: [String] = []
@@ -57,6 +62,8 @@ public enum HopByHopHeaders {
                     continue
                 }
             } else if !named.isEmpty, named.contains(where: { HeaderName.matches(name, $0) }) {
+                continue
+            } else if isExtra(name) {
                 continue
             }
             result.append((name, value))

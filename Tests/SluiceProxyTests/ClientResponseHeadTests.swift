@@ -28,6 +28,22 @@ struct ClientResponseHeadTests {
         #expect(head.headers["connection"].isEmpty)
     }
 
+    /// The stream's own setting is replaced, not repeated, whether the head has hop-by-hop
+    /// fields to drop or not; a closing head gets one `Connection` field.
+    @Test func anUpstreamsBufferingSettingIsReplacedOnce() {
+        for fields in [[("Content-Type", "text/event-stream"), ("X-Accel-Buffering", "yes")],
+                       [("X-Accel-Buffering", "yes"), ("Transfer-Encoding", "chunked"), ("Connection", "close, X-Other"), ("X-Other", "1")]] {
+            let head = ClientResponseHead.make(from: response(.ok, fields), kind: .eventStream, closeClient: true, clientVersion: .http1_1)
+            #expect(head.headers["x-accel-buffering"] == ["no"])
+            #expect(head.headers["connection"] == ["close"])
+            #expect(head.headers["x-other"].isEmpty)
+        }
+        let ordinary = ClientResponseHead.make(
+            from: response(.ok, [("X-Accel-Buffering", "yes")]), kind: .ordinary, closeClient: false, clientVersion: .http1_0)
+        #expect(ordinary.headers["x-accel-buffering"] == ["yes"])
+        #expect(ordinary.headers["connection"] == ["keep-alive"])
+    }
+
     @Test func closingHeadSaysSo() {
         let head = ClientResponseHead.make(from: response(.ok, []), kind: .ordinary, closeClient: true, clientVersion: .http1_1)
         #expect(head.headers["connection"] == ["close"])
