@@ -489,6 +489,25 @@ def cpu_seconds(pids):
     return total / 1e9
 
 
+def fresh_connections(port, count):
+    """`count` fresh connections, one after another, each reading a one-event stream to its end
+    (the workload of the first-event scripts: instructions.py, first_event_trace.py)."""
+    async def run():
+        for _ in range(count):
+            await sse_stream(port, "/bench/sse?events=1&interval_ms=0", lambda *_: None)
+    asyncio.run(run())
+
+
+def add_proxy_arguments(parser, sluice_default):
+    """The options every script here takes: the binaries, the targets, the ports."""
+    parser.add_argument("--sluice", default=sluice_default, help="path of the release-built sluice binary")
+    parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
+    parser.add_argument("--targets", default="nginx,sluice")
+    parser.add_argument("--upstream-port", type=int, default=18081)
+    parser.add_argument("--port", type=int, default=18091)
+    parser.add_argument("--admin-port", type=int, default=18092)
+
+
 async def time_to_first_event(port):
     """Connect, GET a one-event stream, return ms until its first event arrived."""
     start = time.perf_counter_ns()

@@ -18,7 +18,6 @@ standard library only. See bench/README.md.
 """
 
 import argparse
-import asyncio
 import os
 import re
 import shutil
@@ -38,12 +37,6 @@ EPOLL_WAIT = (232, 281)  # epoll_wait, epoll_pwait
 SEGMENTS = ("request turn", "upstream wake", "upstream work", "proxy wake", "response turn")
 
 
-def fresh_connections(port, count):
-    async def run():
-        for _ in range(count):
-            await bench.sse_stream(port, "/bench/sse?events=1&interval_ms=0", lambda *_: None)
-    asyncio.run(run())
-
 
 def trace(target, upstream, connections, directory):
     """Records the trace of `connections` fresh connections; returns `perf script`'s text."""
@@ -55,7 +48,7 @@ def trace(target, upstream, connections, directory):
          "-o", data, "-p", ",".join(map(str, pids))],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1)
-    fresh_connections(target.port, connections)
+    bench.fresh_connections(target.port, connections)
     time.sleep(0.3)
     perf.send_signal(signal.SIGINT)
     perf.wait()
@@ -113,13 +106,8 @@ def median(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sluice", default=os.path.join(HERE, "..", ".build", "release", "sluice"))
-    parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
-    parser.add_argument("--targets", default="nginx,sluice")
+    bench.add_proxy_arguments(parser, os.path.join(HERE, "..", ".build", "release", "sluice"))
     parser.add_argument("--connections", type=int, default=1000)
-    parser.add_argument("--upstream-port", type=int, default=18081)
-    parser.add_argument("--port", type=int, default=18091)
-    parser.add_argument("--admin-port", type=int, default=18092)
     args = parser.parse_args()
     if shutil.which("perf") is None:
         sys.exit("first_event_trace.py needs perf: apt-get install -y linux-perf")
@@ -134,7 +122,7 @@ def main():
                 else:
                     target = bench.Sluice(args.sluice, args.port, args.admin_port, args.upstream_port)
                 try:
-                    fresh_connections(target.port, 200)
+                    bench.fresh_connections(target.port, 200)
                     bench.log(f"{name}: tracing {args.connections} fresh connections")
                     results[name] = segments(trace(target, upstream, args.connections, directory),
                                              upstream.process.pid)

@@ -61,12 +61,6 @@ class Counted:
         raise RuntimeError("callgrind dump without a summary line")
 
 
-def fresh_connections(port, count):
-    async def run():
-        for _ in range(count):
-            await bench.sse_stream(port, "/bench/sse?events=1&interval_ms=0", lambda *_: None)
-    asyncio.run(run())
-
 
 def keepalive_requests(port, count):
     request = b"GET /bench/small HTTP/1.1\r\nHost: bench\r\n\r\n"
@@ -98,10 +92,10 @@ def event_stream(port, events):
 
 def measure(counted, args):
     port = counted.target.port
-    fresh_connections(port, 20)
+    bench.fresh_connections(port, 20)
     keepalive_requests(port, 50)
     event_stream(port, 5)
-    fresh = counted.count(lambda: fresh_connections(port, args.connections)) / args.connections
+    fresh = counted.count(lambda: bench.fresh_connections(port, args.connections)) / args.connections
     keepalive = counted.count(lambda: keepalive_requests(port, args.requests)) / args.requests
     few = counted.count(lambda: event_stream(port, args.events_low))
     many = counted.count(lambda: event_stream(port, args.events_high))
@@ -111,12 +105,7 @@ def measure(counted, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sluice", default=os.path.join(HERE, "..", ".build", "release", "sluice"))
-    parser.add_argument("--nginx", default=shutil.which("nginx") or "/usr/sbin/nginx")
-    parser.add_argument("--targets", default="nginx,sluice")
-    parser.add_argument("--upstream-port", type=int, default=18081)
-    parser.add_argument("--port", type=int, default=18091)
-    parser.add_argument("--admin-port", type=int, default=18092)
+    bench.add_proxy_arguments(parser, os.path.join(HERE, "..", ".build", "release", "sluice"))
     parser.add_argument("--connections", type=int, default=500)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--events-low", type=int, default=50)
