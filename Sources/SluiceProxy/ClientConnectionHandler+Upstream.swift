@@ -6,19 +6,6 @@ import SluiceRouting
 /// (written as they arrive and flushed at the end of each upstream read burst), writability for
 /// upload backpressure, the upstream closing, and the switch to a tunnel after `101`.
 extension ClientConnectionHandler: UpstreamResponseDelegate {
-    /// While the client is writable; past that only for an ordinary response on a buffering
-    /// route, up to `maxBufferedResponseBytes` held for the client (nginx's `proxy_buffering on`:
-    /// the upstream finishes early and its connection goes back to the pool).
-    var upstreamMayRead: Bool {
-        guard let context else { return false }
-        if context.channel.isWritable { return true }
-        guard let exchange, exchange.responseKind == .ordinary, exchange.route.policy.buffering,
-            let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)
-        else { return false }
-        metrics.observeClientBuffered(buffered)
-        return buffered < configuration.maxBufferedResponseBytes
-    }
-
     func upstreamWritabilityChanged(_ connection: UpstreamConnection) {
         guard connection.channel.isWritable else { return }
         exchange?.sendStall = nil
@@ -144,7 +131,22 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         } else {
             flushClient(context)
         }
-        observeClientBuffered(context)
+        if !context.channel.isWritable, !clientMayBuffer(context) {
+            connection.handler.pauseReading()
+        }
+    }
+
+    /// Whether the upstream may still be read while the client is not writable: only for an
+    /// ordinary response on a buffering route, up to `maxBufferedResponseBytes` held for the
+    /// client (nginx's `proxy_buffering on`: the upstream finishes early and its connection goes
+    /// back to the pool). Records the bytes held for the client.
+    private func clientMayBuffer(_ context: ChannelHandlerContext) -> Bool {
+        guard let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes) else {
+            return false
+        }
+        metrics.observeClientBuffered(buffered)
+        guard let exchange, exchange.responseKind == .ordinary, exchange.route.policy.buffering else { return false }
+        return buffered < configuration.maxBufferedResponseBytes
     }
 
     func upstreamClosed(_ connection: UpstreamConnection) {

@@ -355,15 +355,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         readHeld = false
         context.read()
     }
-
-    /// Records the client's outbound buffer when it is over the high water mark (the level the
-    /// `maxClientBufferedBytes` bound is about).
-    func observeClientBuffered(_ context: ChannelHandlerContext) {
-        guard !context.channel.isWritable else { return }
-        if let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes) {
-            metrics.observeClientBuffered(buffered)
-        }
-    }
 }
 
 @available(*, unavailable)

@@ -40,6 +40,7 @@ enum TunnelSplice {
         client.removeHandler(context: clientContext, promise: nil)
 
         // Reads either side held back while it was HTTP start again under the glue's rules.
+        try connection.channel.syncOptions?.setOption(.autoRead, value: true)
         clientChannel.read()
         connection.channel.read()
     }

@@ -4,8 +4,6 @@ import NIOHTTP1
 /// The side of an exchange that receives what an upstream connection delivers. Implemented by
 /// `ClientConnectionHandler`; always called on the shared event loop.
 protocol UpstreamResponseDelegate: AnyObject {
-    /// Whether the upstream may be read now (false while the client is not writable).
-    var upstreamMayRead: Bool { get }
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
     /// Bytes of a chunked body relayed as the upstream framed them (see `UpstreamResponseSplitter`).
     func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer)
@@ -21,25 +19,28 @@ protocol UpstreamResponseDelegate: AnyObject {
 }
 
 /// Last handler of an upstream connection's pipeline: hands response parts to the exchange using
-/// the connection, and passes `read()` on only while that exchange's client can take more bytes.
-/// With no exchange (the connection idles in the pool) any inbound data is a protocol error and
-/// closes the connection.
+/// the connection, and stops the connection's reads while that exchange's client cannot take more
+/// bytes (``pauseReading()``). With no exchange (the connection idles in the pool) any inbound
+/// data is a protocol error and closes the connection.
+///
+/// Backpressure turns the channel's `autoRead` off and on, rather than holding back `read()` on
+/// its way through the pipeline: a relayed event then costs no `read()` pass through the
+/// pipeline's outbound handlers, and the pause is decided once per read burst, when the burst has
+/// been written to the client (`ClientConnectionHandler.upstreamReadComplete(_:)`).
 ///
 /// References are strong (weak references put every retain of the referenced object on a slow
 /// path): `delegate` is cleared when the exchange lets go of the connection, `connection` when
 /// the handler leaves the pipeline (the channel closed or became a tunnel), `idleIn` when the
 /// pool hands the connection out or forgets it.
-final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
 
     var delegate: (any UpstreamResponseDelegate)?
     /// The pool holding this connection while it idles; told when the channel goes away.
     var idleIn: UpstreamConnectionPool?
     var connection: UpstreamConnection?
     private var context: ChannelHandlerContext?
-    /// A `read()` is held back because the client is not writable (backpressure).
+    /// Reading is paused (`autoRead` off) because the client cannot take more (backpressure).
     private(set) var readHeld = false
     private let metrics: ProxyMetricsShard
 
@@ -97,15 +98,6 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
         context.close(promise: nil)
     }
 
-    func read(context: ChannelHandlerContext) {
-        if let delegate, !delegate.upstreamMayRead {
-            if !readHeld { metrics.upstreamReadPaused() }
-            readHeld = true
-            return
-        }
-        context.read()
-    }
-
     /// Body bytes from `UpstreamResponseSplitter`, which sits in front of the decoder.
     func relayed(_ bytes: ByteBuffer) {
         if let delegate, let connection {
@@ -133,11 +125,29 @@ final class UpstreamResponseHandler: ChannelDuplexHandler, RemovableChannelHandl
             context?.close(promise: nil)
         }
     }
-    /// Issues a `read()` that was held back because the client was not writable.
+    /// Stops reading the connection until ``resumeReading()``: the channel's `autoRead` goes off,
+    /// which also drops its interest in readability, so a burst already under way is the last.
+    func pauseReading() {
+        guard !readHeld, let context else { return }
+        readHeld = true
+        metrics.upstreamReadPaused()
+        setAutoRead(false, context: context)
+    }
+
+    /// Reads again after ``pauseReading()`` (turning `autoRead` on issues the read).
     func resumeReading() {
         guard readHeld, let context else { return }
         readHeld = false
-        context.read()
+        setAutoRead(true, context: context)
+    }
+
+    private func setAutoRead(_ on: Bool, context: ChannelHandlerContext) {
+        do {
+            try context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
+        } catch {
+            // Only a closed channel refuses; it is going away, and its exchange hears of it.
+            context.close(promise: nil)
+        }
     }
 }
 
