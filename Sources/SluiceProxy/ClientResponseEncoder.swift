@@ -16,7 +16,8 @@ import NIOHTTP1
 ///
 /// The request method comes from `ClientConnectionHandler` (``requestMethod``), set before it
 /// writes a response head.
-final class ClientResponseEncoder: DirectlyWritableEncoder, RemovableChannelHandler {
+final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandler, RemovableChannelHandler {
+    typealias Part = HTTPServerResponsePart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = IOData
 

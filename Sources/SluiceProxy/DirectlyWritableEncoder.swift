@@ -5,16 +5,20 @@ import NIOCore
 /// `NIOAny` box and dynamic cast each of them would cost. Only for a writer with nothing in
 /// between that transforms or holds parts back, so that writes still reach the channel in the
 /// order they were made.
-protocol DirectlyWritableEncoder: ChannelOutboundHandler {
+///
+/// An encoder written only directly need not be an outbound handler at all: then no `read()`,
+/// `flush()` or other outbound operation of its channel passes through it.
+protocol DirectlyWritableEncoder: ChannelHandler {
+    associatedtype Part
     /// Set while the encoder is in a pipeline.
     var context: ChannelHandlerContext? { get }
     /// Encodes `part` and writes the bytes toward the channel from `context`.
-    func encode(_ part: OutboundIn, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?)
+    func encode(_ part: Part, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?)
 }
 
 extension DirectlyWritableEncoder {
     /// Encodes and writes `part` from this encoder's place (nothing, once it left the pipeline).
-    func writeDirect(_ part: OutboundIn) {
+    func writeDirect(_ part: Part) {
         guard let context else { return }
         encode(part, context: context, promise: nil)
     }

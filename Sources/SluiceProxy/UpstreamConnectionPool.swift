@@ -127,7 +127,7 @@ final class UpstreamConnectionPool {
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         // ClientBootstrap sets TCP_NODELAY itself: every event goes out the moment it is flushed.
-        let future = ClientBootstrap(group: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.writeBufferWaterMark, value: waterMark)
             .channelInitializer { channel in
@@ -136,13 +136,21 @@ final class UpstreamConnectionPool {
                     // the client's parser accepted plus the proxy's own, all valid by construction.
                     let handler = UpstreamResponseHandler(metrics: metrics)
                     let decoder = UpstreamResponseDecoder()
+                    // The encoder goes last: see `UpstreamRequestEncoder` for why.
                     try channel.pipeline.syncOperations.addHandlers([
-                        UpstreamRequestEncoder(responseDecoder: decoder), UpstreamResponseSplitter(target: handler),
-                        ByteToMessageHandler(decoder), handler,
+                        UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
+                        UpstreamRequestEncoder(responseDecoder: decoder),
                     ])
                 }
             }
-            .connect(host: endpoint.host, port: endpoint.port)
+        // An endpoint address is an IP address (EndpointSlice `addressType` IPv4/IPv6): connect
+        // to it directly, without the resolver and Happy Eyeballs that a host name goes through.
+        let future =
+            if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
+                bootstrap.connect(to: address)
+            } else {
+                bootstrap.connect(host: endpoint.host, port: endpoint.port)
+            }
         future.assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):

@@ -5,15 +5,22 @@ import NIOHTTP1
 /// same framing rules, but each head written in one go (`HeadCursor`) and each chunk of a chunked
 /// body as one buffer (`ChunkedFraming`). A request head goes upstream for every proxied request.
 ///
+/// Written only directly (``writeDirect(_:)``, by `UpstreamConnection`), so it is not an outbound
+/// handler, and sits last in the pipeline, behind the response handler, which passes nothing
+/// inbound on to it: neither the `read()` NIO issues after every read burst nor a relayed event
+/// passes through it. (NIO takes only inbound or outbound handlers: it is an inbound one that
+/// handles nothing.) Its writes reach the channel without passing any handler, as none before it
+/// is outbound.
+///
 /// Framing, as NIO's encoder does it (RFC 9112 §6):
 /// - `TRACE` loses `Content-Length` and `Transfer-Encoding` (it has no body);
 /// - otherwise `Content-Length` wins (and `Transfer-Encoding` goes);
 /// - `POST`, `PUT` and `PATCH` without it are chunked (HTTP/1.1);
 /// - any other method is chunked only when its head already says `Transfer-Encoding: chunked`
 ///   (`UpstreamRequestHead` restates that for a client that sent a chunked body).
-final class UpstreamRequestEncoder: DirectlyWritableEncoder, RemovableChannelHandler {
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = IOData
+final class UpstreamRequestEncoder: DirectlyWritableEncoder, ChannelInboundHandler, RemovableChannelHandler {
+    typealias Part = HTTPClientRequestPart
+    typealias InboundIn = HTTPClientResponsePart
 
     private var chunked = false
     private(set) var context: ChannelHandlerContext?
@@ -32,21 +39,17 @@ final class UpstreamRequestEncoder: DirectlyWritableEncoder, RemovableChannelHan
         self.context = nil
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        encode(unwrapOutboundIn(data), context: context, promise: promise)
-    }
-
     func encode(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         switch part {
         case .head(var head):
             responseDecoder?.requestSent(head)
             chunked = Self.frame(&head.headers, method: head.method, version: head.version)
-            context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
+            context.write(NIOAny(IOData.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
         case .body(let part):
             if chunked {
                 ChunkedFraming.writeChunk(part, context: context, promise: promise)
             } else {
-                context.write(wrapOutboundOut(part), promise: promise)
+                context.write(NIOAny(part), promise: promise)
             }
         case .end(let trailers):
             if chunked {

@@ -68,11 +68,11 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
+    /// Not passed on: nothing behind this handler reads (the request encoder sits there).
     func channelReadComplete(context: ChannelHandlerContext) {
         if let delegate, let connection {
             delegate.upstreamReadComplete(connection)
         }
-        context.fireChannelReadComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

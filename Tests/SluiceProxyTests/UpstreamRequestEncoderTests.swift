@@ -9,16 +9,33 @@ import Testing
 /// every framing case it must write what NIO's would.
 @Suite("Upstream request encoder")
 struct UpstreamRequestEncoderTests {
-    /// What `encoder` writes for `parts`, as text.
-    private static func wire(_ parts: [HTTPClientRequestPart], through encoder: any ChannelHandler) throws -> String {
+    /// What NIO's encoder writes for `parts`, as text.
+    private static func wire(_ parts: [HTTPClientRequestPart], through encoder: HTTPRequestEncoder) throws -> String {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(encoder)
         for part in parts { try channel.writeOutbound(part) }
-        var text = ""
+        return try written(by: channel).joined()
+    }
+
+    /// What Sluice's encoder writes for `parts`, written the way `UpstreamConnection` writes them.
+    private static func wire(_ parts: [HTTPClientRequestPart], through encoder: UpstreamRequestEncoder) throws -> String {
+        try buffers(parts, through: encoder).joined()
+    }
+
+    private static func buffers(_ parts: [HTTPClientRequestPart], through encoder: UpstreamRequestEncoder) throws -> [String] {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(encoder)
+        for part in parts { encoder.writeDirect(part) }
+        encoder.flushDirect()
+        return try written(by: channel)
+    }
+
+    private static func written(by channel: EmbeddedChannel) throws -> [String] {
+        var buffers: [String] = []
         while let data = try channel.readOutbound(as: IOData.self) {
-            if case .byteBuffer(let buffer) = data { text += String(buffer: buffer) }
+            if case .byteBuffer(let buffer) = data { buffers.append(String(buffer: buffer)) }
         }
-        return text
+        return buffers
     }
 
     private static func request(
@@ -49,13 +66,7 @@ struct UpstreamRequestEncoderTests {
     }
 
     @Test func aChunkedUploadIsFramedOneBufferPerPart() throws {
-        let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(UpstreamRequestEncoder())
-        for part in Self.request(.POST, [("Host", "a")], body: ["abc", "defg"]) { try channel.writeOutbound(part) }
-        var buffers: [String] = []
-        while let data = try channel.readOutbound(as: IOData.self) {
-            if case .byteBuffer(let buffer) = data { buffers.append(String(buffer: buffer)) }
-        }
+        let buffers = try Self.buffers(Self.request(.POST, [("Host", "a")], body: ["abc", "defg"]), through: UpstreamRequestEncoder())
         #expect(buffers == [
             "POST /p?q=1 HTTP/1.1\r\nHost: a\r\ntransfer-encoding: chunked\r\n\r\n", "3\r\nabc\r\n", "4\r\ndefg\r\n", "0\r\n\r\n",
         ])
