@@ -18,6 +18,10 @@ zeroed after a warm-up, the workload runs, and the counters are dumped:
   events     a stream of E1 events, then one of E2, 20 ms apart: the difference per event (stream
              set-up cancels out)
 
+With `--idle-streams N`, N event streams that stay silent are open throughout (opened before the
+warm-up), as on a proxy holding many idle SSE connections: what a connection costs should not
+grow with them.
+
 Needs valgrind (apt-get install valgrind) and binutils' strip (valgrind cannot read the DWARF 5
 debug information of a Swift build, so it runs a copy without it). Python 3 standard library only.
 """
@@ -26,11 +30,14 @@ import argparse
 import asyncio
 import glob
 import os
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
@@ -90,8 +97,28 @@ def event_stream(port, events):
     asyncio.run(bench.event_latencies(port, 1, events, 20))
 
 
+def hold_idle_streams(port, count):
+    """Opens `count` silent event streams on a thread of their own and keeps them open (until the
+    proxy goes away); returns once all of them have their response head."""
+    opened = threading.Event()
+
+    async def run():
+        _, all_started = await bench.open_streams(port, count, interval_ms=3_600_000)
+        await asyncio.wait_for(all_started, timeout=900)
+        opened.set()
+        await asyncio.sleep(24 * 3600)
+
+    threading.Thread(target=lambda: asyncio.run(run()), daemon=True).start()
+    deadline = time.time() + 900
+    while not opened.wait(1):
+        if time.time() > deadline:
+            raise RuntimeError(f"{count} idle streams did not open")
+
+
 def measure(counted, args):
     port = counted.target.port
+    if args.idle_streams:
+        hold_idle_streams(port, args.idle_streams)
     bench.fresh_connections(port, 20)
     keepalive_requests(port, 50)
     event_stream(port, 5)
@@ -110,7 +137,12 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--events-low", type=int, default=50)
     parser.add_argument("--events-high", type=int, default=250)
+    parser.add_argument("--idle-streams", type=int, default=0,
+                        help="silent event streams held open during every count")
     args = parser.parse_args()
+    if args.idle_streams:
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 20000), hard))
     for tool in ("valgrind", "callgrind_control", "strip"):
         if shutil.which(tool) is None:
             sys.exit(f"instructions.py needs {tool}: apt-get install -y valgrind binutils")
@@ -143,7 +175,8 @@ def main():
         upstream.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     rows = [
-        ("fresh", f"per fresh connection (GET an event stream of one event; {args.connections} connections)"),
+        ("fresh", f"per fresh connection (GET an event stream of one event; {args.connections} connections"
+                  + (f", {args.idle_streams:,} idle streams open)" if args.idle_streams else ")")),
         ("keepalive", f"per keep-alive request (GET /bench/small; {args.requests} requests)"),
         ("events", f"per relayed SSE event (one stream, {args.events_high} - {args.events_low} events)"),
     ]

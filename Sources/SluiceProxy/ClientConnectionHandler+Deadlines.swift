@@ -8,13 +8,14 @@ enum ClientDeadline {
     case keepAlive
 }
 
-/// Every timeout of a client connection runs on one timer per connection.
+/// Every timeout of a client connection runs on one entry per connection in its loop's
+/// `DeadlineWheel`.
 ///
 /// Activity only moves timestamps (`ProxiedExchange.lastUpstreamActivity`, the keep-alive
 /// deadline); nothing is scheduled or cancelled per request or per chunk. The timer is moved
 /// only when a deadline comes *earlier* than the one it is set for; when it fires it checks the
 /// deadlines in force and sets itself for the next one.
-extension ClientConnectionHandler {
+extension ClientConnectionHandler: DeadlineWheelMember {
     func setClientDeadline(after delay: Duration, _ event: ClientDeadline) {
         clientDeadline = (at: .now() + TimeAmount(delay), event: event)
         rearmTimer()
@@ -30,19 +31,19 @@ extension ClientConnectionHandler {
 
     /// Makes sure the timer fires no later than the earliest deadline in force.
     func rearmTimer() {
-        guard let context, let deadline = exchange?.nextDeadline ?? clientDeadline?.at else { return }
-        if timer != nil, timerDeadline <= deadline { return }
-        timer?.cancel()
+        guard context != nil, let deadline = exchange?.nextDeadline ?? clientDeadline?.at else { return }
+        if wheelPlace != nil, timerDeadline <= deadline { return }
+        loop.deadlines.remove(self)
         timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
-            timer = nil
-            deadlineReached()
-        }
+        loop.deadlines.add(self, at: deadline)
     }
 
     func cancelTimer() {
-        timer?.cancel()
-        timer = nil
+        loop.deadlines.remove(self)
+    }
+
+    func wheelDeadlineReached() {
+        deadlineReached()
     }
 
     private func deadlineReached() {

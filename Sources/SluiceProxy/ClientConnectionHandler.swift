@@ -42,8 +42,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var replaying = false
     /// The header (slowloris) deadline on a fresh connection, the keep-alive deadline afterwards.
     var clientDeadline: (at: NIODeadline, event: ClientDeadline)?
-    /// The connection's one timer, and when it fires (see `+Deadlines`).
-    var timer: Scheduled<Void>?
+    /// The connection's place in its loop's deadline wheel, and the deadline it is filed for
+    /// (see `+Deadlines`).
+    var wheelPlace: DeadlineWheel.Place?
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 

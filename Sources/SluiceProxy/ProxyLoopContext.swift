@@ -1,6 +1,6 @@
 /// What one event loop's connections share, and nothing another loop writes: the upstream pool,
-/// the loop's replica of the routing table, its round-robin positions, its metric counters and
-/// its request-id generator.
+/// the loop's replica of the routing table, its round-robin positions, its metric counters, its
+/// request-id generator and the wheel its connections' deadlines are filed in.
 ///
 /// A request touches only its own loop's state (nginx's workers and Envoy's per-worker state
 /// work the same way): state that several loops write, even a shared atomic counter or the
@@ -11,11 +11,13 @@ final class ProxyLoopContext {
     let routes: LoopRoutingTable
     var balancer = RoundRobinBalancer()
     var requestIDs = RequestIDGenerator()
+    let deadlines: DeadlineWheel
 
-    init(pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable) {
+    init(pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable, deadlines: DeadlineWheel) {
         self.pool = pool
         self.metrics = metrics
         self.routes = routes
+        self.deadlines = deadlines
     }
 }
 

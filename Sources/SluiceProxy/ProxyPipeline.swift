@@ -95,7 +95,8 @@ public final class ProxyPipeline: Sendable {
             let metrics = _metrics.makeShard()
             let pool = UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics)
             let routes = LoopRoutingTable(store: store, index: loops.count)
-            let context = ProxyLoopContext(pool: pool, metrics: metrics, routes: routes)
+            let context = ProxyLoopContext(
+                pool: pool, metrics: metrics, routes: routes, deadlines: DeadlineWheel(eventLoop: eventLoop))
             let created = NIOLoopBound(context, eventLoop: eventLoop)
             loops[key] = created
             return created
