@@ -69,13 +69,14 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
             let method = requestMethod
             requestMethod = nil
             let framing = Self.frame(&head.headers, status: head.status, version: head.version, method: method)
-            bodySuppressed = method == .HEAD || method == .CONNECT
+            bodySuppressed = method?.isHEAD == true || method?.isCONNECT == true
             let relayed = nextBodyIsChunked
             nextBodyIsChunked = false
-            assert(!relayed || (framing == .chunked && !bodySuppressed), "a relayed chunked body needs a chunked response")
-            chunked = framing == .chunked && !bodySuppressed && !relayed
+            assert(!relayed || (framing.isChunked && !bodySuppressed), "a relayed chunked body needs a chunked response")
+            chunked = framing.isChunked && !bodySuppressed && !relayed
             isRelaying = relayed
-            context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
+            let bytes = Self.serialize(head, addingChunkedField: framing == .chunkedAddingField, allocator: context.channel.allocator)
+            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
         case .body(let part):
             if bodySuppressed {
                 promise?.fail(NIOHTTPResponseEncoderError.responseBodyNotAllowed)
@@ -98,14 +99,20 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
 
     enum Framing: Equatable {
         case chunked
+        /// Chunked, and the head has no `Transfer-Encoding` field (a proxied head lost the
+        /// upstream's as hop-by-hop): the serializer appends `transfer-encoding: chunked`, as
+        /// adding it to the headers would have, without copying them.
+        case chunkedAddingField
         case contentLength
         /// No body, or an HTTP/1.0 body delimited by the connection's close.
         case neither
+
+        var isChunked: Bool { self == .chunked || self == .chunkedAddingField }
     }
 
     /// Adjusts `headers` to the framing the response gets, and returns it.
     static func frame(_ headers: inout HTTPHeaders, status: HTTPResponseStatus, version: HTTPVersion, method: HTTPMethod?) -> Framing {
-        if method == .CONNECT || !status.mayHaveResponseBody {
+        if method?.isCONNECT == true || !status.mayHaveResponseBody {
             headers.remove(name: "content-length")
             headers.remove(name: "transfer-encoding")
             return .neither
@@ -116,23 +123,24 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
         }
         if (version.major, version.minor) >= (1, 1) {
             // A proxied head has lost its `Transfer-Encoding` (hop-by-hop) already.
-            if headers.contains(name: "transfer-encoding") {
-                headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
-            } else {
-                headers.add(name: "transfer-encoding", value: "chunked")
-            }
+            guard headers.contains(name: "transfer-encoding") else { return .chunkedAddingField }
+            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
             return .chunked
         }
         return .neither
     }
 
-    /// The status line, the fields and the blank line.
-    static func serialize(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private static let chunkedField: StaticString = "transfer-encoding: chunked\r\n"
+
+    /// The status line, the fields (`transfer-encoding: chunked` last when `addingChunkedField`)
+    /// and the blank line.
+    static func serialize(_ head: HTTPResponseHead, addingChunkedField: Bool = false, allocator: ByteBufferAllocator) -> ByteBuffer {
         let reason = head.status.reasonPhrase
         let code = head.status.code
         let common = (head.version == .http1_1 || head.version == .http1_0) && (100...999).contains(code)
         let startLine = common ? nil : "HTTP/\(head.version.major).\(head.version.minor) \(code) "
         let length = (startLine?.utf8.count ?? 13) + reason.utf8.count + 4 + HeadCursor.length(of: head.headers)
+            + (addingChunkedField ? chunkedField.utf8CodeUnitCount : 0)
         var buffer = allocator.buffer(capacity: length)
         buffer.writeHead(length: length) { cursor in
             if let startLine {
@@ -145,6 +153,7 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
             cursor.append(reason)
             cursor.append("\r\n")
             cursor.appendFields(head.headers)
+            if addingChunkedField { cursor.append(chunkedField) }
             cursor.append("\r\n")
         }
         return buffer

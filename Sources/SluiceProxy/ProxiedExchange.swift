@@ -58,7 +58,7 @@ final class ProxiedExchange {
         self.clientVersion = clientHead.version
         self.idempotent = UpstreamRequestHead.isIdempotent(clientHead.method)
         self.requestedUpgrade = HopByHopHeaders.isUpgradeRequest(clientHead.headers)
-        self.headRequest = clientHead.method == .HEAD
+        self.headRequest = clientHead.method.isHEAD
         self.declaredEventStream = declaredEventStream
         self.expectsContinue = clientHead.headers.contains { field in
             HeaderName.matches(field.name, "expect") && HeaderName.matches(field.value.trimmingSpaces(), "100-continue")

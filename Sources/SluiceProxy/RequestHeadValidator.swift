@@ -43,12 +43,12 @@ public enum RequestHeadValidator {
         if hasDotSegment(head.uri) {
             return RequestRejection(status: .badRequest, reason: "path has a dot segment (. or ..)")
         }
-        if head.method == .CONNECT {
+        if head.method.isCONNECT {
             return RequestRejection(status: .methodNotAllowed, reason: "CONNECT is not supported by this reverse proxy")
         }
         // NIO's request encoder strips the framing of a TRACE and would write its body raw: a
         // smuggling vector, and RFC 9110 §9.3.8 forbids TRACE content anyway.
-        if head.method == .TRACE, !transferEncodings.isEmpty || contentLengths.contains(where: { $0.trimmingSpaces() != "0" }) {
+        if head.method.isTRACE, !transferEncodings.isEmpty || contentLengths.contains(where: { $0.trimmingSpaces() != "0" }) {
             return RequestRejection(status: .badRequest, reason: "TRACE must not have a body")
         }
         let hosts = head.headers.reduce(0) { count, field in HeaderName.matches(field.name, "host") ? count + 1 : count }

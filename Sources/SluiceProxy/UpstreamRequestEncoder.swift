@@ -63,7 +63,7 @@ final class UpstreamRequestEncoder: DirectlyWritableEncoder, ChannelInboundHandl
 
     /// Adjusts `headers` to the framing the request body gets; true when it is chunked.
     static func frame(_ headers: inout HTTPHeaders, method: HTTPMethod, version: HTTPVersion) -> Bool {
-        if method == .TRACE {
+        if method.isTRACE {
             headers.remove(name: "content-length")
             headers.remove(name: "transfer-encoding")
             return false
