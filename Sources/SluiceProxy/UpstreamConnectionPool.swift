@@ -138,7 +138,7 @@ final class UpstreamConnectionPool {
                     let decoder = UpstreamResponseDecoder()
                     // The encoder goes last: see `UpstreamRequestEncoder` for why.
                     try channel.pipeline.syncOperations.addHandlers([
-                        UpstreamResponseSplitter(target: handler), ByteToMessageHandler(decoder), handler,
+                        UpstreamResponseSplitter(target: handler, decoder: decoder), ByteToMessageHandler(decoder), handler,
                         UpstreamRequestEncoder(responseDecoder: decoder),
                     ])
                 }

@@ -7,27 +7,63 @@ import NIOHTTP1
 /// and a dynamic cast, for the one thing the decoder needs: each request head, to know which
 /// response answers a `HEAD` (no body) or a `CONNECT`. `UpstreamConnection` passes each head
 /// with ``requestSent(_:)`` as it writes it, and the handler stays off the outbound path.
+///
+/// NIO's decoder hears of a request only when bytes of a response are about to reach it, so that
+/// `UpstreamResponseSplitter` may parse an event stream's head itself and relay its body
+/// (``bypass()``): then the decoder never hears of that request at all, and is ready for the
+/// next response.
 struct UpstreamResponseDecoder: ByteToMessageDecoder {
     typealias InboundOut = HTTPClientResponsePart
 
-    /// A class: the copy `ByteToMessageHandler` keeps decodes with this same instance.
+    /// Classes: the copy `ByteToMessageHandler` keeps decodes with these same instances, and so
+    /// do the encoder's and the splitter's.
     private let decoder: HTTPResponseDecoder
+    private let unforwarded: PendingRequests
+
+    /// Request heads written but not yet passed to NIO's decoder, oldest first.
+    private final class PendingRequests {
+        var heads: [HTTPRequestHead] = []
+    }
 
     init() {
         decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
+        unforwarded = PendingRequests()
     }
 
     /// A request went out on the connection: its response comes next, in order.
     func requestSent(_ head: HTTPRequestHead) {
-        decoder.write(data: .head(head))
+        unforwarded.heads.append(head)
+    }
+
+    /// No byte of the response to the oldest request has reached NIO's decoder yet: that
+    /// response may be parsed elsewhere (``bypass()``).
+    var mayBypass: Bool { !unforwarded.heads.isEmpty }
+
+    /// The response to the oldest request is parsed elsewhere; NIO's decoder never hears of that
+    /// request. Returns its head, for ``restore(_:)``. Only while ``mayBypass``.
+    func bypass() -> HTTPRequestHead {
+        unforwarded.heads.removeFirst()
+    }
+
+    /// Undoes ``bypass()``: the response goes to NIO's decoder after all.
+    func restore(_ head: HTTPRequestHead) {
+        unforwarded.heads.insert(head, at: 0)
+    }
+
+    private func forwardRequests() {
+        guard !unforwarded.heads.isEmpty else { return }
+        for head in unforwarded.heads { decoder.write(data: .head(head)) }
+        unforwarded.heads.removeAll(keepingCapacity: true)
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        try decoder.decode(context: context, buffer: &buffer)
+        forwardRequests()
+        return try decoder.decode(context: context, buffer: &buffer)
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        try decoder.decodeLast(context: context, buffer: &buffer, seenEOF: seenEOF)
+        forwardRequests()
+        return try decoder.decodeLast(context: context, buffer: &buffer, seenEOF: seenEOF)
     }
 
     mutating func decoderAdded(context: ChannelHandlerContext) {

@@ -40,6 +40,7 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
     var idleIn: UpstreamConnectionPool?
     var connection: UpstreamConnection?
     private var context: ChannelHandlerContext?
+    private var dropsNextHead = false
     /// Reading is paused (`autoRead` off) because the client cannot take more (backpressure).
     private(set) var readHeld = false
     private let metrics: ProxyMetricsShard
@@ -61,11 +62,35 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if dropsNextHead, case .head = part {
+            dropsNextHead = false
+            return
+        }
+        received(part)
+    }
+
+    private func received(_ part: HTTPClientResponsePart) {
         if let delegate, let connection {
             delegate.upstream(connection, received: part)
         } else {
-            context.close(promise: nil)
+            context?.close(promise: nil)
         }
+    }
+
+    /// A head `UpstreamResponseSplitter` parsed itself, the decoder skipped.
+    func headParsedBeforeDecoder(_ head: HTTPResponseHead) {
+        received(.head(head))
+    }
+
+    /// The end of a relayed body whose head the splitter parsed: the decoder saw none of it.
+    func bodyEndedPastDecoder() {
+        received(.end(nil))
+    }
+
+    /// The splitter hands the decoder a head this handler already delivered
+    /// (``headParsedBeforeDecoder(_:)``): the decoded one is dropped.
+    func dropNextDecodedHead() {
+        dropsNextHead = true
     }
 
     /// Not passed on: nothing behind this handler reads (the request encoder sits there).

@@ -35,9 +35,15 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// Receives relayed bytes: the connection's response handler.
     private var target: UpstreamResponseHandler?
     private var context: ChannelHandlerContext?
+    /// The decoder behind this handler, told when a response bypasses it.
+    private let decoder: UpstreamResponseDecoder
+    /// The response being relayed was parsed here (`ChunkedResponseHead`): the decoder has not
+    /// seen it, and its end is delivered from here.
+    private var bypassing = false
 
-    init(target: UpstreamResponseHandler) {
+    init(target: UpstreamResponseHandler, decoder: UpstreamResponseDecoder) {
         self.target = target
+        self.decoder = decoder
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -106,11 +112,35 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 }
                 mode = interim ? .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways) : .passThrough
                 isAtHeadEnd = true
-                context.fireChannelRead(wrapInboundOut(head))
+                if interim || !bypass(head, context: context) {
+                    context.fireChannelRead(wrapInboundOut(head))
+                }
                 isAtHeadEnd = false
                 if buffer.readableBytes == 0 { return }
             }
         }
+    }
+
+    /// Parses `head` here and hands it to the response handler, when it is a chunked final head
+    /// (`ChunkedResponseHead`) and no byte of its response reached the decoder. The exchange
+    /// then relays the body (it does for every event stream), and the decoder never hears of the
+    /// response. Returns false when `head` must go to the decoder: not such a head, or an
+    /// exchange that did not relay its body (then the decoder parses it after all, and the
+    /// response handler drops the head it already has).
+    private func bypass(_ head: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        guard let target, decoder.mayBypass,
+            let parsed = head.withUnsafeReadableBytes({ ChunkedResponseHead.parse($0) })
+        else { return false }
+        let request = decoder.bypass()
+        target.headParsedBeforeDecoder(parsed)
+        if case .relaying = mode {
+            bypassing = true
+            return true
+        }
+        guard self.context != nil, case .passThrough = mode else { return true }
+        decoder.restore(request)
+        target.dropNextDecodedHead()
+        return false
     }
 
     /// While relaying, the end of a read goes straight to the response handler: the decoder
@@ -134,6 +164,12 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 target.relayed(body)
             }
             if consumed < buffer.readableBytes { target.relayOverran() }
+            if bypassing {
+                // The decoder never saw this response: its end is delivered from here.
+                bypassing = false
+                target.bodyEndedPastDecoder()
+                return
+            }
             // The decoder still expects the body whose head it parsed: a terminating chunk ends
             // that message, and the response ends the usual way (`.end`, the connection back to
             // the pool), with the decoder ready for the next response.

@@ -151,4 +151,38 @@ struct ProxyEventStreamRelayTests {
         #expect(Self.body(of: old) == "abcd")
         #expect(streamProxy.metrics.eventStreamsRelayed == 0)
     }
+
+    /// A relayed stream's head is parsed by the splitter and never reaches the decoder; the
+    /// decoder still answers for every other response on the same upstream connection, in order:
+    /// a `HEAD` after a relayed stream (no body to wait for), a stream it decodes for an HTTP/1.0
+    /// client (the splitter parsed that head too, then handed it over), and relayed ones again.
+    /// (The HTTP/1.0 client's connection may land on another event loop, with its own pool.)
+    @Test func theDecoderKeepsItsPlaceAroundStreamsItNeverSaw() async throws {
+        let upstream = try await UpstreamServer.start(.eventStream(count: 2, permits: UpstreamPermits(), freeEvents: 2))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        let first = try await client.readResponse()
+        try await client.send(request("HEAD", "/events"))
+        let head = try await client.readResponse(headRequest: true)
+        try await client.send(get("/events"))
+        let second = try await client.readResponse()
+        // One client connection, one event loop: its three exchanges used one upstream connection.
+        #expect(proxy.metrics.upstreamConnectionsOpened == 1)
+        let old = try await proxy.connect()
+        try await old.send("GET /events HTTP/1.0\r\nHost: example.com\r\n\r\n")
+        try await old.waitForClose()
+        try await client.send(get("/events"))
+        let third = try await client.readResponse()
+
+        #expect(first.bodyText.contains("data:"))
+        #expect(second.bodyText == first.bodyText)
+        #expect(third.bodyText == first.bodyText)
+        #expect(Self.body(of: old) == first.bodyText)
+        #expect(head.status == 200)
+        #expect(head.bodyText.isEmpty)
+        #expect(proxy.metrics.eventStreamsRelayed == 3)
+    }
 }

@@ -1,0 +1,112 @@
+import NIOHTTP1
+
+/// Parses the one kind of upstream response head that starts an event stream: a final
+/// (`2xx`–`5xx`) HTTP/1.1 or HTTP/1.0 head whose body is chunked. `UpstreamResponseSplitter`
+/// parses such a head itself and relays its body, so that NIO's decoder (llhttp, behind a
+/// `ByteToMessageHandler`) never sees the response: on a fresh stream that decoder cost about as
+/// much as everything else the proxy does with the response head.
+///
+/// It accepts a strict subset of what NIO's decoder accepts, and yields the same head for it
+/// (`ChunkedResponseHeadTests` checks both against NIO's decoder, for listed heads and thousands
+/// of mutated ones). Anything else, or anything in doubt, is declined (`nil`) and goes to NIO's
+/// decoder as before: interim heads and `101`, other framings (`Content-Length`, close-delimited,
+/// more than one `Transfer-Encoding`), obsolete line folding, bare LF line ends, control bytes,
+/// an empty or non-token field name, a status line without a reason phrase, heads over 16 KiB.
+///
+/// Like NIO's decoder, it keeps field names as sent, drops the spaces and tabs before a field
+/// value (and keeps those after it), and drops the upstream's reason phrase (the head gets the
+/// standard one for its code).
+enum ChunkedResponseHead {
+    /// Heads longer than this are left to NIO's decoder and its limits.
+    static let maxBytes = 16 * 1024
+
+    /// `bytes`: a whole head, from the status line to its blank line (CR LF CR LF) included.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> HTTPResponseHead? {
+        guard bytes.count <= maxBytes, bytes.count >= 19 else { return nil }
+        let bytes = bytes.bindMemory(to: UInt8.self)
+        // Past the end reads as 0, which no rule below accepts.
+        func at(_ index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
+        // "HTTP/1.x ddd " — the version, a final status code, the space before the reason.
+        let prefix: StaticString = "HTTP/1."
+        for index in 0..<7 where bytes[index] != prefix.utf8Start[index] { return nil }
+        let minor = bytes[7]
+        guard minor == UInt8(ascii: "1") || minor == UInt8(ascii: "0"), bytes[8] == UInt8(ascii: " ") else { return nil }
+        var code = 0
+        for index in 9..<12 {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            code = code * 10 + Int(digit)
+        }
+        guard (200...599).contains(code), bytes[12] == UInt8(ascii: " ") else { return nil }
+        var index = 13
+        while at(index) != UInt8(ascii: "\r") {
+            guard isFieldValueByte(at(index)) else { return nil }
+            index += 1
+        }
+        guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
+        index += 2
+
+        var fields: [(String, String)] = []
+        var chunked = false
+        while at(index) != UInt8(ascii: "\r") {
+            let nameStart = index
+            while at(index) != UInt8(ascii: ":") {
+                guard isTokenByte(at(index)) else { return nil }
+                index += 1
+            }
+            let nameEnd = index
+            guard nameEnd > nameStart else { return nil }
+            index += 1
+            while at(index) == UInt8(ascii: " ") || at(index) == UInt8(ascii: "\t") { index += 1 }
+            let valueStart = index
+            // Where the value ends without its trailing spaces (NIO's decoder keeps them).
+            var trimmedEnd = index
+            while at(index) != UInt8(ascii: "\r") {
+                let byte = at(index)
+                guard isFieldValueByte(byte) else { return nil }
+                index += 1
+                if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { trimmedEnd = index }
+            }
+            let valueEnd = index
+            guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
+            index += 2
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
+            let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
+            if matches(name, "content-length") { return nil }
+            if matches(name, "transfer-encoding") {
+                guard !chunked, matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
+                chunked = true
+            }
+            fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        }
+        // The blank line must end the bytes (the splitter cut them there).
+        guard chunked, index + 2 == bytes.count, at(index + 1) == UInt8(ascii: "\n") else { return nil }
+        return HTTPResponseHead(
+            version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0,
+            status: HTTPResponseStatus(statusCode: code),
+            headers: HTTPHeaders(fields))
+    }
+
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString) -> Bool {
+        HeaderName.matches(bytes, UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
+    }
+
+    /// RFC 9110 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A byte of a field value or reason phrase: HTAB, SP, VCHAR (`obs-text` is left to NIO).
+    private static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\t") || (0x20...0x7E).contains(byte)
+    }
+}

@@ -1,0 +1,132 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+
+@testable import SluiceProxy
+
+/// The splitter's own parser for event-stream heads, against NIO's decoder: whatever it accepts,
+/// NIO's decoder must accept too, with the same head.
+@Suite("Chunked response head parser")
+struct ChunkedResponseHeadTests {
+    private static func parse(_ text: String) -> HTTPResponseHead? {
+        Array(text.utf8).withUnsafeBytes { ChunkedResponseHead.parse($0) }
+    }
+
+    /// What NIO's response decoder makes of `bytes`, answering a GET: its head, or nil when it
+    /// fails or yields no final head.
+    private static func nioHead(_ bytes: [UInt8]) -> HTTPResponseHead? {
+        let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)
+        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(decoder))
+        defer { _ = try? channel.finish() }
+        guard (try? channel.writeInbound(ByteBuffer(bytes: bytes))) != nil else { return nil }
+        while let part = try? channel.readInbound(as: HTTPClientResponsePart.self) {
+            if case .head(let head) = part, head.status.code >= 200 { return head }
+        }
+        return nil
+    }
+
+    private static func same(_ a: HTTPResponseHead, _ b: HTTPResponseHead) -> Bool {
+        a.version == b.version && a.status == b.status && a.status.reasonPhrase == b.status.reasonPhrase
+            && a.headers.map { "\($0.name)\u{0}\($0.value)" } == b.headers.map { "\($0.name)\u{0}\($0.value)" }
+    }
+
+    static let accepted = [
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 Fine\r\ncontent-type:text/event-stream\r\ntransfer-encoding:  CHUNKED \t\r\nX-Empty:\r\nX-A: 1\r\nX-A: 2\r\n\r\n",
+        "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n",
+        "HTTP/1.1 503 \r\nTransfer-Encoding: chunked\r\nX-Odd: a\tb  c\r\n\r\n",
+        "HTTP/1.1 299 Whatever it is\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache, no-transform\r\n\r\n",
+    ]
+
+    @Test(arguments: accepted)
+    func aChunkedFinalHeadParsesAsNIOsDecoderParsesIt(_ text: String) throws {
+        let ours = try #require(Self.parse(text))
+        let theirs = try #require(Self.nioHead(Array(text.utf8)))
+        #expect(Self.same(ours, theirs))
+    }
+
+    @Test func fieldsKeepTheirNamesOrderAndValuesAsNIOsDecoderDoes() throws {
+        let head = try #require(Self.parse("HTTP/1.1 200 OK\r\nX-B:  two words \r\nx-a:1\r\nTransfer-Encoding: chunked\r\n\r\n"))
+        #expect(head.status == .ok)
+        #expect(head.headers.map(\.name) == ["X-B", "x-a", "Transfer-Encoding"])
+        #expect(head.headers.map(\.value) == ["two words ", "1", "chunked"])
+    }
+
+    static let declined = [
+        "HTTP/1.1 100 Continue\r\n\r\n",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 199 Early\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n folded\r\n\r\n",
+        "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding : chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\n: empty-name\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-Bad: a\u{0}b\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-Bad: caf\u{e9}\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/2.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 2000 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 600 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nextra",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r",
+    ]
+
+    @Test(arguments: declined)
+    func anythingElseIsLeftToNIOsDecoder(_ text: String) {
+        #expect(Self.parse(text) == nil)
+    }
+
+    @Test func aHeadOverTheLimitIsLeftToNIOsDecoder() {
+        let filler = String(repeating: "x", count: ChunkedResponseHead.maxBytes)
+        #expect(Self.parse("HTTP/1.1 200 OK\r\nX-Big: \(filler)\r\nTransfer-Encoding: chunked\r\n\r\n") == nil)
+    }
+
+    /// Mutations of accepted heads (bytes replaced, inserted or deleted, drawn from the bytes the
+    /// grammar turns on): every one the parser accepts, NIO's decoder accepts with the same head.
+    @Test func whatItAcceptsOfThousandsOfMutatedHeadsNIOsDecoderReadsTheSame() {
+        // A seeded SplitMix64: the same mutations on every run.
+        var random = RequestIDGenerator(seed: 0x5eed_cafe)
+        let alphabet = Array("\r\n \t:;,aZ0-chunkedCHUNKED".utf8) + [0, 0x7F, 0x80, 0xFF]
+        var acceptedCount = 0
+        for round in 0..<4_000 {
+            var bytes = Array(Self.accepted[round % Self.accepted.count].utf8)
+            for _ in 0..<Int(1 + random.next() % 3) {
+                let position = Int(random.next() % UInt64(bytes.count))
+                let byte = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                switch random.next() % 3 {
+                case 0: bytes[position] = byte
+                case 1: bytes.insert(byte, at: position)
+                default: bytes.remove(at: position)
+                }
+            }
+            // The splitter hands over a head up to its first blank line.
+            guard let end = Self.firstBlankLine(bytes) else { continue }
+            let head = Array(bytes[..<end])
+            guard let ours = head.withUnsafeBytes({ ChunkedResponseHead.parse($0) }) else { continue }
+            acceptedCount += 1
+            let theirs = Self.nioHead(head)
+            #expect(theirs != nil, "NIO's decoder rejects a head the parser accepted: \(String(decoding: head, as: UTF8.self).debugDescription)")
+            if let theirs {
+                #expect(Self.same(ours, theirs), "\(String(decoding: head, as: UTF8.self).debugDescription)")
+            }
+        }
+        // The mutations leave plenty of heads intact or still valid: the comparison ran.
+        #expect(acceptedCount > 500)
+    }
+
+    private static func firstBlankLine(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in 3..<bytes.count
+        where bytes[index - 3] == 13 && bytes[index - 2] == 10 && bytes[index - 1] == 13 && bytes[index] == 10 {
+            return index + 1
+        }
+        return nil
+    }
+}
