@@ -47,6 +47,8 @@ enum ChunkedResponseHead {
         index += 2
 
         var fields: [(String, String)] = []
+        // Event-stream heads have a handful of fields: one allocation instead of growing by doubling.
+        fields.reserveCapacity(8)
         var chunked = false
         while at(index) != UInt8(ascii: "\r") {
             let nameStart = index

@@ -8,14 +8,16 @@ import NIOCore
 ///
 /// After a request goes out (``expectResponse(cutAlways:)``) the handler looks for the end of the
 /// response head. A head that mentions `event-stream`, an interim head, or any head when the
-/// route declares the path a stream, is cut at its end and handed to the decoder alone: while
-/// the decoder parses it ``isAtHeadEnd`` is true, and the exchange may choose to relay the body
-/// (``relayBody(maxTrailerBytes:)``). Relayed bytes then go to the response handler unparsed,
-/// checked by a `ChunkedBodyScanner` up to the end of the body. Then the decoder gets a
-/// terminating chunk of its own, which ends the message it saw the head of, and the connection
-/// may serve another request. Bytes the upstream sent after the body are dropped, and the
-/// connection is closed (nothing was asked for them). Any other response passes through
-/// untouched, in the reads it arrived in.
+/// route declares the path a stream, is cut at its end. A final head with a chunked body is
+/// parsed here (`ChunkedResponseHead`) and handed to the response handler; any other is handed
+/// to the decoder alone. While either parsed head is being handled ``isAtHeadEnd`` is true, and
+/// the exchange may choose to relay the body (``relayBody(maxTrailerBytes:)``). Relayed bytes
+/// then go to the response handler unparsed, checked by a `ChunkedBodyScanner` up to the end of
+/// the body; then the response ends (`.end`, from here when the decoder never saw the head, or
+/// from the decoder, fed a terminating chunk of its own to end the message it saw the head of),
+/// and the connection may serve another request. Bytes the upstream sent after the body are
+/// dropped, and the connection is closed (nothing was asked for them). Any other response passes
+/// through untouched, in the reads it arrived in.
 final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -29,8 +31,8 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     }
 
     private var mode = Mode.passThrough
-    /// The decoder is parsing a head this handler cut at its end: no byte after it has reached
-    /// the decoder, so the body may bypass it.
+    /// A head this handler cut at its end is being handled (parsed here or by the decoder): no
+    /// byte after it has reached the decoder, so the body may bypass it.
     private(set) var isAtHeadEnd = false
     /// Receives relayed bytes: the connection's response handler.
     private var target: UpstreamResponseHandler?
@@ -112,7 +114,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 }
                 mode = interim ? .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways) : .passThrough
                 isAtHeadEnd = true
-                if interim || !bypass(head, context: context) {
+                if interim || !bypass(head) {
                     context.fireChannelRead(wrapInboundOut(head))
                 }
                 isAtHeadEnd = false
@@ -127,7 +129,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// response. Returns false when `head` must go to the decoder: not such a head, or an
     /// exchange that did not relay its body (then the decoder parses it after all, and the
     /// response handler drops the head it already has).
-    private func bypass(_ head: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+    private func bypass(_ head: ByteBuffer) -> Bool {
         guard let target, decoder.mayBypass,
             let parsed = head.withUnsafeReadableBytes({ ChunkedResponseHead.parse($0) })
         else { return false }
@@ -176,6 +178,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
             context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")))
         case .failed(let failure):
             mode = .failed
+            bypassing = false
             target.relayFailed(failure)
         }
     }
