@@ -7,15 +7,14 @@ import SluiceRouting
 ///
 /// Decisions live in `ClientConnectionStateMachine` and the pure header/validation functions;
 /// this handler does the I/O: routing once per request, acquiring upstream connections, moving
-/// parts both ways, backpressure (`read()` is passed on only while the other side is writable),
+/// parts both ways, backpressure (a side's `autoRead` goes off while the other cannot take more),
 /// deadlines, and turning an upgraded exchange into a tunnel.
 ///
 /// Parts are written as they arrive and flushed once per read burst of the side they came from
 /// (`channelReadComplete`): an event that arrives alone is flushed alone, at once, while a small
 /// response that arrives in one read leaves in one write.
-final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     let pipeline: ProxyPipeline
@@ -91,8 +90,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         handle(unwrapInboundIn(data))
     }
 
+    /// The end of a read burst: what it brought goes upstream, and the client is read no further
+    /// while it may not be (pipelined requests queued, or an upload the upstream cannot take).
+    /// NIO issues the next read right after this, unless `autoRead` went off here.
     func channelReadComplete(context: ChannelHandlerContext) {
         flushUpstream()
+        if !readHeld, !clientMayRead {
+            if exchange?.upstream != nil { metrics.clientReadPaused() }
+            readHeld = true
+            context.setAutoRead(false)
+        }
         context.fireChannelReadComplete()
     }
 
@@ -135,15 +142,6 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             ? RequestRejection(status: .requestHeaderFieldsTooLarge, reason: "request header fields too large")
             : RequestRejection(status: .badRequest, reason: "malformed request (\(parserError))")
         fail(exchange, .rejected(rejection))
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if clientMayRead {
-            context.read()
-        } else {
-            if !readHeld, exchange?.upstream != nil { metrics.clientReadPaused() }
-            readHeld = true
-        }
     }
 
     // MARK: Request parts
@@ -354,7 +352,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     func resumeClientReads() {
         guard readHeld, clientMayRead, let context else { return }
         readHeld = false
-        context.read()
+        context.setAutoRead(true)
     }
 }
 

@@ -41,6 +41,7 @@ enum TunnelSplice {
 
         // Reads either side held back while it was HTTP start again under the glue's rules.
         try connection.channel.syncOptions?.setOption(.autoRead, value: true)
+        try clientChannel.syncOptions?.setOption(.autoRead, value: true)
         clientChannel.read()
         connection.channel.read()
     }

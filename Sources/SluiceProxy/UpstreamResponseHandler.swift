@@ -156,23 +156,14 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         guard !readHeld, let context else { return }
         readHeld = true
         metrics.upstreamReadPaused()
-        setAutoRead(false, context: context)
+        context.setAutoRead(false)
     }
 
     /// Reads again after ``pauseReading()`` (turning `autoRead` on issues the read).
     func resumeReading() {
         guard readHeld, let context else { return }
         readHeld = false
-        setAutoRead(true, context: context)
-    }
-
-    private func setAutoRead(_ on: Bool, context: ChannelHandlerContext) {
-        do {
-            try context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
-        } catch {
-            // Only a closed channel refuses; it is going away, and its exchange hears of it.
-            context.close(promise: nil)
-        }
+        context.setAutoRead(true)
     }
 }
 
