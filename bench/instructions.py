@@ -18,6 +18,13 @@ zeroed after a warm-up, the workload runs, and the counters are dumped:
   events     a stream of E1 events, then one of E2, 20 ms apart: the difference per event (stream
              set-up cancels out)
 
+With `--phases`, it instead splits a fresh connection's count at the proxy's system calls
+(`--dump-before` of `epoll_wait`, `write` and `writev`) and prints one row per phase of the
+connection's cycle: the wake-up that accepts it (with the previous connection's close, since the
+connections follow one another), the request turn (to the request's write upstream), the rest
+of that wake-up, the response turn (to the write to the client), and the rest. The phases up to
+the write to the client are the first event's critical path.
+
 With `--idle-streams N`, N event streams that stay silent are open throughout (opened before the
 warm-up), as on a proxy holding many idle SSE connections: what a connection costs should not
 grow with them.
@@ -130,6 +137,50 @@ def measure(counted, args):
     return {"fresh": fresh, "keepalive": keepalive, "events": per_event}
 
 
+PHASE_TRIGGERS = ("epoll_wait", "write", "writev")
+
+
+def phases(target, out, connections):
+    """Per phase of a fresh connection's cycle: (the call it starts after, the call it ends
+    before, median instructions). The proxy runs with a callgrind dump before each of
+    PHASE_TRIGGERS; a dump holds what ran since the one before."""
+    port = target.port
+    bench.fresh_connections(port, 30)
+    time.sleep(1)
+    before = set(glob.glob(out + ".*"))
+    bench.fresh_connections(port, connections)
+    time.sleep(1)
+    dumps = sorted(set(glob.glob(out + ".*")) - before - {out + ".log"}, key=lambda path: int(path.rsplit(".", 1)[1]))
+    cycle = []
+    for path in dumps:
+        trigger, cost = None, None
+        with open(path) as dump:
+            for line in dump:
+                if line.startswith("desc: Trigger: --dump-before="):
+                    trigger = line.strip().rsplit("=", 1)[1]
+                elif line.startswith("summary:"):
+                    cost = int(line.split()[1])
+        # Other threads' calls dump nothing new (only the event loop is counted).
+        if trigger and cost:
+            cycle.append((trigger, cost))
+    # Each cycle starts with the wake-up that accepts: a phase ending at `epoll_wait` right after
+    # another that ends there (the previous connection's tail). What comes before the first such
+    # start and after the last complete cycle is left out.
+    starts = [index for index in range(1, len(cycle))
+              if cycle[index][0] == "epoll_wait" and cycle[index - 1][0] == "epoll_wait"]
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    if len(gaps) < connections // 2:
+        raise RuntimeError(f"no repeating cycle in {len(cycle)} phases of {connections} connections")
+    length = max(set(gaps), key=gaps.count)
+    complete = [first for first, gap in zip(starts, gaps) if gap == length]
+    rows = []
+    for position in range(length):
+        costs = sorted(cycle[first + position][1] for first in complete)
+        previous, trigger = cycle[complete[0] + position - 1][0], cycle[complete[0] + position][0]
+        rows.append((previous, trigger, costs[len(costs) // 2]))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     bench.add_proxy_arguments(parser, os.path.join(HERE, "..", ".build", "release", "sluice"))
@@ -139,6 +190,8 @@ def main():
     parser.add_argument("--events-high", type=int, default=250)
     parser.add_argument("--idle-streams", type=int, default=0,
                         help="silent event streams held open during every count")
+    parser.add_argument("--phases", action="store_true",
+                        help="split a fresh connection's count at the proxy's system calls (see above)")
     args = parser.parse_args()
     if args.idle_streams:
         _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -156,6 +209,8 @@ def main():
         for name in args.targets.split(","):
             out = os.path.join(workdir, f"{name}.callgrind")
             launcher = ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--log-file={out}.log")
+            if args.phases:
+                launcher += tuple(f"--dump-before={name}" for name in PHASE_TRIGGERS)
             if name == "sluice":
                 # Only what runs on the event loops: the manifest watcher's idle rescan (every 5 s,
                 # on its own thread) would otherwise land in whichever workload it falls in.
@@ -168,12 +223,21 @@ def main():
                 target = bench.Sluice(sluice, args.port, args.admin_port, args.upstream_port, launcher=launcher,
                                       ready_timeout=120, extra_arguments=("--event-loops", "1"))
             try:
-                results[name] = measure(Counted(target, out), args)
+                results[name] = phases(target, out, 20) if args.phases else measure(Counted(target, out), args)
             finally:
                 target.stop()
     finally:
         upstream.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.phases:
+        for name, rows in results.items():
+            print(f"| {name}: phase of a fresh connection (until the call) | user-space instructions |")
+            print("|---|---|")
+            for previous, trigger, cost in rows:
+                print(f"| after `{previous}`, until `{trigger}` | {cost / 1000:,.1f}k |")
+            print(f"| the whole cycle | {sum(row[2] for row in rows) / 1000:,.1f}k |")
+            print()
+        return
     rows = [
         ("fresh", f"per fresh connection (GET an event stream of one event; {args.connections} connections"
                   + (f", {args.idle_streams:,} idle streams open)" if args.idle_streams else ")")),
