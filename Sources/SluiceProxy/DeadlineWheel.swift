@@ -60,7 +60,8 @@ final class DeadlineWheel {
     func add(_ member: any DeadlineWheelMember, at deadline: NIODeadline) {
         eventLoop.preconditionInEventLoop()
         precondition(member.wheelPlace == nil, "a member is in the wheel once")
-        let nanoseconds = Int64(clamping: deadline.uptimeNanoseconds)
+        // Clamped so that the tick's time still fits in 64 bits (`.distantFuture` included).
+        let nanoseconds = min(Int64(clamping: deadline.uptimeNanoseconds), Int64.max - resolution)
         let tick = max(nanoseconds / resolution + (nanoseconds % resolution == 0 ? 0 : 1), handledTick + 1)
         let slot = Int(tick % Int64(slots.count))
         member.wheelPlace = Place(slot: slot, index: slots[slot].count, tick: tick)

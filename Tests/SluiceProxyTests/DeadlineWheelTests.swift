@@ -99,6 +99,20 @@ struct DeadlineWheelTests {
         #expect(wheel.count == 0)
     }
 
+    @Test func aDeadlineAtTheEndOfTimeWaitsWithoutOverflowing() {
+        let wheel = wheel()
+        let never = Member(loop)
+        let soon = Member(loop)
+        wheel.add(never, at: .distantFuture)
+        wheel.add(soon, at: loop.now + .milliseconds(100))
+        loop.advanceTime(by: .seconds(1))
+        #expect(soon.fired.count == 1)
+        #expect(never.fired.isEmpty)
+        #expect(wheel.count == 1)
+        wheel.remove(never)
+        #expect(wheel.count == 0)
+    }
+
     @Test func aLongSilenceFiresEverythingDueOnce() {
         // Nothing runs the wheel's timer for longer than several turns (a stalled loop).
         let wheel = wheel(slots: 4)
