@@ -94,7 +94,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
                 fail(exchange, .upstreamTimeout(backend: exchange.route.backend.name))
                 return
             }
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "0\r\n\r\n")))), promise: nil)
+            writeResponsePart(.body(.byteBuffer(ByteBuffer(string: "0\r\n\r\n"))), context: context)
         }
         exchange.upstream?.close()
         exchange.upstream = nil

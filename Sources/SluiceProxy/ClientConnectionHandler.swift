@@ -62,12 +62,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // Without a compressor the encoder is no handler of its own: it writes from here.
+        if compression == nil { encoder.attach(to: context) }
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimer()
         compression?.bypass = nil
+        if compression == nil { encoder.detach() }
         self.context = nil
     }
 
@@ -299,7 +302,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         clientFlushPending = false
         requestMethod = nil
         if close {
-            context.writeAndFlush(wrapOutboundOut(.end(trailers))).assumeIsolated().whenComplete { _ in
+            let written = context.eventLoop.makePromise(of: Void.self)
+            if compression == nil {
+                encoder.encode(.end(trailers), context: context, promise: written)
+            } else {
+                context.write(wrapOutboundOut(.end(trailers)), promise: written)
+            }
+            context.flush()
+            written.futureResult.assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
         } else {

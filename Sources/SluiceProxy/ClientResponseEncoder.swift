@@ -43,6 +43,20 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
         self.context = nil
     }
 
+    /// Makes the encoder write from `context` without being in the pipeline itself: for a
+    /// pipeline where only its writer would write to it (no compressor in between), and no
+    /// outbound handler sits between `context` and the channel. Then no `read()` or `flush()` of
+    /// the connection passes through it, and the pipeline has a handler less to set up for every
+    /// connection. Every part must then be written directly (``writeDirect(_:)``,
+    /// ``encode(_:context:promise:)`` with ``context``).
+    func attach(to context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func detach() {
+        context = nil
+    }
+
     /// Writes bytes of a relayed body from this handler's place in the pipeline: they need no
     /// framing, and going past the handlers in front of it (and the `HTTPServerResponsePart`
     /// box every write through them costs) is measurable per event. Only while ``isRelaying``;

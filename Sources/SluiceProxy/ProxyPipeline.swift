@@ -74,7 +74,9 @@ public final class ProxyPipeline: Sendable {
             compression.bypass = try sync.context(handler: compressor)
             try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder, compression: compression))
         } else {
-            try sync.addHandlers([encoder, decoder, ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder)])
+            // Without a compressor only the handler writes responses: the encoder works from the
+            // handler's place instead of being a handler of its own (`ClientResponseEncoder.attach`).
+            try sync.addHandlers([decoder, ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder)])
         }
     }
 

@@ -33,7 +33,11 @@ enum TunnelSplice {
         upstream.removeHandler(try upstream.handler(type: UpstreamRequestEncoder.self), promise: nil)
 
         client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-        client.removeHandler(try client.handler(type: ClientResponseEncoder.self), promise: nil)
+        // The encoder is a handler only in a pipeline with a compressor (else it was attached to
+        // the client handler, which goes below).
+        if let encoder = try? client.handler(type: ClientResponseEncoder.self) {
+            client.removeHandler(encoder, promise: nil)
+        }
         if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
             client.removeHandler(compressor, promise: nil)
         }
