@@ -34,21 +34,28 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 exchange.requestedUpgrade
                 || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
             let close = machine.responseHeadReceived(mustClose: mustClose)
-            let clientHead = ClientResponseHead.make(
-                from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
             let compress = ResponseCompression.allows(
                 head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest,
                 clientVersion: exchange.clientVersion)
-            if connection.splitter.isAtHeadEnd,
-                ClientResponseHead.relaysChunkedBody(
+            let relays =
+                connection.splitter.isAtHeadEnd
+                && ClientResponseHead.relaysChunkedBody(
                     head, kind: kind, compressed: compress, headRequest: exchange.headRequest,
                     clientVersion: exchange.clientVersion)
-            {
+            if relays {
                 connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
-                encoder.nextBodyIsChunked = true
                 metrics.eventStreamRelayed()
             }
-            writeResponseHead(clientHead, compress: compress, context: context)
+            if relays, compression == nil {
+                // Straight from the upstream's fields to the client's bytes.
+                encoder.writeRelayedHead(
+                    ClientResponseHead.serializeRelayed(head, closeClient: close, allocator: context.channel.allocator))
+            } else {
+                encoder.nextBodyIsChunked = relays
+                let clientHead = ClientResponseHead.make(
+                    from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
+                writeResponseHead(clientHead, compress: compress, context: context)
+            }
             clientFlushPending = true
             if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {
                 exchange.streamDeadline = .now() + TimeAmount(cap)

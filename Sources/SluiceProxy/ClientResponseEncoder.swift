@@ -57,6 +57,19 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
         context = nil
     }
 
+    /// Writes the head of a response whose body is relayed, serialized by the caller
+    /// (`ClientResponseHead.serializeRelayed`), and sets up what ``encode(_:context:promise:)``
+    /// does for a head when ``nextBodyIsChunked`` is set. Only from the encoder's own place
+    /// (nothing, once it left the pipeline).
+    func writeRelayedHead(_ bytes: ByteBuffer) {
+        requestMethod = nil
+        nextBodyIsChunked = false
+        bodySuppressed = false
+        chunked = false
+        isRelaying = true
+        context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
+    }
+
     /// Writes bytes of a relayed body from this handler's place in the pipeline: they need no
     /// framing, and going past the handlers in front of it (and the `HTTPServerResponsePart`
     /// box every write through them costs) is measurable per event. Only while ``isRelaying``;

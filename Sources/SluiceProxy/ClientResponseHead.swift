@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// How a response travels to the client.
@@ -61,6 +62,45 @@ public enum ClientResponseHead {
             headers.add(name: "Connection", value: "keep-alive")
         }
         return HTTPResponseHead(version: clientVersion, status: head.status, headers: headers)
+    }
+
+    /// The client head of a relayed event stream (one `relaysChunkedBody` accepts, to an HTTP/1.1
+    /// client, written with no compressor in the way), serialized in one pass from the upstream's
+    /// head: the bytes `make` and `ClientResponseEncoder` produce for it, without building the
+    /// client head's fields first. Hop-by-hop fields and the upstream's `X-Accel-Buffering` are
+    /// skipped as they are written; `X-Accel-Buffering: no`, `Connection: close` when the client
+    /// connection ends after this response, and `transfer-encoding: chunked` follow, in the order
+    /// `make` and the encoder add them.
+    static func serializeRelayed(_ head: HTTPResponseHead, closeClient: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let filter = HopByHopFilter(head.headers, keepUpgrade: false, alsoRemoving: "x-accel-buffering")
+        let reason = head.status.reasonPhrase
+        let code = head.status.code
+        let tail: StaticString =
+            closeClient
+            ? "X-Accel-Buffering: no\r\nConnection: close\r\ntransfer-encoding: chunked\r\n\r\n"
+            : "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\n\r\n"
+        var fieldsLength = 0
+        for (name, value) in head.headers where filter.forwards(name) {
+            fieldsLength += name.utf8.count + value.utf8.count + 4
+        }
+        // "HTTP/1.1 ddd " + reason + CR LF.
+        let length = 13 + reason.utf8.count + 2 + fieldsLength + tail.utf8CodeUnitCount
+        var buffer = allocator.buffer(capacity: length)
+        buffer.writeHead(length: length) { cursor in
+            cursor.append("HTTP/1.1 ")
+            cursor.appendStatusCode(code)
+            cursor.append(" ")
+            cursor.append(reason)
+            cursor.append("\r\n")
+            for (name, value) in head.headers where filter.forwards(name) {
+                cursor.append(name)
+                cursor.append(": ")
+                cursor.append(value)
+                cursor.append("\r\n")
+            }
+            cursor.append(tail)
+        }
+        return buffer
     }
 
     /// Whether an event stream's body may be relayed to the client as the upstream chunked it

@@ -28,47 +28,15 @@ public enum HopByHopHeaders {
     /// connection option left. `alsoRemoving` (lowercase) names one more field to drop in the
     /// same pass, for a caller that sets its own (`X-Accel-Buffering` on event streams).
     public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false, alsoRemoving: String? = nil) -> HTTPHeaders {
-        func isExtra(_ name: String) -> Bool {
-            guard let alsoRemoving else { return false }
-            return HeaderName.matches(name, alsoRemoving)
-        }
-        // Without any hop-by-hop field there is no `Connection` header naming others either:
-        // the common case returns the fields untouched, without copying them.
-        guard headers.contains(where: { isAlwaysHopByHop($0.name) || isExtra($0.name) }) else { return headers }
-        // Other fields the `Connection` header names (`close`, `keep-alive` and the always
-        // hop-by-hop names need no entry: usually this stays empty and allocates nothing).
-        var named: [String] = []
-        for (name, value) in headers where HeaderName.matches(name, "connection") {
-            for token in value.split(separator: ",") {
-                let token = token.trimmingSpaces()
-                if token.isEmpty || HeaderName.matches(token, "close") { continue }
-                let lowered = token.lowercased()
-                if names.contains(lowered) { continue }
-                // A client must not be able to strip the body's framing or the routing key by
-                // naming them in `Connection`: without `Content-Length` a GET body would reach
-                // the upstream unframed and be parsed there as a second, smuggled request.
-                if neverNominated.contains(lowered) { continue }
-                named.append(lowered)
-            }
-        }
+        let filter = HopByHopFilter(headers, keepUpgrade: keepUpgrade, alsoRemoving: alsoRemoving)
+        // The common case returns the fields untouched, without copying them.
+        guard !filter.forwardsAll else { return headers }
         var result: [(String, String)] = []
         result.reserveCapacity(headers.count + 1)
-        var keptUpgrade = false
-        for (name, value) in headers {
-            if isAlwaysHopByHop(name) {
-                if keepUpgrade, HeaderName.matches(name, "upgrade") {
-                    keptUpgrade = true
-                } else {
-                    continue
-                }
-            } else if !named.isEmpty, named.contains(where: { HeaderName.matches(name, $0) }) {
-                continue
-            } else if isExtra(name) {
-                continue
-            }
+        for (name, value) in headers where filter.forwards(name) {
             result.append((name, value))
         }
-        if keptUpgrade {
+        if filter.keepsUpgrade {
             result.append(("Connection", "upgrade"))
         }
         // Wrapped once: `HTTPHeaders.add` would re-check every (parsed, so ASCII) name.
@@ -90,5 +58,63 @@ public enum HopByHopHeaders {
             }
         }
         return upgrade && connectionUpgrade
+    }
+}
+
+/// Which fields of one head go on to the next hop: the decision `HopByHopHeaders.removing`
+/// applies, for a caller that writes the forwarded fields out without collecting them first
+/// (`ClientResponseHead.serializeRelayed`).
+struct HopByHopFilter {
+    /// Other fields the `Connection` header names, lowercased (`close`, `keep-alive` and the
+    /// always hop-by-hop names need no entry: usually this stays empty and allocates nothing).
+    private let named: [String]
+    private let keepUpgrade: Bool
+    private let alsoRemoving: String?
+    /// No field is dropped: without any hop-by-hop field there is no `Connection` header naming
+    /// others either.
+    let forwardsAll: Bool
+    /// An `Upgrade` field is kept (`keepUpgrade`): `Connection: upgrade` must go with it.
+    let keepsUpgrade: Bool
+
+    init(_ headers: HTTPHeaders, keepUpgrade: Bool, alsoRemoving: String?) {
+        self.keepUpgrade = keepUpgrade
+        self.alsoRemoving = alsoRemoving
+        var dropsAny = false
+        var upgradeField = false
+        var named: [String] = []
+        for (name, value) in headers {
+            guard HopByHopHeaders.isAlwaysHopByHop(name) else {
+                if let alsoRemoving, HeaderName.matches(name, alsoRemoving) { dropsAny = true }
+                continue
+            }
+            dropsAny = true
+            if name.utf8.count == 7, HeaderName.matches(name, "upgrade") { upgradeField = true }
+            guard name.utf8.count == 10, HeaderName.matches(name, "connection") else { continue }
+            for token in value.split(separator: ",") {
+                let token = token.trimmingSpaces()
+                if token.isEmpty || HeaderName.matches(token, "close") { continue }
+                let lowered = token.lowercased()
+                if HopByHopHeaders.names.contains(lowered) { continue }
+                // A client must not be able to strip the body's framing or the routing key by
+                // naming them in `Connection`: without `Content-Length` a GET body would reach
+                // the upstream unframed and be parsed there as a second, smuggled request.
+                if HopByHopHeaders.neverNominated.contains(lowered) { continue }
+                named.append(lowered)
+            }
+        }
+        self.named = named
+        self.forwardsAll = !dropsAny
+        self.keepsUpgrade = keepUpgrade && upgradeField
+    }
+
+    /// Whether a field named `name` goes on.
+    func forwards(_ name: String) -> Bool {
+        if forwardsAll { return true }
+        if HopByHopHeaders.isAlwaysHopByHop(name) {
+            return keepUpgrade && HeaderName.matches(name, "upgrade")
+        }
+        if !named.isEmpty, named.contains(where: { HeaderName.matches(name, $0) }) { return false }
+        if let alsoRemoving, HeaderName.matches(name, alsoRemoving) { return false }
+        return true
     }
 }

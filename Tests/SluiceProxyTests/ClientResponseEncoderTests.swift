@@ -173,4 +173,43 @@ struct ClientResponseEncoderTests {
         }
         #expect(try ours.text() == expected)
     }
+
+    /// Upstream heads of relayed event streams: hop-by-hop fields, fields `Connection` names, the
+    /// upstream's own `X-Accel-Buffering`, a status without a standard reason phrase.
+    static let relayedHeads: [[(String, String)]] = [
+        [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")],
+        [("content-type", "text/event-stream"), ("Connection", "keep-alive, X-Trace"), ("X-Trace", "1"),
+         ("Keep-Alive", "timeout=5"), ("transfer-encoding", "chunked"), ("Cache-Control", "no-cache")],
+        [("Content-Type", "text/event-stream"), ("X-Accel-Buffering", "yes"), ("Transfer-Encoding", "chunked"),
+         ("Trailer", "X-Sum"), ("Upgrade", "h2c"), ("TE", "trailers"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+    ]
+
+    /// The client head of a relayed stream written in one pass is, byte for byte, what
+    /// `ClientResponseHead.make` and the encoder write for it, with and without `Connection: close`.
+    @Test(arguments: relayedHeads, [false, true])
+    func aRelayedHeadWrittenInOnePassIsWhatMakeAndTheEncoderWrite(_ fields: [(String, String)], closeClient: Bool) throws {
+        for status in [HTTPResponseStatus.ok, .custom(code: 299, reasonPhrase: "")] {
+            let upstream = HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders(fields))
+            let wire = try Wire()
+            wire.encoder.nextBodyIsChunked = true
+            let made = ClientResponseHead.make(from: upstream, kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1)
+            try wire.write(.head(made), answering: .GET)
+            let onePass = ClientResponseHead.serializeRelayed(upstream, closeClient: closeClient, allocator: ByteBufferAllocator())
+            #expect(String(buffer: onePass) == (try wire.text()))
+        }
+    }
+
+    /// After a head written in one pass the encoder relays the body unchanged and its end adds
+    /// nothing, as after a head it encoded with `nextBodyIsChunked`.
+    @Test func aRelayedHeadWrittenInOnePassLeavesTheEncoderRelaying() throws {
+        let wire = try Wire()
+        let upstream = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders(Self.relayedHeads[0]))
+        wire.encoder.writeRelayedHead(ClientResponseHead.serializeRelayed(upstream, closeClient: false, allocator: ByteBufferAllocator()))
+        #expect(wire.encoder.isRelaying)
+        wire.encoder.writeRelayed(ByteBuffer(string: "9\r\ndata: 1\n\n\r\n0\r\n\r\n"))
+        try wire.write(.end(nil))
+        #expect(!wire.encoder.isRelaying)
+        #expect(try wire.text() == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Accel-Buffering: no\r\n"
+            + "transfer-encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n0\r\n\r\n")
+    }
 }
