@@ -193,6 +193,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         clientFlushPending = false
         writeResponseHead(clientHead, compress: false, context: context)
         context.flush()
+        // The splice removes the decoder, whose place an attached encoder writes from.
+        if compression == nil { encoder.detach() }
 
         do {
             try TunnelSplice.splice(

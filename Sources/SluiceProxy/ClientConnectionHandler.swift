@@ -62,8 +62,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        // Without a compressor the encoder is no handler of its own: it writes from here.
-        if compression == nil { encoder.attach(to: context) }
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
@@ -304,7 +302,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if close {
             let written = context.eventLoop.makePromise(of: Void.self)
             if compression == nil {
-                encoder.encode(.end(trailers), context: context, promise: written)
+                encoder.writeDirect(.end(trailers), promise: written)
             } else {
                 context.write(wrapOutboundOut(.end(trailers)), promise: written)
             }

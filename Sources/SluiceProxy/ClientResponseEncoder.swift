@@ -47,8 +47,9 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// pipeline where only its writer would write to it (no compressor in between), and no
     /// outbound handler sits between `context` and the channel. Then no `read()` or `flush()` of
     /// the connection passes through it, and the pipeline has a handler less to set up for every
-    /// connection. Every part must then be written directly (``writeDirect(_:)``,
-    /// ``encode(_:context:promise:)`` with ``context``).
+    /// connection. Every part must then be written directly (``writeDirect(_:promise:)``). Give it
+    /// the context of the pipeline's first handler: a write from a later handler's context still
+    /// steps through each context before it. ``detach()`` before that handler leaves.
     func attach(to context: ChannelHandlerContext) {
         self.context = context
     }

@@ -17,10 +17,14 @@ protocol DirectlyWritableEncoder: ChannelHandler {
 }
 
 extension DirectlyWritableEncoder {
-    /// Encodes and writes `part` from this encoder's place (nothing, once it left the pipeline).
-    func writeDirect(_ part: Part) {
-        guard let context else { return }
-        encode(part, context: context, promise: nil)
+    /// Encodes and writes `part` from this encoder's place (nothing, once it left the pipeline:
+    /// then `promise` fails).
+    func writeDirect(_ part: Part, promise: EventLoopPromise<Void>? = nil) {
+        guard let context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        encode(part, context: context, promise: promise)
     }
 
     /// Flushes from this encoder's place.

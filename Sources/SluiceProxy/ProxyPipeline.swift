@@ -74,9 +74,11 @@ public final class ProxyPipeline: Sendable {
             compression.bypass = try sync.context(handler: compressor)
             try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder, compression: compression))
         } else {
-            // Without a compressor only the handler writes responses: the encoder works from the
-            // handler's place instead of being a handler of its own (`ClientResponseEncoder.attach`).
+            // Without a compressor only the handler writes responses: the encoder is no handler of
+            // its own but writes from the decoder's place, next to the channel, where no outbound
+            // handler is passed on the way (`ClientResponseEncoder.attach`).
             try sync.addHandlers([decoder, ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder)])
+            encoder.attach(to: try sync.context(handler: decoder))
         }
     }
 
