@@ -81,7 +81,7 @@ public enum ClientResponseHead {
             : "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\n\r\n"
         var fieldsLength = 0
         for (name, value) in head.headers where filter.forwards(name) {
-            fieldsLength += name.utf8.count + value.utf8.count + 4
+            fieldsLength += HeadCursor.lengthOfField(name, value)
         }
         // "HTTP/1.1 ddd " + reason + CR LF.
         let length = 13 + reason.utf8.count + 2 + fieldsLength + tail.utf8CodeUnitCount
@@ -93,10 +93,7 @@ public enum ClientResponseHead {
             cursor.append(reason)
             cursor.append("\r\n")
             for (name, value) in head.headers where filter.forwards(name) {
-                cursor.append(name)
-                cursor.append(": ")
-                cursor.append(value)
-                cursor.append("\r\n")
+                cursor.appendField(name, value)
             }
             cursor.append(tail)
         }

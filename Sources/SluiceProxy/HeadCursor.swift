@@ -52,19 +52,27 @@ struct HeadCursor {
 
     /// `name: value` CR LF for each field (no blank line).
     mutating func appendFields(_ fields: HTTPHeaders) {
-        for (name, value) in fields {
-            append(name)
-            append(": ")
-            append(value)
-            append("\r\n")
-        }
+        for (name, value) in fields { appendField(name, value) }
+    }
+
+    /// `name: value` CR LF.
+    mutating func appendField(_ name: String, _ value: String) {
+        append(name)
+        append(": ")
+        append(value)
+        append("\r\n")
     }
 
     /// The bytes `fields` take as field lines.
     static func length(of fields: HTTPHeaders) -> Int {
         var length = 0
-        for (name, value) in fields { length += name.utf8.count + value.utf8.count + 4 }
+        for (name, value) in fields { length += lengthOfField(name, value) }
         return length
+    }
+
+    /// The bytes one field line takes.
+    static func lengthOfField(_ name: String, _ value: String) -> Int {
+        name.utf8.count + value.utf8.count + 4
     }
 }
 
