@@ -33,7 +33,7 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// The response being written has a relayed body (``nextBodyIsChunked`` was set for its
     /// head): ``writeRelayed(_:)`` may be used until its end.
     private(set) var isRelaying = false
-    private(set) var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -41,21 +41,6 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-    }
-
-    /// Makes the encoder write from `context` without being in the pipeline itself: for a
-    /// pipeline where only its writer would write to it (no compressor in between), and no
-    /// outbound handler sits between `context` and the channel. Then no `read()` or `flush()` of
-    /// the connection passes through it, and the pipeline has a handler less to set up for every
-    /// connection. Every part must then be written directly (``writeDirect(_:promise:)``). Give it
-    /// the context of the pipeline's first handler: a write from a later handler's context still
-    /// steps through each context before it. ``detach()`` before that handler leaves.
-    func attach(to context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func detach() {
-        context = nil
     }
 
     /// Writes the head of a response whose body is relayed, serialized by the caller

@@ -30,11 +30,10 @@ enum TunnelSplice {
         upstream.removeHandler(connection.handler, promise: nil)
         upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: nil)
         upstream.removeHandler(connection.splitter, promise: nil)
-        upstream.removeHandler(try upstream.handler(type: UpstreamRequestEncoder.self), promise: nil)
 
         client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-        // The encoder is a handler only in a pipeline with a compressor (else it was attached to
-        // the client handler, which goes below).
+        // The encoder is a handler only in a pipeline with a compressor (else the client
+        // handler detached it before the splice).
         if let encoder = try? client.handler(type: ClientResponseEncoder.self) {
             client.removeHandler(encoder, promise: nil)
         }

@@ -10,28 +10,26 @@ final class UpstreamConnection {
     let handler: UpstreamResponseHandler
     /// In front of the decoder: may relay an event stream's body past it.
     let splitter: UpstreamResponseSplitter
-    /// The first handler: request parts are written from its place.
-    let encoder: UpstreamRequestEncoder
+    /// Writes request parts from the splitter's place.
+    var encoder: UpstreamRequestEncoder { splitter.encoder }
     /// When the connection last went back to the pool.
     var idleSince = NIODeadline.uptimeNanoseconds(0)
     /// Requests sent on this connection so far.
     var requestsSent = 0
 
     init(
-        channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter,
-        encoder: UpstreamRequestEncoder
+        channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter
     ) {
         self.channel = channel
         self.endpoint = endpoint
         self.handler = handler
         self.splitter = splitter
-        self.encoder = encoder
         handler.connection = self
     }
 
     var isActive: Bool { channel.isActive }
 
-    /// Writes from the encoder's place (`UpstreamRequestEncoder.writeDirect(_:)`), which also
+    /// Writes from the encoder's place (`UpstreamRequestEncoder.writeDirect(_:promise:)`), which also
     /// tells the response decoder about each head.
     func write(_ part: HTTPClientRequestPart) {
         encoder.writeDirect(part)

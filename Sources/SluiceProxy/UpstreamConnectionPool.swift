@@ -136,11 +136,10 @@ final class UpstreamConnectionPool {
                     // the client's parser accepted plus the proxy's own, all valid by construction.
                     let handler = UpstreamResponseHandler(metrics: metrics)
                     let decoder = UpstreamResponseDecoder()
-                    // The encoder goes last: see `UpstreamRequestEncoder` for why.
-                    try channel.pipeline.syncOperations.addHandlers([
-                        UpstreamResponseSplitter(target: handler, decoder: decoder), ByteToMessageHandler(decoder), handler,
-                        UpstreamRequestEncoder(responseDecoder: decoder),
-                    ])
+                    // The request encoder is no handler: it writes from the splitter's place.
+                    let splitter = UpstreamResponseSplitter(
+                        target: handler, decoder: decoder, encoder: UpstreamRequestEncoder(responseDecoder: decoder))
+                    try channel.pipeline.syncOperations.addHandlers([splitter, ByteToMessageHandler(decoder), handler])
                 }
             }
         // An endpoint address is an IP address (EndpointSlice `addressType` IPv4/IPv6): connect
@@ -157,10 +156,9 @@ final class UpstreamConnectionPool {
                 do {
                     let handler = try channel.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
                     let splitter = try channel.pipeline.syncOperations.handler(type: UpstreamResponseSplitter.self)
-                    let encoder = try channel.pipeline.syncOperations.handler(type: UpstreamRequestEncoder.self)
                     metrics.upstreamConnectionOpened()
                     let connection = UpstreamConnection(
-                        channel: channel, endpoint: endpoint, handler: handler, splitter: splitter, encoder: encoder)
+                        channel: channel, endpoint: endpoint, handler: handler, splitter: splitter)
                     completion(.success((connection, false)))
                 } catch {
                     channel.close(promise: nil)

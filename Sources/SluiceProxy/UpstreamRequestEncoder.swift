@@ -5,12 +5,9 @@ import NIOHTTP1
 /// same framing rules, but each head written in one go (`HeadCursor`) and each chunk of a chunked
 /// body as one buffer (`ChunkedFraming`). A request head goes upstream for every proxied request.
 ///
-/// Written only directly (``writeDirect(_:)``, by `UpstreamConnection`), so it is not an outbound
-/// handler, and sits last in the pipeline, behind the response handler, which passes nothing
-/// inbound on to it: neither the `read()` NIO issues after every read burst nor a relayed event
-/// passes through it. (NIO takes only inbound or outbound handlers: it is an inbound one that
-/// handles nothing.) Its writes reach the channel without passing any handler, as none before it
-/// is outbound.
+/// Written only directly (``writeDirect(_:promise:)``, by `UpstreamConnection`), so it is no
+/// handler: `UpstreamResponseSplitter`, the connection's first handler, attaches it to its own
+/// context (see `DirectlyWritableEncoder`).
 ///
 /// Framing, as NIO's encoder does it (RFC 9112 §6):
 /// - `TRACE` loses `Content-Length` and `Transfer-Encoding` (it has no body);
@@ -18,25 +15,16 @@ import NIOHTTP1
 /// - `POST`, `PUT` and `PATCH` without it are chunked (HTTP/1.1);
 /// - any other method is chunked only when its head already says `Transfer-Encoding: chunked`
 ///   (`UpstreamRequestHead` restates that for a client that sent a chunked body).
-final class UpstreamRequestEncoder: DirectlyWritableEncoder, ChannelInboundHandler, RemovableChannelHandler {
+final class UpstreamRequestEncoder: DirectlyWritableEncoder {
     typealias Part = HTTPClientRequestPart
-    typealias InboundIn = HTTPClientResponsePart
 
     private var chunked = false
-    private(set) var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
     /// Told every head this encoder writes, before it goes out (see `UpstreamResponseDecoder`).
     private let responseDecoder: UpstreamResponseDecoder?
 
     init(responseDecoder: UpstreamResponseDecoder? = nil) {
         self.responseDecoder = responseDecoder
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
     }
 
     func encode(_ part: HTTPClientRequestPart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {

@@ -93,7 +93,7 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         dropsNextHead = true
     }
 
-    /// Not passed on: nothing behind this handler reads (the request encoder sits there).
+    /// Not passed on: this is the pipeline's last handler, and the tail does nothing with it.
     func channelReadComplete(context: ChannelHandlerContext) {
         if let delegate, let connection {
             delegate.upstreamReadComplete(connection)

@@ -39,22 +39,28 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     private var context: ChannelHandlerContext?
     /// The decoder behind this handler, told when a response bypasses it.
     private let decoder: UpstreamResponseDecoder
+    /// The connection's request encoder: it writes from this handler's place, next to the
+    /// channel, while the handler is in the pipeline.
+    let encoder: UpstreamRequestEncoder
     /// The response being relayed was parsed here (`ChunkedResponseHead`): the decoder has not
     /// seen it, and its end is delivered from here.
     private var bypassing = false
 
-    init(target: UpstreamResponseHandler, decoder: UpstreamResponseDecoder) {
+    init(target: UpstreamResponseHandler, decoder: UpstreamResponseDecoder, encoder: UpstreamRequestEncoder) {
         self.target = target
         self.decoder = decoder
+        self.encoder = encoder
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        encoder.attach(to: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         self.target = nil
+        encoder.detach()
     }
 
     /// A request was written: its response head is looked for. `cutAlways`: cut it even when it

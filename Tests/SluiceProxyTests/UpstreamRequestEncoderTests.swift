@@ -17,6 +17,12 @@ struct UpstreamRequestEncoderTests {
         return try written(by: channel).joined()
     }
 
+    /// The first handler of a pipeline, whose context the encoder writes from (on a connection
+    /// that is `UpstreamResponseSplitter`).
+    private final class Anchor: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+    }
+
     /// What Sluice's encoder writes for `parts`, written the way `UpstreamConnection` writes them.
     private static func wire(_ parts: [HTTPClientRequestPart], through encoder: UpstreamRequestEncoder) throws -> String {
         try buffers(parts, through: encoder).joined()
@@ -24,7 +30,9 @@ struct UpstreamRequestEncoderTests {
 
     private static func buffers(_ parts: [HTTPClientRequestPart], through encoder: UpstreamRequestEncoder) throws -> [String] {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(encoder)
+        let anchor = Anchor()
+        try channel.pipeline.syncOperations.addHandler(anchor)
+        encoder.attach(to: try channel.pipeline.syncOperations.context(handler: anchor))
         for part in parts { encoder.writeDirect(part) }
         encoder.flushDirect()
         return try written(by: channel)
