@@ -45,11 +45,9 @@ public final class AdminServer: Service, Sendable {
             logger: logger,
             onDrainStart: {},
             childChannelInitializer: { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                    try pipeline.addHandler(AdminServerHandler(endpoints: endpoints))
-                }
+                let pipeline = channel.pipeline.syncOperations
+                try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                try pipeline.addHandler(AdminServerHandler(endpoints: endpoints))
             }
         )
     }

@@ -39,16 +39,18 @@ public final class ProxyPipeline: Sendable {
         if channel.eventLoop.inEventLoop {
             // The loop's cached succeeded future: no future is made and torn down per connection.
             do {
-                try configureSync(channel: channel)
+                try configureSynchronously(channel: channel)
                 return channel.eventLoop.makeSucceededVoidFuture()
             } catch {
                 return channel.eventLoop.makeFailedFuture(error)
             }
         }
-        return channel.eventLoop.submit { try self.configureSync(channel: channel) }
+        return channel.eventLoop.submit { try self.configureSynchronously(channel: channel) }
     }
 
-    private func configureSync(channel: any Channel) throws {
+    /// `configure(channel:)` without a future, for an initializer that runs on the channel's event
+    /// loop (``ProxyService``'s does). Must be called there.
+    public func configureSynchronously(channel: any Channel) throws {
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)

@@ -22,13 +22,14 @@ public final class ProxyService: Service, Sendable {
 
     /// - Parameters:
     ///   - readiness: turned not-ready as the first step of shutdown.
-    ///   - childChannelInitializer: sets up each accepted connection's pipeline.
+    ///   - childChannelInitializer: sets up each accepted connection's pipeline, synchronously,
+    ///     on that connection's event loop, before it is registered (throwing closes it).
     public init(
         configuration: ProxyServiceConfiguration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         readiness: ReadinessState,
         logger: Logger = Logger(label: "sluice.proxy"),
-        childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+        childChannelInitializer: @escaping @Sendable (any Channel) throws -> Void
     ) {
         self.listener = DrainingListener(
             name: "proxy",

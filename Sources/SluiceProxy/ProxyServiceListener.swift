@@ -22,7 +22,7 @@ final class DrainingListener: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let onDrainStart: @Sendable () -> Void
-    private let childChannelInitializer: @Sendable (any Channel) -> EventLoopFuture<Void>
+    private let childChannelInitializer: SynchronousAcceptHandler.Initializer
     private let state = NIOLockedValueBox(ProxyServiceState())
     private let connections = OpenConnections()
     private let boundAddress: EventLoopPromise<SocketAddress>
@@ -34,7 +34,7 @@ final class DrainingListener: Sendable {
         group: any EventLoopGroup,
         logger: Logger,
         onDrainStart: @escaping @Sendable () -> Void,
-        childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+        childChannelInitializer: @escaping SynchronousAcceptHandler.Initializer
     ) {
         self.name = name
         self.configuration = configuration
@@ -121,20 +121,31 @@ final class DrainingListener: Sendable {
 
     private func bind(on loop: any EventLoop, port: Int, reusePort: Bool) async throws -> any Channel {
         let connections = self.connections
-        let childChannelInitializer = self.childChannelInitializer
+        let configure = self.childChannelInitializer
+        let initializer: SynchronousAcceptHandler.Initializer = { channel in
+            connections.insert(channel)
+            try configure(channel)
+        }
         // TCP_NODELAY: ServerBootstrap sets it on the listening socket and Linux hands it down to
         // every accepted one (`.socketOption(.tcp_nodelay)` would set SO_DEBUG instead).
         // One accept per wake-up (nginx's `multi_accept off`): with level-triggered epoll a
         // backlog is still drained, one connection per loop tick, and an idle listener does not
         // pay a second `accept4` that only returns EAGAIN for every connection.
+        // Accepted connections are set up by `SynchronousAcceptHandler`, without the futures of
+        // `ServerBootstrap`'s accept path; the bootstrap's child initializer only serves a child
+        // on another loop, which this listener never has.
         return try await ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.socketOption(.reusePort), value: reusePort ? 1 : 0)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.maxMessagesPerRead, value: 1)
+            .serverChannelInitializer { server in
+                server.eventLoop.makeCompletedFuture {
+                    try server.pipeline.syncOperations.addHandler(SynchronousAcceptHandler(initializer: initializer))
+                }
+            }
             .childChannelInitializer { channel in
-                connections.insert(channel)
-                return childChannelInitializer(channel)
+                channel.eventLoop.submit { try initializer(channel) }
             }
             .bind(host: configuration.host, port: port)
             .get()

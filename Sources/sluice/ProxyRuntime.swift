@@ -35,7 +35,7 @@ struct ProxyRuntime: Sendable {
             group: group,
             readiness: readiness,
             logger: logger,
-            childChannelInitializer: { channel in pipeline.configure(channel: channel) }
+            childChannelInitializer: { channel in try pipeline.configureSynchronously(channel: channel) }
         )
         let proxy = self.proxy
         self.admin = AdminServer(

@@ -1,5 +1,6 @@
 import SluiceTestSupport
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -22,13 +23,11 @@ import Testing
                 readiness: readiness,
                 logger: Logger(label: "test.proxy")
             ) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        QuiesceAwareEchoHandler(finishOnQuiesce: finishOnQuiesce) {
-                            continuation.yield(readiness.isReady)
-                        }
-                    )
-                }
+                try channel.pipeline.syncOperations.addHandler(
+                    QuiesceAwareEchoHandler(finishOnQuiesce: finishOnQuiesce) {
+                        continuation.yield(readiness.isReady)
+                    }
+                )
             }
         }
 
@@ -54,6 +53,39 @@ import Testing
 
         await group.triggerGracefulShutdown()
         try await withTimeout { try await run.value }
+    }
+
+    @Test func aConnectionWhoseSetUpFailsIsClosedAndTheNextIsServed() async throws {
+        struct SetUpFailed: Error {}
+        let failNext = NIOLockedValueBox(true)
+        let service = ProxyService(
+            configuration: ProxyServiceConfiguration(host: "127.0.0.1", port: 0),
+            readiness: ReadinessState(.ready)
+        ) { channel in
+            if failNext.withLockedValue({ fail in defer { fail = false }; return fail }) { throw SetUpFailed() }
+            try channel.pipeline.syncOperations.addHandler(QuiesceAwareEchoHandler(finishOnQuiesce: true) {})
+        }
+        let run = Task { try await service.run() }
+        let port = try await withTimeout { try await service.port }
+
+        let refused = try await withTimeout {
+            try await LoopbackClient.with(port: port) { client in try await client.readToEnd() }
+        }
+        let reply = try await withTimeout {
+            try await LoopbackClient.with(port: port) { client in
+                try await client.send("ping")
+                return try await client.read(until: "ping")
+            }
+        }
+        #expect(refused == "")
+        #expect(reply == "ping")
+        // Neither connection is left counted as open: the failed one was closed, not leaked.
+        try await withTimeout {
+            while service.openConnectionCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+
+        run.cancel()
+        _ = try await withTimeout { await run.result }
     }
 
     @Test func gracefulShutdownTurnsReadinessOffBeforeConnectionsAreAskedToQuiesce() async throws {
@@ -169,7 +201,7 @@ import Testing
         let second = ProxyService(
             configuration: ProxyServiceConfiguration(host: "127.0.0.1", port: taken),
             readiness: ReadinessState()
-        ) { $0.eventLoop.makeSucceededVoidFuture() }
+        ) { _ in }
         await #expect(throws: (any Error).self) { try await second.run() }
         await #expect(throws: (any Error).self) { try await second.port }
 
