@@ -43,6 +43,7 @@ public final class AdminServer: Service, Sendable {
             ),
             group: group,
             logger: logger,
+            onListening: {},
             onDrainStart: {},
             childChannelInitializer: { channel in
                 let pipeline = channel.pipeline.syncOperations

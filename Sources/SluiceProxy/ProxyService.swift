@@ -21,7 +21,8 @@ public final class ProxyService: Service, Sendable {
     private let listener: DrainingListener
 
     /// - Parameters:
-    ///   - readiness: turned not-ready as the first step of shutdown.
+    ///   - readiness: told when the listener is bound (``ReadinessState/markListening()``), and
+    ///     turned not-ready as the first step of shutdown.
     ///   - childChannelInitializer: sets up each accepted connection's pipeline, synchronously,
     ///     on that connection's event loop, before it is registered (throwing closes it).
     public init(
@@ -36,6 +37,7 @@ public final class ProxyService: Service, Sendable {
             configuration: configuration,
             group: group,
             logger: logger,
+            onListening: { readiness.markListening() },
             onDrainStart: { readiness.markNotReady() },
             childChannelInitializer: childChannelInitializer
         )

@@ -21,18 +21,22 @@ final class DrainingListener: Sendable {
     private let configuration: ProxyServiceConfiguration
     private let group: any EventLoopGroup
     private let logger: Logger
+    private let onListening: @Sendable () -> Void
     private let onDrainStart: @Sendable () -> Void
     private let childChannelInitializer: SynchronousAcceptHandler.Initializer
     private let state = NIOLockedValueBox(ProxyServiceState())
     private let connections = OpenConnections()
     private let boundAddress: EventLoopPromise<SocketAddress>
 
-    /// - Parameter name: names this listener in log messages ("proxy", "admin").
+    /// - Parameters:
+    ///   - name: names this listener in log messages ("proxy", "admin").
+    ///   - onListening: called once every listening socket is bound.
     init(
         name: String,
         configuration: ProxyServiceConfiguration,
         group: any EventLoopGroup,
         logger: Logger,
+        onListening: @escaping @Sendable () -> Void,
         onDrainStart: @escaping @Sendable () -> Void,
         childChannelInitializer: @escaping SynchronousAcceptHandler.Initializer
     ) {
@@ -40,6 +44,7 @@ final class DrainingListener: Sendable {
         self.configuration = configuration
         self.group = group
         self.logger = logger
+        self.onListening = onListening
         self.onDrainStart = onDrainStart
         self.childChannelInitializer = childChannelInitializer
         self.boundAddress = group.next().makePromise(of: SocketAddress.self)
@@ -81,6 +86,7 @@ final class DrainingListener: Sendable {
         if let address = listener.serverChannel.localAddress {
             boundAddress.succeed(address)
             logger.info("\(name) listening", metadata: ["address": "\(address)"])
+            onListening()
         } else {
             boundAddress.fail(ProxyServiceError.noPort)
         }

@@ -2,38 +2,64 @@ import Atomics
 
 /// Whether this instance should receive traffic, as reported by the admin server's `/readyz`.
 ///
-/// Starts as ``ReadinessStatus/waitingForRoutingTable``; the composition root calls
-/// ``markReady()`` once the first routing table is live, and ``ProxyService`` calls
-/// ``markNotReady()`` as the very first step of a graceful shutdown. Shutting down is terminal:
-/// a routing table published while draining does not make the instance ready again.
+/// Ready takes two things: a routing table is live (the composition root calls
+/// ``markRoutingTableLoaded()`` after the first one is published) and the proxy accepts
+/// connections (``ProxyService`` calls ``markListening()`` once every listening socket is
+/// bound). They happen in either order: the table comes from a file or the API server while the
+/// listener binds, and a pod reported ready before it listens would have connections refused.
+/// ``ProxyService`` calls ``markNotReady()`` as the very first step of a graceful shutdown.
+/// Shutting down is terminal: nothing makes the instance ready again.
 public final class ReadinessState: Sendable {
-    private let status: ManagedAtomic<ReadinessStatus>
+    private let conditions: ManagedAtomic<UInt8>
 
+    private static let routingTableLoaded: UInt8 = 1 << 0
+    private static let listening: UInt8 = 1 << 1
+    private static let shuttingDown: UInt8 = 1 << 2
+
+    /// - Parameter initial: where to start; `.ready` has both conditions met already (for a
+    ///   proxy whose table and listener are set up some other way, as in tests).
     public init(_ initial: ReadinessStatus = .waitingForRoutingTable) {
-        self.status = ManagedAtomic(initial)
+        let conditions: UInt8 = switch initial {
+        case .waitingForRoutingTable: 0
+        case .waitingForListener: Self.routingTableLoaded
+        case .ready: Self.routingTableLoaded | Self.listening
+        case .shuttingDown: Self.shuttingDown
+        }
+        self.conditions = ManagedAtomic(conditions)
     }
 
     /// The current status. Cheap: one atomic load.
     public var current: ReadinessStatus {
-        status.load(ordering: .acquiring)
+        let conditions = conditions.load(ordering: .acquiring)
+        if conditions & Self.shuttingDown != 0 { return .shuttingDown }
+        if conditions & Self.routingTableLoaded == 0 { return .waitingForRoutingTable }
+        if conditions & Self.listening == 0 { return .waitingForListener }
+        return .ready
     }
 
     public var isReady: Bool { current == .ready }
 
-    /// Ready to serve; ignored once shutting down.
-    public func markReady() {
-        _ = status.compareExchange(expected: .waitingForRoutingTable, desired: .ready, ordering: .acquiringAndReleasing)
+    /// A routing table is live. Ready if the proxy is listening too.
+    public func markRoutingTableLoaded() {
+        _ = conditions.loadThenBitwiseOr(with: Self.routingTableLoaded, ordering: .acquiringAndReleasing)
+    }
+
+    /// The proxy accepts connections. Ready if a routing table is live too.
+    public func markListening() {
+        _ = conditions.loadThenBitwiseOr(with: Self.listening, ordering: .acquiringAndReleasing)
     }
 
     /// Not ready any more because the instance is shutting down. Terminal.
     public func markNotReady() {
-        status.store(.shuttingDown, ordering: .releasing)
+        _ = conditions.loadThenBitwiseOr(with: Self.shuttingDown, ordering: .acquiringAndReleasing)
     }
 }
 
-/// The states ``ReadinessState`` moves through: waiting → ready → shutting down.
-public enum ReadinessStatus: UInt8, AtomicValue, Sendable, CustomStringConvertible {
+/// What ``ReadinessState`` reports: waiting (for a table, then for the listener) → ready →
+/// shutting down.
+public enum ReadinessStatus: Sendable, CustomStringConvertible {
     case waitingForRoutingTable
+    case waitingForListener
     case ready
     case shuttingDown
 
@@ -41,6 +67,7 @@ public enum ReadinessStatus: UInt8, AtomicValue, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .waitingForRoutingTable: "not ready: no routing table loaded yet"
+        case .waitingForListener: "not ready: the proxy is not listening yet"
         case .ready: "ready"
         case .shuttingDown: "not ready: shutting down"
         }

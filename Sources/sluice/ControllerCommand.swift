@@ -97,7 +97,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let controller = ControllerService(
             client: KubeAPIClient(config: kubeConfig), configuration: configuration,
             publish: { table, duration in store.publish(table, translationDuration: duration) },
-            markReady: { readiness.markReady() }, logger: logger)
+            markReady: { readiness.markRoutingTableLoaded() }, logger: logger)
         try await runtime.serviceGroup(source: controller, logger: logger).run()
     }
 

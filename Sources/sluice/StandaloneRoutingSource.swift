@@ -34,7 +34,7 @@ struct StandaloneRoutingSource: Service {
                 }
                 reported = current
                 store.publish(result.table, translationDuration: elapsed)
-                readiness.markReady()
+                readiness.markRoutingTableLoaded()
             case .unchanged:
                 break
             case .keepLastGood(let errors):

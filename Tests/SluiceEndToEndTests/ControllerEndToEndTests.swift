@@ -34,7 +34,7 @@ import Testing
                 configuration: ControllerConfiguration(
                     holdOff: HoldOffScheduler(minimum: .milliseconds(20), maximum: .milliseconds(200))),
                 publish: { table, duration in store.publish(table, translationDuration: duration) },
-                markReady: { readiness.markReady() }, logger: logger)
+                markReady: { readiness.markRoutingTableLoaded() }, logger: logger)
             let running = Task { await controller.runUntilCancelled() }
             defer { running.cancel() }
 

@@ -24,7 +24,9 @@ struct ProxyHarness {
             .childChannelInitializer { pipeline.configure(channel: $0) }
             .bind(host: "127.0.0.1", port: 0)
             .get()
-        return ProxyHarness(store: store, readiness: ReadinessState(), port: listener.localAddress?.port ?? 0, listener: listener)
+        let readiness = ReadinessState()
+        readiness.markListening()
+        return ProxyHarness(store: store, readiness: readiness, port: listener.localAddress?.port ?? 0, listener: listener)
     }
 
     func connect() async throws -> TestClient {

@@ -66,16 +66,20 @@ import Testing
 
     @Test func readyzFollowsReadinessAndSaysWhy() async throws {
         let readiness = ReadinessState()
-        let (waiting, ready, draining) = try await Self.withAdminServer(readiness: readiness) { _, port in
+        let (waiting, notListening, ready, draining) = try await Self.withAdminServer(readiness: readiness) { _, port in
             let waiting = try await Self.get("/readyz", port: port)
-            readiness.markReady()
+            readiness.markRoutingTableLoaded()
+            let notListening = try await Self.get("/readyz", port: port)
+            readiness.markListening()
             let ready = try await Self.get("/readyz", port: port)
             readiness.markNotReady()
             let draining = try await Self.get("/readyz", port: port)
-            return (waiting, ready, draining)
+            return (waiting, notListening, ready, draining)
         }
         #expect(waiting.status == 503)
         #expect(waiting.body.contains("no routing table"))
+        #expect(notListening.status == 503)
+        #expect(notListening.body.contains("not listening"))
         #expect(ready.status == 200)
         #expect(draining.status == 503)
         #expect(draining.body.contains("shutting down"))

@@ -55,6 +55,22 @@ import Testing
         try await withTimeout { try await run.value }
     }
 
+    @Test func readinessWaitsForTheListenerAsWellAsTheRoutingTable() async throws {
+        let readiness = ReadinessState()
+        readiness.markRoutingTableLoaded()
+        let service = ProxyService(
+            configuration: ProxyServiceConfiguration(host: "127.0.0.1", port: 0), readiness: readiness
+        ) { _ in }
+        #expect(readiness.current == .waitingForListener)
+        let run = Task { try await service.run() }
+        _ = try await withTimeout { try await service.port }
+        try await withTimeout {
+            while !readiness.isReady { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        run.cancel()
+        _ = try await withTimeout { await run.result }
+    }
+
     @Test func aConnectionWhoseSetUpFailsIsClosedAndTheNextIsServed() async throws {
         struct SetUpFailed: Error {}
         let failNext = NIOLockedValueBox(true)
