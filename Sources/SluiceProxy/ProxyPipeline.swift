@@ -79,10 +79,16 @@ public final class ProxyPipeline: Sendable {
             // Without a compressor only the handler writes responses: the encoder is no handler of
             // its own but writes from the decoder's place, next to the channel, where no outbound
             // handler is passed on the way (`ClientResponseEncoder.attach`).
-            try sync.addHandlers([decoder, ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder)])
+            // One by one and named: `addHandlers` builds an array of existentials, and an unnamed
+            // handler gets a name made by string interpolation (1.1k instructions a connection).
+            try sync.addHandler(decoder, name: Self.requestDecoderName)
             encoder.attach(to: try sync.context(handler: decoder))
+            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder), name: Self.handlerName)
         }
     }
+
+    private static let requestDecoderName = "sluice.request-decoder"
+    private static let handlerName = "sluice.client"
 
     /// Closes the idle keep-alive upstream connections of every event loop (connections in use
     /// are left to their exchanges). For shutdown, after the listener stopped.
