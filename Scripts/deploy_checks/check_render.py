@@ -64,6 +64,10 @@ def check_default(kinds: dict, notes: str) -> list[str]:
         ("HorizontalPodAutoscaler" not in kinds, "no HPA expected"),
         ("sse-paths" in notes and "loadBalancer.ingress" in notes,
          "NOTES.txt must show how to find the address and annotate for SSE"),
+        ([p["name"] for p in kinds["Service"][0]["spec"]["ports"]] == ["http"]
+         and "https" not in {p["name"] for p in c["ports"]}
+         and not any(a.startswith("--https-port") for a in c["args"]),
+         "no HTTPS port by default: nothing serves TLS yet"),
     ]
     return [message for holds, message in expectations if not holds]
 
@@ -116,6 +120,11 @@ def check_autoscaling(kinds: dict, notes: str) -> list[str]:
     service = kinds["Service"][0]["spec"]
     if service.get("externalTrafficPolicy") != "Local" or service["ports"][0].get("nodePort") != 30080:
         problems.append("NodePort Service must carry externalTrafficPolicy and the fixed nodePort")
+    https = [p for p in service["ports"] if p["name"] == "https"]
+    c = container(kinds)
+    if (not https or https[0].get("nodePort") != 30443 or "https" not in {p["name"] for p in c["ports"]}
+            or "--https-port=8443" not in c["args"]):
+        problems.append("service.https.enabled must expose the https port (with its fixed nodePort)")
     return problems
 
 
