@@ -30,13 +30,18 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 of: head, declaredEventStream: exchange.declaredEventStream, requestedUpgrade: exchange.requestedUpgrade)
             exchange.responseStarted(kind: kind)
             exchange.upstreamReusable = head.isKeepAlive && !exchange.requestedUpgrade
-            let mustClose =
-                exchange.requestedUpgrade
-                || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
-            let close = machine.responseHeadReceived(mustClose: mustClose)
             let compress = ResponseCompression.allows(
                 head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest,
                 clientVersion: exchange.clientVersion)
+            // A compressor is only set up on connections opened while some route compresses. One
+            // opened before a table turned compression on answers uncompressed and closes, as an
+            // nginx reload closes its old workers' keep-alive connections: the client's next
+            // connection has the compressor.
+            let mustClose =
+                exchange.requestedUpgrade
+                || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
+                || (compress && compression == nil)
+            let close = machine.responseHeadReceived(mustClose: mustClose)
             let relays =
                 connection.splitter.isAtHeadEnd
                 && ClientResponseHead.relaysChunkedBody(

@@ -68,6 +68,34 @@ struct ProxyCompressionTests {
         #expect(response.bodyText.contains("data: event 2\n\n"))
     }
 
+    /// A connection opened while no route compressed has no compressor. When a new table turns
+    /// compression on, its next response is sent as it is and the connection closes; the
+    /// client's next connection gets gzip.
+    @Test func aConnectionFromBeforeCompressionWasTurnedOnClosesSoTheNextOneCompresses() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: false)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let old = try await proxy.connect()
+        try await old.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        let before = try await old.readResponse()
+        #expect(before.header("connection") != "close")
+
+        _ = proxy.store.publish(table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+        try await old.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        let turnedOn = try await old.readResponse()
+        #expect(turnedOn.header("content-encoding") == nil)
+        #expect(turnedOn.header("connection") == "close")
+        #expect(turnedOn.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+        try await old.waitForClose()
+
+        let fresh = try await proxy.connect()
+        try await fresh.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        let after = try await fresh.readResponse()
+        #expect(after.header("content-encoding") == "gzip")
+        #expect(after.header("connection") != "close")
+    }
+
     /// Several requests on one kept-alive connection: each response is compressed or not by its
     /// own request's `Accept-Encoding`.
     @Test func eachRequestOnAConnectionGetsItsOwnDecision() async throws {
