@@ -36,4 +36,5 @@ public enum DiagnosticReason {
     public static let unknownAnnotation = "UnknownAnnotation"
     public static let tlsSecretNotFound = "TLSSecretNotFound"
     public static let tlsSecretInvalid = "TLSSecretInvalid"
+    public static let tlsNotServed = "TLSNotServed"
 }

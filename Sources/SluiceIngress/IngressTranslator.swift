@@ -101,10 +101,16 @@ public enum IngressTranslator {
     }
 
     /// `spec.tls[].secretName` must name a `kubernetes.io/tls` Secret with `tls.crt` and
-    /// `tls.key` in the Ingress's namespace.
+    /// `tls.key` in the Ingress's namespace. And an Ingress that asks for TLS is told, once, that
+    /// Sluice does not terminate TLS yet: its hosts are served over plain HTTP only.
     private static func tlsProblems(_ ingress: Ingress, secrets: [String: Secret]) -> [IngressProblem] {
-        var problems: [IngressProblem] = []
-        for (index, tls) in (ingress.spec?.tls ?? []).enumerated() {
+        let entries = ingress.spec?.tls ?? []
+        guard !entries.isEmpty else { return [] }
+        var problems = [IngressProblem(
+            reason: DiagnosticReason.tlsNotServed,
+            message: "spec.tls: Sluice does not terminate TLS yet; this Ingress is served over plain HTTP only"
+        )]
+        for (index, tls) in entries.enumerated() {
             guard let name = tls.secretName, !name.isEmpty else { continue }
             let key = "\(ingress.namespaceOrDefault)/\(name)"
             let field = "spec.tls[\(index)]"
