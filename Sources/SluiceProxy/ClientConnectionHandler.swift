@@ -192,17 +192,18 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         let declaredEventStream = route.policy.declaresEventStream(path: path)
-        let upstreamHead = UpstreamRequestHead.make(
-            from: head, facts: facts, declaredEventStream: declaredEventStream, requestID: loop.requestIDs.nextID())
+        let upstreamHead = UpstreamRequestHead(
+            from: head, facts: facts, declaredEventStream: declaredEventStream, requestID: loop.requestIDs.nextID(),
+            allocator: context?.channel.allocator ?? ByteBufferAllocator())
         let exchange = ProxiedExchange(
-            upstreamHead: upstreamHead, clientHead: head, route: route, declaredEventStream: declaredEventStream)
+            upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)
         self.exchange = exchange
         attempt(exchange, endpoint: endpoint, fresh: false)
     }
 
     /// A request part from the client: written upstream now (flushed at the end of the read
     /// burst), or held until the upstream is ready.
-    private func forward(_ part: HTTPClientRequestPart) {
+    private func forward(_ part: UpstreamRequestPart) {
         guard let exchange else { return }
         guard let upstream = exchange.upstream else {
             exchange.pending.append(part)
@@ -213,7 +214,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if case .end = part { touchUpstream(exchange) }
     }
 
-    func send(_ part: HTTPClientRequestPart, on upstream: UpstreamConnection, for exchange: ProxiedExchange) {
+    func send(_ part: UpstreamRequestPart, on upstream: UpstreamConnection, for exchange: ProxiedExchange) {
         switch part {
         case .body(.byteBuffer(let buffer)): exchange.bodyBytesSent += buffer.readableBytes
         case .body(.fileRegion(let region)): exchange.bodyBytesSent += region.readableBytes

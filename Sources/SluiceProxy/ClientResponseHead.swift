@@ -79,8 +79,10 @@ public enum ClientResponseHead {
             closeClient
             ? "X-Accel-Buffering: no\r\nConnection: close\r\ntransfer-encoding: chunked\r\n\r\n"
             : "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\n\r\n"
+        // Room for every field, dropped or not: the filter is asked once per field, as it is
+        // written (a relayed head always has a `Transfer-Encoding` field to drop).
         var fieldsLength = 0
-        for (name, value) in head.headers where filter.forwards(name) {
+        for (name, value) in head.headers {
             fieldsLength += HeadCursor.lengthOfField(name, value)
         }
         // "HTTP/1.1 ddd " + reason + CR LF.

@@ -26,6 +26,14 @@ struct HeadCursor {
     }
 
     mutating func append(_ text: String) {
+        appendText(text)
+    }
+
+    mutating func append(_ text: Substring) {
+        appendText(text)
+    }
+
+    private mutating func appendText<Text: StringProtocol>(_ text: Text) {
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             precondition(count + bytes.count <= capacity, "head longer than the length reserved for it")
             if let source = bytes.baseAddress { (base + count).copyMemory(from: source, byteCount: bytes.count) }

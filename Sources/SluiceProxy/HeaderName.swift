@@ -34,29 +34,48 @@ enum HeaderName {
         byte == expected || (byte | 0x20 == expected && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(expected))
     }
 
+    /// Whether `name`'s bytes equal `lowercased` ignoring ASCII case. `lowercased` must be
+    /// lowercase ASCII.
+    @inlinable
+    static func matches(_ name: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString) -> Bool {
+        matches(name, UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
+    }
+
     /// Whether `value`, a comma-separated list, contains `lowercasedToken` ignoring ASCII case
     /// and surrounding spaces (`Connection: keep-alive, Upgrade`).
-    static func listContains(_ value: String, token lowercasedToken: String) -> Bool {
-        var rest = Substring(value)
-        while true {
-            let end = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-            if matches(rest[..<end].trimmingSpaces(), lowercasedToken) { return true }
-            guard end < rest.endIndex else { return false }
-            rest = rest[rest.utf8.index(after: end)...]
-        }
+    static func listContains(_ value: String, token lowercasedToken: StaticString) -> Bool {
+        listContains(value, lowercasedToken, cutAtSemicolon: false)
     }
 
     /// Whether `value`, a comma-separated list of media ranges (`Accept`), lists
     /// `lowercasedMediaType`, whatever its parameters.
-    static func listContainsMediaType(_ value: String, _ lowercasedMediaType: String) -> Bool {
-        var rest = Substring(value)
-        while true {
-            let end = rest.utf8.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
-            let element = rest[..<end]
-            let typeEnd = element.utf8.firstIndex(of: UInt8(ascii: ";")) ?? element.endIndex
-            if matches(element[..<typeEnd].trimmingSpaces(), lowercasedMediaType) { return true }
-            guard end < rest.endIndex else { return false }
-            rest = rest[rest.utf8.index(after: end)...]
+    static func listContainsMediaType(_ value: String, _ lowercasedMediaType: StaticString) -> Bool {
+        listContains(value, lowercasedMediaType, cutAtSemicolon: true)
+    }
+
+    /// Scans `value`'s bytes in place: these lists are read on every request.
+    private static func listContains(_ value: String, _ lowercased: StaticString, cutAtSemicolon: Bool) -> Bool {
+        let scanned = value.utf8.withContiguousStorageIfAvailable { listContains($0, lowercased, cutAtSemicolon: cutAtSemicolon) }
+        if let scanned { return scanned }
+        return Array(value.utf8).withUnsafeBufferPointer { listContains($0, lowercased, cutAtSemicolon: cutAtSemicolon) }
+    }
+
+    private static func listContains(_ list: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString, cutAtSemicolon: Bool) -> Bool {
+        func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = 0
+        while start <= list.count {
+            var end = start
+            while end < list.count, list[end] != UInt8(ascii: ",") { end += 1 }
+            var elementEnd = end
+            if cutAtSemicolon, let semicolon = list[start..<end].firstIndex(of: UInt8(ascii: ";")) {
+                elementEnd = semicolon
+            }
+            var first = start
+            while first < elementEnd, isSpace(list[first]) { first += 1 }
+            while elementEnd > first, isSpace(list[elementEnd - 1]) { elementEnd -= 1 }
+            if matches(UnsafeBufferPointer(rebasing: list[first..<elementEnd]), lowercased) { return true }
+            start = end + 1
         }
+        return false
     }
 }

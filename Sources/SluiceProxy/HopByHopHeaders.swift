@@ -42,23 +42,6 @@ public enum HopByHopHeaders {
         // Wrapped once: `HTTPHeaders.add` would re-check every (parsed, so ASCII) name.
         return HTTPHeaders(result)
     }
-
-    /// Whether a request asks to switch protocols (`Connection: upgrade` and an `Upgrade` field).
-    public static func isUpgradeRequest(_ headers: HTTPHeaders) -> Bool {
-        var upgrade = false
-        var connectionUpgrade = false
-        for (name, value) in headers {
-            switch name.utf8.count {
-            case 7 where HeaderName.matches(name, "upgrade"):
-                upgrade = true
-            case 10 where HeaderName.matches(name, "connection"):
-                connectionUpgrade = connectionUpgrade || HeaderName.listContains(value, token: "upgrade")
-            default:
-                break
-            }
-        }
-        return upgrade && connectionUpgrade
-    }
 }
 
 /// Which fields of one head go on to the next hop: the decision `HopByHopHeaders.removing`

@@ -8,7 +8,7 @@ import SluiceRouting
 /// checks the deadlines (no timer is scheduled per exchange or per chunk).
 final class ProxiedExchange {
     /// The head sent upstream; kept for a replay on a fresh connection until the response starts.
-    private(set) var upstreamHead: HTTPRequestHead?
+    private(set) var upstreamHead: UpstreamRequestHead?
     let route: Route
     /// The client's HTTP version (the response is framed for it).
     let clientVersion: HTTPVersion
@@ -33,7 +33,7 @@ final class ProxiedExchange {
     /// Upstream attempts made so far.
     var attempts = 0
     /// Request parts read before the upstream was ready (bounded: the client is not read meanwhile).
-    var pending: [HTTPClientRequestPart] = []
+    var pending: [UpstreamRequestPart] = []
     /// Body bytes already sent upstream: once any are, the request can't be replayed.
     var bodyBytesSent = 0
     var requestEndSent = false
@@ -52,17 +52,15 @@ final class ProxiedExchange {
     /// many bytes were waiting then (progress below that restarts the clock).
     var sendStall: (since: NIODeadline, buffered: Int)?
 
-    init(upstreamHead: HTTPRequestHead, clientHead: HTTPRequestHead, route: Route, declaredEventStream: Bool) {
+    init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, route: Route, declaredEventStream: Bool) {
         self.upstreamHead = upstreamHead
         self.route = route
-        self.clientVersion = clientHead.version
-        self.idempotent = UpstreamRequestHead.isIdempotent(clientHead.method)
-        self.requestedUpgrade = HopByHopHeaders.isUpgradeRequest(clientHead.headers)
-        self.headRequest = clientHead.method.isHEAD
+        self.clientVersion = clientVersion
+        self.idempotent = UpstreamRequestHead.isIdempotent(upstreamHead.method)
+        self.requestedUpgrade = upstreamHead.requestsUpgrade
+        self.headRequest = upstreamHead.method.isHEAD
         self.declaredEventStream = declaredEventStream
-        self.expectsContinue = clientHead.headers.contains { field in
-            HeaderName.matches(field.name, "expect") && HeaderName.matches(field.value.trimmingSpaces(), "100-continue")
-        }
+        self.expectsContinue = upstreamHead.expectsContinue
     }
 
     /// Whether a failed attempt may be repeated: nothing of the body went out and the method is

@@ -30,8 +30,8 @@ final class UpstreamConnection {
     var isActive: Bool { channel.isActive }
 
     /// Writes from the encoder's place (`UpstreamRequestEncoder.writeDirect(_:promise:)`), which also
-    /// tells the response decoder about each head.
-    func write(_ part: HTTPClientRequestPart) {
+    /// tells the response decoder about each request.
+    func write(_ part: UpstreamRequestPart) {
         encoder.writeDirect(part)
     }
 

@@ -1,40 +1,173 @@
+import NIOCore
 import NIOHTTP1
 
-/// Builds the request head the proxy sends upstream from the one the client sent: hop-by-hop
-/// fields removed (`Upgrade`/`Connection: upgrade` kept for upgrades), `Host` preserved, the
-/// forwarding fields added, and the body framing restated (`Transfer-Encoding: chunked` when the
-/// client streamed a chunked body; `Content-Length` passes through unchanged).
+/// The request head the proxy sends upstream, serialized straight from the one the client sent
+/// (no `HTTPRequestHead` is built for it, and nothing but the bytes is kept for a replay):
+/// - hop-by-hop fields removed (`Upgrade`, and `Connection: upgrade` after the client's fields,
+///   kept for an upgrade request), `Host` preserved;
+/// - the forwarding fields replaced and added after them (`X-Forwarded-For` appended to,
+///   `X-Real-IP`, `X-Forwarded-Proto`, `-Host`, `-Port`, `X-Request-ID` kept when the client sent
+///   one sane one, otherwise generated);
+/// - an event-stream request (the route declares the path, or the client accepts
+///   `text/event-stream`) loses `Accept-Encoding`, so the upstream sends the stream
+///   uncompressed;
+/// - always HTTP/1.1, with the body framing of NIO's request encoder (RFC 9112 §6): `TRACE`
+///   loses `Content-Length` (it has no body); otherwise `Content-Length` wins; `POST`, `PUT` and
+///   `PATCH` without it are chunked; any other method is chunked when the client sent a chunked
+///   body.
 ///
-/// A request for an event stream (the route declares the path, or the client accepts
-/// `text/event-stream`) loses `Accept-Encoding`, so the upstream sends the stream uncompressed.
-public enum UpstreamRequestHead {
-    public static func make(
+/// The bytes are those NIO's encoder writes for the head built step by step (the tests hold a
+/// reference built that way). A head goes upstream for every proxied request: it is written in
+/// one buffer reserved once, in two passes over the client's fields (what they say, then the
+/// writing; a third, for what a `Connection` field names, only when there is a hop-by-hop
+/// field), with no copy of the fields and no allocation when no forwarding field came in.
+public struct UpstreamRequestHead: Sendable {
+    /// The request line, the fields and the blank line.
+    public let bytes: ByteBuffer
+    public let method: HTTPMethod
+    /// The body that follows is sent chunked.
+    public let chunkedBody: Bool
+    /// The client asked to switch protocols (`Connection: upgrade` and an `Upgrade` field).
+    public let requestsUpgrade: Bool
+    /// The client sent `Expect: 100-continue`.
+    public let expectsContinue: Bool
+
+    public init(
         from head: HTTPRequestHead,
         facts: ClientConnectionFacts,
         declaredEventStream: Bool = false,
-        requestID: @autoclosure () -> String
-    ) -> HTTPRequestHead {
-        let isUpgrade = HopByHopHeaders.isUpgradeRequest(head.headers)
-        let wasChunked = head.headers.contains { field in
-            HeaderName.matches(field.name, "transfer-encoding") && HeaderName.listContains(field.value, token: "chunked")
+        requestID: @autoclosure () -> String,
+        allocator: ByteBufferAllocator
+    ) {
+        let survey = FieldSurvey(head.headers)
+        let filter = survey.sawHopByHop ? HopByHopFilter(head.headers, keepUpgrade: survey.isUpgrade, alsoRemoving: nil) : nil
+        let dropsAcceptEncoding = declaredEventStream || survey.acceptsEventStream
+        let isTRACE = head.method.isTRACE
+        let transferEncoding: StaticString?
+        if isTRACE || survey.hasContentLength {
+            transferEncoding = nil
+        } else {
+            switch head.method {
+            case .POST, .PUT, .PATCH: transferEncoding = "transfer-encoding: chunked\r\n"
+            default: transferEncoding = survey.wasChunked ? "Transfer-Encoding: chunked\r\n" : nil
+            }
         }
-        var headers = HopByHopHeaders.removing(from: head.headers, keepUpgrade: isUpgrade)
-        if declaredEventStream || acceptsEventStream(head.headers), headers.contains(name: "accept-encoding") {
-            headers.remove(name: "accept-encoding")
+        let keepsUpgrade = filter?.keepsUpgrade ?? false
+        let forwarded = { (name: String) in filter?.forwards(name) ?? true }
+
+        let clientIP = facts.clientIP
+        var forwardedFor = clientIP
+        if let clientIP, !survey.forwardedFor.isEmpty, forwarded("x-forwarded-for") {
+            forwardedFor = (survey.forwardedFor + [Substring(clientIP)]).joined(separator: ", ")
         }
-        headers = ForwardedHeaders.applying(to: headers, facts: facts, generatedRequestID: requestID())
-        if wasChunked {
-            headers.add(name: "Transfer-Encoding", value: "chunked")
+        var keptRequestID: Substring?
+        if survey.requestIDs.count == 1, ForwardedHeaders.isSaneRequestID(survey.requestIDs[0]), forwarded("x-request-id") {
+            keptRequestID = survey.requestIDs[0]
         }
-        var result = HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
-        result.version = .http1_1
-        return result
+        let generatedRequestID = keptRequestID == nil ? requestID() : nil
+        let method = head.method.rawValue
+
+        var length = method.utf8.count + 1 + head.uri.utf8.count + 11 + survey.fieldBytes + 2
+        if keepsUpgrade { length += 21 }
+        if let clientIP, let forwardedFor {
+            length += HeadCursor.lengthOfField("X-Forwarded-For", forwardedFor) + HeadCursor.lengthOfField("X-Real-IP", clientIP)
+        }
+        length += HeadCursor.lengthOfField("X-Forwarded-Proto", facts.proto)
+        if let host = survey.host { length += HeadCursor.lengthOfField("X-Forwarded-Host", host) }
+        if let port = facts.localPortText { length += HeadCursor.lengthOfField("X-Forwarded-Port", port) }
+        length += 16 + (keptRequestID?.utf8.count ?? generatedRequestID?.utf8.count ?? 0)
+        length += transferEncoding?.utf8CodeUnitCount ?? 0
+
+        var buffer = allocator.buffer(capacity: length)
+        buffer.writeHead(length: length) { cursor in
+            cursor.append(method)
+            cursor.append(" ")
+            cursor.append(head.uri)
+            cursor.append(" HTTP/1.1\r\n")
+            for (name, value) in head.headers {
+                switch UpstreamRequestField(name) {
+                case .forwardedProto, .requestID:
+                    continue
+                case .forwardedFor where clientIP != nil, .realIP where clientIP != nil,
+                    .forwardedPort where facts.localPortText != nil, .forwardedHost where survey.host != nil,
+                    .acceptEncoding where dropsAcceptEncoding, .contentLength where isTRACE:
+                    continue
+                default:
+                    if let filter, !filter.forwards(name) { continue }
+                    cursor.appendField(name, value)
+                }
+            }
+            if keepsUpgrade { cursor.append("Connection: upgrade\r\n") }
+            if let clientIP, let forwardedFor {
+                cursor.appendField("X-Forwarded-For", forwardedFor)
+                cursor.appendField("X-Real-IP", clientIP)
+            }
+            cursor.appendField("X-Forwarded-Proto", facts.proto)
+            if let host = survey.host { cursor.appendField("X-Forwarded-Host", host) }
+            if let port = facts.localPortText { cursor.appendField("X-Forwarded-Port", port) }
+            cursor.append("X-Request-ID: ")
+            if let keptRequestID { cursor.append(keptRequestID) } else if let generatedRequestID { cursor.append(generatedRequestID) }
+            cursor.append("\r\n")
+            if let transferEncoding { cursor.append(transferEncoding) }
+            cursor.append("\r\n")
+        }
+        bytes = buffer
+        self.method = head.method
+        chunkedBody = transferEncoding != nil
+        requestsUpgrade = survey.isUpgrade
+        expectsContinue = survey.expectsContinue
     }
 
-    /// Whether the client's `Accept` lists `text/event-stream` (what `EventSource` sends).
-    public static func acceptsEventStream(_ headers: HTTPHeaders) -> Bool {
-        headers.contains { field in
-            HeaderName.matches(field.name, "accept") && HeaderName.listContainsMediaType(field.value, "text/event-stream")
+    /// What the client's fields say, read in one pass before any is written.
+    private struct FieldSurvey {
+        var host: String?
+        var acceptsEventStream = false
+        var expectsContinue = false
+        var hasContentLength = false
+        var wasChunked = false
+        var sawHopByHop = false
+        var upgradeField = false
+        var connectionUpgrade = false
+        /// The elements of every `X-Forwarded-For` and `X-Request-ID` field (empty, without an
+        /// allocation, when there is none).
+        var forwardedFor: [Substring] = []
+        var requestIDs: [Substring] = []
+        /// The bytes all the fields take as field lines: at least what the kept ones take.
+        var fieldBytes = 0
+
+        var isUpgrade: Bool { upgradeField && connectionUpgrade }
+
+        init(_ headers: HTTPHeaders) {
+            for (name, value) in headers {
+                fieldBytes += HeadCursor.lengthOfField(name, value)
+                switch UpstreamRequestField(name) {
+                case .host:
+                    if host == nil { host = value }
+                case .accept:
+                    acceptsEventStream = acceptsEventStream || HeaderName.listContainsMediaType(value, "text/event-stream")
+                case .expect:
+                    expectsContinue = expectsContinue || HeaderName.matches(value.trimmingSpaces(), "100-continue")
+                case .contentLength:
+                    hasContentLength = true
+                case .transferEncoding:
+                    sawHopByHop = true
+                    wasChunked = wasChunked || HeaderName.listContains(value, token: "chunked")
+                case .upgrade:
+                    sawHopByHop = true
+                    upgradeField = true
+                case .connection:
+                    sawHopByHop = true
+                    connectionUpgrade = connectionUpgrade || HeaderName.listContains(value, token: "upgrade")
+                case .otherHopByHop:
+                    sawHopByHop = true
+                case .forwardedFor:
+                    forwardedFor += value.split(separator: ",").map { $0.trimmingSpaces() }
+                case .requestID:
+                    requestIDs += value.split(separator: ",").map { $0.trimmingSpaces() }
+                default:
+                    break
+                }
+            }
         }
     }
 

@@ -4,9 +4,11 @@ import NIOHTTP1
 /// NIO's HTTP response decoder, told about requests directly instead of watching the pipeline's
 /// writes. Wrapped in `ByteToMessageHandler`, a `WriteObservingByteToMessageDecoder` puts the
 /// handler on the outbound path, where every request part and every `read()` pays a handler hop
-/// and a dynamic cast, for the one thing the decoder needs: each request head, to know which
-/// response answers a `HEAD` (no body) or a `CONNECT`. `UpstreamConnection` passes each head
-/// with ``requestSent(_:)`` as it writes it, and the handler stays off the outbound path.
+/// and a dynamic cast, for the one thing the decoder needs: each request's method, to know which
+/// response answers a `HEAD` (no body) or a `CONNECT`. `UpstreamConnection` passes each method
+/// with ``requestSent(_:)`` as it writes the head, and the handler stays off the outbound path.
+/// NIO's decoder takes whole request heads but reads only their method: it is given one of three
+/// heads built once (`GET`, `HEAD`, `CONNECT`) that answer the same.
 ///
 /// NIO's decoder hears of a request only when bytes of a response are about to reach it, so that
 /// `UpstreamResponseSplitter` may parse an event stream's head itself and relay its body
@@ -31,8 +33,21 @@ struct UpstreamResponseDecoder: ByteToMessageDecoder {
     }
 
     /// A request went out on the connection: its response comes next, in order.
-    func requestSent(_ head: HTTPRequestHead) {
+    func requestSent(_ method: HTTPMethod) {
+        let head: HTTPRequestHead
+        switch method {
+        case .HEAD: head = RequestHeads.head
+        case .CONNECT: head = RequestHeads.connect
+        default: head = RequestHeads.other
+        }
         unforwarded.heads.append(head)
+    }
+
+    /// Heads standing for requests whose response NIO's decoder frames alike.
+    private enum RequestHeads {
+        static let head = HTTPRequestHead(version: .http1_1, method: .HEAD, uri: "/")
+        static let connect = HTTPRequestHead(version: .http1_1, method: .CONNECT, uri: "/")
+        static let other = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
     }
 
     /// No byte of the response to the oldest request has reached NIO's decoder yet: that

@@ -1,9 +1,35 @@
+import NIOCore
+import NIOEmbedded
 import NIOHTTP1
-import SluiceProxy
 import Testing
+
+@testable import SluiceProxy
 
 @Suite("Upstream request head")
 struct UpstreamRequestHeadTests {
+    static let facts = ClientConnectionFacts(clientIP: "1.2.3.4", localPort: 80, proto: "http")
+
+    static func serialize(
+        _ method: HTTPMethod, _ fields: [(String, String)], facts: ClientConnectionFacts = facts,
+        declaredEventStream: Bool = false
+    ) -> UpstreamRequestHead {
+        UpstreamRequestHead(
+            from: HTTPRequestHead(version: .http1_1, method: method, uri: "/p?q=1", headers: HTTPHeaders(fields)),
+            facts: facts, declaredEventStream: declaredEventStream, requestID: "generated", allocator: ByteBufferAllocator())
+    }
+
+    /// The field lines of a serialized head, as parsed back by NIO's request decoder.
+    static func fields(of head: UpstreamRequestHead) throws -> HTTPHeaders {
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+        try channel.writeInbound(head.bytes)
+        guard case .head(let parsed)? = try channel.readInbound(as: HTTPServerRequestPart.self) else {
+            Issue.record("no head parsed from \(String(buffer: head.bytes))")
+            return HTTPHeaders()
+        }
+        return parsed.headers
+    }
+
     @Test(arguments: [
         ("/a/b?x=1", "/a/b"), ("/", "/"), ("/a#frag", "/a"), ("http://example.com/p?q", "/p"),
         ("HTTP://Example.com", "/"), ("https://h:8443?x", "/"), ("*", "*"),
@@ -12,37 +38,51 @@ struct UpstreamRequestHeadTests {
         #expect(UpstreamRequestHead.path(of: uri) == path)
     }
 
-    @Test func restatesChunkedFramingAndKeepsUpgrade() {
-        let facts = ClientConnectionFacts(clientIP: "1.2.3.4", localPort: 80, proto: "http")
-        let chunked = HTTPRequestHead(
-            version: .http1_1, method: .POST, uri: "/",
-            headers: HTTPHeaders([("Host", "h"), ("Transfer-Encoding", "chunked"), ("Connection", "keep-alive")]))
-        let up = UpstreamRequestHead.make(from: chunked, facts: facts, requestID: "id")
-        #expect(up.headers["transfer-encoding"] == ["chunked"])
-        #expect(up.headers["connection"].isEmpty)
-        #expect(up.headers["host"] == ["h"])
+    @Test func restatesChunkedFramingAndKeepsUpgrade() throws {
+        let chunked = Self.serialize(.POST, [("Host", "h"), ("Transfer-Encoding", "chunked"), ("Connection", "keep-alive")])
+        #expect(chunked.chunkedBody)
+        let fields = try Self.fields(of: chunked)
+        #expect(fields["transfer-encoding"] == ["chunked"])
+        #expect(fields["connection"].isEmpty)
+        #expect(fields["host"] == ["h"])
 
-        let upgrade = HTTPRequestHead(
-            version: .http1_1, method: .GET, uri: "/ws",
-            headers: HTTPHeaders([("Host", "h"), ("Connection", "Upgrade"), ("Upgrade", "websocket")]))
-        let upUpgrade = UpstreamRequestHead.make(from: upgrade, facts: facts, requestID: "id")
-        #expect(upUpgrade.headers["upgrade"] == ["websocket"])
-        #expect(upUpgrade.headers["connection"] == ["upgrade"])
+        let upgrade = Self.serialize(.GET, [("Host", "h"), ("Connection", "Upgrade"), ("Upgrade", "websocket")])
+        #expect(upgrade.requestsUpgrade)
+        #expect(!upgrade.chunkedBody)
+        let upgradeFields = try Self.fields(of: upgrade)
+        #expect(upgradeFields["upgrade"] == ["websocket"])
+        #expect(upgradeFields["connection"] == ["upgrade"])
     }
 
-    @Test func eventStreamRequestsAskForNoCompression() {
-        let facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
-        let sse = HTTPRequestHead(
-            version: .http1_1, method: .GET, uri: "/events",
-            headers: HTTPHeaders([("Host", "h"), ("Accept", "text/event-stream"), ("Accept-Encoding", "gzip")]))
-        #expect(UpstreamRequestHead.make(from: sse, facts: facts, requestID: "id").headers["accept-encoding"].isEmpty)
-        let declared = HTTPRequestHead(
-            version: .http1_1, method: .GET, uri: "/chat",
-            headers: HTTPHeaders([("Host", "h"), ("Accept-Encoding", "gzip")]))
-        #expect(
-            UpstreamRequestHead.make(from: declared, facts: facts, declaredEventStream: true, requestID: "id")
-                .headers["accept-encoding"].isEmpty)
-        #expect(UpstreamRequestHead.make(from: declared, facts: facts, requestID: "id").headers["accept-encoding"] == ["gzip"])
+    @Test func upgradeNeedsBothFields() {
+        #expect(!Self.serialize(.GET, [("Upgrade", "websocket")]).requestsUpgrade)
+        #expect(!Self.serialize(.GET, [("Connection", "upgrade")]).requestsUpgrade)
+    }
+
+    @Test func eventStreamRequestsAskForNoCompression() throws {
+        let sse = Self.serialize(.GET, [("Host", "h"), ("Accept", "text/event-stream"), ("Accept-Encoding", "gzip")])
+        #expect(try Self.fields(of: sse)["accept-encoding"].isEmpty)
+        let declared = Self.serialize(.GET, [("Host", "h"), ("Accept-Encoding", "gzip")], declaredEventStream: true)
+        #expect(try Self.fields(of: declared)["accept-encoding"].isEmpty)
+        let plain = Self.serialize(.GET, [("Host", "h"), ("Accept-Encoding", "gzip")])
+        #expect(try Self.fields(of: plain)["accept-encoding"] == ["gzip"])
+    }
+
+    @Test func aFieldNamedInConnectionIsNotForwardedUnlessItFramesOrRoutesTheRequest() throws {
+        let head = Self.serialize(
+            .GET,
+            [("Host", "h"), ("Connection", "X-Secret, Content-Length, Host, X-Request-ID"), ("X-Secret", "s"),
+             ("Content-Length", "0"), ("X-Request-ID", "client-id")])
+        let fields = try Self.fields(of: head)
+        #expect(fields["x-secret"].isEmpty)
+        #expect(fields["content-length"] == ["0"])
+        #expect(fields["host"] == ["h"])
+        #expect(fields["x-request-id"] == ["generated"])
+    }
+
+    @Test func expectContinueIsNoticed() {
+        #expect(Self.serialize(.PUT, [("Expect", " 100-Continue ")]).expectsContinue)
+        #expect(!Self.serialize(.PUT, [("Expect", "something")]).expectsContinue)
     }
 
     @Test func idempotentMethods() {
