@@ -184,7 +184,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let path = UpstreamRequestHead.path(of: head.uri)
         let host = head.headers.first(name: "host") ?? ""
         guard let route = loop.routes.table.match(host: Substring(host), path: path) else {
-            fail(nil, .noRoute(host: host, path: path))
+            fail(nil, .noRoute(host: host, path: String(path)))
             return
         }
         guard let endpoint = loop.balancer.next(for: route.backend) else {

@@ -1,22 +1,22 @@
 /// Allocation-free comparisons of header field names, which are ASCII and case-insensitive.
 enum HeaderName {
     /// Whether `name` equals `lowercased` ignoring ASCII case. `lowercased` must be lowercase ASCII.
-    /// Header names are compared many times per request: both sides are read as contiguous UTF-8
-    /// where they can be (native strings always can), not through `String`'s UTF-8 iterators.
+    /// Header names are compared many times per request: `name` is read as contiguous UTF-8 where
+    /// it can be (native strings always can), not through `String`'s UTF-8 iterator, and the
+    /// literal is read in place.
     @inlinable
-    static func matches<S: StringProtocol>(_ name: S, _ lowercased: String) -> Bool {
-        guard name.utf8.count == lowercased.utf8.count else { return false }
-        let compared = name.utf8.withContiguousStorageIfAvailable { name in
-            lowercased.utf8.withContiguousStorageIfAvailable { lowercased in
-                matches(name, lowercased)
-            }
-        }
-        if let compared, let result = compared { return result }
-        var other = lowercased.utf8.makeIterator()
-        for byte in name.utf8 {
-            guard let expected = other.next(), matches(byte, expected) else { return false }
-        }
-        return true
+    static func matches<S: StringProtocol>(_ name: S, _ lowercased: StaticString) -> Bool {
+        guard name.utf8.count == lowercased.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount)
+        if let compared = name.utf8.withContiguousStorageIfAvailable({ matches($0, expected) }) { return compared }
+        return zip(name.utf8, expected).allSatisfy { matches($0, $1) }
+    }
+
+    /// `matches(_:_:)` for a lowercase name known only at run time (one a `Connection` field
+    /// names).
+    static func matches(_ name: String, lowercasedName: String) -> Bool {
+        guard name.utf8.count == lowercasedName.utf8.count else { return false }
+        return zip(name.utf8, lowercasedName.utf8).allSatisfy { matches($0, $1) }
     }
 
     @inlinable

@@ -27,7 +27,7 @@ public enum HopByHopHeaders {
     /// `101` response) the `Upgrade` field is kept and `Connection: upgrade` is the only
     /// connection option left. `alsoRemoving` (lowercase) names one more field to drop in the
     /// same pass, for a caller that sets its own (`X-Accel-Buffering` on event streams).
-    public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false, alsoRemoving: String? = nil) -> HTTPHeaders {
+    public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false, alsoRemoving: StaticString? = nil) -> HTTPHeaders {
         let filter = HopByHopFilter(headers, keepUpgrade: keepUpgrade, alsoRemoving: alsoRemoving)
         // The common case returns the fields untouched, without copying them.
         guard !filter.forwardsAll else { return headers }
@@ -52,14 +52,14 @@ struct HopByHopFilter {
     /// always hop-by-hop names need no entry: usually this stays empty and allocates nothing).
     private let named: [String]
     private let keepUpgrade: Bool
-    private let alsoRemoving: String?
+    private let alsoRemoving: StaticString?
     /// No field is dropped: without any hop-by-hop field there is no `Connection` header naming
     /// others either.
     let forwardsAll: Bool
     /// An `Upgrade` field is kept (`keepUpgrade`): `Connection: upgrade` must go with it.
     let keepsUpgrade: Bool
 
-    init(_ headers: HTTPHeaders, keepUpgrade: Bool, alsoRemoving: String?) {
+    init(_ headers: HTTPHeaders, keepUpgrade: Bool, alsoRemoving: StaticString?) {
         self.keepUpgrade = keepUpgrade
         self.alsoRemoving = alsoRemoving
         var dropsAny = false
@@ -96,7 +96,7 @@ struct HopByHopFilter {
         if HopByHopHeaders.isAlwaysHopByHop(name) {
             return keepUpgrade && HeaderName.matches(name, "upgrade")
         }
-        if !named.isEmpty, named.contains(where: { HeaderName.matches(name, $0) }) { return false }
+        if !named.isEmpty, named.contains(where: { HeaderName.matches(name, lowercasedName: $0) }) { return false }
         if let alsoRemoving, HeaderName.matches(name, alsoRemoving) { return false }
         return true
     }

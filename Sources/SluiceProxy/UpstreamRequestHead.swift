@@ -173,24 +173,22 @@ public struct UpstreamRequestHead: Sendable {
 
     /// The request path without its query string, as used for routing. An absolute-form target
     /// (`http://host/path`) yields its path (`/` when it has none).
-    public static func path(of uri: String) -> String {
+    public static func path(of uri: String) -> Substring {
         if uri.utf8.first == UInt8(ascii: "/") {
-            // Origin form, the usual case: cut at the query or fragment.
-            guard let end = uri.utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else {
-                return uri
-            }
-            return String(uri[..<end])
+            // Origin form, the usual case: cut at the query or fragment, without a copy.
+            let end = uri.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? uri.endIndex
+            return uri[..<end]
         }
         var target = Substring(uri)
         for scheme in ["http://", "https://"] where target.lowercased().hasPrefix(scheme) {
             let afterScheme = target.dropFirst(scheme.count)
             target = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }).map { afterScheme[$0...] } ?? ""
-            if !target.hasPrefix("/") { target = "/" + target }
+            if !target.hasPrefix("/") { return "/" }
         }
         if let q = target.firstIndex(where: { $0 == "?" || $0 == "#" }) {
             target = target[..<q]
         }
-        return String(target)
+        return target
     }
 
     /// Methods a failed attempt may be repeated for (RFC 9110 §9.2.2).

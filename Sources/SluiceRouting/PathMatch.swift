@@ -16,10 +16,10 @@ public enum PathMatch: Hashable, Sendable {
     }
 
     /// Whether `path` (the request target without its query) is matched.
-    public func matches(path: String) -> Bool {
+    public func matches(path: Substring) -> Bool {
         switch self {
         case .exact(let p):
-            return p == path
+            return p[...] == path
         case .prefix(let p):
             return Self.isElementPrefix(p[...], of: path)
         }
@@ -27,7 +27,7 @@ public enum PathMatch: Hashable, Sendable {
 
     /// Whether `prefix` (without trailing slash; empty means `/`) matches `path` element-wise.
     /// Compares bytes: request paths are ASCII on the wire (anything else is percent-encoded).
-    static func isElementPrefix(_ prefix: Substring, of path: String) -> Bool {
+    static func isElementPrefix(_ prefix: Substring, of path: Substring) -> Bool {
         if prefix.isEmpty { return true }
         // Native strings are contiguous UTF-8: compare the bytes in place (the generic
         // `starts(with:)` over two UTF-8 views cost about a thousand instructions per call, on

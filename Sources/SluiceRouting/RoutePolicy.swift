@@ -49,7 +49,7 @@ public struct RoutePolicy: Hashable, Sendable {
     public static let `default` = RoutePolicy()
 
     /// Whether a request for `path` is declared an event stream by `eventStreamPaths`.
-    public func declaresEventStream(path: String) -> Bool {
+    public func declaresEventStream(path: Substring) -> Bool {
         for p in eventStreamPaths {
             var prefix = Substring(p)
             while prefix.utf8.last == UInt8(ascii: "/") { prefix = prefix.dropLast() }

@@ -50,7 +50,7 @@ public struct RoutingTable: Hashable, Sendable {
 
     /// Finds the route for a request. `host` is the raw `Host` header (port and case are
     /// ignored); `path` is the request path without the query string.
-    public func match(host: Substring, path: String) -> Route? {
+    public func match(host: Substring, path: Substring) -> Route? {
         let candidates = routesFor(normalizedHost: HostMatch.normalize(hostHeader: host))
         for route in candidates where route.path.matches(path: path) {
             return route

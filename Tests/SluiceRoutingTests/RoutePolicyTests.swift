@@ -25,7 +25,7 @@ struct RoutePolicyTests {
     ])
     func declaresEventStream(path: String, expected: Bool) {
         let policy = RoutePolicy(eventStreamPaths: ["/api/chat", "/api/threads/"])
-        #expect(policy.declaresEventStream(path: path) == expected)
+        #expect(policy.declaresEventStream(path: Substring(path)) == expected)
     }
 
     @Test func noEventStreamPathsDeclaresNothing() {

@@ -42,7 +42,7 @@ struct SpecMatchingTableTests {
     @Test(arguments: rows)
     func row(_ row: SpecRow) {
         let table = Fixture.table(paths: row.paths)
-        let matched = table.match(host: "example.com", path: row.request)
+        let matched = table.match(host: "example.com", path: Substring(row.request))
         #expect(matched?.backend.name == row.expected)
     }
 }
