@@ -99,7 +99,8 @@ struct UpstreamRequestEncoderTests {
     /// Requests drawn from fields that matter to the proxy (and their spellings), in any order
     /// and combination; the generator is seeded, so a failure is reproducible.
     @Test func writesWhatTheReferenceWritesForGeneratedRequests() throws {
-        var generator = SplitMix64(seed: 0x5EED)
+        // The proxy's own request-id generator, seeded: a SplitMix64 sequence.
+        var generator = RequestIDGenerator(seed: 0x5EED)
         var failures = 0
         for _ in 0..<2_000 {
             let request = GeneratedRequests.next(using: &generator)
@@ -158,7 +159,7 @@ private enum GeneratedRequests {
         ClientConnectionFacts(clientIP: nil, localPort: 8080, proto: "http"),
     ]
 
-    static func next(using generator: inout SplitMix64) -> UpstreamRequestEncoderTests.ClientRequest {
+    static func next(using generator: inout RequestIDGenerator) -> UpstreamRequestEncoderTests.ClientRequest {
         let count = Int.random(in: 0...8, using: &generator)
         let drawn = (0..<count).map { _ in
             let (name, values) = fields.randomElement(using: &generator)!
@@ -169,20 +170,5 @@ private enum GeneratedRequests {
             method: methods.randomElement(using: &generator)!, fields: drawn,
             facts: facts.randomElement(using: &generator)!, declaredEventStream: Bool.random(using: &generator),
             body: bodies.randomElement(using: &generator)!)
-    }
-}
-
-/// A seeded generator (SplitMix64), so that a generated case can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
