@@ -74,9 +74,9 @@ enum ChunkedResponseHead {
             index += 2
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
             let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
-            if matches(name, "content-length") { return nil }
-            if matches(name, "transfer-encoding") {
-                guard !chunked, matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
+            if HeaderName.matches(name, "content-length") { return nil }
+            if HeaderName.matches(name, "transfer-encoding") {
+                guard !chunked, HeaderName.matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
                 chunked = true
             }
             fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
@@ -87,10 +87,6 @@ enum ChunkedResponseHead {
             version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0,
             status: HTTPResponseStatus(statusCode: code),
             headers: HTTPHeaders(fields))
-    }
-
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString) -> Bool {
-        HeaderName.matches(bytes, UnsafeBufferPointer(start: lowercased.utf8Start, count: lowercased.utf8CodeUnitCount))
     }
 
     /// RFC 9110 `tchar`.
