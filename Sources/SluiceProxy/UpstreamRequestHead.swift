@@ -20,7 +20,8 @@ import NIOHTTP1
 /// reference built that way). A head goes upstream for every proxied request: it is written in
 /// one buffer reserved once, in two passes over the client's fields (what they say, then the
 /// writing; a third, for what a `Connection` field names, only when there is a hop-by-hop
-/// field), with no copy of the fields and no allocation when no forwarding field came in.
+/// field), with no copy of the fields. Besides the buffer, only a generated `X-Request-ID`
+/// and a client's own `X-Forwarded-For` or `X-Request-ID` fields allocate.
 public struct UpstreamRequestHead: Sendable {
     /// The request line, the fields and the blank line.
     public let bytes: ByteBuffer
@@ -56,15 +57,17 @@ public struct UpstreamRequestHead: Sendable {
         let forwarded = { (name: String) in filter?.forwards(name) ?? true }
 
         let clientIP = facts.clientIP
-        var forwardedFor = clientIP
-        if let clientIP, !survey.forwardedFor.isEmpty, forwarded("x-forwarded-for") {
-            forwardedFor = (survey.forwardedFor + [Substring(clientIP)]).joined(separator: ", ")
+        // The client's chain with its address appended; just the address when it sent none.
+        let forwardedFor = clientIP.map { ip in
+            guard !survey.forwardedFor.isEmpty, forwarded("x-forwarded-for") else { return ip }
+            return (survey.forwardedFor + [Substring(ip)]).joined(separator: ", ")
         }
-        var keptRequestID: Substring?
+        let requestIDValue: Substring
         if survey.requestIDs.count == 1, ForwardedHeaders.isSaneRequestID(survey.requestIDs[0]), forwarded("x-request-id") {
-            keptRequestID = survey.requestIDs[0]
+            requestIDValue = survey.requestIDs[0]
+        } else {
+            requestIDValue = Substring(requestID())
         }
-        let generatedRequestID = keptRequestID == nil ? requestID() : nil
         let method = head.method.rawValue
 
         var length = method.utf8.count + 1 + head.uri.utf8.count + 11 + survey.fieldBytes + 2
@@ -75,7 +78,7 @@ public struct UpstreamRequestHead: Sendable {
         length += HeadCursor.lengthOfField("X-Forwarded-Proto", facts.proto)
         if let host = survey.host { length += HeadCursor.lengthOfField("X-Forwarded-Host", host) }
         if let port = facts.localPortText { length += HeadCursor.lengthOfField("X-Forwarded-Port", port) }
-        length += 16 + (keptRequestID?.utf8.count ?? generatedRequestID?.utf8.count ?? 0)
+        length += 16 + requestIDValue.utf8.count
         length += transferEncoding?.utf8CodeUnitCount ?? 0
 
         var buffer = allocator.buffer(capacity: length)
@@ -106,7 +109,7 @@ public struct UpstreamRequestHead: Sendable {
             if let host = survey.host { cursor.appendField("X-Forwarded-Host", host) }
             if let port = facts.localPortText { cursor.appendField("X-Forwarded-Port", port) }
             cursor.append("X-Request-ID: ")
-            if let keptRequestID { cursor.append(keptRequestID) } else if let generatedRequestID { cursor.append(generatedRequestID) }
+            cursor.append(requestIDValue)
             cursor.append("\r\n")
             if let transferEncoding { cursor.append(transferEncoding) }
             cursor.append("\r\n")
