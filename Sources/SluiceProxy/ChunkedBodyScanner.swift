@@ -153,7 +153,7 @@ struct ChunkedBodyScanner {
             try countTrailerByte()
             if byte == .carriageReturn {
                 state = .finalLineFeed
-            } else if Self.isTokenByte(byte) {
+            } else if HTTPTokenByte.contains(byte) {
                 state = .trailerName
             } else {
                 throw .invalidTrailer
@@ -162,7 +162,7 @@ struct ChunkedBodyScanner {
             try countTrailerByte()
             if byte == .colon {
                 state = .trailerValue
-            } else if !Self.isTokenByte(byte) {
+            } else if !HTTPTokenByte.contains(byte) {
                 throw .invalidTrailer
             }
         case .trailerValue:
@@ -207,17 +207,6 @@ struct ChunkedBodyScanner {
     /// HTAB, SP, visible ASCII and obs-text (RFC 9110 §5.5).
     private static func isFieldValueByte(_ byte: UInt8) -> Bool {
         byte == .tab || (byte >= 0x20 && byte != 0x7F)
-    }
-
-    /// `tchar` (RFC 9110 §5.6.2).
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
     }
 }
 

@@ -53,7 +53,7 @@ enum ChunkedResponseHead {
         while at(index) != UInt8(ascii: "\r") {
             let nameStart = index
             while at(index) != UInt8(ascii: ":") {
-                guard isTokenByte(at(index)) else { return nil }
+                guard HTTPTokenByte.contains(at(index)) else { return nil }
                 index += 1
             }
             let nameEnd = index
@@ -87,20 +87,6 @@ enum ChunkedResponseHead {
             version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0,
             status: HTTPResponseStatus(statusCode: code),
             headers: HTTPHeaders(fields))
-    }
-
-    /// RFC 9110 `tchar`.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
     }
 
     /// A byte of a field value or reason phrase: HTAB, SP, VCHAR (`obs-text` is left to NIO).

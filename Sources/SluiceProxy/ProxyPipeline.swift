@@ -62,7 +62,7 @@ public final class ProxyPipeline: Sendable {
         // handler tells what each response answers (NIO links its decoder to its encoder for
         // that, through API that is internal to NIO).
         let encoder = ClientResponseEncoder()
-        let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
+        let decoder = ClientRequestDecoder(limits: limits)
         let sync = channel.pipeline.syncOperations
         let loop = loopContext(for: channel.eventLoop)
         let metrics = loop.metrics
