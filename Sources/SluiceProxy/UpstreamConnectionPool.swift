@@ -52,12 +52,14 @@ final class UpstreamConnectionPool {
     func release(_ connection: UpstreamConnection) {
         eventLoop.assertInEventLoop()
         connection.handler.delegate = nil
-        guard connection.isActive, idleCount(for: connection.endpoint) < configuration.upstreamMaxIdlePerEndpoint else {
+        // One lookup of the endpoint: hashing its address is most of what a release costs.
+        guard connection.isActive, configuration.upstreamMaxIdlePerEndpoint > 0,
+            idle[connection.endpoint, default: []].append(connection, ifCountBelow: configuration.upstreamMaxIdlePerEndpoint)
+        else {
             connection.close()
             return
         }
         connection.idleSince = .now()
-        idle[connection.endpoint, default: []].append(connection)
         connection.handler.idleIn = self
         // A read held back for the last client must go out, or an upstream close goes unnoticed.
         connection.handler.resumeReading()
@@ -173,3 +175,12 @@ final class UpstreamConnectionPool {
 
 @available(*, unavailable)
 extension UpstreamConnectionPool: Sendable {}
+
+extension Array {
+    /// Appends `element` unless the array already has `limit` elements; whether it did.
+    fileprivate mutating func append(_ element: Element, ifCountBelow limit: Int) -> Bool {
+        guard count < limit else { return false }
+        append(element)
+        return true
+    }
+}
