@@ -13,7 +13,10 @@ import NIOHTTP1
 /// for the end of a head NIO's decoder would already reject answers the client later.
 ///
 /// After a request that does not keep the connection alive, the bytes that follow are dropped: the
-/// connection closes after its response (RFC 9112 §9.6), and NIO's decoder rejected them.
+/// connection closes after its response (RFC 9112 §9.6). NIO's decoder rejected them instead
+/// (`closedConnection`), and the proxy answered 400 in place of the response the request was
+/// owed. Reading goes on meanwhile, so that a client closing early is noticed and its stream
+/// ended upstream; what it sends is not kept.
 ///
 /// It sits next to the channel; `ClientResponseEncoder` writes from its place.
 final class ClientRequestDecoder: ChannelInboundHandler, RemovableChannelHandler {
@@ -66,7 +69,7 @@ final class ClientRequestDecoder: ChannelInboundHandler, RemovableChannelHandler
             switch state {
             case .head:
                 let parsed = bytes.withUnsafeReadableBytes {
-                    PlainRequestHead.parse($0, maxBytes: limits.maxHeaderListSize)
+                    PlainRequestHead.parse($0, maxBytes: limits.maxHeaderListSize, maxFields: limits.maxHeaderFieldCount)
                 }
                 guard let parsed else {
                     delegate(bytes, context: context)
@@ -110,6 +113,8 @@ final class ClientRequestDecoder: ChannelInboundHandler, RemovableChannelHandler
             try context.pipeline.syncOperations.addHandler(
                 Self.makeNIODecoder(limits: limits), name: Self.nioDecoderName, position: .after(self))
         } catch {
+            // No decoder for these bytes: nothing more is read from this connection.
+            state = .closing
             context.fireErrorCaught(error)
             return
         }

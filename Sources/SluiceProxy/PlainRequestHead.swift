@@ -15,10 +15,13 @@ import NIOHTTP1
 ///   is not in origin form or has a byte outside RFC 3986's `pchar`, `/` and `?`; another version;
 /// - `Transfer-Encoding`, `Upgrade`, more than one `Content-Length`, or one that is not 1 to 18
 ///   digits;
+/// - `Proxy-Connection`, more than one `Connection`, or one with a tab: llhttp decides whether
+///   the connection stays open from these (and rejects bytes after a request that closes it)
+///   where `HTTPRequestHead.isKeepAlive` reads them otherwise;
 /// - obsolete line folding, a bare CR or LF, control bytes and `obs-text`, an empty or non-token
 ///   field name, space before the colon, a leading blank line;
-/// - a head longer than `maxBytes` (NIO's decoder applies its limits and answers 431), or one
-///   that does not end within the bytes given.
+/// - a head longer than `maxBytes` or with more than `maxFields` fields (NIO's decoder applies
+///   its limits and answers 431), or one that does not end within the bytes given.
 ///
 /// Like NIO's decoder, it keeps field names as sent, drops the spaces and tabs before a field
 /// value and keeps those after it.
@@ -33,7 +36,7 @@ enum PlainRequestHead {
 
     /// `bytes`: what the client sent from the start of a request on. nil: declined, or the head
     /// does not end within `bytes`.
-    static func parse(_ raw: UnsafeRawBufferPointer, maxBytes: Int) -> Parsed? {
+    static func parse(_ raw: UnsafeRawBufferPointer, maxBytes: Int, maxFields: Int) -> Parsed? {
         let bytes = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).prefix(maxBytes))
         // Past the end (or `maxBytes`) reads as 0, which no rule below accepts: a head that does
         // not end within the bytes is declined.
@@ -61,7 +64,9 @@ enum PlainRequestHead {
         // Requests have a handful of fields: one allocation instead of growing by doubling.
         fields.reserveCapacity(8)
         var bodyLength: Int?
+        var sawConnection = false
         while at(index) != UInt8(ascii: "\r") {
+            guard fields.count < maxFields else { return nil }
             let nameStart = index
             while at(index) != UInt8(ascii: ":") {
                 guard HTTPTokenByte.contains(at(index)) else { return nil }
@@ -72,8 +77,11 @@ enum PlainRequestHead {
             index += 1
             while at(index) == UInt8(ascii: " ") || at(index) == UInt8(ascii: "\t") { index += 1 }
             let valueStart = index
+            var sawTab = false
             while at(index) != UInt8(ascii: "\r") {
-                guard isFieldValueByte(at(index)) else { return nil }
+                let byte = at(index)
+                guard isFieldValueByte(byte) else { return nil }
+                if byte == UInt8(ascii: "\t") { sawTab = true }
                 index += 1
             }
             let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<index])
@@ -82,10 +90,13 @@ enum PlainRequestHead {
             switch name.count {
             case 7 where HeaderName.matches(name, "upgrade"):
                 return nil
+            case 10 where HeaderName.matches(name, "connection"):
+                guard !sawConnection, !sawTab else { return nil }
+                sawConnection = true
             case 14 where HeaderName.matches(name, "content-length"):
                 guard bodyLength == nil, let length = decimal(value) else { return nil }
                 bodyLength = length
-            case 17 where HeaderName.matches(name, "transfer-encoding"):
+            case 16 where HeaderName.matches(name, "proxy-connection"), 17 where HeaderName.matches(name, "transfer-encoding"):
                 return nil
             default:
                 break

@@ -31,9 +31,14 @@ enum TunnelSplice {
         upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: nil)
         upstream.removeHandler(connection.splitter, promise: nil)
 
-        // An upgrade request always goes through NIO's decoder (`PlainRequestHead` declines it).
-        client.removeHandler(try client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self), promise: nil)
-        client.removeHandler(try client.handler(type: ClientRequestDecoder.self), promise: nil)
+        // An upgrade request goes through NIO's decoder (`PlainRequestHead` declines it), behind
+        // the connection's own decoder.
+        if let nioDecoder = try? client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+            client.removeHandler(nioDecoder, promise: nil)
+        }
+        if let decoder = try? client.handler(type: ClientRequestDecoder.self) {
+            client.removeHandler(decoder, promise: nil)
+        }
         // The encoder is a handler only in a pipeline with a compressor (else the client
         // handler detached it before the splice).
         if let encoder = try? client.handler(type: ClientResponseEncoder.self) {

@@ -81,25 +81,28 @@ struct ClientRequestDecoderTests {
         return parts
     }
 
+    static let chunkedUpload = "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
     static let requests = PlainRequestHeadTests.accepted + [
-        "POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        chunkedUpload,
         "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
         "GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n",
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc",
         "GET / HTTP/1.1\r\nHost : a\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nProxy-Connection: close\r\n\r\n",
     ]
 
     @Test func plainRequestsNeverSetUpNIOsDecoder() throws {
-        let stream = PlainRequestHeadTests.accepted.filter { !$0.contains("close") && !$0.hasPrefix("HEAD / HTTP/1.0") }.joined()
-        let (parts, channel) = try Self.decode([Array(stream.utf8)], plain: true)
+        let kept = PlainRequestHeadTests.accepted.filter { !$0.lowercased().contains("close") && !$0.hasPrefix("HEAD / HTTP/1.0") }
+        let (parts, channel) = try Self.decode([Array(kept.joined().utf8)], plain: true)
         defer { _ = try? channel.finish() }
-        #expect(parts.filter { $0 == .end }.count == 6)
+        #expect(kept.count >= 6)
+        #expect(parts.filter { $0 == .end }.count == kept.count)
         #expect(!parts.contains { if case .error = $0 { true } else { false } })
         #expect((try? channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)) == nil)
     }
 
     @Test func aDeclinedRequestHandsTheRestOfTheConnectionToNIOsDecoder() throws {
-        let stream = Self.requests[0] + Self.requests[8] + Self.requests[0]
+        let stream = Self.requests[0] + Self.chunkedUpload + Self.requests[0]
         let (parts, channel) = try Self.decode([Array(stream.utf8)], plain: true)
         defer { _ = try? channel.finish() }
         #expect(parts == (try Self.decode([Array(stream.utf8)], plain: false).parts))
@@ -108,7 +111,7 @@ struct ClientRequestDecoderTests {
     }
 
     @Test func aHeadCutAcrossReadsGoesToNIOsDecoder() throws {
-        let text = Self.requests[2]
+        let text = Self.requests[2]  // a POST with a body
         let (parts, channel) = try Self.decode(text.utf8.map { [$0] }, plain: true)
         defer { _ = try? channel.finish() }
         #expect(parts == (try Self.decode([Array(text.utf8)], plain: false).parts))
@@ -148,7 +151,7 @@ struct ClientRequestDecoderTests {
     /// reads.
     @Test func randomConnectionsDecodeAsNIOsDecoderDecodesThem() throws {
         var random = RequestIDGenerator(seed: 0xdec0_de00)
-        let alphabet = Array("\r\n :0a-".utf8) + [0, 0x80]
+        let alphabet = Array("\r\n\t :,0a-".utf8) + [0, 0x80]
         var plainConnections = 0
         for _ in 0..<1_500 {
             var requests: [[UInt8]] = []

@@ -11,8 +11,8 @@ import Testing
 struct PlainRequestHeadTests {
     static let maxBytes = 32 * 1024
 
-    private static func parse(_ bytes: [UInt8], maxBytes: Int = maxBytes) -> PlainRequestHead.Parsed? {
-        bytes.withUnsafeBytes { PlainRequestHead.parse($0, maxBytes: maxBytes) }
+    private static func parse(_ bytes: [UInt8], maxBytes: Int = maxBytes, maxFields: Int = 100) -> PlainRequestHead.Parsed? {
+        bytes.withUnsafeBytes { PlainRequestHead.parse($0, maxBytes: maxBytes, maxFields: maxFields) }
     }
 
     private static func parsed(_ text: String) -> PlainRequestHead.Parsed? {
@@ -40,8 +40,10 @@ struct PlainRequestHeadTests {
         return nil
     }
 
+    /// Equal heads, and equal in whether the connection stays open: NIO's decoder takes that from
+    /// llhttp, the plain parser's head from its fields (`HTTPRequestHead ==` compares neither).
     static func same(_ a: HTTPRequestHead, _ b: HTTPRequestHead) -> Bool {
-        a.version == b.version && a.method == b.method && a.uri == b.uri
+        a.version == b.version && a.method == b.method && a.uri == b.uri && a.isKeepAlive == b.isKeepAlive
             && a.headers.map { "\($0.name)\u{0}\($0.value)" } == b.headers.map { "\($0.name)\u{0}\($0.value)" }
     }
 
@@ -54,6 +56,9 @@ struct PlainRequestHeadTests {
         "OPTIONS /a/b/%2Fc~d_e.f-g!$&'()*+,=:@ HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n",
         "PATCH /p HTTP/1.1\r\nHost: e\r\nContent-Length: 00003\r\nExpect: 100-continue\r\n\r\nabc",
         "GET / HTTP/1.0\r\nConnection: keep-alive\r\nX-Forwarded-For: 10.0.0.1, 10.0.0.2\r\n\r\n",
+        "GET /k HTTP/1.0\r\nHost: k\r\nConnection:  Keep-Alive \r\n\r\n",
+        "GET /k HTTP/1.1\r\nHost: k\r\nConnection: keep-alive, Close\r\n\r\n",
+        "GET /k HTTP/1.1\r\nHost: k\r\nConnection: te,close\r\nTE: trailers\r\n\r\n",
     ]
 
     @Test(arguments: accepted)
@@ -101,6 +106,10 @@ struct PlainRequestHeadTests {
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: \r\n\r\n",
         "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1234567890123456789\r\n\r\n",
         "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+        // Whether the connection stays open, where llhttp and `isKeepAlive` read fields apart.
+        "GET / HTTP/1.1\r\nHost: a\r\nProxy-Connection: close\r\n\r\n",
+        "GET / HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\t\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nConnection: close\r\n\r\n",
         // Line and field syntax.
         "GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n",
         "GET / HTTP/1.1\nHost: a\n\n",
@@ -132,6 +141,12 @@ struct PlainRequestHeadTests {
         let head = Array("GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "x", count: 200))\r\n\r\n".utf8)
         #expect(Self.parse(head, maxBytes: head.count) != nil)
         #expect(Self.parse(head, maxBytes: head.count - 1) == nil)
+    }
+
+    @Test func aHeadWithMoreFieldsThanTheLimitIsLeftToNIOsDecoder() {
+        let head = Array("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n".utf8)
+        #expect(Self.parse(head, maxFields: 3) != nil)
+        #expect(Self.parse(head, maxFields: 2) == nil)
     }
 
     /// Mutations of accepted requests (bytes replaced, inserted or deleted, drawn from the bytes
