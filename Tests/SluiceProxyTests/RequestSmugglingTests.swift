@@ -51,6 +51,24 @@ struct RequestSmugglingTests {
         let second = try await client.readResponse()
         #expect(second.bodyText.hasPrefix("GET /second HTTP/1.1\n"), "the next response must answer the next request")
     }
+
+    /// RFC 9112 §9.6: after a request that closes the connection, the proxy answers it and
+    /// closes; a request pipelined behind it is not served.
+    @Test func aRequestPipelinedBehindConnectionCloseIsNotServed() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(
+            "GET /first HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"
+                + "GET /admin HTTP/1.1\r\nHost: example.com\r\n\r\n")
+        let first = try await client.readResponse()
+        #expect(first.status == 200)
+        #expect(first.bodyText.hasPrefix("GET /first HTTP/1.1\n"))
+        try await client.waitForClose()
+        #expect(client.receivedBytes.isEmpty, "nothing after the first response")
+    }
 }
 
 @Suite("Path dot segments")
