@@ -20,10 +20,24 @@ enum ChunkedResponseHead {
     /// Heads longer than this are left to NIO's decoder and its limits.
     static let maxBytes = 16 * 1024
 
+    struct Prefix {
+        var head: HTTPResponseHead
+        /// The head's bytes, blank line included.
+        var length: Int
+        /// A `Content-Type` field mentions `event-stream` (any case).
+        var declaresEventStream: Bool
+    }
+
     /// `bytes`: a whole head, from the status line to its blank line (CR LF CR LF) included.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> HTTPResponseHead? {
-        guard bytes.count <= maxBytes, bytes.count >= 19 else { return nil }
-        let bytes = bytes.bindMemory(to: UInt8.self)
+        guard let prefix = parsePrefix(bytes), prefix.length == bytes.count else { return nil }
+        return prefix.head
+    }
+
+    /// The head `bytes` start with, when they hold all of it (what follows it is not looked at).
+    static func parsePrefix(_ bytes: UnsafeRawBufferPointer) -> Prefix? {
+        let bytes = UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self).prefix(maxBytes))
+        guard bytes.count >= 19 else { return nil }
         // Past the end reads as 0, which no rule below accepts.
         func at(_ index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
         // "HTTP/1.x ddd " — the version, a final status code, the space before the reason.
@@ -50,6 +64,7 @@ enum ChunkedResponseHead {
         // Event-stream heads have a handful of fields: one allocation instead of growing by doubling.
         fields.reserveCapacity(8)
         var chunked = false
+        var declaresEventStream = false
         while at(index) != UInt8(ascii: "\r") {
             let nameStart = index
             while at(index) != UInt8(ascii: ":") {
@@ -78,15 +93,30 @@ enum ChunkedResponseHead {
             if HeaderName.matches(name, "transfer-encoding") {
                 guard !chunked, HeaderName.matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
                 chunked = true
+            } else if HeaderName.matches(name, "content-type") {
+                declaresEventStream = declaresEventStream || Self.mentionsEventStream(value)
             }
             fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
-        // The blank line must end the bytes (the splitter cut them there).
-        guard chunked, index + 2 == bytes.count, at(index + 1) == UInt8(ascii: "\n") else { return nil }
-        return HTTPResponseHead(
+        guard chunked, at(index + 1) == UInt8(ascii: "\n") else { return nil }
+        let head = HTTPResponseHead(
             version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0,
             status: HTTPResponseStatus(statusCode: code),
             headers: HTTPHeaders(fields))
+        return Prefix(head: head, length: index + 2, declaresEventStream: declaresEventStream)
+    }
+
+    /// `value` contains `event-stream`, ignoring ASCII case.
+    private static func mentionsEventStream(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        let mention: StaticString = "event-stream"
+        let length = mention.utf8CodeUnitCount
+        guard value.count >= length else { return false }
+        let expected = UnsafeBufferPointer(start: mention.utf8Start, count: length)
+        for start in 0...(value.count - length)
+        where HeaderName.matches(UnsafeBufferPointer(rebasing: value[start..<start + length]), expected) {
+            return true
+        }
+        return false
     }
 
     /// A byte of a field value or reason phrase: HTAB, SP, VCHAR (`obs-text` is left to NIO).

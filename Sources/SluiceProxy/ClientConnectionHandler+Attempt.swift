@@ -38,7 +38,7 @@ extension ClientConnectionHandler {
         connection.handler.delegate = self
         connection.requestsSent += 1
         if !exchange.requestedUpgrade, !exchange.headRequest {
-            connection.splitter.expectResponse(cutAlways: exchange.declaredEventStream)
+            connection.splitter.expectResponse(cutAlways: exchange.declaredEventStream, clientAcceptsEventStream: head.acceptsEventStream)
         }
         connection.write(.head(head))
         let pending = exchange.pending

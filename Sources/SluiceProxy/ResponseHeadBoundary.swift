@@ -13,6 +13,8 @@ struct ResponseHeadBoundary {
         case ends(headBytes: Int, mentionsEventStream: Bool)
     }
 
+    /// No byte of the head has been scanned yet.
+    private(set) var isAtStart = true
     /// How much of CR LF CR LF the bytes seen so far end with.
     private var matched = 0
     /// How much of `event-stream` the bytes seen so far end with.
@@ -36,7 +38,8 @@ struct ResponseHeadBoundary {
     /// through here byte by byte, so the state lives in locals and the tables are read through
     /// pointers (a `static let` read per byte costs a `swift_once` check and a bounds check).
     mutating func scan(_ bytes: UnsafeRawBufferPointer) -> Scan {
-        Self.mention.withUnsafeBufferPointer { mention in
+        isAtStart = false
+        return Self.mention.withUnsafeBufferPointer { mention in
             Self.fallback.withUnsafeBufferPointer { fallback in
                 scan(bytes, mention: mention, fallback: fallback)
             }

@@ -32,6 +32,8 @@ public struct UpstreamRequestHead: Sendable {
     public let requestsUpgrade: Bool
     /// The client sent `Expect: 100-continue`.
     public let expectsContinue: Bool
+    /// The client's `Accept` lists `text/event-stream`.
+    public let acceptsEventStream: Bool
 
     public init(
         from head: HTTPRequestHead,
@@ -119,6 +121,7 @@ public struct UpstreamRequestHead: Sendable {
         chunkedBody = transferEncoding != nil
         requestsUpgrade = survey.isUpgrade
         expectsContinue = survey.expectsContinue
+        acceptsEventStream = survey.acceptsEventStream
     }
 
     /// What the client's fields say, read in one pass before any is written.

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 
 /// The first inbound handler of an upstream connection, in front of the HTTP response decoder:
 /// lets the chunked body of an event stream bypass the decoder, so that the client gets the
@@ -24,7 +25,8 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
 
     private enum Mode {
         case passThrough
-        case awaitingHead(ResponseHeadBoundary, cutAlways: Bool)
+        /// `onePass`: try `eventStreamHead` first (the response is likely an event stream).
+        case awaitingHead(ResponseHeadBoundary, cutAlways: Bool, onePass: Bool)
         case relaying(ChunkedBodyScanner)
         /// The relayed body broke its framing: nothing more is taken from this connection.
         case failed
@@ -65,9 +67,12 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
 
     /// A request was written: its response head is looked for. `cutAlways`: cut it even when it
     /// does not mention `event-stream` (the route declares the path a stream).
-    func expectResponse(cutAlways: Bool) {
+    /// `clientAcceptsEventStream`: the request's `Accept` lists `text/event-stream`, so the head
+    /// is likely one `eventStreamHead` parses in one pass (tried first only then: on any other
+    /// response the attempt is wasted work).
+    func expectResponse(cutAlways: Bool, clientAcceptsEventStream: Bool) {
         if case .passThrough = mode {
-            mode = .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways)
+            mode = .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways, onePass: cutAlways || clientAcceptsEventStream)
         }
     }
 
@@ -104,10 +109,23 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 mode = .relaying(scanner)
                 relay(buffer, progress, context: context)
                 return
-            case .awaitingHead(var boundary, let cutAlways):
+            case .awaitingHead(var boundary, let cutAlways, let onePass):
+                if onePass, boundary.isAtStart, let prefix = eventStreamHead(at: buffer, cutAlways: cutAlways),
+                    let head = buffer.readSlice(length: prefix.length)
+                {
+                    // What the scan below would have cut and `bypass` parsed, in one pass.
+                    mode = .passThrough
+                    isAtHeadEnd = true
+                    if !bypass(head, parsed: prefix.head) {
+                        context.fireChannelRead(wrapInboundOut(head))
+                    }
+                    isAtHeadEnd = false
+                    if buffer.readableBytes == 0 { return }
+                    continue
+                }
                 let scan = buffer.withUnsafeReadableBytes { boundary.scan($0) }
                 guard case .ends(let headBytes, let mentions) = scan else {
-                    mode = .awaitingHead(boundary, cutAlways: cutAlways)
+                    mode = .awaitingHead(boundary, cutAlways: cutAlways, onePass: onePass)
                     context.fireChannelRead(wrapInboundOut(buffer))
                     return
                 }
@@ -118,7 +136,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                     context.fireChannelRead(wrapInboundOut(buffer))
                     return
                 }
-                mode = interim ? .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways) : .passThrough
+                mode = interim ? .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways, onePass: onePass) : .passThrough
                 isAtHeadEnd = true
                 if interim || !bypass(head) {
                     context.fireChannelRead(wrapInboundOut(head))
@@ -135,9 +153,9 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// response. Returns false when `head` must go to the decoder: not such a head, or an
     /// exchange that did not relay its body (then the decoder parses it after all, and the
     /// response handler drops the head it already has).
-    private func bypass(_ head: ByteBuffer) -> Bool {
+    private func bypass(_ head: ByteBuffer, parsed alreadyParsed: HTTPResponseHead? = nil) -> Bool {
         guard let target, decoder.mayBypass,
-            let parsed = head.withUnsafeReadableBytes({ ChunkedResponseHead.parse($0) })
+            let parsed = alreadyParsed ?? head.withUnsafeReadableBytes({ ChunkedResponseHead.parse($0) })
         else { return false }
         let request = decoder.bypass()
         target.headParsedBeforeDecoder(parsed)
@@ -149,6 +167,19 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         decoder.restore(request)
         target.dropNextDecodedHead()
         return false
+    }
+
+    /// The head `buffer` starts with, when it is whole there, would be cut (the route declares
+    /// a stream, or its `Content-Type` mentions `event-stream`) and is a chunked final head
+    /// (`ChunkedResponseHead`), and the decoder may be bypassed: the common start of an event
+    /// stream, parsed without the byte-by-byte boundary scan first. Any other head, or one that
+    /// mentions `event-stream` elsewhere, goes through the scan as before.
+    private func eventStreamHead(at buffer: ByteBuffer, cutAlways: Bool) -> ChunkedResponseHead.Prefix? {
+        guard decoder.mayBypass,
+            let prefix = buffer.withUnsafeReadableBytes({ ChunkedResponseHead.parsePrefix($0) }),
+            cutAlways || prefix.declaresEventStream
+        else { return nil }
+        return prefix
     }
 
     /// While relaying, the end of a read goes straight to the response handler: the decoder

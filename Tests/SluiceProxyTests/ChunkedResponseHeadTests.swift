@@ -54,6 +54,30 @@ struct ChunkedResponseHeadTests {
         #expect(head.headers.map(\.value) == ["two words ", "1", "chunked"])
     }
 
+    /// The splitter's one-pass start of an event stream: a head at the start of a read, with the
+    /// body's first bytes after it.
+    @Test(arguments: accepted)
+    func aHeadFollowedByItsBodyParsesAsTheHeadAlone(_ text: String) throws {
+        let whole = try #require(Self.parse(text))
+        let bytes = Array((text + "5\r\nhello\r\n").utf8)
+        let prefix = try #require(bytes.withUnsafeBytes { ChunkedResponseHead.parsePrefix($0) })
+        #expect(Self.same(prefix.head, whole))
+        #expect(prefix.length == text.utf8.count)
+    }
+
+    @Test func aPrefixSaysWhetherItsContentTypeIsAnEventStream() throws {
+        func declares(_ contentType: String) throws -> Bool {
+            let bytes = Array("HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\nTransfer-Encoding: chunked\r\n\r\ndata".utf8)
+            return try #require(bytes.withUnsafeBytes { ChunkedResponseHead.parsePrefix($0) }).declaresEventStream
+        }
+        #expect(try declares("text/event-stream"))
+        #expect(try declares("TEXT/Event-Stream; charset=utf-8"))
+        #expect(try !declares("application/json"))
+        #expect(try !declares("event-strea"))
+        let cut = Array("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n".utf8)
+        #expect(cut.withUnsafeBytes { ChunkedResponseHead.parsePrefix($0) } == nil)
+    }
+
     static let declined = [
         "HTTP/1.1 100 Continue\r\n\r\n",
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nTransfer-Encoding: chunked\r\n\r\n",
