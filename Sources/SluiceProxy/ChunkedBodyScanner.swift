@@ -153,7 +153,7 @@ struct ChunkedBodyScanner {
             try countTrailerByte()
             if byte == .carriageReturn {
                 state = .finalLineFeed
-            } else if HTTPTokenByte.contains(byte) {
+            } else if HTTPByteClass.isToken(byte) {
                 state = .trailerName
             } else {
                 throw .invalidTrailer
@@ -162,7 +162,7 @@ struct ChunkedBodyScanner {
             try countTrailerByte()
             if byte == .colon {
                 state = .trailerValue
-            } else if !HTTPTokenByte.contains(byte) {
+            } else if !HTTPByteClass.isToken(byte) {
                 throw .invalidTrailer
             }
         case .trailerValue:

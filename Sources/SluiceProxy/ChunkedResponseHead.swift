@@ -24,7 +24,7 @@ enum ChunkedResponseHead {
         var head: HTTPResponseHead
         /// The head's bytes, blank line included.
         var length: Int
-        /// A `Content-Type` field mentions `event-stream` (any case).
+        /// A `Content-Type` field's media type is `text/event-stream`.
         var declaresEventStream: Bool
     }
 
@@ -54,7 +54,7 @@ enum ChunkedResponseHead {
         guard (200...599).contains(code), bytes[12] == UInt8(ascii: " ") else { return nil }
         var index = 13
         while at(index) != UInt8(ascii: "\r") {
-            guard isFieldValueByte(at(index)) else { return nil }
+            guard HTTPByteClass.isPlainFieldValue(at(index)) else { return nil }
             index += 1
         }
         guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
@@ -68,7 +68,7 @@ enum ChunkedResponseHead {
         while at(index) != UInt8(ascii: "\r") {
             let nameStart = index
             while at(index) != UInt8(ascii: ":") {
-                guard HTTPTokenByte.contains(at(index)) else { return nil }
+                guard HTTPByteClass.isToken(at(index)) else { return nil }
                 index += 1
             }
             let nameEnd = index
@@ -80,7 +80,7 @@ enum ChunkedResponseHead {
             var trimmedEnd = index
             while at(index) != UInt8(ascii: "\r") {
                 let byte = at(index)
-                guard isFieldValueByte(byte) else { return nil }
+                guard HTTPByteClass.isPlainFieldValue(byte) else { return nil }
                 index += 1
                 if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { trimmedEnd = index }
             }
@@ -93,8 +93,9 @@ enum ChunkedResponseHead {
             if HeaderName.matches(name, "transfer-encoding") {
                 guard !chunked, HeaderName.matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
                 chunked = true
-            } else if HeaderName.matches(name, "content-type") {
-                declaresEventStream = declaresEventStream || Self.mentionsEventStream(value)
+            }
+            if HeaderName.matches(name, "content-type") {
+                declaresEventStream = declaresEventStream || HeaderName.mediaTypeIs(value, "text/event-stream")
             }
             fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
@@ -104,23 +105,5 @@ enum ChunkedResponseHead {
             status: HTTPResponseStatus(statusCode: code),
             headers: HTTPHeaders(fields))
         return Prefix(head: head, length: index + 2, declaresEventStream: declaresEventStream)
-    }
-
-    /// `value` contains `event-stream`, ignoring ASCII case.
-    private static func mentionsEventStream(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
-        let mention: StaticString = "event-stream"
-        let length = mention.utf8CodeUnitCount
-        guard value.count >= length else { return false }
-        let expected = UnsafeBufferPointer(start: mention.utf8Start, count: length)
-        for start in 0...(value.count - length)
-        where HeaderName.matches(UnsafeBufferPointer(rebasing: value[start..<start + length]), expected) {
-            return true
-        }
-        return false
-    }
-
-    /// A byte of a field value or reason phrase: HTAB, SP, VCHAR (`obs-text` is left to NIO).
-    private static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\t") || (0x20...0x7E).contains(byte)
     }
 }

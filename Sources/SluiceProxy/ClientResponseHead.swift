@@ -31,8 +31,8 @@ public enum ClientResponseHead {
     static func isEventStream(contentType: String) -> Bool {
         // The media type alone is 17 bytes: a shorter value (`text/plain`) is another type.
         guard contentType.utf8.count >= 17 else { return false }
-        let end = contentType.utf8.firstIndex(of: UInt8(ascii: ";")) ?? contentType.endIndex
-        return HeaderName.matches(contentType[..<end].trimmingSpaces(), "text/event-stream")
+        var contentType = contentType
+        return contentType.withUTF8 { HeaderName.mediaTypeIs($0, "text/event-stream") }
     }
 
     /// Whether the upstream connection may carry another request after this response.

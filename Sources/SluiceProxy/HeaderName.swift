@@ -60,6 +60,16 @@ enum HeaderName {
         return Array(value.utf8).withUnsafeBufferPointer { listContains($0, lowercased, cutAtSemicolon: cutAtSemicolon) }
     }
 
+    /// Whether the media type of `value` (a `Content-Type`: what precedes any `;`, without
+    /// surrounding spaces) is `lowercasedMediaType`, ignoring ASCII case.
+    static func mediaTypeIs(_ value: UnsafeBufferPointer<UInt8>, _ lowercasedMediaType: StaticString) -> Bool {
+        var end = value.firstIndex(of: UInt8(ascii: ";")) ?? value.count
+        var start = 0
+        while start < end, value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return matches(UnsafeBufferPointer(rebasing: value[start..<end]), lowercasedMediaType)
+    }
+
     private static func listContains(_ list: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString, cutAtSemicolon: Bool) -> Bool {
         func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         var start = 0

@@ -44,7 +44,7 @@ enum PlainRequestHead {
 
         var index = 0
         while at(index) != UInt8(ascii: " ") {
-            guard HTTPTokenByte.contains(at(index)), index < 7 else { return nil }
+            guard HTTPByteClass.isToken(at(index)), index < 7 else { return nil }
             index += 1
         }
         guard let method = method(UnsafeBufferPointer(rebasing: bytes[0..<index])) else { return nil }
@@ -69,7 +69,7 @@ enum PlainRequestHead {
             guard fields.count < maxFields else { return nil }
             let nameStart = index
             while at(index) != UInt8(ascii: ":") {
-                guard HTTPTokenByte.contains(at(index)) else { return nil }
+                guard HTTPByteClass.isToken(at(index)) else { return nil }
                 index += 1
             }
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<index])
@@ -80,7 +80,7 @@ enum PlainRequestHead {
             var sawTab = false
             while at(index) != UInt8(ascii: "\r") {
                 let byte = at(index)
-                guard isFieldValueByte(byte) else { return nil }
+                guard HTTPByteClass.isPlainFieldValue(byte) else { return nil }
                 if byte == UInt8(ascii: "\t") { sawTab = true }
                 index += 1
             }
@@ -109,11 +109,6 @@ enum PlainRequestHead {
             uri: String(decoding: UnsafeBufferPointer(rebasing: bytes[uriStart..<uriEnd]), as: UTF8.self),
             headers: HTTPHeaders(fields))
         return Parsed(head: head, headLength: index + 2, bodyLength: bodyLength ?? 0)
-    }
-
-    /// HTAB, SP and visible ASCII (`obs-text` and control bytes are left to NIO's decoder).
-    private static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\t") || (0x20...0x7E).contains(byte)
     }
 
     private static func method(_ bytes: UnsafeBufferPointer<UInt8>) -> HTTPMethod? {

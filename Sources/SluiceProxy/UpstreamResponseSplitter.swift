@@ -115,11 +115,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 {
                     // What the scan below would have cut and `bypass` parsed, in one pass.
                     mode = .passThrough
-                    isAtHeadEnd = true
-                    if !bypass(head, parsed: prefix.head) {
-                        context.fireChannelRead(wrapInboundOut(head))
-                    }
-                    isAtHeadEnd = false
+                    handOver(head, parsed: prefix.head, interim: false, context: context)
                     if buffer.readableBytes == 0 { return }
                     continue
                 }
@@ -137,14 +133,20 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                     return
                 }
                 mode = interim ? .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways, onePass: onePass) : .passThrough
-                isAtHeadEnd = true
-                if interim || !bypass(head) {
-                    context.fireChannelRead(wrapInboundOut(head))
-                }
-                isAtHeadEnd = false
+                handOver(head, parsed: nil, interim: interim, context: context)
                 if buffer.readableBytes == 0 { return }
             }
         }
+    }
+
+    /// A head cut at its end goes to the response handler past the decoder (`bypass`), or to the
+    /// decoder; meanwhile ``isAtHeadEnd`` is true. `parsed`: the head, when already parsed.
+    private func handOver(_ head: ByteBuffer, parsed: HTTPResponseHead?, interim: Bool, context: ChannelHandlerContext) {
+        isAtHeadEnd = true
+        if interim || !bypass(head, parsed: parsed) {
+            context.fireChannelRead(wrapInboundOut(head))
+        }
+        isAtHeadEnd = false
     }
 
     /// Parses `head` here and hands it to the response handler, when it is a chunked final head
@@ -153,7 +155,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// response. Returns false when `head` must go to the decoder: not such a head, or an
     /// exchange that did not relay its body (then the decoder parses it after all, and the
     /// response handler drops the head it already has).
-    private func bypass(_ head: ByteBuffer, parsed alreadyParsed: HTTPResponseHead? = nil) -> Bool {
+    private func bypass(_ head: ByteBuffer, parsed alreadyParsed: HTTPResponseHead?) -> Bool {
         guard let target, decoder.mayBypass,
             let parsed = alreadyParsed ?? head.withUnsafeReadableBytes({ ChunkedResponseHead.parse($0) })
         else { return false }
@@ -170,7 +172,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     }
 
     /// The head `buffer` starts with, when it is whole there, would be cut (the route declares
-    /// a stream, or its `Content-Type` mentions `event-stream`) and is a chunked final head
+    /// a stream, or its `Content-Type` is `text/event-stream`) and is a chunked final head
     /// (`ChunkedResponseHead`), and the decoder may be bypassed: the common start of an event
     /// stream, parsed without the byte-by-byte boundary scan first. Any other head, or one that
     /// mentions `event-stream` elsewhere, goes through the scan as before.
