@@ -1,7 +1,8 @@
+import NIOCore
 import NIOHTTP1
 
-/// Parses the one kind of upstream response head that starts an event stream: a final
-/// (`2xx`–`5xx`) HTTP/1.1 or HTTP/1.0 head whose body is chunked. `UpstreamResponseSplitter`
+/// The one kind of upstream response head that starts an event stream, parsed by the proxy: a
+/// final (`2xx`–`5xx`) HTTP/1.1 or HTTP/1.0 head whose body is chunked. `UpstreamResponseSplitter`
 /// parses such a head itself and relays its body, so that NIO's decoder (llhttp, behind a
 /// `ByteToMessageHandler`) never sees the response: on a fresh stream that decoder cost about as
 /// much as everything else the proxy does with the response head.
@@ -16,27 +17,61 @@ import NIOHTTP1
 /// Like NIO's decoder, it keeps field names as sent, drops the spaces and tabs before a field
 /// value (and keeps those after it), and drops the upstream's reason phrase (the head gets the
 /// standard one for its code).
-enum ChunkedResponseHead {
+///
+/// The fields stay where they are in ``bytes``, located by offsets: the client's head of a
+/// relayed stream is written from them (``serializedForClient(closeClient:allocator:)``) without
+/// a `String` per name and value or an `HTTPHeaders` in between. ``head`` builds those, for a
+/// response that is not relayed that way.
+struct ChunkedResponseHead {
     /// Heads longer than this are left to NIO's decoder and its limits.
     static let maxBytes = 16 * 1024
 
-    struct Prefix {
-        var head: HTTPResponseHead
-        /// The head's bytes, blank line included.
-        var length: Int
-        /// A `Content-Type` field's media type is `text/event-stream`.
-        var declaresEventStream: Bool
+    /// Where one field's name and value lie in ``bytes``: the value as NIO's decoder keeps it
+    /// (without the spaces before it, with those after it). Offsets fit: a head is at most
+    /// `maxBytes` long.
+    private struct Field {
+        var nameStart: UInt16
+        var nameEnd: UInt16
+        var valueStart: UInt16
+        var valueEnd: UInt16
+        /// Not forwarded to the client: hop-by-hop (RFC 9110 §7.6.1), or the upstream's own
+        /// `X-Accel-Buffering` (the proxy sets its own on a stream).
+        var dropped: Bool
+
+        var lineLength: Int { Int(nameEnd - nameStart) + Int(valueEnd - valueStart) + 4 }
     }
 
-    /// `bytes`: a whole head, from the status line to its blank line (CR LF CR LF) included.
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> HTTPResponseHead? {
-        guard let prefix = parsePrefix(bytes), prefix.length == bytes.count else { return nil }
-        return prefix.head
+    /// The head, from the status line to its blank line (CR LF CR LF) included.
+    let bytes: ByteBuffer
+    let version: HTTPVersion
+    let status: HTTPResponseStatus
+    /// A `Content-Type` field's media type is `text/event-stream`.
+    let declaresEventStream: Bool
+    private let fields: [Field]
+    /// The `close` and `keep-alive` options among the `Connection` fields' (counted for
+    /// ``upstreamKeepsAlive``).
+    private let closeOptions: Int
+    private let keepAliveOptions: Int
+    /// A `Connection` field names an option other than `close` and `keep-alive` (or an empty
+    /// one): a field it names would have to be dropped too. Such a head is relayed the general
+    /// way (``serializedForClient(closeClient:allocator:)`` declines it).
+    private let namesOtherOptions: Bool
+
+    /// A whole head: `buffer`'s readable bytes are exactly one head.
+    static func parse(_ buffer: ByteBuffer) -> ChunkedResponseHead? {
+        guard let head = parsePrefix(of: buffer), head.bytes.readableBytes == buffer.readableBytes else { return nil }
+        return head
     }
 
-    /// The head `bytes` start with, when they hold all of it (what follows it is not looked at).
-    static func parsePrefix(_ bytes: UnsafeRawBufferPointer) -> Prefix? {
-        let bytes = UnsafeBufferPointer(rebasing: bytes.bindMemory(to: UInt8.self).prefix(maxBytes))
+    /// The head `buffer`'s readable bytes start with, when they hold all of it (what follows it
+    /// is not looked at). ``bytes`` is a slice of `buffer`.
+    static func parsePrefix(of buffer: ByteBuffer) -> ChunkedResponseHead? {
+        buffer.withUnsafeReadableBytes { raw in
+            parsePrefix(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self).prefix(maxBytes)), of: buffer)
+        }
+    }
+
+    private static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, of buffer: ByteBuffer) -> ChunkedResponseHead? {
         guard bytes.count >= 19 else { return nil }
         // Past the end reads as 0, which no rule below accepts.
         func at(_ index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
@@ -60,11 +95,12 @@ enum ChunkedResponseHead {
         guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
         index += 2
 
-        var fields: [(String, String)] = []
+        var fields: [Field] = []
         // Event-stream heads have a handful of fields: one allocation instead of growing by doubling.
         fields.reserveCapacity(8)
         var chunked = false
         var declaresEventStream = false
+        var options = ConnectionOptions()
         while at(index) != UInt8(ascii: "\r") {
             let nameStart = index
             while at(index) != UInt8(ascii: ":") {
@@ -89,21 +125,120 @@ enum ChunkedResponseHead {
             index += 2
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
             let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
-            if HeaderName.matches(name, "content-length") { return nil }
-            if HeaderName.matches(name, "transfer-encoding") {
+            var dropped = false
+            switch name.count {
+            case 14 where HeaderName.matches(name, "content-length"):
+                return nil
+            case 17 where HeaderName.matches(name, "transfer-encoding"):
                 guard !chunked, HeaderName.matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
                 chunked = true
-            }
-            if HeaderName.matches(name, "content-type") {
+                dropped = true
+            case 12 where HeaderName.matches(name, "content-type"):
                 declaresEventStream = declaresEventStream || HeaderName.mediaTypeIs(value, "text/event-stream")
+            case 10 where HeaderName.matches(name, "connection"):
+                options.add(value)
+                dropped = true
+            case 17 where HeaderName.matches(name, "x-accel-buffering"):
+                dropped = true
+            default:
+                dropped = HopByHopHeaders.isAlwaysHopByHop(name)
             }
-            fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+            fields.append(
+                Field(
+                    nameStart: UInt16(nameStart), nameEnd: UInt16(nameEnd), valueStart: UInt16(valueStart),
+                    valueEnd: UInt16(valueEnd), dropped: dropped))
         }
-        guard chunked, at(index + 1) == UInt8(ascii: "\n") else { return nil }
-        let head = HTTPResponseHead(
-            version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0,
-            status: HTTPResponseStatus(statusCode: code),
-            headers: HTTPHeaders(fields))
-        return Prefix(head: head, length: index + 2, declaresEventStream: declaresEventStream)
+        guard chunked, at(index + 1) == UInt8(ascii: "\n"),
+            let head = buffer.getSlice(at: buffer.readerIndex, length: index + 2)
+        else { return nil }
+        return ChunkedResponseHead(
+            bytes: head, version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0, status: HTTPResponseStatus(statusCode: code),
+            declaresEventStream: declaresEventStream, fields: fields, closeOptions: options.close,
+            keepAliveOptions: options.keepAlive, namesOtherOptions: options.other)
+    }
+
+    /// The options of the `Connection` fields, as far as the proxy acts on them here.
+    private struct ConnectionOptions {
+        var close = 0
+        var keepAlive = 0
+        var other = false
+
+        mutating func add(_ value: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            while start <= value.count {
+                var end = start
+                while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+                var first = start
+                var last = end
+                while first < last, value[first] == UInt8(ascii: " ") || value[first] == UInt8(ascii: "\t") { first += 1 }
+                while last > first, value[last - 1] == UInt8(ascii: " ") || value[last - 1] == UInt8(ascii: "\t") { last -= 1 }
+                let option = UnsafeBufferPointer(rebasing: value[first..<last])
+                if HeaderName.matches(option, "close") {
+                    close += 1
+                } else if HeaderName.matches(option, "keep-alive") {
+                    keepAlive += 1
+                } else {
+                    other = true
+                }
+                start = end + 1
+            }
+        }
+    }
+
+    /// Whether the upstream connection may carry another request after this response: what
+    /// `HTTPResponseHead.isKeepAlive` says of ``head`` (more than one `close` or `keep-alive`
+    /// option in all means close, as there).
+    var upstreamKeepsAlive: Bool {
+        switch closeOptions + keepAliveOptions {
+        case 0: return version == .http1_1
+        case 1: return keepAliveOptions == 1
+        default: return false
+        }
+    }
+
+    /// The head as NIO's decoder would have delivered it.
+    var head: HTTPResponseHead {
+        let fields = bytes.withUnsafeReadableBytes { raw in
+            self.fields.map { field in
+                (
+                    String(decoding: raw[Int(field.nameStart)..<Int(field.nameEnd)], as: UTF8.self),
+                    String(decoding: raw[Int(field.valueStart)..<Int(field.valueEnd)], as: UTF8.self)
+                )
+            }
+        }
+        return HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields))
+    }
+
+    /// The client's head of this response relayed as an event stream to an HTTP/1.1 client, with
+    /// no compressor in the way: the bytes `ClientResponseHead.serializeRelayed` writes for
+    /// ``head``, copied from ``bytes`` field by field. Nil when a `Connection` field names other
+    /// fields to drop: `serializeRelayed` handles that.
+    func serializedForClient(closeClient: Bool, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard !namesOtherOptions else { return nil }
+        let reason = status.reasonPhrase
+        let tail: StaticString =
+            closeClient
+            ? "X-Accel-Buffering: no\r\nConnection: close\r\ntransfer-encoding: chunked\r\n\r\n"
+            : "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\n\r\n"
+        var length = 13 + reason.utf8.count + 2 + tail.utf8CodeUnitCount
+        for field in fields where !field.dropped { length += field.lineLength }
+        var buffer = allocator.buffer(capacity: length)
+        bytes.withUnsafeReadableBytes { raw in
+            buffer.writeHead(length: length) { cursor in
+                cursor.append("HTTP/1.1 ")
+                cursor.appendStatusCode(status.code)
+                cursor.append(" ")
+                cursor.append(reason)
+                cursor.append("\r\n")
+                for field in fields where !field.dropped {
+                    cursor.append(UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)]))
+                    cursor.append(": ")
+                    cursor.append(UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
+                    cursor.append("\r\n")
+                }
+                cursor.append(tail)
+            }
+        }
+        return buffer
     }
 }

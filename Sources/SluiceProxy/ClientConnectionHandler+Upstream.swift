@@ -47,10 +47,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 && ClientResponseHead.relaysChunkedBody(
                     head, kind: kind, compressed: compress, headRequest: exchange.headRequest,
                     clientVersion: exchange.clientVersion)
-            if relays {
-                connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
-                metrics.eventStreamRelayed()
-            }
+            if relays { relayStarted(connection) }
             if relays, compression == nil {
                 // Straight from the upstream's fields to the client's bytes.
                 encoder.writeRelayedHead(
@@ -61,12 +58,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                     from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
                 writeResponseHead(clientHead, compress: compress, context: context)
             }
-            clientFlushPending = true
-            if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {
-                exchange.streamDeadline = .now() + TimeAmount(cap)
-            }
-            // The idle limit may have changed with the response kind.
-            touchUpstream(exchange)
+            responseHeadWritten(kind: kind, exchange)
         case .body(let buffer):
             guard exchange.upgradeHead == nil else { return }
             exchange.lastUpstreamActivity = .now()
@@ -91,6 +83,51 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 flushClient(context)
             }
         }
+    }
+
+    /// The common start of an event stream: its body relayed as the upstream chunked it, and its
+    /// client head written straight from the upstream's bytes. What the `.head` case does for
+    /// such a head, with what it decides known in advance: the splitter parses a head here only
+    /// when the route declares a stream or its `Content-Type` is `text/event-stream` (so it is an
+    /// event stream, never compressed), and `relaysChunkedBody`'s conditions are checked below.
+    /// Anything else takes the `.head` case.
+    func upstream(_ connection: UpstreamConnection, receivedChunkedHead head: ChunkedResponseHead) {
+        guard let exchange, exchange.upstream === connection, let context else {
+            connection.close()
+            return
+        }
+        guard compression == nil, exchange.declaredEventStream || head.declaresEventStream, connection.splitter.isAtHeadEnd,
+            exchange.clientVersion == .http1_1, !exchange.headRequest, head.version == .http1_1,
+            head.status.mayHaveResponseBody
+        else {
+            upstream(connection, received: .head(head.head))
+            return
+        }
+        exchange.responseStarted(kind: .eventStream)
+        exchange.upstreamReusable = head.upstreamKeepsAlive && !exchange.requestedUpgrade
+        let close = machine.responseHeadReceived(mustClose: exchange.requestedUpgrade)
+        relayStarted(connection)
+        // Nil when a `Connection` field names other fields: the general serializer drops them.
+        let clientHead =
+            head.serializedForClient(closeClient: close, allocator: context.channel.allocator)
+            ?? ClientResponseHead.serializeRelayed(head.head, closeClient: close, allocator: context.channel.allocator)
+        encoder.writeRelayedHead(clientHead)
+        responseHeadWritten(kind: .eventStream, exchange)
+    }
+
+    private func relayStarted(_ connection: UpstreamConnection) {
+        connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
+        metrics.eventStreamRelayed()
+    }
+
+    /// After a response head went to the client: flushed at the end of the read, the stream's
+    /// duration cap armed, and the idle limit reset (it may have changed with the kind).
+    private func responseHeadWritten(kind: ResponseKind, _ exchange: ProxiedExchange) {
+        clientFlushPending = true
+        if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {
+            exchange.streamDeadline = .now() + TimeAmount(cap)
+        }
+        touchUpstream(exchange)
     }
 
     func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer) {

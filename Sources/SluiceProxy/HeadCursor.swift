@@ -29,6 +29,13 @@ struct HeadCursor {
         appendText(text)
     }
 
+    /// Bytes copied as they are (a field of a head being relayed).
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        precondition(count + bytes.count <= capacity, "head longer than the length reserved for it")
+        if let source = bytes.baseAddress { (base + count).copyMemory(from: source, byteCount: bytes.count) }
+        count += bytes.count
+    }
+
     mutating func append(_ text: Substring) {
         appendText(text)
     }

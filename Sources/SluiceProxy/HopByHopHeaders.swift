@@ -13,7 +13,13 @@ public enum HopByHopHeaders {
 
     /// Whether `name` is one of `names`, without allocating.
     static func isAlwaysHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {
+        if let answer = name.utf8.withContiguousStorageIfAvailable({ isAlwaysHopByHop($0) }) { return answer }
+        return Array(name.utf8).withUnsafeBufferPointer { isAlwaysHopByHop($0) }
+    }
+
+    /// `isAlwaysHopByHop(_:)` for a name's bytes.
+    static func isAlwaysHopByHop(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
         case 2: return HeaderName.matches(name, "te")
         case 7: return HeaderName.matches(name, "trailer") || HeaderName.matches(name, "upgrade")
         case 10: return HeaderName.matches(name, "connection") || HeaderName.matches(name, "keep-alive")

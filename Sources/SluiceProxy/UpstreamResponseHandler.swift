@@ -5,6 +5,9 @@ import NIOHTTP1
 /// `ClientConnectionHandler`; always called on the shared event loop.
 protocol UpstreamResponseDelegate: AnyObject {
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
+    /// A chunked final head the splitter parsed (`ChunkedResponseHead`); the decoder never saw
+    /// it. Handled as `.head(head.head)` would be, unless its body is relayed.
+    func upstream(_ connection: UpstreamConnection, receivedChunkedHead head: ChunkedResponseHead)
     /// Bytes of a chunked body relayed as the upstream framed them (see `UpstreamResponseSplitter`).
     func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer)
     /// The upstream sent bytes after the end of a relayed body: the connection must not be reused.
@@ -78,8 +81,12 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     /// A head `UpstreamResponseSplitter` parsed itself, the decoder skipped.
-    func headParsedBeforeDecoder(_ head: HTTPResponseHead) {
-        received(.head(head))
+    func headParsedBeforeDecoder(_ head: ChunkedResponseHead) {
+        if let delegate, let connection {
+            delegate.upstream(connection, receivedChunkedHead: head)
+        } else {
+            context?.close(promise: nil)
+        }
     }
 
     /// The end of a relayed body whose head the splitter parsed: the decoder saw none of it.

@@ -110,12 +110,11 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 relay(buffer, progress, context: context)
                 return
             case .awaitingHead(var boundary, let cutAlways, let onePass):
-                if onePass, boundary.isAtStart, let prefix = eventStreamHead(at: buffer, cutAlways: cutAlways),
-                    let head = buffer.readSlice(length: prefix.length)
-                {
+                if onePass, boundary.isAtStart, let parsed = eventStreamHead(at: buffer, cutAlways: cutAlways) {
                     // What the scan below would have cut and `bypass` parsed, in one pass.
                     mode = .passThrough
-                    handOver(head, parsed: prefix.head, interim: false, context: context)
+                    buffer.moveReaderIndex(forwardBy: parsed.bytes.readableBytes)
+                    handOver(parsed.bytes, parsed: parsed, interim: false, context: context)
                     if buffer.readableBytes == 0 { return }
                     continue
                 }
@@ -141,7 +140,7 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
 
     /// A head cut at its end goes to the response handler past the decoder (`bypass`), or to the
     /// decoder; meanwhile ``isAtHeadEnd`` is true. `parsed`: the head, when already parsed.
-    private func handOver(_ head: ByteBuffer, parsed: HTTPResponseHead?, interim: Bool, context: ChannelHandlerContext) {
+    private func handOver(_ head: ByteBuffer, parsed: ChunkedResponseHead?, interim: Bool, context: ChannelHandlerContext) {
         isAtHeadEnd = true
         if interim || !bypass(head, parsed: parsed) {
             context.fireChannelRead(wrapInboundOut(head))
@@ -155,9 +154,8 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// response. Returns false when `head` must go to the decoder: not such a head, or an
     /// exchange that did not relay its body (then the decoder parses it after all, and the
     /// response handler drops the head it already has).
-    private func bypass(_ head: ByteBuffer, parsed alreadyParsed: HTTPResponseHead?) -> Bool {
-        guard let target, decoder.mayBypass,
-            let parsed = alreadyParsed ?? head.withUnsafeReadableBytes({ ChunkedResponseHead.parse($0) })
+    private func bypass(_ head: ByteBuffer, parsed alreadyParsed: ChunkedResponseHead?) -> Bool {
+        guard let target, decoder.mayBypass, let parsed = alreadyParsed ?? ChunkedResponseHead.parse(head)
         else { return false }
         let request = decoder.bypass()
         target.headParsedBeforeDecoder(parsed)
@@ -176,12 +174,10 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// (`ChunkedResponseHead`), and the decoder may be bypassed: the common start of an event
     /// stream, parsed without the byte-by-byte boundary scan first. Any other head, or one that
     /// mentions `event-stream` elsewhere, goes through the scan as before.
-    private func eventStreamHead(at buffer: ByteBuffer, cutAlways: Bool) -> ChunkedResponseHead.Prefix? {
-        guard decoder.mayBypass,
-            let prefix = buffer.withUnsafeReadableBytes({ ChunkedResponseHead.parsePrefix($0) }),
-            cutAlways || prefix.declaresEventStream
+    private func eventStreamHead(at buffer: ByteBuffer, cutAlways: Bool) -> ChunkedResponseHead? {
+        guard decoder.mayBypass, let parsed = ChunkedResponseHead.parsePrefix(of: buffer), cutAlways || parsed.declaresEventStream
         else { return nil }
-        return prefix
+        return parsed
     }
 
     /// While relaying, the end of a read goes straight to the response handler: the decoder

@@ -127,6 +127,33 @@ struct ProxyEventStreamRelayTests {
         }
     }
 
+    /// The upstream's `Connection` options are acted on and not relayed: `close` keeps its
+    /// connection out of the pool, a field `Connection` names is dropped with it. The head is
+    /// parsed in one pass when the client's `Accept` lists event streams, after the scan for its
+    /// end when not; both are relayed.
+    @Test(arguments: [[], ["Accept: text/event-stream"]])
+    func theUpstreamsConnectionOptionsAreActedOnNotRelayed(_ accept: [String]) async throws {
+        func stream(_ connection: String) -> String {
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: \(connection)\r\nX-Trace: secret\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+        }
+        for (connection, opened) in [("close", 2), ("keep-alive, X-Trace", 1), ("Keep-Alive", 1)] {
+            let (upstream, proxy) = try await Self.start([stream(connection)])
+            defer { Task { await proxy.stop(); await upstream.stop() } }
+            let client = try await proxy.connect()
+            for _ in 0..<2 {
+                try await client.send(get("/events", extra: accept))
+                let response = try await client.readResponse()
+                #expect(response.bodyText == "hello")
+                #expect(response.header("connection") == nil, "\(connection)")
+                #expect(response.header("x-accel-buffering") == "no")
+                #expect((response.header("x-trace") == nil) == connection.contains("X-Trace"), "\(connection)")
+            }
+            #expect(proxy.metrics.upstreamConnectionsOpened == opened, "\(connection)")
+            #expect(proxy.metrics.eventStreamsRelayed == 2, "\(connection)")
+        }
+    }
+
     /// What the relay does not take is decoded and framed again, as before: an ordinary chunked
     /// response (its upstream connection pooled), and an event stream to an HTTP/1.0 client
     /// (delimited by the close).
