@@ -87,12 +87,11 @@ struct ChunkedResponseHead {
             code = code * 10 + Int(digit)
         }
         guard (200...599).contains(code), bytes[12] == UInt8(ascii: " ") else { return nil }
+        // Each run below stops at the first byte outside its class; what that byte must be is
+        // checked after it (CR, LF and `:` are in neither class).
         var index = 13
-        while at(index) != UInt8(ascii: "\r") {
-            guard HTTPByteClass.isPlainFieldValue(at(index)) else { return nil }
-            index += 1
-        }
-        guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
+        while index < bytes.count, HTTPByteClass.isPlainFieldValue(bytes[index]) { index += 1 }
+        guard at(index) == UInt8(ascii: "\r"), at(index + 1) == UInt8(ascii: "\n") else { return nil }
         index += 2
 
         var fields: [Field] = []
@@ -103,25 +102,15 @@ struct ChunkedResponseHead {
         var options = ConnectionOptions()
         while at(index) != UInt8(ascii: "\r") {
             let nameStart = index
-            while at(index) != UInt8(ascii: ":") {
-                guard HTTPByteClass.isToken(at(index)) else { return nil }
-                index += 1
-            }
+            while index < bytes.count, HTTPByteClass.isToken(bytes[index]) { index += 1 }
             let nameEnd = index
-            guard nameEnd > nameStart else { return nil }
+            guard nameEnd > nameStart, at(index) == UInt8(ascii: ":") else { return nil }
             index += 1
             while at(index) == UInt8(ascii: " ") || at(index) == UInt8(ascii: "\t") { index += 1 }
             let valueStart = index
-            // Where the value ends without its trailing spaces (NIO's decoder keeps them).
-            var trimmedEnd = index
-            while at(index) != UInt8(ascii: "\r") {
-                let byte = at(index)
-                guard HTTPByteClass.isPlainFieldValue(byte) else { return nil }
-                index += 1
-                if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { trimmedEnd = index }
-            }
+            while index < bytes.count, HTTPByteClass.isPlainFieldValue(bytes[index]) { index += 1 }
             let valueEnd = index
-            guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
+            guard at(index) == UInt8(ascii: "\r"), at(index + 1) == UInt8(ascii: "\n") else { return nil }
             index += 2
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
             let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
@@ -130,6 +119,11 @@ struct ChunkedResponseHead {
             case 14 where HeaderName.matches(name, "content-length"):
                 return nil
             case 17 where HeaderName.matches(name, "transfer-encoding"):
+                // The value without its trailing spaces (NIO's decoder keeps them).
+                var trimmedEnd = valueEnd
+                while trimmedEnd > valueStart, bytes[trimmedEnd - 1] == UInt8(ascii: " ") || bytes[trimmedEnd - 1] == UInt8(ascii: "\t") {
+                    trimmedEnd -= 1
+                }
                 guard !chunked, HeaderName.matches(UnsafeBufferPointer(rebasing: bytes[valueStart..<trimmedEnd]), "chunked") else { return nil }
                 chunked = true
                 dropped = true

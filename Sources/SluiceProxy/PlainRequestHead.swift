@@ -51,10 +51,10 @@ enum PlainRequestHead {
         index += 1
         let uriStart = index
         guard at(index) == UInt8(ascii: "/") else { return nil }
-        while at(index) != UInt8(ascii: " ") {
-            guard isTargetByte(at(index)) else { return nil }
-            index += 1
-        }
+        // Each run below stops at the first byte outside its class; what that byte must be is
+        // checked after it (SP, CR, LF and `:` are in none of the classes they end).
+        while index < bytes.count, isTargetByte(bytes[index]) { index += 1 }
+        guard at(index) == UInt8(ascii: " ") else { return nil }
         let uriEnd = index
         index += 1
         guard let version = version(bytes, at: index) else { return nil }
@@ -68,30 +68,21 @@ enum PlainRequestHead {
         while at(index) != UInt8(ascii: "\r") {
             guard fields.count < maxFields else { return nil }
             let nameStart = index
-            while at(index) != UInt8(ascii: ":") {
-                guard HTTPByteClass.isToken(at(index)) else { return nil }
-                index += 1
-            }
+            while index < bytes.count, HTTPByteClass.isToken(bytes[index]) { index += 1 }
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<index])
-            guard !name.isEmpty else { return nil }
+            guard !name.isEmpty, at(index) == UInt8(ascii: ":") else { return nil }
             index += 1
             while at(index) == UInt8(ascii: " ") || at(index) == UInt8(ascii: "\t") { index += 1 }
             let valueStart = index
-            var sawTab = false
-            while at(index) != UInt8(ascii: "\r") {
-                let byte = at(index)
-                guard HTTPByteClass.isPlainFieldValue(byte) else { return nil }
-                if byte == UInt8(ascii: "\t") { sawTab = true }
-                index += 1
-            }
+            while index < bytes.count, HTTPByteClass.isPlainFieldValue(bytes[index]) { index += 1 }
             let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<index])
-            guard at(index + 1) == UInt8(ascii: "\n") else { return nil }
+            guard at(index) == UInt8(ascii: "\r"), at(index + 1) == UInt8(ascii: "\n") else { return nil }
             index += 2
             switch name.count {
             case 7 where HeaderName.matches(name, "upgrade"):
                 return nil
             case 10 where HeaderName.matches(name, "connection"):
-                guard !sawConnection, !sawTab else { return nil }
+                guard !sawConnection, !value.contains(UInt8(ascii: "\t")) else { return nil }
                 sawConnection = true
             case 14 where HeaderName.matches(name, "content-length"):
                 guard bodyLength == nil, let length = decimal(value) else { return nil }
