@@ -65,10 +65,6 @@ public final class ProxyPipeline: Sendable {
         let decoder = ClientRequestDecoder(limits: limits)
         let sync = channel.pipeline.syncOperations
         let loop = loopContext(for: channel.eventLoop)
-        let metrics = loop.metrics
-        metrics.clientConnectionOpened()
-        // The close future, not a handler: an upgraded connection loses its proxy handlers.
-        channel.closeFuture.whenComplete { _ in metrics.clientConnectionClosed() }
         if loop.routes.compresses {
             let compression = ResponseCompression()
             let compressor = compression.makeCompressor()

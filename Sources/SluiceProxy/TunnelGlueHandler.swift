@@ -16,15 +16,26 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     private let observeBuffered: (Int) -> Void
+    /// The client end's metrics, once it counts the client connection's close
+    /// (``takeOverClientConnectionCount()``).
+    private var countsClientClose: ProxyMetricsShard?
+    private let metrics: ProxyMetricsShard
 
-    private init(observeBuffered: @escaping (Int) -> Void) {
+    private init(metrics: ProxyMetricsShard, observeBuffered: @escaping (Int) -> Void) {
+        self.metrics = metrics
         self.observeBuffered = observeBuffered
+    }
+
+    /// The client end counts the client connection's close from now on: the connection handler,
+    /// which counted it until now, is leaving the pipeline.
+    func takeOverClientConnectionCount() {
+        countsClientClose = metrics
     }
 
     /// Two glued ends: the first goes on the client channel, the second on the upstream channel.
     static func matchedPair(metrics: ProxyMetricsShard) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
-        let client = TunnelGlueHandler(observeBuffered: { metrics.observeClientBuffered($0) })
-        let upstream = TunnelGlueHandler(observeBuffered: { metrics.observeUpstreamBuffered($0) })
+        let client = TunnelGlueHandler(metrics: metrics, observeBuffered: { metrics.observeClientBuffered($0) })
+        let upstream = TunnelGlueHandler(metrics: metrics, observeBuffered: { metrics.observeUpstreamBuffered($0) })
         client.partner = upstream
         upstream.partner = client
         return (client, upstream)
@@ -83,6 +94,8 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        countsClientClose?.clientConnectionClosed()
+        countsClientClose = nil
         partner?.partnerCloseFull()
     }
 

@@ -47,6 +47,9 @@ enum TunnelSplice {
         if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
             client.removeHandler(compressor, promise: nil)
         }
+        // The removal is synchronous: from here on the glue, not the handler, sees the close, and
+        // counts it (exactly one of the two does, even if the splice fails below).
+        glue.client.takeOverClientConnectionCount()
         client.removeHandler(context: clientContext, promise: nil)
 
         // Reads either side held back while it was HTTP start again under the glue's rules.
