@@ -158,15 +158,7 @@ struct ChunkedResponseHead {
         var other = false
 
         mutating func add(_ value: UnsafeBufferPointer<UInt8>) {
-            var start = 0
-            while start <= value.count {
-                var end = start
-                while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
-                var first = start
-                var last = end
-                while first < last, value[first] == UInt8(ascii: " ") || value[first] == UInt8(ascii: "\t") { first += 1 }
-                while last > first, value[last - 1] == UInt8(ascii: " ") || value[last - 1] == UInt8(ascii: "\t") { last -= 1 }
-                let option = UnsafeBufferPointer(rebasing: value[first..<last])
+            HeaderName.forEachListElement(value) { option in
                 if HeaderName.matches(option, "close") {
                     close += 1
                 } else if HeaderName.matches(option, "keep-alive") {
@@ -174,7 +166,7 @@ struct ChunkedResponseHead {
                 } else {
                     other = true
                 }
-                start = end + 1
+                return false
             }
         }
     }

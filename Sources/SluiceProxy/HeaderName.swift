@@ -71,6 +71,20 @@ enum HeaderName {
     }
 
     private static func listContains(_ list: UnsafeBufferPointer<UInt8>, _ lowercased: StaticString, cutAtSemicolon: Bool) -> Bool {
+        var found = false
+        forEachListElement(list, cutAtSemicolon: cutAtSemicolon) { element in
+            found = matches(element, lowercased)
+            return found
+        }
+        return found
+    }
+
+    /// Calls `body` with each element of `list`, a comma-separated list, without the spaces and
+    /// tabs around it (and, when `cutAtSemicolon`, without its parameters); empty elements too.
+    /// Stops when `body` returns true.
+    static func forEachListElement(
+        _ list: UnsafeBufferPointer<UInt8>, cutAtSemicolon: Bool = false, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
         func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         var start = 0
         while start <= list.count {
@@ -83,9 +97,8 @@ enum HeaderName {
             var first = start
             while first < elementEnd, isSpace(list[first]) { first += 1 }
             while elementEnd > first, isSpace(list[elementEnd - 1]) { elementEnd -= 1 }
-            if matches(UnsafeBufferPointer(rebasing: list[first..<elementEnd]), lowercased) { return true }
+            if body(UnsafeBufferPointer(rebasing: list[first..<elementEnd])) { return }
             start = end + 1
         }
-        return false
     }
 }

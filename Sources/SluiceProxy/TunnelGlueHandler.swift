@@ -16,9 +16,8 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var pendingRead = false
     private let observeBuffered: (Int) -> Void
-    /// The client end's metrics, once it counts the client connection's close
-    /// (``takeOverClientConnectionCount()``).
-    private var countsClientClose: ProxyMetricsShard?
+    /// The client end counts the client connection's close (``takeOverClientConnectionCount()``).
+    private var countsClientClose = false
     private let metrics: ProxyMetricsShard
 
     private init(metrics: ProxyMetricsShard, observeBuffered: @escaping (Int) -> Void) {
@@ -29,7 +28,7 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The client end counts the client connection's close from now on: the connection handler,
     /// which counted it until now, is leaving the pipeline.
     func takeOverClientConnectionCount() {
-        countsClientClose = metrics
+        countsClientClose = true
     }
 
     /// Two glued ends: the first goes on the client channel, the second on the upstream channel.
@@ -94,8 +93,10 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        countsClientClose?.clientConnectionClosed()
-        countsClientClose = nil
+        if countsClientClose {
+            countsClientClose = false
+            metrics.clientConnectionClosed()
+        }
         partner?.partnerCloseFull()
     }
 
