@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds Sluice in release mode and runs the Sluice vs nginx benchmark (bench/bench.py).
 # Extra arguments go to bench.py, e.g. `bench/run.sh --targets direct,nginx`.
+# `bench/run.sh repeat [--runs N] [-- bench.py arguments]` runs bench.py N times instead and
+# compares the proxies run by run (bench/repeat.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +17,8 @@ command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 echo "open files limit: $(ulimit -n)" >&2
 
+if [ "${1:-}" = repeat ]; then
+    shift
+    exec python3 bench/repeat.py --sluice "$BIN" "$@"
+fi
 exec python3 bench/bench.py --sluice "$BIN" "$@"
