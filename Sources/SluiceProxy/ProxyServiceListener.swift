@@ -132,6 +132,7 @@ final class DrainingListener: Sendable {
             connections.insert(channel)
             try configure(channel)
         }
+        let onAcceptPause = Self.logAcceptPause(name: name, logger: logger)
         // TCP_NODELAY: ServerBootstrap sets it on the listening socket and Linux hands it down to
         // every accepted one (`.socketOption(.tcp_nodelay)` would set SO_DEBUG instead).
         // One accept per wake-up (nginx's `multi_accept off`): with level-triggered epoll a
@@ -147,6 +148,8 @@ final class DrainingListener: Sendable {
             .serverChannelOption(.maxMessagesPerRead, value: 1)
             .serverChannelInitializer { server in
                 server.eventLoop.makeCompletedFuture {
+                    try server.pipeline.syncOperations.addHandler(
+                        AcceptPauseHandler(pause: Self.acceptPause, onPause: onAcceptPause))
                     try server.pipeline.syncOperations.addHandler(SynchronousAcceptHandler(initializer: initializer))
                 }
             }
@@ -155,6 +158,20 @@ final class DrainingListener: Sendable {
             }
             .bind(host: configuration.host, port: port)
             .get()
+    }
+
+    /// How long a listening socket stops accepting after `accept4` failed (`AcceptPauseHandler`):
+    /// nginx's 500 ms. Each pause is logged: at most two lines a second per event loop.
+    static let acceptPause = TimeAmount.milliseconds(500)
+
+    private static func logAcceptPause(name: String, logger: Logger) -> @Sendable (IOError) -> Void {
+        { error in
+            var metadata: Logger.Metadata = ["error": "\(error)"]
+            if error.errnoCode == EMFILE || error.errnoCode == ENFILE {
+                metadata["hint"] = "out of file descriptors: raise the open-file limit (ulimit -n), or run more replicas"
+            }
+            logger.warning("\(name) listener: accept failed; not accepting for \(acceptPause.nanoseconds / 1_000_000) ms", metadata: metadata)
+        }
     }
 
     /// Waits for the listener to close (draining began, or it failed), then drains.

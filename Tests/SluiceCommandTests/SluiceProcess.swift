@@ -17,14 +17,22 @@ final class SluiceProcess: Sendable {
         Bundle.main.bundleURL.appendingPathComponent("sluice")
     }
 
-    init(arguments: [String]) throws {
+    /// - Parameter openFileLimit: the process's open-file limit (`ulimit -n`), when not inherited.
+    init(arguments: [String], openFileLimit: Int? = nil) throws {
         httpPort = try Self.freePort()
         adminPort = try Self.freePort()
         process = Process()
-        process.executableURL = Self.executableURL
-        process.arguments = arguments + [
+        let sluiceArguments = arguments + [
             "--bind-address", "127.0.0.1", "--http-port", "\(httpPort)", "--admin-port", "\(adminPort)",
         ]
+        if let openFileLimit {
+            // The shell sets the limit and then becomes sluice (`exec`): same process, same pid.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", Self.executableURL.path] + sluiceArguments
+        } else {
+            process.executableURL = Self.executableURL
+            process.arguments = sluiceArguments
+        }
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let handle = try FileHandle(forWritingTo: logFile)
