@@ -126,7 +126,15 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         context.fireChannelInactive()
     }
 
+    /// A read error (a reset, a response the decoder rejects) ends the exchange as a close
+    /// does, before the channel closes: told only at `channelInactive`, the exchange would first
+    /// get the `.end` that NIO's decoder makes of the close for a body delimited by it, and relay
+    /// a response the upstream cut short as a complete one.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let delegate, let connection {
+            self.delegate = nil
+            delegate.upstreamClosed(connection)
+        }
         context.close(promise: nil)
     }
 

@@ -47,6 +47,42 @@ struct ProxyStreamingTests {
         }
     }
 
+    /// A body delimited by the connection's close ends cleanly only at a FIN. An upstream that
+    /// resets the connection (RST) cut the response short: the client's chunked body must not get
+    /// its last chunk, so that the client sees a truncated response, not a complete one (nginx
+    /// drops the client connection too). The read error used to close the channel, and NIO's
+    /// decoder then ended the message at the close as if it had been a FIN.
+    @Test(arguments: ["text/plain", "text/event-stream"])
+    func anUpstreamResetIsNotRelayedAsTheEndOfACloseDelimitedBody(_ contentType: String) async throws {
+        let permits = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.scriptThenReset(
+            ["HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\n\r\ndata: partial\n\n"], permits: permits))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/answer"))
+        try await client.waitForText("data: partial\n\n")
+        permits.grant()
+        try await client.waitForClose()
+        #expect(client.receivedText.lowercased().contains("transfer-encoding: chunked"))
+        #expect(!client.receivedText.hasSuffix("0\r\n\r\n"), "\(client.receivedText)")
+    }
+
+    /// The same body ended by a FIN is complete: the client gets the last chunk.
+    @Test func anUpstreamCloseEndsACloseDelimitedBody() async throws {
+        let upstream = try await UpstreamServer.start(.script(
+            ["HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nwhole"]))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        try await client.send(get("/answer"))
+        try await client.waitForText("whole")
+        #expect(!client.receivedText.hasSuffix("0\r\n\r\n"))
+        await upstream.stop()
+        try await client.waitForText("whole\r\n0\r\n\r\n")
+    }
+
     /// The upstream must see chunk i before the client sends chunk i+1.
     @Test func chunkedUploadIsForwardedInLockstep() async throws {
         let recorder = UpstreamUploadRecorder()

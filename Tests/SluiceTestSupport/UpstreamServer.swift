@@ -85,6 +85,9 @@ public final class UpstreamServer: Sendable {
             try pipeline.addHandler(UpstreamStallHandler(port: port))
         case .script(let pieces, let permits, let freePieces):
             try pipeline.addHandler(UpstreamScriptHandler(pieces: pieces, permits: permits, freePieces: freePieces))
+        case .scriptThenReset(let pieces, let permits):
+            try pipeline.addHandler(
+                UpstreamScriptHandler(pieces: pieces, permits: permits, freePieces: pieces.count, resetAfterPermit: true))
         case .upload(let recorder, let readGate):
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(UpstreamUploadHandler(recorder: recorder, readGate: readGate, port: port))
