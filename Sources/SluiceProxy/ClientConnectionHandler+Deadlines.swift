@@ -84,22 +84,16 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         }
     }
 
-    /// The stream reached the route's `maxStreamDuration`: it ends, and so does the connection.
-    /// A relayed body gets its terminating chunk here, unless it stopped inside a chunk: then the
-    /// client sees the close alone, as for any response cut short.
+    /// The stream reached the route's `maxStreamDuration`: the client connection is closed
+    /// without the response's end (no terminating chunk), as Envoy resets a stream at its
+    /// `max_stream_duration`. The client sees a response cut short, not a complete one: an LLM
+    /// answer stopped by the cap must not pass for the whole answer (an `EventSource` reconnects
+    /// either way).
     private func streamDurationReached(_ exchange: ProxiedExchange) {
-        guard let context else { return }
-        if let relay = exchange.upstream?.splitter.relayProgress {
-            guard relay == .betweenChunks else {
-                fail(exchange, .upstreamTimeout(backend: exchange.route.backend.name))
-                return
-            }
-            writeResponsePart(.body(.byteBuffer(ByteBuffer(string: "0\r\n\r\n"))), context: context)
-        }
         exchange.upstream?.close()
         exchange.upstream = nil
         self.exchange = nil
         machine.clientClosed()
-        finish(trailers: nil, close: true, context: context)
+        perform(.closeClient)
     }
 }
