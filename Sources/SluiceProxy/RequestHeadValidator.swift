@@ -24,6 +24,11 @@ public enum RequestHeadValidator {
         let transferEncodings = head.headers["transfer-encoding"]
         let contentLengths = head.headers["content-length"]
         if !transferEncodings.isEmpty {
+            // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing (a
+            // front proxy that reads it as HTTP/1.0 may frame it by the close instead).
+            if head.version.major == 1, head.version.minor == 0 {
+                return RequestRejection(status: .badRequest, reason: "Transfer-Encoding in an HTTP/1.0 request")
+            }
             if !contentLengths.isEmpty {
                 return RequestRejection(status: .badRequest, reason: "both Content-Length and Transfer-Encoding")
             }

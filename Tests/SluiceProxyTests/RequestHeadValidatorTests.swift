@@ -30,6 +30,8 @@ struct RequestHeadValidatorTests {
         #expect(status([("Host", "a"), ("Content-Length", "-1")]) == 400)
         #expect(status([("Host", "a"), ("Content-Length", "0x10")]) == 400)
         #expect(status([("Host", "a"), ("Content-Length", "")]) == 400)
+        #expect(status([("Transfer-Encoding", "chunked")], version: .http1_0) == 400)
+        #expect(status([("Host", "a"), ("Transfer-Encoding", "chunked")], version: .http1_0) == 400)
     }
 
     @Test func requiresExactlyOneHostOnHTTP11() {
