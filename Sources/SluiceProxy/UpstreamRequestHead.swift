@@ -99,6 +99,10 @@ public struct UpstreamRequestHead: Sendable {
                     continue
                 default:
                     if let filter, !filter.forwards(name) { continue }
+                    // Dropped, as nginx and ingress-nginx do by default (`underscores_in_headers
+                    // off`): CGI and WSGI servers read `X_Forwarded_For` and `X-Forwarded-For`
+                    // as the same variable, so a client could stand in for the proxy's fields.
+                    if name.utf8.contains(UInt8(ascii: "_")) { continue }
                     cursor.appendField(name, value)
                 }
             }

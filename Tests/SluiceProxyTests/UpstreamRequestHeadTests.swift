@@ -80,6 +80,17 @@ struct UpstreamRequestHeadTests {
         #expect(fields["x-request-id"] == ["generated"])
     }
 
+    /// Names with `_` are dropped (nginx's default): a CGI-style backend would read
+    /// `X_Forwarded_For` as the proxy's `X-Forwarded-For`.
+    @Test func fieldNamesWithUnderscoresAreNotForwarded() throws {
+        let head = Self.serialize(.GET, [("Host", "h"), ("X_Forwarded_For", "6.6.6.6"), ("My_Field", "x"), ("My-Field", "y")])
+        let fields = try Self.fields(of: head)
+        #expect(fields["X_Forwarded_For"].isEmpty)
+        #expect(fields["My_Field"].isEmpty)
+        #expect(fields["My-Field"] == ["y"])
+        #expect(fields["X-Forwarded-For"] == ["1.2.3.4"])
+    }
+
     @Test func expectContinueIsNoticed() {
         #expect(Self.serialize(.PUT, [("Expect", " 100-Continue ")]).expectsContinue)
         #expect(!Self.serialize(.PUT, [("Expect", "something")]).expectsContinue)
