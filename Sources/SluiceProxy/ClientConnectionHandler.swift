@@ -187,9 +187,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
         let head = RequestTarget.originForm(received)
         let path = UpstreamRequestHead.path(of: head.uri)
-        let host = head.headers.first(name: "host") ?? ""
-        guard let route = loop.routes.table.match(host: Substring(host), path: path) else {
-            fail(nil, .noRoute(host: host, path: String(path)))
+        guard let host = HostFieldValue.routingHost(Substring(head.headers.first(name: "host") ?? "")) else {
+            fail(nil, .rejected(RequestRejection(status: .badRequest, reason: "invalid Host header")))
+            return
+        }
+        guard let route = loop.routes.table.match(host: host, path: path) else {
+            fail(nil, .noRoute(host: String(host), path: String(path)))
             return
         }
         guard let endpoint = loop.balancer.next(for: route.backend) else {
