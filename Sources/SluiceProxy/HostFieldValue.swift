@@ -15,22 +15,24 @@ enum HostFieldValue {
         while start < end, isWhitespace(bytes[start]) { start = bytes.index(after: start) }
         while end > start, isWhitespace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
         let trimmed = value[start..<end]
-        return isHostAndPort(Array(trimmed.utf8)) ? trimmed : nil
+        return isHostAndPort(trimmed.utf8) ? trimmed : nil
     }
 
-    private static func isHostAndPort(_ bytes: [UInt8]) -> Bool {
-        var index = 0
+    /// Walks the view in place: the check runs once per request, so it allocates nothing.
+    private static func isHostAndPort(_ bytes: Substring.UTF8View) -> Bool {
+        var index = bytes.startIndex
         if bytes.first == UInt8(ascii: "[") {
-            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1,
-                bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            let inside = bytes.index(after: index)
+            guard let close = bytes[inside...].firstIndex(of: UInt8(ascii: "]")), close > inside,
+                bytes[inside..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return false }
-            index = close + 1
+            index = bytes.index(after: close)
         } else {
-            while index < bytes.count, isRegNameByte(bytes[index]) { index += 1 }
+            while index < bytes.endIndex, isRegNameByte(bytes[index]) { index = bytes.index(after: index) }
         }
-        guard index < bytes.count else { return true }
+        guard index < bytes.endIndex else { return true }
         guard bytes[index] == UInt8(ascii: ":") else { return false }
-        return bytes[(index + 1)...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return bytes[bytes.index(after: index)...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {
