@@ -9,12 +9,7 @@ enum HostFieldValue {
     /// percent-encoded and sub-delims bytes, RFC 3986 §3.2.2) or an IP literal in brackets; the
     /// port is digits. An empty value is allowed (RFC 9112 §3.2: a target with no authority).
     static func routingHost(_ value: Substring) -> Substring? {
-        let bytes = value.utf8
-        var start = bytes.startIndex
-        var end = bytes.endIndex
-        while start < end, isWhitespace(bytes[start]) { start = bytes.index(after: start) }
-        while end > start, isWhitespace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        let trimmed = value[start..<end]
+        let trimmed = value.trimmingSpaces()
         return isHostAndPort(trimmed.utf8) ? trimmed : nil
     }
 
@@ -33,10 +28,6 @@ enum HostFieldValue {
         guard index < bytes.endIndex else { return true }
         guard bytes[index] == UInt8(ascii: ":") else { return false }
         return bytes[bytes.index(after: index)...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
