@@ -40,6 +40,10 @@ import Testing
 
             // 1. Created objects become a live route: a request reaches the upstream.
             var generation = try await proxy.waitForTable { $0.match(host: "shop.example.com", path: "/") != nil }
+            // The reconcile loop marks readiness right after it publishes that table: the poll
+            // above can see the table in between.
+            let readyBy = ContinuousClock.now + .seconds(10)
+            while !readiness.isReady, ContinuousClock.now < readyBy { try await Task.sleep(for: .milliseconds(5)) }
             #expect(readiness.isReady)
             let client = try await proxy.connect()
             try await client.send(get("/hello"))
