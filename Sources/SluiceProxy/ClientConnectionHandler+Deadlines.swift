@@ -1,11 +1,15 @@
 import NIOCore
 
-/// What the client connection's deadline is for when no exchange is running.
+/// What the client connection's own deadline is for (the exchange's deadlines watch the
+/// upstream and, once the response is under way, the client's reading).
 enum ClientDeadline {
     /// A fresh connection must send a complete request head in time (slowloris): `408`.
     case header
     /// A keep-alive connection may idle this long between requests: closed silently.
     case keepAlive
+    /// An unfinished request body must make progress (`clientBodyTimeout`): `408` before the
+    /// response starts, the connection closed after.
+    case requestBody
 }
 
 /// Every timeout of a client connection runs on one entry per connection in its loop's
@@ -31,7 +35,10 @@ extension ClientConnectionHandler: DeadlineWheelMember {
 
     /// Makes sure the timer fires no later than the earliest deadline in force.
     func rearmTimer() {
-        guard context != nil, let deadline = exchange?.nextDeadline ?? clientDeadline?.at else { return }
+        guard context != nil else { return }
+        let exchangeDeadline = exchange?.nextDeadline(clientSendTimeout: configuration.clientSendTimeout)
+        let clientAt = clientDeadline?.at
+        guard let deadline = exchangeDeadline.map({ min($0, clientAt ?? $0) }) ?? clientAt else { return }
         if wheelPlace != nil, timerDeadline <= deadline { return }
         loop.deadlines.remove(self)
         timerDeadline = deadline
@@ -48,16 +55,38 @@ extension ClientConnectionHandler: DeadlineWheelMember {
 
     private func deadlineReached() {
         let now = NIODeadline.now()
-        if let exchange {
-            checkDeadlines(of: exchange, now: now)
-        } else if let (at, event) = clientDeadline, at <= now {
+        if let (at, event) = clientDeadline, at <= now {
             clientDeadline = nil
             switch event {
             case .header: perform(machine.headerTimeoutFired())
             case .keepAlive: perform(machine.keepAliveTimeoutFired())
+            case .requestBody: requestBodyDeadlineReached(now: now)
             }
+        } else if let exchange {
+            checkDeadlines(of: exchange, now: now)
         }
         rearmTimer()
+    }
+
+    /// (Re)starts the request body clock: the client has `clientBodyTimeout` from now to send
+    /// more of it. Called when body bytes arrive and when the proxy resumes reading the client;
+    /// the timer is moved at the end of the read burst (`channelReadComplete`).
+    func requestBodyProgressed() {
+        clientDeadline = (at: .now() + TimeAmount(configuration.clientBodyTimeout), event: .requestBody)
+    }
+
+    private func requestBodyDeadlineReached(now: NIODeadline) {
+        guard awaitingRequestBody else { return }
+        if readHeld {
+            // The proxy is not reading the client (upstream not ready, or not taking the body):
+            // that silence is not the client's.
+            requestBodyProgressed()
+            return
+        }
+        pipeline.logger.debug(
+            "client stopped sending the request body",
+            metadata: ["backend": "\(exchange?.route.backend.name ?? "-")"])
+        fail(exchange, .requestBodyTimeout)
     }
 
     private func checkDeadlines(of exchange: ProxiedExchange, now: NIODeadline) {
@@ -81,6 +110,14 @@ extension ClientConnectionHandler: DeadlineWheelMember {
                 pipeline.logger.debug("upstream stopped accepting the request body", metadata: ["backend": "\(backend)"])
                 fail(exchange, .upstreamTimeout(backend: backend))
             }
+        } else if let stall = exchange.clientStall, stall.since + TimeAmount(configuration.clientSendTimeout) <= now {
+            let buffered = clientBufferedBytes ?? 0
+            if buffered < stall.buffered {
+                exchange.clientStall = (since: now, buffered: buffered)
+            } else {
+                pipeline.logger.debug("client stopped reading the response; closing", metadata: ["backend": "\(backend)"])
+                cut(exchange)
+            }
         }
     }
 
@@ -90,6 +127,11 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     /// answer stopped by the cap must not pass for the whole answer (an `EventSource` reconnects
     /// either way).
     private func streamDurationReached(_ exchange: ProxiedExchange) {
+        cut(exchange)
+    }
+
+    /// Ends the exchange by closing both connections, without the response's end.
+    private func cut(_ exchange: ProxiedExchange) {
         exchange.upstream?.close()
         exchange.upstream = nil
         self.exchange = nil

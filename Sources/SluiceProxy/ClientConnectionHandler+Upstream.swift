@@ -180,20 +180,28 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         } else {
             flushClient(context)
         }
-        if !context.channel.isWritable, !clientMayBuffer(context) {
-            connection.handler.pauseReading()
+        guard !context.channel.isWritable else { return }
+        let buffered = clientBufferedBytes ?? 0
+        metrics.observeClientBuffered(buffered)
+        guard !clientMayBuffer(buffered) else { return }
+        connection.handler.pauseReading()
+        if let exchange, exchange.clientStall == nil {
+            // From here the client has `clientSendTimeout` to take some of what it was sent.
+            exchange.clientStall = (since: .now(), buffered: buffered)
+            rearmTimer()
         }
+    }
+
+    /// Bytes written to the client connection and not yet taken by its socket.
+    var clientBufferedBytes: Int? {
+        try? context?.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)
     }
 
     /// Whether the upstream may still be read while the client is not writable: only for an
     /// ordinary response on a buffering route, up to `maxBufferedResponseBytes` held for the
     /// client (nginx's `proxy_buffering on`: the upstream finishes early and its connection goes
-    /// back to the pool). Records the bytes held for the client.
-    private func clientMayBuffer(_ context: ChannelHandlerContext) -> Bool {
-        guard let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes) else {
-            return false
-        }
-        metrics.observeClientBuffered(buffered)
+    /// back to the pool).
+    private func clientMayBuffer(_ buffered: Int) -> Bool {
         guard let exchange, exchange.responseKind == .ordinary, exchange.route.policy.buffering else { return false }
         return buffered < configuration.maxBufferedResponseBytes
     }

@@ -31,7 +31,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     var exchange: ProxiedExchange?
     /// Parts of a request pipelined behind the current exchange.
     private var queued: [HTTPServerRequestPart] = []
-    private var readHeld = false
+    /// The client is not being read (`autoRead` off): see `clientMayRead`.
+    private(set) var readHeld = false
+    /// The current request's body has not all arrived (its clock: `ClientDeadline.requestBody`).
+    private(set) var awaitingRequestBody = false
     /// Response parts written to the client since the last flush.
     var clientFlushPending = false
     /// Request parts written upstream since the last flush.
@@ -100,6 +103,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// NIO issues the next read right after this, unless `autoRead` went off here.
     func channelReadComplete(context: ChannelHandlerContext) {
         flushUpstream()
+        if awaitingRequestBody {
+            if clientDeadline == nil { requestBodyProgressed() }
+            rearmTimer()
+        }
         if !readHeld, !clientMayRead {
             if exchange?.upstream != nil { metrics.clientReadPaused() }
             readHeld = true
@@ -122,6 +129,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable, let exchange {
+            exchange.clientStall = nil
             // The upstream's idle clock restarts when the proxy reads it again.
             if exchange.upstream?.handler.readHeld == true { touchUpstream(exchange) }
             exchange.upstream?.handler.resumeReading()
@@ -162,12 +170,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             default: break
             }
         case .body(let buffer):
+            if awaitingRequestBody { requestBodyProgressed() }
             switch machine.requestBodyReceived() {
             case .forward: forward(.body(.byteBuffer(buffer)))
             case .queue: queued.append(part)
             default: break
             }
         case .end(let trailers):
+            if awaitingRequestBody { requestBodyEnded() }
             let action = machine.requestEndReceived()
             switch action {
             case .forward: forward(.end(trailers))
@@ -179,6 +189,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func startExchange(_ received: HTTPRequestHead) {
         clientDeadline = nil
+        awaitingRequestBody = true
         requestMethod = received.method
         metrics.requestReceived()
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
@@ -345,6 +356,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
+    private func requestBodyEnded() {
+        awaitingRequestBody = false
+        if clientDeadline?.event == .requestBody { clientDeadline = nil }
+    }
+
     private func awaitNextRequest() {
         setClientDeadline(after: configuration.keepAliveIdleTimeout, .keepAlive)
         let parts = queued
@@ -369,6 +385,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func resumeClientReads() {
         guard readHeld, clientMayRead, let context else { return }
         readHeld = false
+        if awaitingRequestBody { requestBodyProgressed() }
         context.setAutoRead(true)
     }
 }

@@ -51,6 +51,9 @@ final class ProxiedExchange {
     /// Since when the upstream has not accepted request bytes the proxy holds for it, and how
     /// many bytes were waiting then (progress below that restarts the clock).
     var sendStall: (since: NIODeadline, buffered: Int)?
+    /// Since when the client has not taken response bytes while the proxy stopped reading the
+    /// upstream for it, and how many bytes the client connection held then.
+    var clientStall: (since: NIODeadline, buffered: Int)?
 
     init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, route: Route, declaredEventStream: Bool) {
         self.upstreamHead = upstreamHead
@@ -91,7 +94,7 @@ final class ProxiedExchange {
     }
 
     /// The earliest moment something about this exchange must be checked, if any.
-    var nextDeadline: NIODeadline? {
+    func nextDeadline(clientSendTimeout: Duration) -> NIODeadline? {
         var earliest: NIODeadline?
         if upstreamClockRunning {
             earliest = lastUpstreamActivity + TimeAmount(idleTimeout)
@@ -101,6 +104,10 @@ final class ProxiedExchange {
         }
         if let sendStall {
             let limit = sendStall.since + TimeAmount(route.policy.sendTimeout)
+            earliest = min(earliest ?? limit, limit)
+        }
+        if let clientStall {
+            let limit = clientStall.since + TimeAmount(clientSendTimeout)
             earliest = min(earliest ?? limit, limit)
         }
         return earliest

@@ -10,6 +10,15 @@ public struct ProxyConfiguration: Sendable {
     /// Longest a keep-alive client connection may stay idle between a response's end and the
     /// next request head before it is closed silently.
     public var keepAliveIdleTimeout: Duration
+    /// Longest a client may go without sending any of an unfinished request body (nginx's
+    /// `client_body_timeout`): `408` and closed before the response starts, closed after. Time
+    /// during which the proxy itself holds the client's reads (upstream not ready or not taking
+    /// the body) does not count.
+    public var clientBodyTimeout: Duration
+    /// Longest a client may go without taking any response bytes while the proxy holds a full
+    /// buffer for it (nginx's `send_timeout`): the connection is closed, and the upstream's with
+    /// it, so a client that stopped reading does not hold an upstream connection forever.
+    public var clientSendTimeout: Duration
     /// Largest request head (request line and all header fields) accepted; larger ones get `431`.
     public var maxHeaderBytes: Int
     /// Most idle keep-alive connections kept per upstream endpoint (per event loop).
@@ -33,6 +42,8 @@ public struct ProxyConfiguration: Sendable {
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
         keepAliveIdleTimeout: Duration = .seconds(75),
+        clientBodyTimeout: Duration = .seconds(60),
+        clientSendTimeout: Duration = .seconds(60),
         maxHeaderBytes: Int = 32 * 1024,
         upstreamMaxIdlePerEndpoint: Int = 64,
         upstreamIdleTimeout: Duration = .seconds(60),
@@ -44,6 +55,8 @@ public struct ProxyConfiguration: Sendable {
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
+        self.clientBodyTimeout = clientBodyTimeout
+        self.clientSendTimeout = clientSendTimeout
         self.maxHeaderBytes = maxHeaderBytes
         self.upstreamMaxIdlePerEndpoint = upstreamMaxIdlePerEndpoint
         self.upstreamIdleTimeout = upstreamIdleTimeout

@@ -37,6 +37,9 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     public static let requestTimeout = ProxyErrorResponse(
         status: .requestTimeout, message: "request head not received in time", closeConnection: true)
 
+    public static let requestBodyTimeout = ProxyErrorResponse(
+        status: .requestTimeout, message: "request body not received in time", closeConnection: true)
+
     public static func rejected(_ rejection: RequestRejection) -> ProxyErrorResponse {
         ProxyErrorResponse(status: rejection.status, message: rejection.reason, closeConnection: true)
     }

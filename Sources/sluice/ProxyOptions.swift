@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SluiceProxy
 
 /// Listener and lifecycle flags shared by `serve` and `demo`. Each flag can also be set from the
 /// environment as `SLUICE_<FLAG>` (for example `SLUICE_HTTP_PORT`); the flag wins.
@@ -17,6 +18,22 @@ struct ProxyOptions: ParsableArguments {
     var shutdownGracePeriod: DurationArgument = DurationArgument(
         EnvironmentDefault.duration("SLUICE_SHUTDOWN_GRACE_PERIOD") ?? .seconds(30))
 
+    @Option(help: "Longest a client may take to send a request head (slowloris); then 408.")
+    var clientHeaderTimeout = DurationArgument(
+        EnvironmentDefault.duration("SLUICE_CLIENT_HEADER_TIMEOUT") ?? ProxyConfiguration.default.clientHeaderTimeout)
+
+    @Option(help: "Longest a client may go without sending any of an unfinished request body; then 408, or a close once the response started.")
+    var clientBodyTimeout = DurationArgument(
+        EnvironmentDefault.duration("SLUICE_CLIENT_BODY_TIMEOUT") ?? ProxyConfiguration.default.clientBodyTimeout)
+
+    @Option(help: "Longest a client may go without taking any response bytes the proxy holds for it; then both connections close.")
+    var clientSendTimeout = DurationArgument(
+        EnvironmentDefault.duration("SLUICE_CLIENT_SEND_TIMEOUT") ?? ProxyConfiguration.default.clientSendTimeout)
+
+    @Option(help: "How long an idle keep-alive client connection is kept open between requests.")
+    var keepAliveTimeout = DurationArgument(
+        EnvironmentDefault.duration("SLUICE_KEEP_ALIVE_TIMEOUT") ?? ProxyConfiguration.default.keepAliveIdleTimeout)
+
     @Option(help: "Event loop threads serving connections; 0 = one per CPU core.")
     var eventLoops: Int = EnvironmentDefault.int("SLUICE_EVENT_LOOPS") ?? 0
 
@@ -25,9 +42,26 @@ struct ProxyOptions: ParsableArguments {
 
     var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
 
+    /// The proxy's connection-level settings from these flags (the rest at their defaults).
+    var proxyConfiguration: ProxyConfiguration {
+        var configuration = ProxyConfiguration.default
+        configuration.clientHeaderTimeout = clientHeaderTimeout.duration
+        configuration.clientBodyTimeout = clientBodyTimeout.duration
+        configuration.clientSendTimeout = clientSendTimeout.duration
+        configuration.keepAliveIdleTimeout = keepAliveTimeout.duration
+        return configuration
+    }
+
     func validate() throws {
         guard (0...1024).contains(eventLoops) else {
             throw ValidationError("--event-loops must be between 0 (one per CPU core) and 1024, not \(eventLoops)")
+        }
+        let timeouts = [
+            ("--client-header-timeout", clientHeaderTimeout), ("--client-body-timeout", clientBodyTimeout),
+            ("--client-send-timeout", clientSendTimeout), ("--keep-alive-timeout", keepAliveTimeout),
+        ]
+        for (flag, value) in timeouts where value.duration <= .zero {
+            throw ValidationError("\(flag) must be longer than zero")
         }
     }
 }

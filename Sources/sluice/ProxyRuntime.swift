@@ -22,7 +22,7 @@ struct ProxyRuntime: Sendable {
         let store = RoutingTableStore(replicasFor: group, logger: logger)
         let readiness = ReadinessState()
         let pipeline = ProxyPipeline(
-            store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
+            store: store, configuration: options.proxyConfiguration, eventLoopGroup: group, logger: logger)
         self.store = store
         self.readiness = readiness
         self.pipeline = pipeline

@@ -2,19 +2,22 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
-/// What a byte-source upstream did: bytes written so far and whether its connection ever became
-/// unwritable (the proxy stopped reading it).
+/// What a byte-source upstream did: bytes written so far, whether its connection ever became
+/// unwritable (the proxy stopped reading it), and whether a connection closed mid-response.
 public final class UpstreamByteSourceStats: Sendable {
-    private let state = NIOLockedValueBox((sent: 0, stalls: 0))
+    private let state = NIOLockedValueBox((sent: 0, stalls: 0, cut: 0))
 
     public init() {}
 
     public var bytesSent: Int { state.withLockedValue { $0.sent } }
     /// Times the upstream's socket stopped accepting bytes (backpressure reached it).
     public var stalls: Int { state.withLockedValue { $0.stalls } }
+    /// Connections that closed before their response was all sent (the proxy gave up on it).
+    public var responsesCut: Int { state.withLockedValue { $0.cut } }
 
     func sent(_ n: Int) { state.withLockedValue { $0.sent += n } }
     func stalled() { state.withLockedValue { $0.stalls += 1 } }
+    func cut() { state.withLockedValue { $0.cut += 1 } }
 }
 
 /// Answers with `Content-Length: total` and that many bytes, in 64 KiB chunks written only while
@@ -47,6 +50,12 @@ final class UpstreamByteSourceHandler: ChannelInboundHandler {
         sending = true
         chunk = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
         pump(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if sending { stats.cut() }
+        sending = false
+        context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -1,0 +1,34 @@
+import Foundation
+import SluiceDemo
+import SluiceTestSupport
+import Testing
+
+/// `--client-body-timeout` and its siblings reach the proxy (nginx's `client_body_timeout`,
+/// `send_timeout`, `client_header_timeout`, `keepalive_timeout`).
+@Suite("sluice serve client timeout flags")
+struct ClientTimeoutFlagsTests {
+    @Test func aShortBodyTimeoutEndsAStalledUpload() async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(1))
+        defer { Task { try? await upstream.stop() } }
+        let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
+        defer { try? FileManager.default.removeItem(at: manifests) }
+
+        let sluice = try SluiceProcess(arguments: ["serve", "--manifests", manifests.path, "--client-body-timeout", "300ms"])
+        defer { sluice.kill() }
+        try await sluice.waitForReadiness(200)
+
+        // No route for the path: the 404 waits for the body, which stops after four bytes.
+        let client = try await TestClient.connect(port: sluice.httpPort)
+        try await client.send("POST /nowhere HTTP/1.1\r\nHost: demo\r\nContent-Length: 100\r\n\r\n0123")
+        let response = try await client.readResponse()
+        #expect(response.status == 408)
+        try await client.waitForClose()
+    }
+
+    @Test func aZeroTimeoutIsRejected() async throws {
+        let sluice = try SluiceProcess(arguments: ["serve", "--manifests", "/nonexistent", "--client-send-timeout", "0s"])
+        defer { sluice.kill() }
+        #expect(try await sluice.waitForExit() != 0)
+        #expect(sluice.log.contains("--client-send-timeout must be longer than zero"), "log:\n\(sluice.log)")
+    }
+}

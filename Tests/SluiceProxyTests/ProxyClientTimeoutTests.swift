@@ -1,0 +1,127 @@
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+/// The client-side timeouts that run while an exchange is under way: a request body that stops
+/// arriving (`clientBodyTimeout`, nginx's `client_body_timeout`) and a response the client stops
+/// taking (`clientSendTimeout`, nginx's `send_timeout`). Without them a client holds an upstream
+/// connection for as long as it likes.
+@Suite("Proxy client timeouts")
+struct ProxyClientTimeoutTests {
+    private static let short = ProxyConfiguration(clientBodyTimeout: .milliseconds(300), clientSendTimeout: .milliseconds(300))
+
+    @Test func stalledUploadGets408AndClose() async throws {
+        let recorder = UpstreamUploadRecorder()
+        let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]), configuration: Self.short)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 100\r\n\r\n0123456789")
+        try await waitUntil { recorder.receivedBytes == 10 }
+        let response = try await client.readResponse()
+        #expect(response.status == 408)
+        #expect(response.header("connection") == "close")
+        #expect(response.bodyText == "request body not received in time\n")
+        try await client.waitForClose()
+    }
+
+    /// Time the proxy holds the client's reads while the upstream does not take the body is
+    /// the upstream's silence (`sendTimeout`), not the client's.
+    @Test func uploadHeldBackByTheUpstreamIsNotTimedOut() async throws {
+        let recorder = UpstreamUploadRecorder()
+        let gate = UpstreamPermits()
+        let upstream = try await UpstreamServer.start(.upload(recorder: recorder, readGate: gate))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]), configuration: Self.short)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let total = 16 * 1024 * 1024
+        let client = try await proxy.connect()
+        try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(total)\r\n\r\n")
+        let uploader = Task {
+            let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024)
+            for _ in 0..<(total / chunk.count) { try await client.send(chunk) }
+        }
+        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.clientReadsPaused > 0 }
+        // Several body timeouts pass while the proxy holds the client back.
+        try await Task.sleep(for: .seconds(1))
+        #expect(!client.isClosed)
+
+        gate.open()
+        try await uploader.value
+        let response = try await client.readResponse(timeout: .seconds(30))
+        #expect(response.status == 200)
+        #expect(response.bodyText == "received \(total) bytes\n")
+    }
+
+    /// Each piece arrives within the timeout, the whole upload takes several: it completes.
+    @Test func slowUploadThatKeepsSendingCompletes() async throws {
+        let recorder = UpstreamUploadRecorder()
+        let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(clientBodyTimeout: .seconds(1)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 10\r\n\r\n")
+        for digit in 0..<10 {
+            try await client.send(String(digit))
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let response = try await client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText == "received 10 bytes\n")
+    }
+
+    /// The upstream answered before the body was complete: the body timeout cuts the exchange
+    /// (no `408` after a `200` head, no terminating chunk).
+    @Test func stalledUploadAfterTheResponseStartedClosesTheConnection() async throws {
+        let upstream = try await UpstreamServer.start(
+            .script(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n"]))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]), configuration: Self.short)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("POST /duplex HTTP/1.1\r\nHost: example.com\r\nContent-Length: 100\r\n\r\n")
+        try await client.waitForText("hello\n")
+        try await client.send("0123456789")
+        try await client.waitForClose()
+        #expect(client.receivedText.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(!client.receivedText.contains("408"))
+        #expect(!client.receivedText.hasSuffix("0\r\n\r\n"), "a cut response must not end cleanly")
+    }
+
+    /// No route: the `404` waits for the request's end, which never comes; the body timeout
+    /// still ends the connection.
+    @Test func stalledBodyOfARequestAlreadyRefusedGets408() async throws {
+        let proxy = try await ProxyUnderTest.start(
+            table(path: "/api", endpoints: [Endpoint(host: "127.0.0.1", port: 1)]), configuration: Self.short)
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("POST /elsewhere HTTP/1.1\r\nHost: example.com\r\nContent-Length: 100\r\n\r\n0123")
+        let response = try await client.readResponse()
+        #expect(response.status == 408)
+        try await client.waitForClose()
+    }
+
+    /// A client that stops reading a large response: after `clientSendTimeout` without taking a
+    /// byte, both connections close, so the upstream's is not held for the client.
+    @Test func clientThatStopsReadingIsClosedWithItsUpstream() async throws {
+        let total = 100 * 1024 * 1024
+        let stats = UpstreamByteSourceStats()
+        let upstream = try await UpstreamServer.start(.byteSource(bytes: total, stats: stats))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]), configuration: Self.short)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect(autoRead: false)
+        try await client.send(get("/big"))
+        try await waitUntil(timeout: .seconds(20)) { stats.responsesCut == 1 }
+
+        client.stopRecordingBytes()
+        try await client.startReading()
+        try await client.waitForClose(timeout: .seconds(20))
+        #expect(client.receivedByteCount < total)
+    }
+}
