@@ -146,6 +146,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if machine.lastRequestComplete, Self.isDataAfterClosingRequest(error) {
+            // NIO's decoder refuses bytes after a request with `Connection: close`, and every
+            // read after that; the response that request is owed still goes out.
+            return
+        }
         guard let parserError = error as? HTTPParserError else {
             pipeline.logger.debug("client connection error", metadata: ["error": "\(error)"])
             context.close(promise: nil)
@@ -156,6 +161,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             ? RequestRejection(status: .requestHeaderFieldsTooLarge, reason: "request header fields too large")
             : RequestRejection(status: .badRequest, reason: "malformed request (\(parserError))")
         fail(exchange, .rejected(rejection))
+    }
+
+    private static func isDataAfterClosingRequest(_ error: any Error) -> Bool {
+        if let parserError = error as? HTTPParserError { return parserError == .closedConnection }
+        if case .dataReceivedInErrorState(let first, _)? = error as? ByteToMessageDecoderError {
+            return isDataAfterClosingRequest(first)
+        }
+        return false
     }
 
     // MARK: Request parts

@@ -113,6 +113,27 @@ struct ProxyForwardingTests {
         #expect(response.header("connection") == "close")
         try await client.waitForClose()
     }
+
+    /// Bytes after a request that closes the connection are ignored (RFC 9112 §9.6), also when
+    /// NIO's decoder reads the connection (here for the chunked body): the request gets its
+    /// response, not the `400` llhttp's `closedConnection` error used to turn into.
+    @Test func bytesAfterConnectionCloseOnTheGeneralDecoderAreIgnored() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(
+            "POST /first HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n" + get("/second"))
+        try await client.send(get("/third"))
+        let response = try await client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText.hasPrefix("POST /first "))
+        #expect(response.header("connection") == "close")
+        try await client.waitForClose()
+        #expect(!client.receivedText.contains("HTTP/1.1"), "nothing after the response: \(client.receivedText)")
+    }
 }
 
 @Suite("Proxy HTTP/1.0 and absolute-form")
