@@ -5,6 +5,11 @@ import NIOHTTPCompression
 /// Gzip for ordinary responses on routes with `RoutePolicy.compression`, through NIO's
 /// `HTTPResponseCompressor` (which also honours the client's `Accept-Encoding`).
 ///
+/// As nginx with ingress-nginx's defaults (`gzip_vary on`, `gzip-min-length 256`, its
+/// `gzip-types`): only compressible media types and bodies not known to be short; every such
+/// response says `Vary: Accept-Encoding`, compressed or not, so that a cache keeps the two
+/// apart; a compressed one's strong `ETag` becomes weak (its bytes differ from the upstream's).
+///
 /// The compressor sits between the HTTP codec and `ClientConnectionHandler` and asks its
 /// predicate about every response head; the handler answers through `compressNext`, set right
 /// before it writes a head. The compressor pairs each response head with the request head it saw
@@ -20,14 +25,35 @@ final class ResponseCompression {
 
     /// The compressor for a new connection, wired to this decision.
     func makeCompressor() -> HTTPResponseCompressor {
-        HTTPResponseCompressor(initialByteBufferCapacity: 0) { [self] _, _ in
+        HTTPResponseCompressor(initialByteBufferCapacity: 0) { [self] head, clientAccepts in
             defer { compressNext = false }
-            return compressNext ? .compressIfPossible : .doNotCompress
+            guard compressNext else { return .doNotCompress }
+            Self.prepare(&head.headers, compressed: clientAccepts)
+            return .compressIfPossible
         }
     }
 
+    /// The head of a response the route would compress: `Vary` names `Accept-Encoding`, and when
+    /// this one is compressed, a strong `ETag` is made weak (RFC 9110 §8.8.3.3: the compressed
+    /// bytes are a different representation).
+    static func prepare(_ headers: inout HTTPHeaders, compressed: Bool) {
+        let vary = headers[canonicalForm: "vary"]
+        if !vary.contains(where: { $0 == "*" || HeaderName.matches($0, "accept-encoding") }) {
+            headers.add(name: "Vary", value: "Accept-Encoding")
+        }
+        if compressed, let etag = headers.first(name: "etag"), etag.hasPrefix("\"") {
+            headers.replaceOrAdd(name: "ETag", value: "W/" + etag)
+        }
+    }
+
+    /// Bodies shorter than this are sent as they are (ingress-nginx's `gzip-min-length`): gzip's
+    /// header and trailer alone are 18 bytes.
+    static let minimumLength = 256
+
     /// Whether a response may be compressed: the route asks for it, it is an ordinary response
-    /// with a body to an HTTP/1.1 client, and the upstream did not encode it already. (Never for
+    /// with a body to an HTTP/1.1 client, the upstream did not encode it already, its media type
+    /// is compressible (`CompressibleMediaType`) and its length, if declared, is at least
+    /// `minimumLength`. (Never for
     /// event streams or upgrades; `Accept-Encoding` is the compressor's check. HTTP/1.0 clients
     /// get the upstream's framing, as with nginx's default `gzip_http_version 1.1`: a compressed
     /// body has no known length, and they cannot read chunks.)
@@ -38,7 +64,14 @@ final class ResponseCompression {
             head.status.mayHaveResponseBody,
             head.status != .notModified, head.status.code >= 200
         else { return false }
-        return !head.headers.contains(name: "content-encoding")
+        guard !head.headers.contains(name: "content-encoding"),
+            let contentType = head.headers.first(name: "content-type"),
+            CompressibleMediaType.allows(contentType: contentType)
+        else { return false }
+        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length < minimumLength {
+            return false
+        }
+        return true
     }
 }
 

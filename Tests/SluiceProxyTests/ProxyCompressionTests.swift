@@ -6,6 +6,9 @@ import Testing
 @Suite("Proxy compression")
 struct ProxyCompressionTests {
     private static let gzipMagic: [UInt8] = [0x1f, 0x8b]
+    /// The echo upstream's body repeats the request's fields: this one makes it longer than the
+    /// shortest body compressed (`ResponseCompression.minimumLength`).
+    private static let padding = "X-Padding: " + String(repeating: "p", count: 300)
 
     private func exchange(compression: Bool, acceptEncoding: String?) async throws -> TestClientResponse {
         let upstream = try await UpstreamServer.start(.echo)
@@ -13,7 +16,7 @@ struct ProxyCompressionTests {
             table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: compression)))
         defer { Task { await proxy.stop(); await upstream.stop() } }
         let client = try await proxy.connect()
-        try await client.send(get("/text", extra: acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []))
+        try await client.send(get("/text", extra: (acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []) + [Self.padding]))
         return try await client.readResponse()
     }
 
@@ -77,12 +80,12 @@ struct ProxyCompressionTests {
             table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: false)))
         defer { Task { await proxy.stop(); await upstream.stop() } }
         let old = try await proxy.connect()
-        try await old.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        try await old.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
         let before = try await old.readResponse()
         #expect(before.header("connection") != "close")
 
         _ = proxy.store.publish(table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        try await old.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        try await old.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
         let turnedOn = try await old.readResponse()
         #expect(turnedOn.header("content-encoding") == nil)
         #expect(turnedOn.header("connection") == "close")
@@ -90,7 +93,7 @@ struct ProxyCompressionTests {
         try await old.waitForClose()
 
         let fresh = try await proxy.connect()
-        try await fresh.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        try await fresh.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
         let after = try await fresh.readResponse()
         #expect(after.header("content-encoding") == "gzip")
         #expect(after.header("connection") != "close")
@@ -105,9 +108,54 @@ struct ProxyCompressionTests {
         defer { Task { await proxy.stop(); await upstream.stop() } }
         let client = try await proxy.connect()
         for accepts in [true, false, true] {
-            try await client.send(get("/text", extra: accepts ? ["Accept-Encoding: gzip"] : []))
+            try await client.send(get("/text", extra: (accepts ? ["Accept-Encoding: gzip"] : []) + [Self.padding]))
             let response = try await client.readResponse()
             #expect(response.header("content-encoding") == (accepts ? "gzip" : nil))
         }
+    }
+
+    /// A script upstream answering every request with `fields` and a body of `length` bytes.
+    private func scripted(_ fields: [String], length: Int) -> UpstreamBehaviour {
+        let head = (["HTTP/1.1 200 OK", "Content-Length: \(length)"] + fields).joined(separator: "\r\n")
+        return .script([head + "\r\n\r\n" + String(repeating: "{\"token\": 1}\n", count: length / 13 + 1).prefix(length)])
+    }
+
+    private func exchange(_ behaviour: UpstreamBehaviour, acceptGzip: Bool) async throws -> TestClientResponse {
+        let upstream = try await UpstreamServer.start(behaviour)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        try await client.send(get("/data", extra: acceptGzip ? ["Accept-Encoding: gzip"] : []))
+        return try await client.readResponse()
+    }
+
+    /// As nginx with `gzip_vary on`: both forms of a compressible response say `Vary:
+    /// Accept-Encoding`; the gzipped one's strong `ETag` becomes weak.
+    @Test func compressibleResponsesVaryOnAcceptEncodingAndTheGzippedOneHasAWeakETag() async throws {
+        let json = scripted(["Content-Type: application/json", "ETag: \"v1\"", "Vary: Origin"], length: 400)
+        let gzipped = try await exchange(json, acceptGzip: true)
+        #expect(gzipped.header("content-encoding") == "gzip")
+        #expect(gzipped.headerValues("vary") == ["Origin", "Accept-Encoding"])
+        #expect(gzipped.header("etag") == "W/\"v1\"")
+
+        let plain = try await exchange(json, acceptGzip: false)
+        #expect(plain.header("content-encoding") == nil)
+        #expect(plain.headerValues("vary") == ["Origin", "Accept-Encoding"])
+        #expect(plain.header("etag") == "\"v1\"")
+        #expect(plain.body.count == 400)
+    }
+
+    /// Already compressed formats and short bodies are sent as they are, and vary on nothing.
+    @Test func imagesArchivesAndShortBodiesAreNotCompressed() async throws {
+        for fields in [["Content-Type: image/png"], ["Content-Type: application/zip"], ["Content-Type: font/woff2"], []] {
+            let response = try await exchange(scripted(fields, length: 4000), acceptGzip: true)
+            #expect(response.header("content-encoding") == nil, "\(fields)")
+            #expect(response.header("vary") == nil, "\(fields)")
+            #expect(response.body.count == 4000)
+        }
+        let short = try await exchange(scripted(["Content-Type: application/json"], length: 100), acceptGzip: true)
+        #expect(short.header("content-encoding") == nil)
+        #expect(short.body.count == 100)
     }
 }
