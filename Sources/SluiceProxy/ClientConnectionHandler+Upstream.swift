@@ -21,7 +21,15 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         case .head(let head) where head.status.code < 200 && head.status != .switchingProtocols:
             forwardInterim(head, for: exchange, context: context)
         case .head(let head):
-            if head.status == .switchingProtocols, exchange.requestedUpgrade {
+            if head.status == .switchingProtocols {
+                guard exchange.requestedUpgrade else {
+                    // Relayed, it would leave the client reading the new protocol's bytes as HTTP.
+                    pipeline.logger.warning(
+                        "upstream switched protocols on a request that did not ask to upgrade",
+                        metadata: ["backend": "\(exchange.route.backend.name)"])
+                    fail(exchange, .upstreamInvalidResponse(backend: exchange.route.backend.name))
+                    return
+                }
                 exchange.upgradeHead = head
                 exchange.responseStarted(kind: .upgrade)
                 return
@@ -160,16 +168,19 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
     }
 
-    /// An interim (1xx) response: `100 Continue` goes to a client that asked for it with
-    /// `Expect: 100-continue` (once, HTTP/1.1 clients only); other interim responses are dropped.
+    /// An interim (1xx) response other than `101` (`103 Early Hints`, `102 Processing`, ...) is
+    /// forwarded without its hop-by-hop fields, as RFC 9110 §15.2 asks of a proxy, to HTTP/1.1
+    /// clients; an HTTP/1.0 client gets none (it would take one for the final response). A
+    /// `100 Continue` is not: the proxy answered the client's `Expect` itself.
     private func forwardInterim(_ head: HTTPResponseHead, for exchange: ProxiedExchange, context: ChannelHandlerContext) {
-        guard head.status == .continue, exchange.expectsContinue, !exchange.continueForwarded,
-            (exchange.clientVersion.major, exchange.clientVersion.minor) >= (1, 1)
-        else { return }
-        exchange.continueForwarded = true
-        writeResponseHead(HTTPResponseHead(version: exchange.clientVersion, status: .continue), compress: false, context: context)
-        clientFlushPending = true
         touchUpstream(exchange)
+        guard head.status != .continue, (exchange.clientVersion.major, exchange.clientVersion.minor) >= (1, 1) else {
+            return
+        }
+        let interim = HTTPResponseHead(
+            version: exchange.clientVersion, status: head.status, headers: HopByHopHeaders.removing(from: head.headers))
+        writeResponseHead(interim, compress: false, context: context)
+        clientFlushPending = true
     }
 
     func upstreamReadComplete(_ connection: UpstreamConnection) {

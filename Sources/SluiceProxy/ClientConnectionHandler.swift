@@ -216,11 +216,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         guard let route = loop.routes.table.match(host: host, path: path) else {
-            fail(nil, .noRoute(host: String(host), path: String(path)))
+            refuse(.noRoute(host: String(host), path: String(path)), received)
             return
         }
         guard let endpoint = loop.balancer.next(for: route.backend) else {
-            fail(nil, .noEndpoints(backend: route.backend.name))
+            refuse(.noEndpoints(backend: route.backend.name), received)
             return
         }
         let declaredEventStream = route.policy.declaresEventStream(path: path)
@@ -230,7 +230,24 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let exchange = ProxiedExchange(
             upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)
         self.exchange = exchange
+        if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, let context {
+            // The client waits for this before sending its body; the upstream never sees the
+            // `Expect` (nginx and Envoy answer it the same way).
+            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), compress: false, context: context)
+            flushClient(context)
+        }
         attempt(exchange, endpoint: endpoint, fresh: false)
+    }
+
+    /// An error decided from the request head alone. It waits for the end of the body, so the
+    /// connection can serve the next request; but a client that waits for `100 Continue` before
+    /// sending the body gets the error at once, and the connection closes (RFC 9110 §10.1.1).
+    private func refuse(_ error: ProxyErrorResponse, _ head: HTTPRequestHead) {
+        var error = error
+        if head.headers["expect"].contains(where: { HeaderName.matches($0.trimmingSpaces(), "100-continue") }) {
+            error.closeConnection = true
+        }
+        fail(nil, error)
     }
 
     /// A request part from the client: written upstream now (flushed at the end of the read

@@ -20,9 +20,6 @@ final class ProxiedExchange {
     let headRequest: Bool
     /// The route declares this path an event stream.
     let declaredEventStream: Bool
-    /// The client sent `Expect: 100-continue`: an upstream `100 Continue` is passed on.
-    let expectsContinue: Bool
-    var continueForwarded = false
 
     /// The connection carrying this exchange, once acquired.
     var upstream: UpstreamConnection?
@@ -63,7 +60,6 @@ final class ProxiedExchange {
         self.requestedUpgrade = upstreamHead.requestsUpgrade
         self.headRequest = upstreamHead.method.isHEAD
         self.declaredEventStream = declaredEventStream
-        self.expectsContinue = upstreamHead.expectsContinue
     }
 
     /// Whether a failed attempt may be repeated: nothing of the body went out and the method is

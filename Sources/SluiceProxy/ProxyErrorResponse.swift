@@ -30,6 +30,10 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) closed the connection", closeConnection: true)
     }
 
+    public static func upstreamInvalidResponse(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) sent an invalid response", closeConnection: true)
+    }
+
     public static func upstreamTimeout(backend: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .gatewayTimeout, message: "upstream \(backend) timed out", closeConnection: true)
     }

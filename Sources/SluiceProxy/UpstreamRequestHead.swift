@@ -11,6 +11,8 @@ import NIOHTTP1
 /// - an event-stream request (the route declares the path, or the client accepts
 ///   `text/event-stream`) loses `Accept-Encoding`, so the upstream sends the stream
 ///   uncompressed;
+/// - `Expect: 100-continue` is not forwarded: the proxy answers it (`ClientConnectionHandler`),
+///   as nginx and Envoy do, so a client never waits on an upstream that does not send `100`;
 /// - always HTTP/1.1, with the body framing of NIO's request encoder (RFC 9112 §6): `TRACE`
 ///   loses `Content-Length` (it has no body); otherwise `Content-Length` wins; `POST`, `PUT` and
 ///   `PATCH` without it are chunked; any other method is chunked when the client sent a chunked
@@ -30,7 +32,7 @@ public struct UpstreamRequestHead: Sendable {
     public let chunkedBody: Bool
     /// The client asked to switch protocols (`Connection: upgrade` and an `Upgrade` field).
     public let requestsUpgrade: Bool
-    /// The client sent `Expect: 100-continue`.
+    /// The client sent `Expect: 100-continue` (answered by the proxy, not forwarded).
     public let expectsContinue: Bool
     /// The client's `Accept` lists `text/event-stream`.
     public let acceptsEventStream: Bool
@@ -96,6 +98,8 @@ public struct UpstreamRequestHead: Sendable {
                 case .forwardedFor where clientIP != nil, .realIP where clientIP != nil,
                     .forwardedPort where facts.localPortText != nil, .forwardedHost where survey.host != nil,
                     .acceptEncoding where dropsAcceptEncoding, .contentLength where isTRACE:
+                    continue
+                case .expect where HeaderName.matches(value.trimmingSpaces(), "100-continue"):
                     continue
                 default:
                     if let filter, !filter.forwards(name) { continue }

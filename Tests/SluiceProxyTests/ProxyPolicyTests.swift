@@ -53,13 +53,12 @@ struct ProxySendTimeoutTests {
     }
 }
 
-@Suite("Proxy 100-continue")
+@Suite("Proxy 100-continue and interim responses")
 struct ProxyContinueTests {
-    /// A client that sends `Expect: 100-continue` and waits: the upstream's `100 Continue`
-    /// reaches it before the body is sent, then the final response.
-    @Test func interimContinueIsForwarded() async throws {
-        let recorder = UpstreamUploadRecorder()
-        let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
+    /// A client that sends `Expect: 100-continue` and waits gets `100 Continue` from the proxy
+    /// (the upstream, which never sees the `Expect`, need not send one), then the response.
+    @Test func expectContinueIsAnsweredByTheProxy() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
         let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
@@ -68,11 +67,69 @@ struct ProxyContinueTests {
             "POST /upload HTTP/1.1\r\nHost: example.com\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
         let interim = try await client.readResponse()
         #expect(interim.status == 100)
-        #expect(recorder.receivedBytes == 0)
         try await client.send("hello")
         let final = try await client.readResponse()
         #expect(final.status == 200)
-        #expect(final.bodyText == "received 5 bytes\n")
+        #expect(final.bodyText.hasPrefix("POST /upload HTTP/1.1\n"))
+        #expect(final.bodyText.hasSuffix("\n\nhello"))
+        #expect(!final.bodyText.lowercased().contains("expect:"))
+        #expect(final.header("connection") == nil, "the connection stays open")
+    }
+
+    /// No route: the client waiting for `100 Continue` gets the `404` at once, not after the
+    /// body it holds back, and the connection closes (the body is never read).
+    @Test func aRefusedRequestThatWaitsForContinueIsAnsweredAtOnce() async throws {
+        let proxy = try await ProxyUnderTest.start(table(path: "/api", endpoints: [Endpoint(host: "127.0.0.1", port: 1)]))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(
+            "POST /upload HTTP/1.1\r\nHost: example.com\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+        let response = try await client.readResponse()
+        #expect(response.status == 404)
+        #expect(response.header("connection") == "close")
+        try await client.waitForClose()
+    }
+
+    /// `103 Early Hints` (any 1xx but `101`) reaches an HTTP/1.1 client before the final
+    /// response, without hop-by-hop fields; an HTTP/1.0 client gets only the final response.
+    @Test func earlyHintsAreForwardedToHTTP11ClientsOnly() async throws {
+        let hints = "HTTP/1.1 103 Early Hints\r\nLink: </app.css>; rel=preload\r\nConnection: X-Hop\r\nX-Hop: 1\r\n\r\n"
+        let final = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        let upstream = try await UpstreamServer.start(.script([hints, final], freePieces: 2))
+        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/page"))
+        let interim = try await client.readResponse()
+        #expect(interim.status == 103)
+        #expect(interim.header("link") == "</app.css>; rel=preload")
+        #expect(interim.header("x-hop") == nil)
+        let response = try await client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText == "ok")
+
+        let old = try await proxy.connect()
+        try await old.send("GET /page HTTP/1.0\r\n\r\n")
+        try await old.waitForClose()
+        #expect(old.receivedText.hasPrefix("HTTP/1.0 200 OK\r\n"), "\(old.receivedText)")
+    }
+
+    /// A `101` to a request that did not ask to upgrade would leave the client reading another
+    /// protocol as HTTP: `502`, and both connections close.
+    @Test func anUnsolicitedSwitchingProtocolsIsABadGateway() async throws {
+        let upstream = try await UpstreamServer.start(
+            .script(["HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\u{81}\u{02}hi"]))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/plain"))
+        let response = try await client.readResponse()
+        #expect(response.status == 502)
+        #expect(response.bodyText == "upstream default/app:80 sent an invalid response\n")
+        try await client.waitForClose()
     }
 }
 

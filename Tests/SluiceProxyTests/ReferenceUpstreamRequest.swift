@@ -17,6 +17,7 @@ enum ReferenceUpstreamRequest {
         let chunked = fields["transfer-encoding"].contains { listElements($0).contains("chunked") }
         fields = HopByHopHeaders.removing(from: fields, keepUpgrade: requestsUpgrade(client.headers))
         if eventStream { fields.remove(name: "accept-encoding") }
+        fields = HTTPHeaders(fields.filter { !($0.name.lowercased() == "expect" && trimmed(Substring($0.value)).lowercased() == "100-continue") })
 
         let host = fields.first(name: "host")
         let forwardedFor = fields["x-forwarded-for"].flatMap { $0.split(separator: ",").map(trimmed) }
