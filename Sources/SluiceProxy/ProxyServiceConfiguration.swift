@@ -9,16 +9,24 @@ public struct ProxyServiceConfiguration: Sendable {
     /// After a graceful shutdown starts, how long in-flight connections (including long-lived
     /// streams) may keep running before the remaining ones are closed.
     public var shutdownGracePeriod: Duration
+    /// After a graceful shutdown starts, how long the listener keeps accepting (readiness already
+    /// off) before it stops. Kubernetes removes a terminating pod from its Service's endpoints
+    /// at the same time as it sends SIGTERM, and load balancers and kube-proxy learn of it a few
+    /// seconds later: connections they still send meanwhile are served instead of refused
+    /// (ingress-nginx's `--shutdown-grace-period`, or a `preStop` sleep).
+    public var shutdownDelay: Duration
 
     public init(
         host: String = "0.0.0.0",
         port: Int = 8080,
         backlog: Int32 = 1024,
-        shutdownGracePeriod: Duration = .seconds(30)
+        shutdownGracePeriod: Duration = .seconds(30),
+        shutdownDelay: Duration = .zero
     ) {
         self.host = host
         self.port = port
         self.backlog = backlog
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.shutdownDelay = shutdownDelay
     }
 }

@@ -12,10 +12,10 @@ import ServiceLifecycle
 /// A TCP listener that serves until graceful shutdown and then drains: the engine shared by
 /// ``ProxyService`` and ``AdminServer``.
 ///
-/// Shutdown goes: `onDrainStart` (the proxy turns readiness off there), stop accepting
-/// (connections receive `ChannelShouldQuiesceEvent`), wait up to the grace period for in-flight
-/// connections to finish, force-close the rest, return. Cancelling the task skips the grace
-/// period.
+/// Shutdown goes: `onDrainStart` (the proxy turns readiness off there), keep accepting for the
+/// shutdown delay, stop accepting (connections receive `ChannelShouldQuiesceEvent`), wait up to
+/// the grace period for in-flight connections to finish, force-close the rest, return.
+/// Cancelling the task skips the delay and the grace period.
 final class DrainingListener: Sendable {
     private let name: String
     private let configuration: ProxyServiceConfiguration
@@ -27,6 +27,8 @@ final class DrainingListener: Sendable {
     private let state = NIOLockedValueBox(ProxyServiceState())
     private let connections = OpenConnections()
     private let boundAddress: EventLoopPromise<SocketAddress>
+    /// Set once the sockets were told to close (after the shutdown delay, or on cancellation).
+    private let acceptingStopped = NIOLockedValueBox(false)
 
     /// - Parameters:
     ///   - name: names this listener in log messages ("proxy", "admin").
@@ -95,10 +97,11 @@ final class DrainingListener: Sendable {
             try await withGracefulShutdownHandler {
                 try await serve(listener)
             } onGracefulShutdown: {
-                self.startDraining(reason: "graceful shutdown")
+                self.startDraining(reason: "graceful shutdown", delay: self.configuration.shutdownDelay)
             }
         } onCancel: {
-            self.startDraining(reason: "task cancelled")
+            self.startDraining(reason: "task cancelled", delay: .zero)
+            self.stopAccepting(listener)
             _ = self.connections.closeAll(on: listener.serverChannel.eventLoop)
         }
     }
@@ -180,7 +183,7 @@ final class DrainingListener: Sendable {
         let closedByShutdown = state.withLockedValue { $0.isDraining }
         if !closedByShutdown {
             logger.error("\(name) listener closed unexpectedly; closing connections")
-            startDraining(reason: "listener closed")
+            startDraining(reason: "listener closed", delay: .zero)
         }
         let outcome = try await waitForDrain(listener)
         let stillOpen = connections.count
@@ -218,16 +221,40 @@ final class DrainingListener: Sendable {
         return try await outcome.futureResult.get()
     }
 
-    /// Readiness off first, then stop accepting and ask open connections to finish up.
-    private func startDraining(reason: String) {
+    /// Readiness off first; after `delay`, stop accepting and ask open connections to finish up.
+    private func startDraining(reason: String, delay: Duration) {
         guard case .startDraining(let listener) = state.withLockedValue({ $0.shutdownRequested() }) else { return }
         onDrainStart()
-        logger.info("\(name) draining: no longer accepting", metadata: [
+        guard delay > .zero else {
+            logger.info("\(name) draining: no longer accepting", metadata: [
+                "reason": "\(reason)",
+                "open": "\(connections.count)",
+                "gracePeriod": "\(configuration.shutdownGracePeriod)",
+            ])
+            stopAccepting(listener)
+            return
+        }
+        logger.info("\(name) not ready; still accepting until the shutdown delay ends", metadata: [
             "reason": "\(reason)",
             "open": "\(connections.count)",
-            "gracePeriod": "\(configuration.shutdownGracePeriod)",
+            "shutdownDelay": "\(delay)",
         ])
-        listener.initiateShutdown()
+        listener.serverChannel.eventLoop.scheduleTask(in: TimeAmount(delay)) {
+            self.logger.info("\(self.name) draining: no longer accepting", metadata: [
+                "open": "\(self.connections.count)",
+                "gracePeriod": "\(self.configuration.shutdownGracePeriod)",
+            ])
+            self.stopAccepting(listener)
+        }
+    }
+
+    /// Closes the listening sockets and quiesces the connections, once.
+    private func stopAccepting(_ listener: ProxyListener) {
+        let first = acceptingStopped.withLockedValue { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { listener.initiateShutdown() }
     }
 }
 

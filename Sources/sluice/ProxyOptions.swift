@@ -34,6 +34,9 @@ struct ProxyOptions: ParsableArguments {
     var keepAliveTimeout = DurationArgument(
         EnvironmentDefault.duration("SLUICE_KEEP_ALIVE_TIMEOUT") ?? ProxyConfiguration.default.keepAliveIdleTimeout)
 
+    @Option(help: "On SIGTERM, how long to keep accepting connections (readiness already off) before draining, while load balancers stop sending new ones.")
+    var shutdownDelay: DurationArgument = DurationArgument(EnvironmentDefault.duration("SLUICE_SHUTDOWN_DELAY") ?? .zero)
+
     @Option(help: "Event loop threads serving connections; 0 = one per CPU core.")
     var eventLoops: Int = EnvironmentDefault.int("SLUICE_EVENT_LOOPS") ?? 0
 

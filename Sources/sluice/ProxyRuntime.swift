@@ -30,7 +30,8 @@ struct ProxyRuntime: Sendable {
             configuration: ProxyServiceConfiguration(
                 host: options.bindAddress,
                 port: options.httpPort,
-                shutdownGracePeriod: options.shutdownGracePeriod.duration
+                shutdownGracePeriod: options.shutdownGracePeriod.duration,
+                shutdownDelay: options.shutdownDelay.duration
             ),
             group: group,
             readiness: readiness,

@@ -62,6 +62,40 @@ struct GracefulShutdownTests {
         try await stream.waitForText("data: [DONE]", timeout: .seconds(20))
         _ = try await sluice.waitForExit()
     }
+
+    /// `--shutdown-delay`: readiness goes off at once, but the listener keeps accepting (and
+    /// serving) until the delay ends, for the load balancers that have not yet seen the pod go.
+    @Test func keepsAcceptingDuringTheShutdownDelay() async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(1))
+        defer { Task { try? await upstream.stop() } }
+        let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
+        defer { try? FileManager.default.removeItem(at: manifests) }
+
+        let sluice = try SluiceProcess(arguments: ["serve", "--manifests", manifests.path, "--shutdown-delay", "2s"])
+        defer { sluice.kill() }
+        try await sluice.waitForReadiness(200)
+
+        sluice.terminate()
+        try await sluice.waitForReadiness(503)
+        let late = try await TestClient.connect(port: sluice.httpPort)
+        try await late.send("GET /api/info HTTP/1.1\r\nHost: demo\r\n\r\n")
+        let response = try await late.readResponse()
+        #expect(response.status == 200)
+
+        var refused = false
+        for _ in 0..<200 where !refused {
+            do {
+                let client = try await TestClient.connect(port: sluice.httpPort)
+                await client.close()
+                try await Task.sleep(for: .milliseconds(50))
+            } catch {
+                refused = true
+            }
+        }
+        #expect(refused, "the listener must close once the delay is over")
+        #expect(try await sluice.waitForExit() == 0, "log:\n\(sluice.log)")
+        #expect(sluice.log.contains("still accepting until the shutdown delay ends"))
+    }
 }
 
 /// Manifest directories for the process under test.
