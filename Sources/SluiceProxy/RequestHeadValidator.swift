@@ -51,10 +51,11 @@ public enum RequestHeadValidator {
         if head.method.isCONNECT {
             return RequestRejection(status: .methodNotAllowed, reason: "CONNECT is not supported by this reverse proxy")
         }
-        // NIO's request encoder strips the framing of a TRACE and would write its body raw: a
-        // smuggling vector, and RFC 9110 §9.3.8 forbids TRACE content anyway.
-        if head.method.isTRACE, !transferEncodings.isEmpty || contentLengths.contains(where: { $0.trimmingSpaces() != "0" }) {
-            return RequestRejection(status: .badRequest, reason: "TRACE must not have a body")
+        // TRACE echoes the request as the upstream received it, cookies and the proxy's own
+        // fields included (cross-site tracing); nginx answers it 405 too. (With a body it would
+        // also be a smuggling vector: NIO's request encoder writes a TRACE body unframed.)
+        if head.method.isTRACE {
+            return RequestRejection(status: .methodNotAllowed, reason: "TRACE is not allowed")
         }
         let hosts = head.headers.reduce(0) { count, field in HeaderName.matches(field.name, "host") ? count + 1 : count }
         if head.version.major == 1, head.version.minor >= 1, hosts == 0 {
