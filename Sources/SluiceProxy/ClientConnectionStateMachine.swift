@@ -105,11 +105,13 @@ struct ClientConnectionStateMachine: Sendable {
 
     /// The upstream's response head is about to be written. Returns whether it must carry
     /// `Connection: close`. `mustClose` is set when the client connection cannot be reused after
-    /// this response (upstream closes a close-delimited body, refused upgrade).
+    /// this response (upstream closes a close-delimited body, refused upgrade). A response that
+    /// starts before the request's body has all arrived (an early `413`) closes the connection
+    /// too: the rest of that body is not read, so the head says so.
     mutating func responseHeadReceived(mustClose: Bool) -> Bool {
         guard case .exchange(var e) = state else { return true }
         e.response = .streaming
-        e.closeAfter = e.closeAfter || mustClose || quiescing
+        e.closeAfter = e.closeAfter || mustClose || quiescing || !e.requestComplete
         state = .exchange(e)
         return e.closeAfter
     }

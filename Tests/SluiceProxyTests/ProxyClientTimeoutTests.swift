@@ -88,6 +88,7 @@ struct ProxyClientTimeoutTests {
         try await client.send("0123456789")
         try await client.waitForClose()
         #expect(client.receivedText.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(client.receivedText.lowercased().contains("\r\nconnection: close\r\n"), "a response before the body's end closes")
         #expect(!client.receivedText.contains("408"))
         #expect(!client.receivedText.hasSuffix("0\r\n\r\n"), "a cut response must not end cleanly")
     }
