@@ -156,7 +156,12 @@ public struct UpstreamRequestHead: Sendable {
                 fieldBytes += HeadCursor.lengthOfField(name, value)
                 switch UpstreamRequestField(name) {
                 case .host:
-                    if host == nil { host = value }
+                    // For `X-Forwarded-Host`, without the spaces a client may leave around it
+                    // (routing ignores them too); copied only when there are some.
+                    if host == nil {
+                        let trimmed = value.trimmingSpaces()
+                        host = trimmed.utf8.count == value.utf8.count ? value : String(trimmed)
+                    }
                 case .accept:
                     acceptsEventStream = acceptsEventStream || HeaderName.listContainsMediaType(value, "text/event-stream")
                 case .expect:

@@ -19,7 +19,7 @@ enum ReferenceUpstreamRequest {
         if eventStream { fields.remove(name: "accept-encoding") }
         fields = HTTPHeaders(fields.filter { !($0.name.lowercased() == "expect" && trimmed(Substring($0.value)).lowercased() == "100-continue") })
 
-        let host = fields.first(name: "host")
+        let host = fields.first(name: "host").map { trimmed(Substring($0)) }
         let forwardedFor = fields["x-forwarded-for"].flatMap { $0.split(separator: ",").map(trimmed) }
         let requestIDs = fields["x-request-id"].flatMap { $0.split(separator: ",").map(trimmed) }
         fields.remove(name: "x-forwarded-proto")

@@ -30,6 +30,15 @@ struct UpstreamRequestHeadTests {
         return parsed.headers
     }
 
+    /// The raw bytes keep the client's `Host` line as it was; `X-Forwarded-Host` has no spaces
+    /// around the value (NIO's decoder would drop them only on the way back in).
+    @Test func forwardedHostIsTrimmed() {
+        let head = Self.serialize(.GET, [("Host", " \texample.com \t")])
+        let text = String(buffer: head.bytes)
+        #expect(text.contains("\r\nX-Forwarded-Host: example.com\r\n"))
+        #expect(text.contains("\r\nHost:  \texample.com \t\r\n"))
+    }
+
     @Test(arguments: [
         ("/a/b?x=1", "/a/b"), ("/", "/"), ("/a#frag", "/a"), ("http://example.com/p?q", "/p"),
         ("HTTP://Example.com", "/"), ("https://h:8443?x", "/"), ("*", "*"),
