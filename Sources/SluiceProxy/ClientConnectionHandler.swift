@@ -225,7 +225,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
         let declaredEventStream = route.policy.declaresEventStream(path: path)
         let upstreamHead = UpstreamRequestHead(
-            from: head, facts: facts, declaredEventStream: declaredEventStream, requestID: loop.requestIDs.nextID(),
+            from: head, facts: facts, declaredEventStream: declaredEventStream,
+            forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
         let exchange = ProxiedExchange(
             upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)

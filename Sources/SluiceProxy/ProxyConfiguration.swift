@@ -21,6 +21,10 @@ public struct ProxyConfiguration: Sendable {
     public var clientSendTimeout: Duration
     /// Largest request head (request line and all header fields) accepted; larger ones get `431`.
     public var maxHeaderBytes: Int
+    /// Forward request fields whose names hold `_`. Off by default, as in nginx and
+    /// ingress-nginx (`enable-underscores-in-headers`): CGI and WSGI servers read `X_Real_IP`
+    /// and `X-Real-IP` as one variable, so a client could stand in for the proxy's own fields.
+    public var forwardsUnderscoredHeaderNames: Bool
     /// Most idle keep-alive connections kept per upstream endpoint (per event loop).
     public var upstreamMaxIdlePerEndpoint: Int
     /// How long an idle upstream connection stays in the pool before it is closed.
@@ -45,6 +49,7 @@ public struct ProxyConfiguration: Sendable {
         clientBodyTimeout: Duration = .seconds(60),
         clientSendTimeout: Duration = .seconds(60),
         maxHeaderBytes: Int = 32 * 1024,
+        forwardsUnderscoredHeaderNames: Bool = false,
         upstreamMaxIdlePerEndpoint: Int = 64,
         upstreamIdleTimeout: Duration = .seconds(60),
         retryConnectOnce: Bool = true,
@@ -58,6 +63,7 @@ public struct ProxyConfiguration: Sendable {
         self.clientBodyTimeout = clientBodyTimeout
         self.clientSendTimeout = clientSendTimeout
         self.maxHeaderBytes = maxHeaderBytes
+        self.forwardsUnderscoredHeaderNames = forwardsUnderscoredHeaderNames
         self.upstreamMaxIdlePerEndpoint = upstreamMaxIdlePerEndpoint
         self.upstreamIdleTimeout = upstreamIdleTimeout
         self.retryConnectOnce = retryConnectOnce

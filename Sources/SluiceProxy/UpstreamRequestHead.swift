@@ -37,10 +37,13 @@ public struct UpstreamRequestHead: Sendable {
     /// The client's `Accept` lists `text/event-stream`.
     public let acceptsEventStream: Bool
 
+    /// - Parameter forwardsUnderscoredNames: forward fields whose names hold `_` (dropped by
+    ///   default; see `ProxyConfiguration.forwardsUnderscoredHeaderNames`).
     public init(
         from head: HTTPRequestHead,
         facts: ClientConnectionFacts,
         declaredEventStream: Bool = false,
+        forwardsUnderscoredNames: Bool = false,
         requestID: @autoclosure () -> String,
         allocator: ByteBufferAllocator
     ) {
@@ -106,7 +109,7 @@ public struct UpstreamRequestHead: Sendable {
                     // Dropped, as nginx and ingress-nginx do by default (`underscores_in_headers
                     // off`): CGI and WSGI servers read `X_Forwarded_For` and `X-Forwarded-For`
                     // as the same variable, so a client could stand in for the proxy's fields.
-                    if name.utf8.contains(UInt8(ascii: "_")) { continue }
+                    if !forwardsUnderscoredNames, name.utf8.contains(UInt8(ascii: "_")) { continue }
                     cursor.appendField(name, value)
                 }
             }

@@ -37,6 +37,9 @@ struct ProxyOptions: ParsableArguments {
     @Option(help: "On SIGTERM, how long to keep accepting connections (readiness already off) before draining, while load balancers stop sending new ones.")
     var shutdownDelay: DurationArgument = DurationArgument(EnvironmentDefault.duration("SLUICE_SHUTDOWN_DELAY") ?? .zero)
 
+    @Flag(help: "Forward request header fields whose names contain '_' (dropped by default, as ingress-nginx's enable-underscores-in-headers: false).")
+    var allowUnderscoresInHeaders = EnvironmentDefault.string("SLUICE_ALLOW_UNDERSCORES_IN_HEADERS") == "true"
+
     @Option(help: "Event loop threads serving connections; 0 = one per CPU core.")
     var eventLoops: Int = EnvironmentDefault.int("SLUICE_EVENT_LOOPS") ?? 0
 
@@ -52,6 +55,7 @@ struct ProxyOptions: ParsableArguments {
         configuration.clientBodyTimeout = clientBodyTimeout.duration
         configuration.clientSendTimeout = clientSendTimeout.duration
         configuration.keepAliveIdleTimeout = keepAliveTimeout.duration
+        configuration.forwardsUnderscoredHeaderNames = allowUnderscoresInHeaders
         return configuration
     }
 

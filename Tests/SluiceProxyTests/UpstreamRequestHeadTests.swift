@@ -98,6 +98,11 @@ struct UpstreamRequestHeadTests {
         #expect(fields["My_Field"].isEmpty)
         #expect(fields["My-Field"] == ["y"])
         #expect(fields["X-Forwarded-For"] == ["1.2.3.4"])
+
+        let allowed = UpstreamRequestHead(
+            from: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: HTTPHeaders([("Host", "h"), ("My_Field", "x")])),
+            facts: Self.facts, forwardsUnderscoredNames: true, requestID: "id", allocator: ByteBufferAllocator())
+        #expect(try Self.fields(of: allowed)["My_Field"] == ["x"])
     }
 
     @Test func expectContinueIsNoticed() {
