@@ -10,24 +10,27 @@ enum HostFieldValue {
     /// port is digits. An empty value is allowed (RFC 9112 §3.2: a target with no authority).
     static func routingHost(_ value: Substring) -> Substring? {
         let trimmed = value.trimmingSpaces()
-        return isHostAndPort(trimmed.utf8) ? trimmed : nil
+        let valid =
+            trimmed.utf8.withContiguousStorageIfAvailable(isHostAndPort)
+            ?? Array(trimmed.utf8).withUnsafeBufferPointer(isHostAndPort)
+        return valid ? trimmed : nil
     }
 
-    /// Walks the view in place: the check runs once per request, so it allocates nothing.
-    private static func isHostAndPort(_ bytes: Substring.UTF8View) -> Bool {
-        var index = bytes.startIndex
+    /// Reads the bytes in place (a native string's always are contiguous): the check runs once
+    /// per request, so it allocates nothing, and indexes bytes rather than a `String` view.
+    private static func isHostAndPort(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
         if bytes.first == UInt8(ascii: "[") {
-            let inside = bytes.index(after: index)
-            guard let close = bytes[inside...].firstIndex(of: UInt8(ascii: "]")), close > inside,
-                bytes[inside..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            guard let close = bytes[1...].firstIndex(of: UInt8(ascii: "]")), close > 1,
+                bytes[1..<close].allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return false }
-            index = bytes.index(after: close)
+            index = close + 1
         } else {
-            while index < bytes.endIndex, isRegNameByte(bytes[index]) { index = bytes.index(after: index) }
+            while index < bytes.count, isRegNameByte(bytes[index]) { index += 1 }
         }
-        guard index < bytes.endIndex else { return true }
+        guard index < bytes.count else { return true }
         guard bytes[index] == UInt8(ascii: ":") else { return false }
-        return bytes[bytes.index(after: index)...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return bytes[(index + 1)...].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {

@@ -109,7 +109,7 @@ public struct UpstreamRequestHead: Sendable {
                     // Dropped, as nginx and ingress-nginx do by default (`underscores_in_headers
                     // off`): CGI and WSGI servers read `X_Forwarded_For` and `X-Forwarded-For`
                     // as the same variable, so a client could stand in for the proxy's fields.
-                    if !forwardsUnderscoredNames, name.utf8.contains(UInt8(ascii: "_")) { continue }
+                    if !forwardsUnderscoredNames, Self.containsUnderscore(name) { continue }
                     cursor.appendField(name, value)
                 }
             }
@@ -133,6 +133,11 @@ public struct UpstreamRequestHead: Sendable {
         requestsUpgrade = survey.isUpgrade
         expectsContinue = survey.expectsContinue
         acceptsEventStream = survey.acceptsEventStream
+    }
+
+    /// Read in place: every forwarded field's name is checked.
+    private static func containsUnderscore(_ name: String) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "_")) } ?? name.utf8.contains(UInt8(ascii: "_"))
     }
 
     /// What the client's fields say, read in one pass before any is written.
