@@ -146,9 +146,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if machine.lastRequestComplete, Self.isDataAfterClosingRequest(error) {
-            // NIO's decoder refuses bytes after a request with `Connection: close`, and every
-            // read after that; the response that request is owed still goes out.
+        if Self.isDataAfterClosingRequest(error) {
+            // NIO's decoder decoded a whole request with `Connection: close` (the current one,
+            // or one queued behind it) and refuses the bytes after it, and every read after
+            // that. Those bytes are ignored (RFC 9112 §9.6); the requests up to the closing one
+            // are answered, and the connection closes after its response.
             return
         }
         guard let parserError = error as? HTTPParserError else {

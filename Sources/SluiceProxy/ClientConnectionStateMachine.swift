@@ -61,16 +61,6 @@ struct ClientConnectionStateMachine: Sendable {
         return nil
     }
 
-    /// The connection's last request has all arrived (it closes after the response): whatever
-    /// the client sends after it is ignored (RFC 9112 §9.6), not an error.
-    var lastRequestComplete: Bool {
-        switch state {
-        case .exchange(let e): return e.requestComplete && e.closeAfter
-        case .closed: return true
-        case .idle, .tunnel: return false
-        }
-    }
-
     mutating func requestHeadReceived(keepAlive: Bool) -> Action {
         switch state {
         case .idle:

@@ -26,23 +26,6 @@ struct ClientConnectionStateMachineTests {
         #expect(m.state == .closed)
     }
 
-    @Test func theLastRequestIsCompleteOnlyOnceAClosingRequestHasAllArrived() {
-        var m = Machine()
-        #expect(!m.lastRequestComplete)
-        _ = m.requestHeadReceived(keepAlive: false)
-        #expect(!m.lastRequestComplete, "its body may still come")
-        _ = m.requestEndReceived()
-        #expect(m.lastRequestComplete)
-        _ = m.responseHeadReceived(mustClose: false)
-        _ = m.responseEndReceived()
-        #expect(m.lastRequestComplete)
-
-        var keptAlive = Machine()
-        _ = keptAlive.requestHeadReceived(keepAlive: true)
-        _ = keptAlive.requestEndReceived()
-        #expect(!keptAlive.lastRequestComplete, "a pipelined request may follow")
-    }
-
     @Test func pipelinedRequestIsQueued() {
         var m = Machine()
         _ = m.requestHeadReceived(keepAlive: true)

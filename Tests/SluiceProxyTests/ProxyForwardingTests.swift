@@ -134,6 +134,26 @@ struct ProxyForwardingTests {
         try await client.waitForClose()
         #expect(!client.receivedText.contains("HTTP/1.1"), "nothing after the response: \(client.receivedText)")
     }
+
+    /// The closing request queued behind others in one read, after a chunked one (so NIO's
+    /// decoder reads the connection): every request up to it is answered, nothing after it.
+    @Test func requestsBeforeAQueuedClosingRequestAreAllAnswered() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(
+            get("/a") + "POST /b HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
+                + get("/d", extra: ["Connection: close"]) + get("/e"))
+        for expected in ["GET /a ", "POST /b ", "GET /d "] {
+            let response = try await client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.bodyText.hasPrefix(expected))
+        }
+        try await client.waitForClose()
+        #expect(!client.receivedText.contains("HTTP/1.1"), "nothing after /d: \(client.receivedText)")
+    }
 }
 
 @Suite("Proxy HTTP/1.0 and absolute-form")
