@@ -51,7 +51,8 @@ final class ResponseCompression {
     static let minimumLength = 256
 
     /// Whether a response may be compressed: the route asks for it, it is an ordinary response
-    /// with a body to an HTTP/1.1 client, the upstream did not encode it already, its media type
+    /// with a body to an HTTP/1.1 client, its status is 200, 403 or 404, the upstream did not
+    /// encode it already nor forbid transformations (`Cache-Control: no-transform`), its media type
     /// is compressible (`CompressibleMediaType`) and its length, if declared, is at least
     /// `minimumLength`. (Never for
     /// event streams or upgrades; `Accept-Encoding` is the compressor's check. HTTP/1.0 clients
@@ -60,11 +61,14 @@ final class ResponseCompression {
     static func allows(
         _ head: HTTPResponseHead, kind: ResponseKind, compressionOn: Bool, headRequest: Bool, clientVersion: HTTPVersion
     ) -> Bool {
+        // 200, 403 and 404 only, as nginx: a `206`'s `Content-Range` counts bytes of the
+        // uncompressed representation.
         guard compressionOn, kind == .ordinary, !headRequest, (clientVersion.major, clientVersion.minor) >= (1, 1),
-            head.status.mayHaveResponseBody,
-            head.status != .notModified, head.status.code >= 200
+            [200, 403, 404].contains(head.status.code)
         else { return false }
-        guard !head.headers.contains(name: "content-encoding"),
+        // `no-transform`: an intermediary must not change the content (RFC 9111 §5.2.2.6).
+        guard !head.headers["cache-control"].contains(where: { HeaderName.listContains($0, token: "no-transform") }),
+            !head.headers.contains(name: "content-encoding"),
             let contentType = head.headers.first(name: "content-type"),
             CompressibleMediaType.allows(contentType: contentType)
         else { return false }

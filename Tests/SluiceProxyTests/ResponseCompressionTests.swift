@@ -36,6 +36,18 @@ struct ResponseCompressionTests {
         #expect(!allows(head([("Content-Type", "application/json"), ("Content-Length", "255")])))
         #expect(!allows(head([("Content-Length", "4096")])), "no type")
         #expect(!allows(head([("Content-Type", "text/plain"), ("Content-Encoding", "br")])))
+        #expect(!allows(head([("Content-Type", "text/plain"), ("Cache-Control", "public, No-Transform")])))
+    }
+
+    @Test func onlyWholeRepresentationsAreCompressed() {
+        func allows(_ status: HTTPResponseStatus) -> Bool {
+            ResponseCompression.allows(
+                HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders([("Content-Type", "text/plain")])),
+                kind: .ordinary, compressionOn: true, headRequest: false, clientVersion: .http1_1)
+        }
+        #expect(allows(.ok) && allows(.forbidden) && allows(.notFound))
+        #expect(!allows(.partialContent), "Content-Range counts uncompressed bytes")
+        #expect(!allows(.created) && !allows(.notModified) && !allows(.internalServerError) && !allows(.noContent))
     }
 
     @Test func varyIsAddedOnceAndTheETagWeakenedOnlyWhenCompressed() {
