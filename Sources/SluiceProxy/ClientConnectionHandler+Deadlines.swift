@@ -3,7 +3,8 @@ import NIOCore
 /// What the client connection's own deadline is for (the exchange's deadlines watch the
 /// upstream and, once the response is under way, the client's reading).
 enum ClientDeadline {
-    /// A fresh connection must send a complete request head in time (slowloris): `408`.
+    /// A complete request head must arrive in time (slowloris), counted from accepting the
+    /// connection, or on a kept-alive one from the first bytes of the next request: `408`.
     case header
     /// A keep-alive connection may idle this long between requests: closed silently.
     case keepAlive

@@ -103,6 +103,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// NIO issues the next read right after this, unless `autoRead` went off here.
     func channelReadComplete(context: ChannelHandlerContext) {
         flushUpstream()
+        if clientDeadline?.event == .keepAlive, machine.isIdle {
+            // Part of the next request's head arrived (a whole one would have started an
+            // exchange): from here it has the header timeout, as nginx switches from
+            // `keepalive_timeout` to `client_header_timeout` at the first byte.
+            setClientDeadline(after: configuration.clientHeaderTimeout, .header)
+        }
         if awaitingRequestBody {
             if clientDeadline == nil { requestBodyProgressed() }
             rearmTimer()

@@ -156,6 +156,32 @@ struct ProxyErrorTests {
         try await client.waitForClose()
     }
 
+    /// After a response, the first bytes of the next head switch the connection from the
+    /// keep-alive timeout to the header timeout: a head still arriving when the keep-alive
+    /// timeout would end is not dropped silently; one that never completes gets `408`.
+    @Test func aPartialNextHeadGetsTheHeaderTimeoutNotTheKeepAliveOne() async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)]),
+            configuration: ProxyConfiguration(clientHeaderTimeout: .seconds(2), keepAliveIdleTimeout: .milliseconds(300)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/first"))
+        #expect(try await client.readResponse().status == 200)
+        try await client.send("GET /second HTTP/1.1\r\nHo")
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(!client.isClosed, "the keep-alive timeout no longer applies")
+        try await client.send("st: example.com\r\n\r\n")
+        let second = try await client.readResponse()
+        #expect(second.bodyText.hasPrefix("GET /second "))
+
+        try await client.send("GET /third HTTP/1.1\r\nHo")
+        let timedOut = try await client.readResponse()
+        #expect(timedOut.status == 408)
+        try await client.waitForClose()
+    }
+
     @Test func idleKeepAliveConnectionIsClosed() async throws {
         let upstream = try await UpstreamServer.start(.echo)
         let proxy = try await ProxyUnderTest.start(
