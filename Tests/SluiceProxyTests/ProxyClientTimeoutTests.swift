@@ -33,10 +33,13 @@ struct ProxyClientTimeoutTests {
         let recorder = UpstreamUploadRecorder()
         let gate = UpstreamPermits()
         let upstream = try await UpstreamServer.start(.upload(recorder: recorder, readGate: gate))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]), configuration: Self.short)
+        // A second: shorter, and a test client starved of CPU on a loaded machine could pause
+        // that long between its own writes and be timed out rightly.
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(clientBodyTimeout: .seconds(1)))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
-        let total = 16 * 1024 * 1024
+        let total = 32 * 1024 * 1024
         let client = try await proxy.connect()
         try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(total)\r\n\r\n")
         let uploader = Task {
@@ -45,7 +48,7 @@ struct ProxyClientTimeoutTests {
         }
         try await waitUntil(timeout: .seconds(20)) { proxy.metrics.clientReadsPaused > 0 }
         // Several body timeouts pass while the proxy holds the client back.
-        try await Task.sleep(for: .seconds(1))
+        try await Task.sleep(for: .seconds(3))
         #expect(!client.isClosed)
 
         gate.open()
@@ -60,14 +63,14 @@ struct ProxyClientTimeoutTests {
         let recorder = UpstreamUploadRecorder()
         let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
         let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(clientBodyTimeout: .seconds(1)))
+            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(clientBodyTimeout: .seconds(2)))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
         let client = try await proxy.connect()
         try await client.send("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 10\r\n\r\n")
         for digit in 0..<10 {
             try await client.send(String(digit))
-            try await Task.sleep(for: .milliseconds(250))
+            try await Task.sleep(for: .milliseconds(300))
         }
         let response = try await client.readResponse()
         #expect(response.status == 200)
