@@ -93,7 +93,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     private func checkDeadlines(of exchange: ProxiedExchange, now: NIODeadline) {
         let backend = exchange.route.backend.name
         if let streamDeadline = exchange.streamDeadline, streamDeadline <= now {
-            streamDurationReached(exchange)
+            cut(exchange)
         } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + TimeAmount(exchange.idleTimeout) <= now {
             if exchange.upstream?.handler.readHeld == true {
                 // The proxy is not reading because the client is slow: that silence is not the
@@ -122,16 +122,11 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         }
     }
 
-    /// The stream reached the route's `maxStreamDuration`: the client connection is closed
-    /// without the response's end (no terminating chunk), as Envoy resets a stream at its
-    /// `max_stream_duration`. The client sees a response cut short, not a complete one: an LLM
-    /// answer stopped by the cap must not pass for the whole answer (an `EventSource` reconnects
-    /// either way).
-    private func streamDurationReached(_ exchange: ProxiedExchange) {
-        cut(exchange)
-    }
-
-    /// Ends the exchange by closing both connections, without the response's end.
+    /// Ends the exchange by closing both connections, without the response's end (no
+    /// terminating chunk): for a stream at the route's `maxStreamDuration` (as Envoy resets a
+    /// stream at its `max_stream_duration`) and for a client that stopped reading. The client
+    /// sees a response cut short, not a complete one: an LLM answer stopped by the cap must not
+    /// pass for the whole answer (an `EventSource` reconnects either way).
     private func cut(_ exchange: ProxiedExchange) {
         exchange.upstream?.close()
         exchange.upstream = nil

@@ -253,7 +253,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// sending the body gets the error at once, and the connection closes (RFC 9110 §10.1.1).
     private func refuse(_ error: ProxyErrorResponse, _ head: HTTPRequestHead) {
         var error = error
-        if head.headers["expect"].contains(where: { HeaderName.matches($0.trimmingSpaces(), "100-continue") }) {
+        if head.headers["expect"].contains(where: UpstreamRequestHead.asksForContinue) {
             error.closeConnection = true
         }
         fail(nil, error)

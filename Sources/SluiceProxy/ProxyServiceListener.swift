@@ -101,7 +101,7 @@ final class DrainingListener: Sendable {
             }
         } onCancel: {
             self.startDraining(reason: "task cancelled", delay: .zero)
-            self.stopAccepting(listener)
+            self.stopAccepting(listener, reason: "task cancelled")
             _ = self.connections.closeAll(on: listener.serverChannel.eventLoop)
         }
     }
@@ -226,12 +226,7 @@ final class DrainingListener: Sendable {
         guard case .startDraining(let listener) = state.withLockedValue({ $0.shutdownRequested() }) else { return }
         onDrainStart()
         guard delay > .zero else {
-            logger.info("\(name) draining: no longer accepting", metadata: [
-                "reason": "\(reason)",
-                "open": "\(connections.count)",
-                "gracePeriod": "\(configuration.shutdownGracePeriod)",
-            ])
-            stopAccepting(listener)
+            stopAccepting(listener, reason: reason)
             return
         }
         logger.info("\(name) not ready; still accepting until the shutdown delay ends", metadata: [
@@ -240,21 +235,23 @@ final class DrainingListener: Sendable {
             "shutdownDelay": "\(delay)",
         ])
         listener.serverChannel.eventLoop.scheduleTask(in: TimeAmount(delay)) {
-            self.logger.info("\(self.name) draining: no longer accepting", metadata: [
-                "open": "\(self.connections.count)",
-                "gracePeriod": "\(self.configuration.shutdownGracePeriod)",
-            ])
-            self.stopAccepting(listener)
+            self.stopAccepting(listener, reason: "shutdown delay over")
         }
     }
 
     /// Closes the listening sockets and quiesces the connections, once.
-    private func stopAccepting(_ listener: ProxyListener) {
+    private func stopAccepting(_ listener: ProxyListener, reason: String) {
         let first = acceptingStopped.withLockedValue { stopped in
             defer { stopped = true }
             return !stopped
         }
-        if first { listener.initiateShutdown() }
+        guard first else { return }
+        logger.info("\(name) draining: no longer accepting", metadata: [
+            "reason": "\(reason)",
+            "open": "\(connections.count)",
+            "gracePeriod": "\(configuration.shutdownGracePeriod)",
+        ])
+        listener.initiateShutdown()
     }
 }
 

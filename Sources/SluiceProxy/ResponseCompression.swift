@@ -64,7 +64,7 @@ final class ResponseCompression {
         // 200, 403 and 404 only, as nginx: a `206`'s `Content-Range` counts bytes of the
         // uncompressed representation.
         guard compressionOn, kind == .ordinary, !headRequest, (clientVersion.major, clientVersion.minor) >= (1, 1),
-            [200, 403, 404].contains(head.status.code)
+            head.status == .ok || head.status == .forbidden || head.status == .notFound
         else { return false }
         // `no-transform`: an intermediary must not change the content (RFC 9111 §5.2.2.6).
         guard !head.headers["cache-control"].contains(where: { HeaderName.listContains($0, token: "no-transform") }),

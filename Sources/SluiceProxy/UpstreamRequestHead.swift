@@ -102,7 +102,7 @@ public struct UpstreamRequestHead: Sendable {
                     .forwardedPort where facts.localPortText != nil, .forwardedHost where survey.host != nil,
                     .acceptEncoding where dropsAcceptEncoding, .contentLength where isTRACE:
                     continue
-                case .expect where HeaderName.matches(value.trimmingSpaces(), "100-continue"):
+                case .expect where Self.asksForContinue(value):
                     continue
                 default:
                     if let filter, !filter.forwards(name) { continue }
@@ -133,6 +133,11 @@ public struct UpstreamRequestHead: Sendable {
         requestsUpgrade = survey.isUpgrade
         expectsContinue = survey.expectsContinue
         acceptsEventStream = survey.acceptsEventStream
+    }
+
+    /// Whether an `Expect` field's value is `100-continue` (any case, spaces around it).
+    static func asksForContinue(_ expectValue: String) -> Bool {
+        HeaderName.matches(expectValue.trimmingSpaces(), "100-continue")
     }
 
     /// Read in place: every forwarded field's name is checked.
@@ -173,7 +178,7 @@ public struct UpstreamRequestHead: Sendable {
                 case .accept:
                     acceptsEventStream = acceptsEventStream || HeaderName.listContainsMediaType(value, "text/event-stream")
                 case .expect:
-                    expectsContinue = expectsContinue || HeaderName.matches(value.trimmingSpaces(), "100-continue")
+                    expectsContinue = expectsContinue || UpstreamRequestHead.asksForContinue(value)
                 case .contentLength:
                     hasContentLength = true
                 case .transferEncoding:
