@@ -11,6 +11,9 @@ enum ClientDeadline {
     /// An unfinished request body must make progress (`clientBodyTimeout`): `408` before the
     /// response starts, the connection closed after.
     case requestBody
+    /// The connection is closing and drops what the client still sends (`LingeringClose`):
+    /// closed at this deadline.
+    case lingeringClose
 }
 
 /// Every timeout of a client connection runs on one entry per connection in its loop's
@@ -62,6 +65,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
             case .header: perform(machine.headerTimeoutFired())
             case .keepAlive: perform(machine.keepAliveTimeoutFired())
             case .requestBody: requestBodyDeadlineReached(now: now)
+            case .lingeringClose: perform(.closeClient)
             }
         } else if let exchange {
             checkDeadlines(of: exchange, now: now)
@@ -87,6 +91,8 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         pipeline.logger.debug(
             "client stopped sending the request body",
             metadata: ["backend": "\(exchange?.route.backend.name ?? "-")"])
+        // A client that stopped sending is not lingered for.
+        awaitingRequestBody = false
         fail(exchange, .requestBodyTimeout)
     }
 

@@ -32,9 +32,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// Parts of a request pipelined behind the current exchange.
     private var queued: [HTTPServerRequestPart] = []
     /// The client is not being read (`autoRead` off): see `clientMayRead`.
-    private(set) var readHeld = false
+    var readHeld = false
     /// The current request's body has not all arrived (its clock: `ClientDeadline.requestBody`).
-    private(set) var awaitingRequestBody = false
+    var awaitingRequestBody = false
     /// Response parts written to the client since the last flush.
     var clientFlushPending = false
     /// Request parts written upstream since the last flush.
@@ -48,6 +48,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// (see `+Deadlines`).
     var wheelPlace: DeadlineWheel.Place?
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
+    /// Set once the connection only waits to close, dropping what the client still sends.
+    var lingering: LingeringClose?
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
     /// - Parameter loop: the context of the event loop the connection's channel belongs to.
@@ -95,6 +97,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard lingering == nil else { return }
         handle(unwrapInboundIn(data))
     }
 
@@ -102,6 +105,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// while it may not be (pipelined requests queued, or an upload the upstream cannot take).
     /// NIO issues the next read right after this, unless `autoRead` went off here.
     func channelReadComplete(context: ChannelHandlerContext) {
+        if lingering != nil {
+            lingeringClientSent()
+            return
+        }
         flushUpstream()
         if clientDeadline?.event == .keepAlive, machine.isIdle {
             // Part of the next request's head arrived (a whole one would have started an
@@ -152,7 +159,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if Self.isDataAfterClosingRequest(error) {
+        if lingering != nil || Self.isDataAfterClosingRequest(error) {
             // NIO's decoder decoded a whole request with `Connection: close` (the current one,
             // or one queued behind it) and refuses the bytes after it, and every read after
             // that. Those bytes are ignored (RFC 9112 §9.6); the requests up to the closing one
@@ -366,9 +373,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 context.write(wrapOutboundOut(.end(trailers)), promise: written)
             }
             context.flush()
-            written.futureResult.assumeIsolated().whenComplete { _ in
-                context.close(promise: nil)
-            }
+            let clientMaySend = awaitingRequestBody
+            awaitingRequestBody = false
+            closeConnection(after: written.futureResult, clientMaySend: clientMaySend, context: context)
         } else {
             writeResponsePart(.end(trailers), context: context)
             flushClient(context)

@@ -19,6 +19,13 @@ public struct ProxyConfiguration: Sendable {
     /// buffer for it (nginx's `send_timeout`): the connection is closed, and the upstream's with
     /// it, so a client that stopped reading does not hold an upstream connection forever.
     public var clientSendTimeout: Duration
+    /// After a response that closes the connection while the client is still sending its request
+    /// body (an early `413`), the proxy reads and drops what the client sends for up to this long
+    /// between reads before closing (nginx's `lingering_timeout`). Closing with unread bytes
+    /// makes the kernel send a reset, which can destroy the response before the client reads it.
+    public var lingeringTimeout: Duration
+    /// The longest such a lingering close lasts in all (nginx's `lingering_time`).
+    public var lingeringTime: Duration
     /// Largest request head (request line and all header fields) accepted; larger ones get `431`.
     public var maxHeaderBytes: Int
     /// Forward request fields whose names hold `_`. Off by default, as in nginx and
@@ -48,6 +55,8 @@ public struct ProxyConfiguration: Sendable {
         keepAliveIdleTimeout: Duration = .seconds(75),
         clientBodyTimeout: Duration = .seconds(60),
         clientSendTimeout: Duration = .seconds(60),
+        lingeringTimeout: Duration = .seconds(5),
+        lingeringTime: Duration = .seconds(30),
         maxHeaderBytes: Int = 32 * 1024,
         forwardsUnderscoredHeaderNames: Bool = false,
         upstreamMaxIdlePerEndpoint: Int = 64,
@@ -62,6 +71,8 @@ public struct ProxyConfiguration: Sendable {
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
         self.clientBodyTimeout = clientBodyTimeout
         self.clientSendTimeout = clientSendTimeout
+        self.lingeringTimeout = lingeringTimeout
+        self.lingeringTime = lingeringTime
         self.maxHeaderBytes = maxHeaderBytes
         self.forwardsUnderscoredHeaderNames = forwardsUnderscoredHeaderNames
         self.upstreamMaxIdlePerEndpoint = upstreamMaxIdlePerEndpoint

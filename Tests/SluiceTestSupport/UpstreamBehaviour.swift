@@ -22,6 +22,9 @@ public enum UpstreamBehaviour: Sendable {
     /// Answers every request with these raw bytes, piece by piece: the first `freePieces` at
     /// once, each later one after taking a permit (see `UpstreamScriptHandler`).
     case script([String], permits: UpstreamPermits = UpstreamPermits(), freePieces: Int = 1)
+    /// Answers a request with these raw bytes as soon as its head has arrived, and then stops
+    /// reading: an upload refused without being read (see `UpstreamEarlyAnswerHandler`).
+    case answerAtHead(String)
     /// Answers every request with these raw bytes at once, then, after taking a permit, resets
     /// the connection (`SO_LINGER` 0: an RST, not a FIN).
     case scriptThenReset([String], permits: UpstreamPermits)
