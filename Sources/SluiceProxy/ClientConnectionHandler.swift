@@ -190,11 +190,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func handle(_ part: HTTPServerRequestPart) {
         switch part {
-        case .head(let head):
-            if let compression, !replaying { compression.unansweredRequests += 1 }
+        case .head(var head):
+            if let compression, !replaying {
+                compression.unansweredRequests += 1
+                // Forwarded as the client sent it, not as the compressor was shown it.
+                if let clientHead = compression.clientHeads.popFirst() { head = clientHead }
+            }
             switch machine.requestHeadReceived(keepAlive: head.isKeepAlive) {
             case .startExchange: startExchange(head)
-            case .queue: queued.append(part)
+            case .queue: queued.append(.head(head))
             default: break
             }
         case .body(let buffer):

@@ -68,7 +68,7 @@ public final class ProxyPipeline: Sendable {
         if loop.routes.compresses {
             let compression = ResponseCompression()
             let compressor = compression.makeCompressor()
-            try sync.addHandlers([encoder, decoder, compressor])
+            try sync.addHandlers([encoder, decoder, AcceptEncodingCanonicalizer(compression: compression), compressor])
             compression.bypass = try sync.context(handler: compressor)
             try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder, compression: compression))
         } else {

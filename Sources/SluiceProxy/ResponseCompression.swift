@@ -3,7 +3,8 @@ import NIOHTTP1
 import NIOHTTPCompression
 
 /// Gzip for ordinary responses on routes with `RoutePolicy.compression`, through NIO's
-/// `HTTPResponseCompressor` (which also honours the client's `Accept-Encoding`).
+/// `HTTPResponseCompressor`, for clients whose `Accept-Encoding` accepts it (`AcceptEncoding`;
+/// deflate for those that prefer it).
 ///
 /// As nginx with ingress-nginx's defaults (`gzip_vary on`, `gzip-min-length 256`, its
 /// `gzip-types`): only compressible media types and bodies not known to be short; every such
@@ -22,6 +23,9 @@ final class ResponseCompression {
     var unansweredRequests = 0
     /// The compressor's context: writes from here skip it.
     var bypass: ChannelHandlerContext?
+    /// Request heads as the client sent them, oldest first, one per head the compressor saw with
+    /// its `Accept-Encoding` rewritten (`AcceptEncodingCanonicalizer`).
+    var clientHeads = CircularBuffer<HTTPRequestHead>(initialCapacity: 2)
 
     /// The compressor for a new connection, wired to this decision.
     func makeCompressor() -> HTTPResponseCompressor {

@@ -27,6 +27,24 @@ struct ProxyCompressionTests {
         #expect(Array(response.body.prefix(2)) == Self.gzipMagic)
     }
 
+    /// Accept-Encoding read as RFC 9110 has it (case, spaces, weights); gzip on a tie, as from
+    /// nginx (NIO's own reading picks deflate for `gzip, deflate`).
+    @Test(arguments: [
+        ("gzip, deflate", "gzip"), ("deflate, gzip, br, zstd", "gzip"), ("GZIP", "gzip"), ("gzip ; q=1", "gzip"),
+        ("gzip;q=0, deflate", "deflate"),
+    ])
+    func codingFollowsTheClientsWeights(acceptEncoding: String, coding: String) async throws {
+        let response = try await exchange(compression: true, acceptEncoding: acceptEncoding)
+        #expect(response.header("content-encoding") == coding)
+    }
+
+    /// The upstream sees the client's field as sent, whatever the compressor made of it.
+    @Test func upstreamGetsTheClientsAcceptEncoding() async throws {
+        let response = try await exchange(compression: true, acceptEncoding: "br, zstd")
+        #expect(response.header("content-encoding") == nil)
+        #expect(response.bodyText.contains("\naccept-encoding: br, zstd\n"))
+    }
+
     @Test func responseIsUntouchedWhenOff() async throws {
         let response = try await exchange(compression: false, acceptEncoding: "gzip")
         #expect(response.header("content-encoding") == nil)
