@@ -45,7 +45,7 @@ final class ClientRequestDecoder: ChannelInboundHandler, RemovableChannelHandler
     }
 
     static func makeNIODecoder(limits: NIOHTTPDecoderLimitConfiguration) -> ByteToMessageHandler<HTTPRequestDecoder> {
-        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits))
+        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes, limitConfiguration: limits))
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

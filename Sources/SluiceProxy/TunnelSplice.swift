@@ -28,29 +28,44 @@ enum TunnelSplice {
         // Upstream: the response handler goes first so that bytes the decoder held after the
         // 101 head (forwarded on its removal) reach the glue.
         upstream.removeHandler(connection.handler, promise: nil)
-        upstream.removeHandler(try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: nil)
+        // The decoder's removal completes on a later turn of the loop, which is when it forwards
+        // the bytes it holds; they come with no read burst's end, which is when the glue flushes.
+        let responseDecoderRemoved = clientChannel.eventLoop.makePromise(of: Void.self)
+        upstream.removeHandler(
+            try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: responseDecoderRemoved)
+        responseDecoderRemoved.futureResult.assumeIsolated().whenSuccess { clientChannel.flush() }
         upstream.removeHandler(connection.splitter, promise: nil)
 
-        // An upgrade request goes through NIO's decoder (`PlainRequestHead` declines it), behind
-        // the connection's own decoder.
-        if let nioDecoder = try? client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
-            client.removeHandler(nioDecoder, promise: nil)
+        // Client: the handlers that take HTTP parts go first, the decoders last, so that bytes the
+        // client sent right behind its upgrade request (its first frame, sent before the `101`),
+        // which NIO's decoder holds and forwards on its removal, reach the glue.
+        // The removal is synchronous: from here on the glue, not the handler, sees the close, and
+        // counts it (exactly one of the two does, even if the splice fails below).
+        glue.client.takeOverClientConnectionCount()
+        client.removeHandler(context: clientContext, promise: nil)
+        if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
+            client.removeHandler(compressor, promise: nil)
         }
-        if let decoder = try? client.handler(type: ClientRequestDecoder.self) {
-            client.removeHandler(decoder, promise: nil)
+        if let canonicalizer = try? client.handler(type: AcceptEncodingCanonicalizer.self) {
+            client.removeHandler(canonicalizer, promise: nil)
         }
         // The encoder is a handler only in a pipeline with a compressor (else the client
         // handler detached it before the splice).
         if let encoder = try? client.handler(type: ClientResponseEncoder.self) {
             client.removeHandler(encoder, promise: nil)
         }
-        if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
-            client.removeHandler(compressor, promise: nil)
+        // An upgrade request goes through NIO's decoder (`PlainRequestHead` declines it), behind
+        // the connection's own decoder.
+        if let nioDecoder = try? client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+            // As with the response decoder above.
+            let removed = clientChannel.eventLoop.makePromise(of: Void.self)
+            client.removeHandler(nioDecoder, promise: removed)
+            let upstreamChannel = connection.channel
+            removed.futureResult.assumeIsolated().whenSuccess { upstreamChannel.flush() }
         }
-        // The removal is synchronous: from here on the glue, not the handler, sees the close, and
-        // counts it (exactly one of the two does, even if the splice fails below).
-        glue.client.takeOverClientConnectionCount()
-        client.removeHandler(context: clientContext, promise: nil)
+        if let decoder = try? client.handler(type: ClientRequestDecoder.self) {
+            client.removeHandler(decoder, promise: nil)
+        }
 
         // Reads either side held back while it was HTTP start again under the glue's rules.
         try connection.channel.syncOptions?.setOption(.autoRead, value: true)

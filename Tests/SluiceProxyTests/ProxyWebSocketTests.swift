@@ -35,6 +35,43 @@ struct ProxyWebSocketTests {
         #expect(proxy.metrics.tunnelsOpened == 1)
     }
 
+    /// A client may send its first frame right behind the upgrade request, before the `101`:
+    /// those bytes wait in the request decoder and reach the tunnel when the HTTP handlers are
+    /// removed, also on a connection whose pipeline has a response compressor.
+    @Test func frameSentWithTheUpgradeRequestReachesTheTunnel() async throws {
+        let upstream = try await UpstreamServer.start(.webSocketEcho)
+        for compression in [false, true] {
+            let proxy = try await ProxyUnderTest.start(
+                table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: compression)))
+            let client = try await proxy.connect()
+            let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("early".utf8))
+            try await client.send(Array(webSocketUpgradeRequest().utf8) + frame.encodedMasked())
+            #expect(try await client.readResponse(headRequest: true).status == 101, "compression: \(compression)")
+            #expect(try await client.readWebSocketFrame() == frame, "compression: \(compression)")
+            await proxy.stop()
+        }
+        await upstream.stop()
+    }
+
+    /// The upstream's first frame in the same packet as its `101`: held by the response decoder,
+    /// it reaches the client when the tunnel replaces the HTTP handlers.
+    @Test func frameSentWithTheSwitchingProtocolsHeadReachesTheClient() async throws {
+        let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("welcome".utf8))
+        let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        // A text frame without FIN, so that all its bytes are ASCII (the script sends text).
+        let upstream = try await UpstreamServer.start(.script([head + "\u{01}\u{07}welcome"]))
+        for compression in [false, true] {
+            let proxy = try await ProxyUnderTest.start(
+                table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: compression)))
+            let client = try await proxy.connect()
+            try await client.send(webSocketUpgradeRequest())
+            #expect(try await client.readResponse(headRequest: true).status == 101, "compression: \(compression)")
+            #expect(try await client.readWebSocketFrame() == frame, "compression: \(compression)")
+            await proxy.stop()
+        }
+        await upstream.stop()
+    }
+
     /// The demo upstream, like any server built on SwiftNIO's upgrade handler, honours `Upgrade`
     /// only on the first request of a connection. After a plain request has left an idle
     /// connection in the pool, an upgrade on the same client connection must still get a `101`.
