@@ -178,7 +178,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             return
         }
         let interim = HTTPResponseHead(
-            version: exchange.clientVersion, status: head.status, headers: HopByHopHeaders.removing(from: head.headers))
+            version: exchange.clientVersion, status: ClientResponseHead.interimStatus(head.status),
+            headers: HopByHopHeaders.removing(from: head.headers))
         writeResponseHead(interim, compress: false, context: context)
         clientFlushPending = true
     }

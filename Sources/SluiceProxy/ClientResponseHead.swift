@@ -14,6 +14,14 @@ public enum ResponseKind: Hashable, Sendable {
 
 /// Builds the response head the client receives from the one the upstream sent.
 public enum ClientResponseHead {
+    /// The status line of an interim response relayed to the client: NIO's decoder keeps no
+    /// reason phrase for codes it has no case for (`103`), and a bare `HTTP/1.1 103 ` reads as a
+    /// mistake in a trace even though the phrase is optional (RFC 9112 §4).
+    static func interimStatus(_ status: HTTPResponseStatus) -> HTTPResponseStatus {
+        guard status.reasonPhrase.isEmpty else { return status }
+        return status.code == 103 ? .custom(code: 103, reasonPhrase: "Early Hints") : HTTPResponseStatus(statusCode: Int(status.code))
+    }
+
     /// Classifies an upstream response head. `declaredEventStream` is the route policy's verdict
     /// on the request path; `requestedUpgrade` whether the request asked to upgrade.
     public static func kind(

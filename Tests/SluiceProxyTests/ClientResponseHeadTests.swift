@@ -1,11 +1,18 @@
 import NIOHTTP1
-import SluiceProxy
+@testable import SluiceProxy
 import Testing
 
 @Suite("Client response head")
 struct ClientResponseHeadTests {
     private func response(_ status: HTTPResponseStatus = .ok, _ fields: [(String, String)]) -> HTTPResponseHead {
         HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders(fields))
+    }
+
+    @Test func interimStatusesGetTheirReasonPhrase() {
+        #expect(ClientResponseHead.interimStatus(HTTPResponseStatus(statusCode: 103)).reasonPhrase == "Early Hints")
+        #expect(ClientResponseHead.interimStatus(.custom(code: 102, reasonPhrase: "")).reasonPhrase == "Processing")
+        #expect(ClientResponseHead.interimStatus(.custom(code: 103, reasonPhrase: "Hints")).reasonPhrase == "Hints")
+        #expect(ClientResponseHead.interimStatus(.custom(code: 199, reasonPhrase: "")).code == 199)
     }
 
     @Test func classifiesResponses() {

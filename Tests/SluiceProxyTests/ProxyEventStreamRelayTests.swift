@@ -121,8 +121,7 @@ struct ProxyEventStreamRelayTests {
             try await client.send(get("/feed"))
             try await client.waitForText("0\r\n\r\n")
             if pieces[0].hasPrefix("HTTP/1.1 103") {
-                // NIO writes no reason phrase for 103 (it is optional, RFC 9112 §4).
-                let forwarded = "HTTP/1.1 103 \r\nLink: </style.css>\r\n\r\n"
+                let forwarded = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
                 #expect(client.receivedText.hasPrefix(forwarded))
                 client.consume(forwarded.utf8.count)
             }

@@ -102,6 +102,8 @@ struct ProxyContinueTests {
 
         let client = try await proxy.connect()
         try await client.send(get("/page"))
+        try await client.waitForText("\r\n\r\n")
+        #expect(client.receivedText.hasPrefix("HTTP/1.1 103 Early Hints\r\n"))
         let interim = try await client.readResponse()
         #expect(interim.status == 103)
         #expect(interim.header("link") == "</app.css>; rel=preload")
