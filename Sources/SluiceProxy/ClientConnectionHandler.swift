@@ -50,6 +50,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     /// Set once the connection only waits to close, dropping what the client still sends.
     var lingering: LingeringClose?
+    /// The access log entry of the exchange in progress (only with an access log).
+    var pendingLog: PendingAccessLogEntry?
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
     /// - Parameter loop: the context of the event loop the connection's channel belongs to.
@@ -61,6 +63,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     var configuration: ProxyConfiguration { pipeline.configuration }
+    var clientAddress: String? { facts.clientIP }
     var metrics: ProxyMetricsShard { loop.metrics }
 
     // MARK: Channel events
@@ -130,6 +133,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelInactive(context: ChannelHandlerContext) {
         if started { metrics.clientConnectionClosed() }
+        logExchangeEnded(.clientClosed)
         machine.clientClosed()
         cancelTimer()
         queued.removeAll()
@@ -171,6 +175,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             context.close(promise: nil)
             return
         }
+        logUnparsedRequest()
         let rejection =
             parserError == .headerOverflow
             ? RequestRejection(status: .requestHeaderFieldsTooLarge, reason: "request header fields too large")
@@ -224,6 +229,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         awaitingRequestBody = true
         requestMethod = received.method
         metrics.requestReceived()
+        logRequestStarted(received, clientAddress: facts.clientIP)
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             fail(nil, .rejected(rejection))
             return
@@ -247,6 +253,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             from: head, facts: facts, declaredEventStream: declaredEventStream,
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
+        logRouted(route, requestID: upstreamHead.requestID)
         let exchange = ProxiedExchange(
             upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)
         self.exchange = exchange
@@ -313,6 +320,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// Ends `exchange` (or a request that never got one) with `error`.
     func fail(_ exchange: ProxiedExchange?, _ error: ProxyErrorResponse) {
         if let exchange {
+            logUpstreamTried(exchange.endpoint)
             exchange.upstream?.close()
             exchange.upstream = nil
             if self.exchange === exchange { self.exchange = nil }
@@ -333,6 +341,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case .finishExchange(let close):
             finish(trailers: nil, close: close, context: context)
         case .closeClient:
+            logExchangeEnded(.cut)
             if clientFlushPending { context.flush() }
             context.close(promise: nil)
         }
@@ -351,6 +360,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// (interim, or answering no decoded request) is written past it.
     func writeResponseHead(_ head: HTTPResponseHead, compress: Bool, context: ChannelHandlerContext) {
         encoder.requestMethod = requestMethod
+        if head.status.code >= 200 || head.status == .switchingProtocols {
+            logResponseStarted(status: head.status, endpoint: exchange?.endpoint)
+        }
         guard let compression else {
             encoder.writeDirect(.head(head))
             return
@@ -369,6 +381,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func finish(trailers: HTTPHeaders?, close: Bool, context: ChannelHandlerContext) {
         clientFlushPending = false
         requestMethod = nil
+        // Before the writes: closing can run `channelInactive` before this returns.
+        logExchangeEnded(.complete)
         if close {
             let written = context.eventLoop.makePromise(of: Void.self)
             if compression == nil {

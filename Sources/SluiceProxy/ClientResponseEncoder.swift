@@ -33,6 +33,9 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// The response being written has a relayed body (``nextBodyIsChunked`` was set for its
     /// head): ``writeRelayed(_:)`` may be used until its end.
     private(set) var isRelaying = false
+    /// Bytes of heads and bodies written so far on this connection (chunk framing the encoder
+    /// adds not counted), for the access log.
+    private(set) var bytesWritten = 0
     var context: ChannelHandlerContext?
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -53,6 +56,7 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
         bodySuppressed = false
         chunked = false
         isRelaying = true
+        bytesWritten &+= bytes.readableBytes
         context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
     }
 
@@ -63,6 +67,7 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// compressed), so the order of writes is kept.
     func writeRelayed(_ bytes: ByteBuffer) {
         precondition(isRelaying, "only the body of a relayed response may be written past the pipeline")
+        bytesWritten &+= bytes.readableBytes
         context?.write(wrapOutboundOut(.byteBuffer(bytes)), promise: nil)
     }
 
@@ -76,7 +81,9 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
             let code = head.status.code
             if (100..<200).contains(code), code != 101 {
                 // Interim: another head follows and the framing state is the final head's.
-                context.write(wrapOutboundOut(.byteBuffer(Self.serialize(head, allocator: context.channel.allocator))), promise: promise)
+                let bytes = Self.serialize(head, allocator: context.channel.allocator)
+                bytesWritten &+= bytes.readableBytes
+                context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
                 return
             }
             let method = requestMethod
@@ -89,11 +96,15 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
             chunked = framing.isChunked && !bodySuppressed && !relayed
             isRelaying = relayed
             let bytes = Self.serialize(head, addingChunkedField: framing == .chunkedAddingField, allocator: context.channel.allocator)
+            bytesWritten &+= bytes.readableBytes
             context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
         case .body(let part):
             if bodySuppressed {
                 promise?.fail(NIOHTTPResponseEncoderError.responseBodyNotAllowed)
-            } else if chunked {
+                return
+            }
+            bytesWritten &+= part.readableBytes
+            if chunked {
                 ChunkedFraming.writeChunk(part, context: context, promise: promise)
             } else {
                 context.write(wrapOutboundOut(part), promise: promise)

@@ -26,6 +26,8 @@ public struct ProxyConfiguration: Sendable {
     public var lingeringTimeout: Duration
     /// The longest such a lingering close lasts in all (nginx's `lingering_time`).
     public var lingeringTime: Duration
+    /// Where each request's access log line goes (`AccessLogEntry`); nil: no access log.
+    public var accessLog: AccessLog?
     /// Largest request head (request line and all header fields) accepted; larger ones get `431`.
     public var maxHeaderBytes: Int
     /// Forward request fields whose names hold `_`. Off by default, as in nginx and
@@ -57,6 +59,7 @@ public struct ProxyConfiguration: Sendable {
         clientSendTimeout: Duration = .seconds(60),
         lingeringTimeout: Duration = .seconds(5),
         lingeringTime: Duration = .seconds(30),
+        accessLog: AccessLog? = nil,
         maxHeaderBytes: Int = 32 * 1024,
         forwardsUnderscoredHeaderNames: Bool = false,
         upstreamMaxIdlePerEndpoint: Int = 64,
@@ -73,6 +76,7 @@ public struct ProxyConfiguration: Sendable {
         self.clientSendTimeout = clientSendTimeout
         self.lingeringTimeout = lingeringTimeout
         self.lingeringTime = lingeringTime
+        self.accessLog = accessLog
         self.maxHeaderBytes = maxHeaderBytes
         self.forwardsUnderscoredHeaderNames = forwardsUnderscoredHeaderNames
         self.upstreamMaxIdlePerEndpoint = upstreamMaxIdlePerEndpoint

@@ -36,6 +36,8 @@ public struct UpstreamRequestHead: Sendable {
     public let expectsContinue: Bool
     /// The client's `Accept` lists `text/event-stream`.
     public let acceptsEventStream: Bool
+    /// The `X-Request-ID` sent: the client's, or the one generated.
+    public let requestID: Substring
 
     /// - Parameter forwardsUnderscoredNames: forward fields whose names hold `_` (dropped by
     ///   default; see `ProxyConfiguration.forwardsUnderscoredHeaderNames`).
@@ -133,6 +135,7 @@ public struct UpstreamRequestHead: Sendable {
         requestsUpgrade = survey.isUpgrade
         expectsContinue = survey.expectsContinue
         acceptsEventStream = survey.acceptsEventStream
+        self.requestID = requestIDValue
     }
 
     /// Whether an `Expect` field's value is `100-continue` (any case, spaces around it).

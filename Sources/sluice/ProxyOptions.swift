@@ -40,6 +40,9 @@ struct ProxyOptions: ParsableArguments {
     @Flag(help: "Forward request header fields whose names contain '_' (dropped by default, as ingress-nginx's enable-underscores-in-headers: false).")
     var allowUnderscoresInHeaders = EnvironmentDefault.string("SLUICE_ALLOW_UNDERSCORES_IN_HEADERS") == "true"
 
+    @Flag(help: "Write an access log: one JSON line per request on standard output (logs stay on standard error).")
+    var accessLog = EnvironmentDefault.string("SLUICE_ACCESS_LOG") == "true"
+
     @Option(help: "Event loop threads serving connections; 0 = one per CPU core.")
     var eventLoops: Int = EnvironmentDefault.int("SLUICE_EVENT_LOOPS") ?? 0
 
@@ -56,6 +59,7 @@ struct ProxyOptions: ParsableArguments {
         configuration.clientSendTimeout = clientSendTimeout.duration
         configuration.keepAliveIdleTimeout = keepAliveTimeout.duration
         configuration.forwardsUnderscoredHeaderNames = allowUnderscoresInHeaders
+        if accessLog { configuration.accessLog = .standardOutput }
         return configuration
     }
 

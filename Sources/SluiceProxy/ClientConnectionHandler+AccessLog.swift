@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOHTTP1
+import SluiceRouting
+
+/// The access log entry of the exchange in progress, filled in as it goes.
+struct PendingAccessLogEntry {
+    var entry: AccessLogEntry
+    let startedAt: NIODeadline
+    /// `ClientResponseEncoder.bytesWritten` when the request arrived.
+    let bytesBefore: Int
+}
+
+/// Access logging (`ProxyConfiguration.accessLog`): an entry is started when a request head
+/// arrives and written once when its exchange ends, however it ends. Nothing is done when the
+/// log is off.
+extension ClientConnectionHandler {
+    func logRequestStarted(_ head: HTTPRequestHead, clientAddress: String?) {
+        guard configuration.accessLog != nil else { return }
+        let entry = AccessLogEntry(
+            startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
+            method: head.method.rawValue, host: head.headers.first(name: "host"), target: head.uri,
+            version: "HTTP/\(head.version.major).\(head.version.minor)", status: 0, bytesSent: 0, durationSeconds: 0,
+            upstreamAddress: nil, backend: nil, ingress: nil, userAgent: head.headers.first(name: "user-agent"),
+            outcome: .complete)
+        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: .now(), bytesBefore: encoder.bytesWritten)
+    }
+
+    func logRouted(_ route: Route, requestID: Substring) {
+        guard pendingLog != nil else { return }
+        pendingLog?.entry.backend = route.backend.name
+        pendingLog?.entry.ingress = route.source
+        pendingLog?.entry.requestID = String(requestID)
+    }
+
+    /// A final response head went to the client; `endpoint` answered it, if an upstream did.
+    func logResponseStarted(status: HTTPResponseStatus, endpoint: Endpoint?) {
+        guard pendingLog != nil else { return }
+        pendingLog?.entry.status = Int(status.code)
+        if let endpoint { pendingLog?.entry.upstreamAddress = endpoint.description }
+    }
+
+    /// The endpoint the exchange was sent to, when it fails before an answer.
+    func logUpstreamTried(_ endpoint: Endpoint?) {
+        guard pendingLog != nil, let endpoint else { return }
+        pendingLog?.entry.upstreamAddress = endpoint.description
+    }
+
+    func logExchangeEnded(_ outcome: AccessLogEntry.Outcome) {
+        guard var pending = pendingLog, let accessLog = configuration.accessLog else { return }
+        pendingLog = nil
+        pending.entry.outcome = outcome
+        if pending.entry.status == 0 { pending.entry.status = outcome == .clientClosed ? 499 : 0 }
+        pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
+        pending.entry.durationSeconds = Double((NIODeadline.now() - pending.startedAt).nanoseconds) / 1e9
+        accessLog.write(pending.entry)
+    }
+
+    /// A request that failed before it had a head the proxy understood (a parse error, a head
+    /// that never arrived): logged with what is known.
+    func logUnparsedRequest() {
+        guard configuration.accessLog != nil, pendingLog == nil else { return }
+        let entry = AccessLogEntry(
+            startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
+            method: "-", host: nil, target: "-", version: "-", status: 0, bytesSent: 0, durationSeconds: 0,
+            upstreamAddress: nil, backend: nil, ingress: nil, userAgent: nil, outcome: .complete)
+        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: .now(), bytesBefore: encoder.bytesWritten)
+    }
+
+    private static func wallClockMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import SluiceDemo
+import SluiceTestSupport
+import Testing
+
+/// `--access-log`: one JSON line per request on standard output, none without the flag.
+@Suite("sluice serve --access-log")
+struct AccessLogFlagTests {
+    @Test(arguments: [false, true])
+    func requestsAreLoggedOnlyWithTheFlag(_ on: Bool) async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(1))
+        defer { Task { try? await upstream.stop() } }
+        let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
+        defer { try? FileManager.default.removeItem(at: manifests) }
+
+        let sluice = try SluiceProcess(arguments: ["serve", "--manifests", manifests.path] + (on ? ["--access-log"] : []))
+        defer { sluice.kill() }
+        try await sluice.waitForReadiness(200)
+
+        let client = try await TestClient.connect(port: sluice.httpPort)
+        try await client.send("GET /api/echo?n=1 HTTP/1.1\r\nHost: demo\r\n\r\n")
+        #expect(try await client.readResponse().status == 200)
+        try await client.send("GET /nowhere HTTP/1.1\r\nHost: demo\r\n\r\n")
+        #expect(try await client.readResponse().status == 404)
+
+        func entries() -> [[String: Any]] {
+            sluice.log.split(separator: "\n").filter { $0.hasPrefix("{\"time\":") }.compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
+        // A line is written before its response: both are there by now, if there is a log.
+        if on {
+            #expect(entries().map { $0["uri"] as? String } == ["/api/echo?n=1", "/nowhere"])
+            #expect(entries().map { $0["status"] as? Int } == [200, 404])
+        } else {
+            #expect(entries().isEmpty, "log:\n\(sluice.log)")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import NIOConcurrencyHelpers
+import SluiceProxy
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+/// One access log line per exchange, however it ends, with what ingress-nginx's log has.
+@Suite("Proxy access log")
+struct ProxyAccessLogTests {
+    /// Collects the lines a proxy writes.
+    final class Lines: Sendable {
+        private let lines = NIOLockedValueBox<[String]>([])
+        let log: AccessLog
+
+        init() {
+            let lines = self.lines
+            log = AccessLog { line in lines.withLockedValue { $0.append(line) } }
+        }
+
+        var objects: [[String: Any]] {
+            lines.withLockedValue { $0 }.compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
+
+        func waitForCount(_ count: Int) async throws -> [[String: Any]] {
+            try await waitUntil { lines.withLockedValue { $0.count } >= count }
+            return objects
+        }
+    }
+
+    private static func start(
+        _ behaviour: UpstreamBehaviour, policy: RoutePolicy = .default
+    ) async throws -> (Lines, UpstreamServer, ProxyUnderTest) {
+        let lines = Lines()
+        let upstream = try await UpstreamServer.start(behaviour)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: policy), configuration: ProxyConfiguration(accessLog: lines.log))
+        return (lines, upstream, proxy)
+    }
+
+    @Test func proxiedRequestIsLoggedWithItsRouteUpstreamAndBytes() async throws {
+        let (lines, upstream, proxy) = try await Self.start(.echo)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/api/items?page=2", extra: ["User-Agent: test/1.0"]))
+        let response = try await client.readResponse()
+        let received = client.receivedByteCount
+        let entry = try #require(try await lines.waitForCount(1).first)
+        #expect(entry["method"] as? String == "GET")
+        #expect(entry["uri"] as? String == "/api/items?page=2")
+        #expect(entry["host"] as? String == "example.com")
+        #expect(entry["protocol"] as? String == "HTTP/1.1")
+        #expect(entry["status"] as? Int == 200)
+        #expect(entry["remote_addr"] as? String == "127.0.0.1")
+        #expect(entry["upstream_addr"] as? String == "127.0.0.1:\(upstream.port)")
+        #expect(entry["backend"] as? String == "default/app:80")
+        #expect(entry["ingress"] as? String == "default/test")
+        #expect(entry["user_agent"] as? String == "test/1.0")
+        #expect(entry["outcome"] as? String == "complete")
+        // The upstream echoes the fields it got: the logged ID is the one it was sent.
+        let requestID = try #require(entry["request_id"] as? String)
+        #expect(response.bodyText.contains("\nx-request-id: \(requestID)\n"))
+        #expect(entry["bytes_sent"] as? Int == received, "head and body, as the client received them")
+    }
+
+    @Test func refusalsAndUpstreamFailuresAreLogged() async throws {
+        let lines = Lines()
+        let proxy = try await ProxyUnderTest.start(
+            table(path: "/api", endpoints: [Endpoint(host: "127.0.0.1", port: 1)]),
+            configuration: ProxyConfiguration(accessLog: lines.log))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/elsewhere"))
+        #expect(try await client.readResponse().status == 404)
+        try await client.send(get("/api/x"))
+        #expect(try await client.readResponse().status == 502)
+        let malformed = try await proxy.connect()
+        try await malformed.send("GET / HTTP/1.1\r\nHost: example.com\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+        #expect(try await malformed.readResponse().status == 400)
+
+        let entries = try await lines.waitForCount(3)
+        let byStatus = Dictionary(grouping: entries) { $0["status"] as? Int ?? 0 }
+        #expect(byStatus[404]?.first?["backend"] is NSNull)
+        #expect(byStatus[404]?.first?["uri"] as? String == "/elsewhere")
+        #expect(byStatus[502]?.first?["upstream_addr"] as? String == "127.0.0.1:1")
+        #expect(byStatus[502]?.first?["backend"] as? String == "default/app:80")
+        #expect(byStatus[400]?.first?["outcome"] as? String == "complete")
+    }
+
+    /// A stream the client leaves is logged when it leaves, with nginx's `499` if nothing had
+    /// been answered, else the status sent.
+    @Test func streamTheClientLeavesIsLoggedAsClientClosed() async throws {
+        let permits = UpstreamPermits()
+        let (lines, upstream, proxy) = try await Self.start(.eventStream(count: 100, permits: permits, freeEvents: 1))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForText("data: event 0")
+        await client.close()
+        let entry = try #require(try await lines.waitForCount(1).first)
+        #expect(entry["status"] as? Int == 200)
+        #expect(entry["outcome"] as? String == "client_closed")
+        #expect((entry["bytes_sent"] as? Int ?? 0) > 0)
+    }
+
+    @Test func streamCutAtItsCapIsLoggedAsCut() async throws {
+        let permits = UpstreamPermits()
+        let (lines, upstream, proxy) = try await Self.start(
+            .eventStream(count: 100, permits: permits, freeEvents: 1), policy: RoutePolicy(maxStreamDuration: .milliseconds(200)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/events"))
+        try await client.waitForClose()
+        let entry = try #require(try await lines.waitForCount(1).first)
+        #expect(entry["status"] as? Int == 200)
+        #expect(entry["outcome"] as? String == "cut")
+    }
+
+    @Test func upgradeIsLoggedWhenItSwitches() async throws {
+        let (lines, upstream, proxy) = try await Self.start(.webSocketEcho)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(webSocketUpgradeRequest())
+        #expect(try await client.readResponse(headRequest: true).status == 101)
+        let entry = try #require(try await lines.waitForCount(1).first)
+        #expect(entry["status"] as? Int == 101)
+        #expect(entry["outcome"] as? String == "upgraded")
+    }
+
+    /// Keep-alive: one line per request, each with its own bytes.
+    @Test func eachRequestOnAConnectionHasItsLine() async throws {
+        let (lines, upstream, proxy) = try await Self.start(.echo)
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        for path in ["/a", "/bb", "/ccc"] {
+            try await client.send(get(path))
+            _ = try await client.readResponse()
+        }
+        let entries = try await lines.waitForCount(3)
+        #expect(entries.map { $0["uri"] as? String } == ["/a", "/bb", "/ccc"])
+        let bytes = entries.compactMap { $0["bytes_sent"] as? Int }
+        #expect(bytes.count == 3)
+        #expect(bytes.reduce(0, +) == client.receivedByteCount)
+    }
+}
