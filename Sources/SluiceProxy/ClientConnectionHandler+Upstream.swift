@@ -60,7 +60,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 // Straight from the upstream's fields to the client's bytes.
                 encoder.writeRelayedHead(
                     ClientResponseHead.serializeRelayed(head, closeClient: close, allocator: context.channel.allocator))
-                logResponseStarted(status: head.status, endpoint: exchange.endpoint)
+                if accessLog != nil { logResponseStarted(status: head.status) }
             } else {
                 encoder.nextBodyIsChunked = relays
                 let clientHead = ClientResponseHead.make(
@@ -121,7 +121,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             head.serializedForClient(closeClient: close, allocator: context.channel.allocator)
             ?? ClientResponseHead.serializeRelayed(head.head, closeClient: close, allocator: context.channel.allocator)
         encoder.writeRelayedHead(clientHead)
-        logResponseStarted(status: head.status, endpoint: exchange.endpoint)
+        if accessLog != nil { logResponseStarted(status: head.status) }
         responseHeadWritten(kind: .eventStream, exchange)
     }
 
@@ -257,7 +257,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         clientFlushPending = false
         writeResponseHead(clientHead, compress: false, context: context)
         context.flush()
-        logExchangeEnded(.upgraded)
+        if accessLog != nil { logExchangeEnded(.upgraded) }
         // The splice removes the decoder, whose place an attached encoder writes from.
         if compression == nil { encoder.detach() }
 

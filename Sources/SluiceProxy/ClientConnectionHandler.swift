@@ -50,6 +50,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     /// Set once the connection only waits to close, dropping what the client still sends.
     var lingering: LingeringClose?
+    /// `ProxyConfiguration.accessLog`, read once.
+    let accessLog: AccessLog?
     /// The access log entry of the exchange in progress (only with an access log).
     var pendingLog: PendingAccessLogEntry?
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
@@ -60,6 +62,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         self.loop = loop
         self.encoder = encoder
         self.compression = compression
+        self.accessLog = pipeline.configuration.accessLog
     }
 
     var configuration: ProxyConfiguration { pipeline.configuration }
@@ -133,7 +136,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelInactive(context: ChannelHandlerContext) {
         if started { metrics.clientConnectionClosed() }
-        logExchangeEnded(.clientClosed)
+        if accessLog != nil { logExchangeEnded(.clientClosed) }
         machine.clientClosed()
         cancelTimer()
         queued.removeAll()
@@ -229,7 +232,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         awaitingRequestBody = true
         requestMethod = received.method
         metrics.requestReceived()
-        logRequestStarted(received, clientAddress: facts.clientIP)
+        if accessLog != nil { logRequestStarted(received) }
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             fail(nil, .rejected(rejection))
             return
@@ -253,7 +256,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             from: head, facts: facts, declaredEventStream: declaredEventStream,
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
-        logRouted(route, requestID: upstreamHead.requestID)
+        if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
         let exchange = ProxiedExchange(
             upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)
         self.exchange = exchange
@@ -320,7 +323,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// Ends `exchange` (or a request that never got one) with `error`.
     func fail(_ exchange: ProxiedExchange?, _ error: ProxyErrorResponse) {
         if let exchange {
-            logUpstreamTried(exchange.endpoint)
+            if accessLog != nil { logUpstreamTried(exchange.endpoint) }
             exchange.upstream?.close()
             exchange.upstream = nil
             if self.exchange === exchange { self.exchange = nil }
@@ -341,7 +344,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case .finishExchange(let close):
             finish(trailers: nil, close: close, context: context)
         case .closeClient:
-            logExchangeEnded(.cut)
+            if accessLog != nil { logExchangeEnded(.cut) }
             if clientFlushPending { context.flush() }
             context.close(promise: nil)
         }
@@ -360,8 +363,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// (interim, or answering no decoded request) is written past it.
     func writeResponseHead(_ head: HTTPResponseHead, compress: Bool, context: ChannelHandlerContext) {
         encoder.requestMethod = requestMethod
-        if head.status.code >= 200 || head.status == .switchingProtocols {
-            logResponseStarted(status: head.status, endpoint: exchange?.endpoint)
+        if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
+            logResponseStarted(status: head.status)
         }
         guard let compression else {
             encoder.writeDirect(.head(head))
@@ -382,7 +385,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         clientFlushPending = false
         requestMethod = nil
         // Before the writes: closing can run `channelInactive` before this returns.
-        logExchangeEnded(.complete)
+        if accessLog != nil { logExchangeEnded(.complete) }
         if close {
             let written = context.eventLoop.makePromise(of: Void.self)
             if compression == nil {
