@@ -48,6 +48,7 @@ def check_default(kinds: dict, notes: str) -> list[str]:
     expectations = [
         (deployment.get("replicas") == 2, "Deployment must run 2 replicas"),
         ("--publish-service=sluice/sluice" in c["args"], "--publish-service must name the Service"),
+        ("--access-log" in c["args"], "requests are logged by default, as with ingress-nginx"),
         (c["livenessProbe"]["httpGet"]["path"] == "/healthz", "liveness must probe /healthz"),
         (c["readinessProbe"]["httpGet"]["path"] == "/readyz", "readiness must probe /readyz"),
         (security.get("readOnlyRootFilesystem") is True and security.get("runAsNonRoot") is True
@@ -98,6 +99,8 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
                  "--log-level=debug", "--some-future-flag=1"):
         if flag not in args:
             problems.append(f"args must contain {flag}")
+    if "--access-log" in args:
+        problems.append("controller.accessLog=false must drop --access-log")
     if args[-1] != "--some-future-flag=1":
         problems.append("extraArgs must come last, so they can override")
     ingress_class = kinds["IngressClass"][0]["metadata"]
