@@ -269,15 +269,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         attempt(exchange, endpoint: endpoint, fresh: false)
     }
 
-    /// An error decided from the request head alone. It waits for the end of the body, so the
-    /// connection can serve the next request; but a client that waits for `100 Continue` before
-    /// sending the body gets the error at once, and the connection closes (RFC 9110 §10.1.1).
+    /// An error decided from the request head. One to a request with a body goes out at once and
+    /// the connection closes after it (see `exchangeFailed`); one to a request without (a `GET`)
+    /// waits for the request's end, the next part, and the connection stays open.
     private func refuse(_ error: ProxyErrorResponse, _ head: HTTPRequestHead) {
-        var error = error
-        if head.headers["expect"].contains(where: UpstreamRequestHead.asksForContinue) {
-            error.closeConnection = true
-        }
-        fail(nil, error)
+        let hasBody =
+            head.headers.contains(name: "transfer-encoding")
+            || head.headers["content-length"].contains { $0.trimmingSpaces() != "0" }
+        perform(machine.exchangeFailed(error, requestHasNoBody: !hasBody))
+        resumeClientReads()
     }
 
     /// A request part from the client: written upstream now (flushed at the end of the read
@@ -346,7 +346,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case .closeClient:
             if accessLog != nil { logExchangeEnded(.cut) }
             if clientFlushPending { context.flush() }
-            context.close(promise: nil)
+            if awaitingRequestBody {
+                // A response cut while the client uploads (the upstream failed mid-response):
+                // the client sees it end, not a reset.
+                awaitingRequestBody = false
+                closeConnection(after: context.eventLoop.makeSucceededVoidFuture(), clientMaySend: true, context: context)
+            } else {
+                context.close(promise: nil)
+            }
         }
     }
 

@@ -21,7 +21,8 @@ struct ClientConnectionStateMachine: Sendable {
         /// The connection closes when this exchange ends (client asked, quiescing, upgrade
         /// refused, close-delimited body...).
         var closeAfter: Bool
-        /// An error decided before the request was fully read: sent once the request ends.
+        /// An error for a request without a body, decided from its head: sent when the
+        /// request's end (the next part) arrives, so the connection stays open.
         var deferredError: ProxyErrorResponse?
     }
 
@@ -120,7 +121,9 @@ struct ClientConnectionStateMachine: Sendable {
     }
 
     /// The exchange failed (no route, upstream unreachable or timed out, bad request...).
-    mutating func exchangeFailed(_ error: ProxyErrorResponse) -> Action {
+    /// `requestHasNoBody`: the request's end, not yet seen, is all that is left of it (an error
+    /// decided from the head of a `GET`); the error then waits for it.
+    mutating func exchangeFailed(_ error: ProxyErrorResponse, requestHasNoBody: Bool = false) -> Action {
         guard case .exchange(var e) = state else {
             if state == .idle {
                 state = .closed
@@ -133,14 +136,19 @@ struct ClientConnectionStateMachine: Sendable {
             state = .closed
             return .closeClient
         case .notStarted:
-            if e.requestComplete || error.closeConnection {
-                let close = e.closeAfter || error.closeConnection || !e.requestComplete
-                state = close ? .closed : .idle
-                return .writeError(error, close: close)
+            if !e.requestComplete, requestHasNoBody, !error.closeConnection {
+                e.deferredError = error
+                state = .exchange(e)
+                return .none
             }
-            e.deferredError = error
-            state = .exchange(e)
-            return .none
+            // An error decided before the request's body has all arrived goes out at once, and the
+            // connection closes after it (the handler drops the rest of the body meanwhile, see
+            // `LingeringClose`), as Envoy answers a local reply to an unfinished request and nginx
+            // a 502 without request buffering. Waiting for the body first would hold a client
+            // uploading to a dead backend for the whole upload.
+            let close = e.closeAfter || error.closeConnection || !e.requestComplete
+            state = close ? .closed : .idle
+            return .writeError(error, close: close)
         }
     }
 

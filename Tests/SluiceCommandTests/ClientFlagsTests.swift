@@ -18,9 +18,9 @@ struct ClientFlagsTests {
         defer { sluice.kill() }
         try await sluice.waitForReadiness(200)
 
-        // No route for the path: the 404 waits for the body, which stops after four bytes.
+        // The upstream answers at the body's end, which stops after four bytes.
         let client = try await TestClient.connect(port: sluice.httpPort)
-        try await client.send("POST /nowhere HTTP/1.1\r\nHost: demo\r\nContent-Length: 100\r\n\r\n0123")
+        try await client.send("POST /api/echo HTTP/1.1\r\nHost: demo\r\nContent-Length: 100\r\n\r\n0123")
         let response = try await client.readResponse()
         #expect(response.status == 408)
         try await client.waitForClose()

@@ -35,14 +35,26 @@ struct ClientConnectionStateMachineTests {
         #expect(m.requestEndReceived() == .queue)
     }
 
-    @Test func errorBeforeRequestEndWaitsForTheEnd() {
+    /// A `GET`'s end follows its head at once: an error decided from the head waits for it, and
+    /// the connection stays open.
+    @Test func errorToARequestWithoutBodyWaitsForItsEnd() {
         var m = Machine()
         _ = m.requestHeadReceived(keepAlive: true)
         let notFound = ProxyErrorResponse.noRoute(host: "h", path: "/p")
-        #expect(m.exchangeFailed(notFound) == .none)
-        #expect(m.requestBodyReceived() == .discard)
+        #expect(m.exchangeFailed(notFound, requestHasNoBody: true) == .none)
         #expect(m.requestEndReceived() == .writeError(notFound, close: false))
         #expect(m.state == .idle)
+    }
+
+    /// An error before an upload has all arrived goes out at once, and the connection closes
+    /// after it: the client is not kept uploading to a request already answered.
+    @Test func errorBeforeAnUploadEndsIsWrittenAtOnceAndCloses() {
+        var m = Machine()
+        _ = m.requestHeadReceived(keepAlive: true)
+        let unreachable = ProxyErrorResponse.upstreamUnreachable(backend: "b")
+        #expect(m.exchangeFailed(unreachable) == .writeError(unreachable, close: true))
+        #expect(m.state == .closed)
+        #expect(m.requestBodyReceived() == .discard)
     }
 
     @Test func closingErrorIsWrittenAtOnce() {

@@ -44,6 +44,28 @@ struct ProxyErrorTests {
         #expect(response.status == 502)
     }
 
+    /// An upload to a backend that cannot be reached gets its `502` when the connect fails, not
+    /// after the whole upload, with or without `Expect: 100-continue` (QA: a 50 MB upload at
+    /// 2 MB/s waited 24 s for it).
+    @Test(arguments: [false, true])
+    func uploadToAnUnreachableBackendGets502AtOnce(expectContinue: Bool) async throws {
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        let expect = expectContinue ? "Expect: 100-continue\r\n" : ""
+        try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 52428800\r\n\(expect)\r\n")
+        if expectContinue {
+            #expect(try await client.readResponse(headRequest: true).status == 100)
+        }
+        try await client.send([UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024))
+        let response = try await client.readResponse()
+        #expect(response.status == 502)
+        #expect(response.header("connection") == "close")
+        try await client.shutdownOutput()
+        try await client.waitForClose()
+    }
+
     @Test func idempotentRequestIsRetriedOnAnotherEndpoint() async throws {
         let refused = try await refusedEndpoint()
         let upstream = try await UpstreamServer.start(.echo)

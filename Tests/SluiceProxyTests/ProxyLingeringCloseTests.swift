@@ -80,6 +80,24 @@ struct ProxyLingeringCloseTests {
         try await waitUntil { proxy.metrics.openClientConnections == 0 }
     }
 
+    /// The upstream fails mid-response while the client uploads: the client's response ends
+    /// short (no reset in its place), and the rest of its upload is dropped until it stops.
+    @Test func responseCutDuringAnUploadEndsWithoutAReset() async throws {
+        let upstream = try await UpstreamServer.start(
+            .answerAtHead("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial", thenClose: true))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(Self.uploadHead + "0123456789")
+        try await client.waitForText("partial")
+        try await client.waitForClose()
+        // Accepted in full only by a peer that reads it: a closed socket answers with a reset.
+        try await withTimeout { try await client.send([UInt8](repeating: UInt8(ascii: "u"), count: 8 * 1024 * 1024)) }
+        try await client.shutdownOutput()
+        try await waitUntil { proxy.metrics.openClientConnections == 0 }
+    }
+
     /// A client that keeps sending is closed once `lingeringTime` has passed in all.
     @Test func clientThatKeepsSendingIsClosedAfterTheLingeringTime() async throws {
         let upstream = try await UpstreamServer.start(.answerAtHead(Self.refusal(bodyBytes: 10)))

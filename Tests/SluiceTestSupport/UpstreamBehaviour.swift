@@ -23,8 +23,9 @@ public enum UpstreamBehaviour: Sendable {
     /// once, each later one after taking a permit (see `UpstreamScriptHandler`).
     case script([String], permits: UpstreamPermits = UpstreamPermits(), freePieces: Int = 1)
     /// Answers a request with these raw bytes as soon as its head has arrived, and then stops
-    /// reading: an upload refused without being read (see `UpstreamEarlyAnswerHandler`).
-    case answerAtHead(String)
+    /// reading (an upload refused without being read), or with `thenClose` closes the connection
+    /// (see `UpstreamEarlyAnswerHandler`).
+    case answerAtHead(String, thenClose: Bool = false)
     /// Answers every request with these raw bytes at once, then, after taking a permit, resets
     /// the connection (`SO_LINGER` 0: an RST, not a FIN).
     case scriptThenReset([String], permits: UpstreamPermits)

@@ -2,16 +2,19 @@ import NIOCore
 
 /// Answers a request as soon as its head has arrived, with the raw bytes of `response`, and then
 /// reads nothing more: a server refusing an upload it will not take (`413`) without reading it.
+/// With `thenClose`, it closes the connection once the bytes are written.
 final class UpstreamEarlyAnswerHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let response: String
+    private let thenClose: Bool
     private var received: [UInt8] = []
     private var answered = false
 
-    init(response: String) {
+    init(response: String, thenClose: Bool) {
         self.response = response
+        self.thenClose = thenClose
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -20,7 +23,11 @@ final class UpstreamEarlyAnswerHandler: ChannelInboundHandler {
         guard received.firstRange(of: Array("\r\n\r\n".utf8)) != nil else { return }
         answered = true
         context.channel.setOption(.autoRead, value: false).whenComplete { _ in }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response)), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response)))
+        if thenClose {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 }
 

@@ -85,8 +85,8 @@ public final class UpstreamServer: Sendable {
             try pipeline.addHandler(UpstreamStallHandler(port: port))
         case .script(let pieces, let permits, let freePieces):
             try pipeline.addHandler(UpstreamScriptHandler(pieces: pieces, permits: permits, freePieces: freePieces))
-        case .answerAtHead(let response):
-            try pipeline.addHandler(UpstreamEarlyAnswerHandler(response: response))
+        case .answerAtHead(let response, let thenClose):
+            try pipeline.addHandler(UpstreamEarlyAnswerHandler(response: response, thenClose: thenClose))
         case .scriptThenReset(let pieces, let permits):
             try pipeline.addHandler(
                 UpstreamScriptHandler(pieces: pieces, permits: permits, freePieces: pieces.count, resetAfterPermit: true))
