@@ -63,8 +63,19 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 if accessLog != nil { logResponseStarted(status: head.status) }
             } else {
                 encoder.nextBodyIsChunked = relays
-                let clientHead = ClientResponseHead.make(
+                var clientHead = ClientResponseHead.make(
                     from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
+                if compress, compression == nil {
+                    // Answered uncompressed for want of a compressor (see `mustClose`).
+                    ResponseCompression.prepare(&clientHead.headers, compressed: false)
+                } else if exchange.headRequest,
+                    ResponseCompression.allows(
+                        head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: false,
+                        clientVersion: exchange.clientVersion)
+                {
+                    ResponseCompression.prepareHeadResponse(
+                        &clientHead.headers, coding: compression == nil ? nil : exchange.codingForHead)
+                }
                 writeResponseHead(clientHead, compress: compress, context: context)
             }
             responseHeadWritten(kind: kind, exchange)

@@ -260,6 +260,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let exchange = ProxiedExchange(
             upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)
         self.exchange = exchange
+        if route.policy.compression, exchange.headRequest {
+            exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])
+        }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, let context {
             // The client waits for this before sending its body; the upstream never sees the
             // `Expect` (nginx and Envoy answer it the same way).

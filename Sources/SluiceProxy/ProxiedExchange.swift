@@ -51,6 +51,9 @@ final class ProxiedExchange {
     /// Since when the client has not taken response bytes while the proxy stopped reading the
     /// upstream for it, and how many bytes the client connection held then.
     var clientStall: (since: NIODeadline, buffered: Int)?
+    /// For a `HEAD` on a compressing route: the coding the same `GET` would get (nil: none), so
+    /// that the head says what the `GET`'s would.
+    var codingForHead: AcceptEncoding?
 
     init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, route: Route, declaredEventStream: Bool) {
         self.upstreamHead = upstreamHead

@@ -50,6 +50,17 @@ final class ResponseCompression {
         }
     }
 
+    /// The head of a `HEAD` response the route would compress for a `GET`: the fields the
+    /// `GET`'s head would have (RFC 9110 §9.3.2), as nginx's gzip filter gives them: `Vary`, and
+    /// for a client accepting `coding`, `Content-Encoding` in place of the uncompressed length
+    /// and a weak `ETag`.
+    static func prepareHeadResponse(_ headers: inout HTTPHeaders, coding: AcceptEncoding?) {
+        prepare(&headers, compressed: coding != nil)
+        guard let coding else { return }
+        headers.remove(name: "content-length")
+        headers.replaceOrAdd(name: "Content-Encoding", value: AcceptEncoding.fieldValue(for: coding))
+    }
+
     /// Bodies shorter than this are sent as they are (ingress-nginx's `gzip-min-length`): gzip's
     /// header and trailer alone are 18 bytes.
     static let minimumLength = 256

@@ -58,7 +58,9 @@ struct ProxyClientTimeoutTests {
         #expect(response.bodyText == "received \(total) bytes\n")
     }
 
-    /// Each piece arrives within the timeout, the whole upload takes several: it completes.
+    /// Each piece arrives within the timeout, the whole upload takes longer than one: it
+    /// completes. (Pieces 200 ms apart against 2 s: a test client starved of CPU by the parallel
+    /// suite once paused longer than 300 ms × 6.)
     @Test func slowUploadThatKeepsSendingCompletes() async throws {
         let recorder = UpstreamUploadRecorder()
         let upstream = try await UpstreamServer.start(.upload(recorder: recorder))
@@ -67,14 +69,14 @@ struct ProxyClientTimeoutTests {
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
         let client = try await proxy.connect()
-        try await client.send("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 10\r\n\r\n")
-        for digit in 0..<10 {
-            try await client.send(String(digit))
-            try await Task.sleep(for: .milliseconds(300))
+        try await client.send("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 15\r\n\r\n")
+        for piece in 0..<15 {
+            try await client.send(String(piece % 10))
+            try await Task.sleep(for: .milliseconds(200))
         }
         let response = try await client.readResponse()
         #expect(response.status == 200)
-        #expect(response.bodyText == "received 10 bytes\n")
+        #expect(response.bodyText == "received 15 bytes\n")
     }
 
     /// The upstream answered before the body was complete: the body timeout cuts the exchange

@@ -45,6 +45,27 @@ struct ProxyCompressionTests {
         #expect(response.bodyText.contains("\naccept-encoding: br, zstd\n"))
     }
 
+    /// A `HEAD` gets the fields its `GET` would (RFC 9110 §9.3.2), as from nginx: `Vary`, and
+    /// for a client accepting gzip, `Content-Encoding` instead of the uncompressed length.
+    @Test(arguments: [("gzip", "gzip"), (nil, nil)] as [(String?, String?)])
+    func headResponseSaysWhatItsGetWould(acceptEncoding: String?, coding: String?) async throws {
+        let upstream = try await UpstreamServer.start(.echo)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+        let client = try await proxy.connect()
+        let fields = (acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []) + [Self.padding]
+        try await client.send(request("HEAD", "/text", extra: fields))
+        let response = try await client.readResponse(headRequest: true)
+        #expect(response.status == 200)
+        #expect(response.header("vary") == "Accept-Encoding")
+        #expect(response.header("content-encoding") == coding)
+        #expect((response.header("content-length") != nil) == (coding == nil))
+        // The connection is still in step: the next response is read whole.
+        try await client.send(get("/text"))
+        #expect(try await client.readResponse().status == 200)
+    }
+
     @Test func responseIsUntouchedWhenOff() async throws {
         let response = try await exchange(compression: false, acceptEncoding: "gzip")
         #expect(response.header("content-encoding") == nil)
@@ -107,6 +128,7 @@ struct ProxyCompressionTests {
         let turnedOn = try await old.readResponse()
         #expect(turnedOn.header("content-encoding") == nil)
         #expect(turnedOn.header("connection") == "close")
+        #expect(turnedOn.header("vary") == "Accept-Encoding", "a cache must not serve it to clients that get gzip")
         #expect(turnedOn.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
         try await old.waitForClose()
 
