@@ -21,8 +21,8 @@ public final class AccessLog: Sendable {
     /// Writes to file descriptor `descriptor` (1: standard output), retrying short writes.
     public static func fileDescriptor(_ descriptor: Int32) -> AccessLog {
         AccessLog { line in
-            var utf8 = Array(line.utf8)
-            utf8.withUnsafeMutableBytes { bytes in
+            var line = line
+            line.withUTF8 { bytes in
                 var offset = 0
                 while offset < bytes.count {
                     let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)

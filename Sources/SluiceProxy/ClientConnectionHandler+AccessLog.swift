@@ -19,13 +19,9 @@ struct PendingAccessLogEntry {
 /// `bench/instructions.py` counts).
 extension ClientConnectionHandler {
     func logRequestStarted(_ head: HTTPRequestHead) {
-        let entry = AccessLogEntry(
-            startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
+        startLogEntry(
             method: head.method.rawValue, host: head.headers.first(name: "host"), target: head.uri,
-            version: "HTTP/\(head.version.major).\(head.version.minor)", status: 0, bytesSent: 0, durationSeconds: 0,
-            upstreamAddress: nil, backend: nil, ingress: nil, userAgent: head.headers.first(name: "user-agent"),
-            outcome: .complete)
-        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: .now(), bytesBefore: encoder.bytesWritten)
+            version: "HTTP/\(head.version.major).\(head.version.minor)", userAgent: head.headers.first(name: "user-agent"))
     }
 
     func logRouted(_ route: Route, requestID: Substring) {
@@ -51,7 +47,7 @@ extension ClientConnectionHandler {
         guard let accessLog, var pending = pendingLog else { return }
         pendingLog = nil
         pending.entry.outcome = outcome
-        if pending.entry.status == 0 { pending.entry.status = outcome == .clientClosed ? 499 : 0 }
+        if pending.entry.status == 0, outcome == .clientClosed { pending.entry.status = 499 }
         pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
         pending.entry.durationSeconds = Double((NIODeadline.now() - pending.startedAt).nanoseconds) / 1e9
         accessLog.write(pending.entry)
@@ -61,10 +57,14 @@ extension ClientConnectionHandler {
     /// that never arrived): logged with what is known.
     func logUnparsedRequest() {
         guard accessLog != nil, pendingLog == nil else { return }
+        startLogEntry(method: "-", host: nil, target: "-", version: "-", userAgent: nil)
+    }
+
+    private func startLogEntry(method: String, host: String?, target: String, version: String, userAgent: String?) {
         let entry = AccessLogEntry(
             startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
-            method: "-", host: nil, target: "-", version: "-", status: 0, bytesSent: 0, durationSeconds: 0,
-            upstreamAddress: nil, backend: nil, ingress: nil, userAgent: nil, outcome: .complete)
+            method: method, host: host, target: target, version: version, status: 0, bytesSent: 0, durationSeconds: 0,
+            upstreamAddress: nil, backend: nil, ingress: nil, userAgent: userAgent, outcome: .complete)
         pendingLog = PendingAccessLogEntry(entry: entry, startedAt: .now(), bytesBefore: encoder.bytesWritten)
     }
 
