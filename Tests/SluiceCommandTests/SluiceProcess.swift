@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import SluiceTestSupport
 
 /// The built `sluice` executable run as a child process, the way a user or a kubelet runs it.
@@ -9,8 +7,6 @@ import SluiceTestSupport
 /// binary of the same build.
 final class SluiceProcess: Sendable {
     let process: Process
-    let httpPort: Int
-    let adminPort: Int
     private let logFile: URL
 
     static var executableURL: URL {
@@ -19,12 +15,11 @@ final class SluiceProcess: Sendable {
 
     /// - Parameter openFileLimit: the process's open-file limit (`ulimit -n`), when not inherited.
     init(arguments: [String], openFileLimit: Int? = nil) throws {
-        httpPort = try Self.freePort()
-        adminPort = try Self.freePort()
         process = Process()
-        let sluiceArguments = arguments + [
-            "--bind-address", "127.0.0.1", "--http-port", "\(httpPort)", "--admin-port", "\(adminPort)",
-        ]
+        // Port 0: the kernel picks free ports at bind time, and the process logs them. A port
+        // chosen here and handed over could be taken by another parallel test before the child
+        // binds it.
+        let sluiceArguments = arguments + ["--bind-address", "127.0.0.1", "--http-port", "0", "--admin-port", "0"]
         if let openFileLimit {
             // The shell sets the limit and then becomes sluice (`exec`): same process, same pid.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -70,7 +65,7 @@ final class SluiceProcess: Sendable {
 
     /// The `GET path` response from the admin port, or nil when nothing answers.
     func adminResponse(_ path: String) async -> TestClientResponse? {
-        guard let client = try? await TestClient.connect(port: adminPort) else { return nil }
+        guard let port = try? adminPort, let client = try? await TestClient.connect(port: port) else { return nil }
         defer { Task { await client.close() } }
         guard (try? await client.send("GET \(path) HTTP/1.1\r\nHost: admin\r\n\r\n")) != nil else { return nil }
         return try? await client.readResponse(timeout: .seconds(5))
@@ -94,20 +89,24 @@ final class SluiceProcess: Sendable {
         }
     }
 
-    /// A port nothing listens on right now (bound, then released), from below Linux's ephemeral
-    /// range (32768–60999): a port the kernel picked for port-0 binds would be free again the
-    /// moment it is read back, and the other tests' listeners and client sockets, which get
-    /// their ports from that range, could take it before the child process binds it.
-    private static func freePort() throws -> Int {
-        for _ in 0..<100 {
-            let port = Int.random(in: 20000..<32000)
-            guard let channel = try? ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .bind(host: "127.0.0.1", port: port).wait()
-            else { continue }
-            try? channel.close().wait()
-            return port
+    /// The port of the proxy listener, once the process has logged it (readiness implies it has).
+    var httpPort: Int {
+        get throws { try loggedPort(of: "proxy") }
+    }
+
+    /// The port of the admin listener, once the process has logged it.
+    var adminPort: Int {
+        get throws { try loggedPort(of: "admin") }
+    }
+
+    /// The port in the `<name> listening` line: `... address=[IPv4]127.0.0.1/127.0.0.1:PORT ... <name> listening`.
+    private func loggedPort(of name: String) throws -> Int {
+        let line = log.split(separator: "\n").first { $0.hasSuffix("] \(name) listening") }
+        let address = line?.split(separator: " ").first { $0.hasPrefix("address=") }
+        guard let port = address?.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw SluiceProcessError.notListening(name, log: log)
         }
-        throw SluiceProcessError.noPort
+        return port
     }
 }
 
@@ -115,5 +114,6 @@ enum SluiceProcessError: Error {
     case stillRunning
     /// `/readyz` never answered the status; `log` is what the process printed.
     case notReady(Int, log: String)
-    case noPort
+    /// The process has not logged that the listener `name` is listening.
+    case notListening(String, log: String)
 }

@@ -33,10 +33,11 @@ struct ProxyClientTimeoutTests {
         let recorder = UpstreamUploadRecorder()
         let gate = UpstreamPermits()
         let upstream = try await UpstreamServer.start(.upload(recorder: recorder, readGate: gate))
-        // A second: shorter, and a test client starved of CPU on a loaded machine could pause
-        // that long between its own writes and be timed out rightly.
+        // Two seconds: with one, a test client starved of CPU by the parallel suite on a loaded
+        // two-core machine paused that long between its own writes before the proxy held it,
+        // and was timed out rightly.
         let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(clientBodyTimeout: .seconds(1)))
+            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(clientBodyTimeout: .seconds(2)))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
         let total = 32 * 1024 * 1024
@@ -48,7 +49,7 @@ struct ProxyClientTimeoutTests {
         }
         try await waitUntil(timeout: .seconds(20)) { proxy.metrics.clientReadsPaused > 0 }
         // Several body timeouts pass while the proxy holds the client back.
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(5))
         #expect(!client.isClosed)
 
         gate.open()
