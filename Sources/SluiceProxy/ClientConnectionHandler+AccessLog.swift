@@ -13,6 +13,27 @@ struct PendingAccessLogEntry {
     let bytesBefore: Int
 }
 
+extension PendingAccessLogEntry {
+    /// Writes the entry, timed from when the request arrived to now.
+    mutating func write(to sink: AccessLog) {
+        entry.durationSeconds = Double((NIODeadline.now() - startedAt).nanoseconds) / 1e9
+        sink.write(entry)
+    }
+}
+
+/// An upgraded exchange's access log entry while its tunnel is open (`TunnelGlueHandler`'s client
+/// end): its `bytesSent` covers the `101` head; the tunnel adds what it relayed to the client.
+struct TunnelAccessLogEntry {
+    var pending: PendingAccessLogEntry
+    let sink: AccessLog
+
+    /// The tunnel closed after relaying `tunnelBytes` to the client.
+    mutating func write(tunnelBytes: Int) {
+        pending.entry.bytesSent += tunnelBytes
+        pending.write(to: sink)
+    }
+}
+
 /// Access logging (`ProxyConfiguration.accessLog`): an entry is started when a request head
 /// arrives and written once when its exchange ends, however it ends. Callers check `accessLog`
 /// first, so that with the log off no argument is even evaluated (per request, on the path
@@ -49,8 +70,18 @@ extension ClientConnectionHandler {
         pending.entry.outcome = outcome
         if pending.entry.status == 0, outcome == .clientClosed { pending.entry.status = 499 }
         pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
-        pending.entry.durationSeconds = Double((NIODeadline.now() - pending.startedAt).nanoseconds) / 1e9
-        accessLog.write(pending.entry)
+        pending.write(to: accessLog)
+    }
+
+    /// The upgraded exchange's entry, handed to the tunnel that replaces this handler: it is
+    /// written when the tunnel closes, so that a WebSocket's line says how long the session
+    /// lasted and what it sent (as nginx logs one), not only that it switched.
+    func takeTunnelLogEntry() -> TunnelAccessLogEntry? {
+        guard let accessLog, var pending = pendingLog else { return nil }
+        pendingLog = nil
+        pending.entry.outcome = .upgraded
+        pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
+        return TunnelAccessLogEntry(pending: pending, sink: accessLog)
     }
 
     /// A request that failed before it had a head the proxy understood (a parse error, a head

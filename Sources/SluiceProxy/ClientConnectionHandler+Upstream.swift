@@ -268,14 +268,14 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         clientFlushPending = false
         writeResponseHead(clientHead, compress: false, context: context)
         context.flush()
-        if accessLog != nil { logExchangeEnded(.upgraded) }
+        let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
         // The splice removes the decoder, whose place an attached encoder writes from.
         if compression == nil { encoder.detach() }
 
         do {
             try TunnelSplice.splice(
                 client: context, upstream: connection,
-                idleTimeout: exchange.route.policy.streamIdleTimeout, metrics: metrics)
+                idleTimeout: exchange.route.policy.streamIdleTimeout, metrics: metrics, accessLog: tunnelLog)
             if let cap = exchange.route.policy.maxStreamDuration {
                 // A tunnel is a stream too: `max-stream-duration` caps its whole life.
                 let client = context.channel

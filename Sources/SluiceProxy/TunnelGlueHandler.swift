@@ -19,6 +19,10 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The client end counts the client connection's close (``takeOverClientConnectionCount()``).
     private var countsClientClose = false
     private let metrics: ProxyMetricsShard
+    /// On the client end: the exchange's access log entry, written when the client channel closes.
+    private var accessLog: TunnelAccessLogEntry?
+    /// Bytes written to this end's channel.
+    private var bytesWritten = 0
 
     private init(metrics: ProxyMetricsShard, observeBuffered: @escaping (Int) -> Void) {
         self.metrics = metrics
@@ -32,8 +36,11 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Two glued ends: the first goes on the client channel, the second on the upstream channel.
-    static func matchedPair(metrics: ProxyMetricsShard) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
+    static func matchedPair(
+        metrics: ProxyMetricsShard, accessLog: TunnelAccessLogEntry?
+    ) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
         let client = TunnelGlueHandler(metrics: metrics, observeBuffered: { metrics.observeClientBuffered($0) })
+        client.accessLog = accessLog
         let upstream = TunnelGlueHandler(metrics: metrics, observeBuffered: { metrics.observeUpstreamBuffered($0) })
         client.partner = upstream
         upstream.partner = client
@@ -52,6 +59,7 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Partner calls
 
     private func partnerWrite(_ data: ByteBuffer) {
+        bytesWritten &+= data.readableBytes
         context?.write(wrapOutboundOut(data), promise: nil)
     }
 
@@ -96,6 +104,10 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if countsClientClose {
             countsClientClose = false
             metrics.clientConnectionClosed()
+        }
+        if var entry = accessLog {
+            accessLog = nil
+            entry.write(tunnelBytes: bytesWritten)
         }
         partner?.partnerCloseFull()
     }

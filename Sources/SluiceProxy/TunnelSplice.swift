@@ -4,7 +4,8 @@ import NIOHTTPCompression
 
 /// Turns an upgraded exchange into a byte tunnel: removes the HTTP codecs and proxy handlers from
 /// both channels and glues them with a `TunnelGlueHandler` pair. The upstream side gets an
-/// `IdleStateHandler` so a tunnel silent in both directions for `idleTimeout` is closed.
+/// `IdleStateHandler` so a tunnel silent in both directions for `idleTimeout` is closed. The
+/// exchange's access log entry, if any, is written when the tunnel closes.
 enum TunnelSplice {
     /// Must run on the shared event loop, right after the `101` head was written to the client.
     /// `client` is the context of the `ClientConnectionHandler`, which is removed as well.
@@ -12,9 +13,10 @@ enum TunnelSplice {
         client clientContext: ChannelHandlerContext,
         upstream connection: UpstreamConnection,
         idleTimeout: Duration,
-        metrics: ProxyMetricsShard
+        metrics: ProxyMetricsShard,
+        accessLog: TunnelAccessLogEntry?
     ) throws {
-        let glue = TunnelGlueHandler.matchedPair(metrics: metrics)
+        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, accessLog: accessLog)
         let clientChannel = clientContext.channel
         let client = clientContext.pipeline.syncOperations
         let upstream = connection.channel.pipeline.syncOperations

@@ -122,16 +122,30 @@ struct ProxyAccessLogTests {
         #expect(entry["outcome"] as? String == "cut")
     }
 
-    @Test func upgradeIsLoggedWhenItSwitches() async throws {
+    /// A WebSocket's line is written when its tunnel closes, with the whole session's bytes to
+    /// the client (the `101` head and every frame), as nginx logs one.
+    @Test func upgradeIsLoggedWhenTheTunnelCloses() async throws {
         let (lines, upstream, proxy) = try await Self.start(.webSocketEcho)
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
         let client = try await proxy.connect()
         try await client.send(webSocketUpgradeRequest())
         #expect(try await client.readResponse(headRequest: true).status == 101)
+        let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hello".utf8))
+        try await client.send(frame.encodedMasked())
+        #expect(try await client.readWebSocketFrame() == frame)
+        #expect(lines.objects.isEmpty, "the tunnel is still open")
+
+        let close = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.close, payload: [0x03, 0xE8])
+        try await client.send(close.encodedMasked())
+        try await client.waitForClose()
+        #expect(lines.objects.isEmpty, "the client has not closed its side yet")
+        await client.close()
         let entry = try #require(try await lines.waitForCount(1).first)
         #expect(entry["status"] as? Int == 101)
         #expect(entry["outcome"] as? String == "upgraded")
+        #expect(entry["bytes_sent"] as? Int == client.receivedByteCount)
+        #expect(client.receivedByteCount > 2 * 7, "the 101 head and two frames")
     }
 
     /// Keep-alive: one line per request, each with its own bytes.

@@ -77,14 +77,15 @@ struct ProxyIdleTimeoutBackpressureTests {
         let stats = UpstreamByteSourceStats()
         let upstream = try await UpstreamServer.start(.byteSource(bytes: total, stats: stats))
         let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(readTimeout: .milliseconds(200))))
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(readTimeout: .milliseconds(500))))
         defer { Task { await proxy.stop(); await upstream.stop() } }
 
         let client = try await proxy.connect(autoRead: false)
         try await client.send(get("/big"))
         try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 }
-        // Several read timeouts pass while the proxy holds the upstream back.
-        try await Task.sleep(for: .seconds(1))
+        // Several read timeouts pass while the proxy holds the upstream back. (500 ms: with
+        // 200, a loaded machine could delay the upstream's writes past it before the hold.)
+        try await Task.sleep(for: .seconds(2))
 
         client.stopRecordingBytes()
         try await client.startReading()
