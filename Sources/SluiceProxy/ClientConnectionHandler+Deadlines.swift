@@ -62,7 +62,10 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         if let (at, event) = clientDeadline, at <= now {
             clientDeadline = nil
             switch event {
-            case .header: perform(machine.headerTimeoutFired())
+            case .header:
+                // The 408 answers a head that never arrived: logged as an unparsed request.
+                if accessLog != nil { logUnparsedRequest() }
+                perform(machine.headerTimeoutFired())
             case .keepAlive: perform(machine.keepAliveTimeoutFired())
             case .requestBody: requestBodyDeadlineReached(now: now)
             case .lingeringClose: perform(.closeClient)

@@ -91,6 +91,23 @@ struct ProxyAccessLogTests {
         #expect(byStatus[400]?.first?["outcome"] as? String == "complete")
     }
 
+    /// A head that does not arrive in time gets its `408` line, like any other refusal.
+    @Test func headerTimeoutIsLogged() async throws {
+        let lines = Lines()
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]),
+            configuration: ProxyConfiguration(clientHeaderTimeout: .milliseconds(200), accessLog: lines.log))
+        defer { Task { await proxy.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send("GET /slow HTTP/1.1\r\nHost: exa")
+        #expect(try await client.readResponse().status == 408)
+        let entry = try #require(try await lines.waitForCount(1).first)
+        #expect(entry["status"] as? Int == 408)
+        #expect(entry["method"] as? String == "-")
+        #expect(entry["bytes_sent"] as? Int == client.receivedByteCount)
+    }
+
     /// A stream the client leaves is logged when it leaves, with nginx's `499` if nothing had
     /// been answered, else the status sent.
     @Test func streamTheClientLeavesIsLoggedAsClientClosed() async throws {
