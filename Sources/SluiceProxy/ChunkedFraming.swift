@@ -9,21 +9,24 @@ enum ChunkedFraming {
     /// are written as three buffers, without copying.
     static let copyLimit = 16 * 1024
 
-    /// Writes `part` as one chunk. An empty part is not framed (it would end the body): it is
-    /// written as it is, for its promise.
-    static func writeChunk(_ part: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    /// Writes `part` as one chunk, and returns how many bytes that wrote (the part and its
+    /// framing). An empty part is not framed (it would end the body): it is written as it is,
+    /// for its promise.
+    @discardableResult
+    static func writeChunk(_ part: IOData, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) -> Int {
         let size = part.readableBytes
         guard size > 0 else {
             context.write(NIOAny(part), promise: promise)
-            return
+            return 0
         }
         if case .byteBuffer(var bytes) = part, size <= copyLimit {
             var buffer = context.channel.allocator.buffer(capacity: size + 20)
             writeChunkSize(size, to: &buffer)
             buffer.writeBuffer(&bytes)
             buffer.writeStaticString("\r\n")
+            let written = buffer.readableBytes
             context.write(NIOAny(IOData.byteBuffer(buffer)), promise: promise)
-            return
+            return written
         }
         var prefix = context.channel.allocator.buffer(capacity: 18)
         writeChunkSize(size, to: &prefix)
@@ -31,17 +34,23 @@ enum ChunkedFraming {
         context.write(NIOAny(part), promise: nil)
         var suffix = context.channel.allocator.buffer(capacity: 2)
         suffix.writeStaticString("\r\n")
+        let written = prefix.readableBytes + size + suffix.readableBytes
         // Writes complete in order, so the last one's promise covers the part.
         context.write(NIOAny(IOData.byteBuffer(suffix)), promise: promise)
+        return written
     }
 
-    /// Writes the last chunk, the trailer fields if any, and the blank line that ends the body.
-    static func writeEnd(trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    /// Writes the last chunk, the trailer fields if any, and the blank line that ends the body;
+    /// returns how many bytes that wrote.
+    @discardableResult
+    static func writeEnd(trailers: HTTPHeaders?, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) -> Int {
         var buffer = context.channel.allocator.buffer(capacity: trailers == nil ? 5 : 256)
         buffer.writeStaticString("0\r\n")
         if let trailers { writeFields(trailers, to: &buffer) }
         buffer.writeStaticString("\r\n")
+        let written = buffer.readableBytes
         context.write(NIOAny(IOData.byteBuffer(buffer)), promise: promise)
+        return written
     }
 
     /// Completes `promise` after the writes before it, writing nothing (a body without framing

@@ -65,8 +65,24 @@ extension ClientConnectionHandler {
     }
 
     func logExchangeEnded(_ outcome: AccessLogEntry.Outcome) {
-        guard let accessLog, var pending = pendingLog else { return }
+        guard let pending = takeLogEntry() else { return }
+        logExchangeEnded(outcome, entry: pending)
+    }
+
+    /// Takes the exchange's entry before its last writes, to be written by
+    /// ``logExchangeEnded(_:entry:)`` once they went through the pipeline: a compressor holds a
+    /// response's bytes until the flush, and the chunked end comes last. Taking it first also
+    /// keeps a close those writes cause (`channelInactive`, before they return) from logging the
+    /// exchange as the client's.
+    func takeLogEntry() -> PendingAccessLogEntry? {
+        guard accessLog != nil, let pending = pendingLog else { return nil }
         pendingLog = nil
+        return pending
+    }
+
+    func logExchangeEnded(_ outcome: AccessLogEntry.Outcome, entry: PendingAccessLogEntry) {
+        guard let accessLog else { return }
+        var pending = entry
         pending.entry.outcome = outcome
         if pending.entry.status == 0, outcome == .clientClosed { pending.entry.status = 499 }
         pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore

@@ -347,8 +347,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case .finishExchange(let close):
             finish(trailers: nil, close: close, context: context)
         case .closeClient:
-            if accessLog != nil { logExchangeEnded(.cut) }
+            let logEntry = accessLog != nil ? takeLogEntry() : nil
             if clientFlushPending { context.flush() }
+            if let logEntry { logExchangeEnded(.cut, entry: logEntry) }
             if awaitingRequestBody {
                 // A response cut while the client uploads (the upstream failed mid-response):
                 // the client sees it end, not a reset.
@@ -394,8 +395,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func finish(trailers: HTTPHeaders?, close: Bool, context: ChannelHandlerContext) {
         clientFlushPending = false
         requestMethod = nil
-        // Before the writes: closing can run `channelInactive` before this returns.
-        if accessLog != nil { logExchangeEnded(.complete) }
+        let logEntry = accessLog != nil ? takeLogEntry() : nil
         if close {
             let written = context.eventLoop.makePromise(of: Void.self)
             if compression == nil {
@@ -404,12 +404,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 context.write(wrapOutboundOut(.end(trailers)), promise: written)
             }
             context.flush()
+            if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
             let clientMaySend = awaitingRequestBody
             awaitingRequestBody = false
             closeConnection(after: written.futureResult, clientMaySend: clientMaySend, context: context)
         } else {
             writeResponsePart(.end(trailers), context: context)
             flushClient(context)
+            if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
             awaitNextRequest()
         }
     }

@@ -33,8 +33,8 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// The response being written has a relayed body (``nextBodyIsChunked`` was set for its
     /// head): ``writeRelayed(_:)`` may be used until its end.
     private(set) var isRelaying = false
-    /// Bytes of heads and bodies written so far on this connection (chunk framing the encoder
-    /// adds not counted), for the access log.
+    /// Bytes of heads and bodies written so far on this connection, chunk framing included (as
+    /// nginx's `$bytes_sent`), for the access log.
     private(set) var bytesWritten = 0
     var context: ChannelHandlerContext?
 
@@ -103,10 +103,10 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
                 promise?.fail(NIOHTTPResponseEncoderError.responseBodyNotAllowed)
                 return
             }
-            bytesWritten &+= part.readableBytes
             if chunked {
-                ChunkedFraming.writeChunk(part, context: context, promise: promise)
+                bytesWritten &+= ChunkedFraming.writeChunk(part, context: context, promise: promise)
             } else {
+                bytesWritten &+= part.readableBytes
                 context.write(wrapOutboundOut(part), promise: promise)
             }
         case .end(let trailers):
@@ -114,7 +114,7 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
             isRelaying = false
             if chunked {
                 chunked = false
-                ChunkedFraming.writeEnd(trailers: trailers, context: context, promise: promise)
+                bytesWritten &+= ChunkedFraming.writeEnd(trailers: trailers, context: context, promise: promise)
             } else {
                 ChunkedFraming.writeNothing(context: context, promise: promise)
             }

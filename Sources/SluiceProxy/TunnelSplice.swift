@@ -21,9 +21,17 @@ enum TunnelSplice {
         let client = clientContext.pipeline.syncOperations
         let upstream = connection.channel.pipeline.syncOperations
 
+        // The glue's client end goes on first: it holds the access log entry and writes it when
+        // the client channel closes, which the caller does if anything below throws.
+        do {
+            try client.addHandler(glue.client)
+        } catch {
+            var entry = accessLog
+            entry?.write(tunnelBytes: 0)
+            throw error
+        }
         try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
         try connection.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-        try client.addHandler(glue.client)
         try upstream.addHandler(IdleStateHandler(allTimeout: TimeAmount(idleTimeout)))
         try upstream.addHandler(glue.upstream)
 

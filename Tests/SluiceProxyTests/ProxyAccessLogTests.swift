@@ -66,6 +66,32 @@ struct ProxyAccessLogTests {
         #expect(entry["bytes_sent"] as? Int == received, "head and body, as the client received them")
     }
 
+    /// A body the proxy frames itself counts with its chunk framing, as the client received it
+    /// (nginx's `$bytes_sent`). Here the proxy gzips a streamed response, so it chunks it, and the
+    /// compressor holds its bytes until the flush.
+    @Test func bodyChunkedByTheProxyIsCountedWithItsFraming() async throws {
+        let permits = UpstreamPermits()
+        let text = String(repeating: "token ", count: 60)
+        let pieces = [
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + String(text.utf8.count, radix: 16) + "\r\n" + text + "\r\n",
+            String(text.utf8.count, radix: 16) + "\r\n" + text + "\r\n0\r\n\r\n",
+        ]
+        let (lines, upstream, proxy) = try await Self.start(
+            .script(pieces, permits: permits), policy: RoutePolicy(compression: true))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect()
+        try await client.send(get("/text", extra: ["Accept-Encoding: gzip"]))
+        try await client.waitForText("\r\n\r\n")
+        permits.grant()
+        let response = try await client.readResponse()
+        #expect(response.header("content-encoding") == "gzip")
+        #expect(response.header("transfer-encoding") == "chunked")
+        let entry = try #require(try await lines.waitForCount(1).first)
+        #expect(entry["bytes_sent"] as? Int == client.receivedByteCount)
+    }
+
     @Test func refusalsAndUpstreamFailuresAreLogged() async throws {
         let lines = Lines()
         let proxy = try await ProxyUnderTest.start(
