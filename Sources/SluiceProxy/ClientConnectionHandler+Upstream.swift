@@ -273,19 +273,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         if compression == nil { encoder.detach() }
 
         do {
+            // A tunnel is a stream too: `max-stream-duration` caps its whole life.
             try TunnelSplice.splice(
                 client: context, upstream: connection,
-                idleTimeout: exchange.route.policy.streamIdleTimeout, metrics: metrics, accessLog: tunnelLog)
-            if let cap = exchange.route.policy.maxStreamDuration {
-                // A tunnel is a stream too: `max-stream-duration` caps its whole life.
-                let client = context.channel
-                let upstream = connection.channel
-                let task = context.eventLoop.scheduleTask(in: TimeAmount(cap)) {
-                    upstream.close(promise: nil)
-                    client.close(promise: nil)
-                }
-                client.closeFuture.whenComplete { _ in task.cancel() }
-            }
+                idleTimeout: exchange.route.policy.streamIdleTimeout, maxDuration: exchange.route.policy.maxStreamDuration,
+                wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog)
         } catch {
             pipeline.logger.warning("could not set up tunnel", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)

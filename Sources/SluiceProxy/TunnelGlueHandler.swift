@@ -6,7 +6,8 @@ import NIOCore
 /// Bytes read on one channel are written to the partner and flushed at the end of each read
 /// burst. Backpressure: `read()` passes only while the partner is writable and resumes on the
 /// partner's writability change. A half-close (EOF on one side) becomes `close(mode: .output)` on
-/// the other; a full close or an `IdleStateEvent` (stream idle timeout) closes both.
+/// the other; a full close closes both, and so does a time limit (`TunnelDeadlines`, which
+/// every read touches).
 final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -15,7 +16,8 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var partner: TunnelGlueHandler?
     private var context: ChannelHandlerContext?
     private var pendingRead = false
-    private let observeBuffered: (Int) -> Void
+    private let side: Side
+    private let deadlines: TunnelDeadlines
     /// The client end counts the client connection's close (``takeOverClientConnectionCount()``).
     private var countsClientClose = false
     private let metrics: ProxyMetricsShard
@@ -24,9 +26,15 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Bytes written to this end's channel.
     private var bytesWritten = 0
 
-    private init(metrics: ProxyMetricsShard, observeBuffered: @escaping (Int) -> Void) {
+    private enum Side {
+        case client
+        case upstream
+    }
+
+    private init(side: Side, metrics: ProxyMetricsShard, deadlines: TunnelDeadlines) {
+        self.side = side
         self.metrics = metrics
-        self.observeBuffered = observeBuffered
+        self.deadlines = deadlines
     }
 
     /// The client end counts the client connection's close from now on: the connection handler,
@@ -37,11 +45,11 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Two glued ends: the first goes on the client channel, the second on the upstream channel.
     static func matchedPair(
-        metrics: ProxyMetricsShard, accessLog: TunnelAccessLogEntry?
+        metrics: ProxyMetricsShard, deadlines: TunnelDeadlines, accessLog: TunnelAccessLogEntry?
     ) -> (client: TunnelGlueHandler, upstream: TunnelGlueHandler) {
-        let client = TunnelGlueHandler(metrics: metrics, observeBuffered: { metrics.observeClientBuffered($0) })
+        let client = TunnelGlueHandler(side: .client, metrics: metrics, deadlines: deadlines)
         client.accessLog = accessLog
-        let upstream = TunnelGlueHandler(metrics: metrics, observeBuffered: { metrics.observeUpstreamBuffered($0) })
+        let upstream = TunnelGlueHandler(side: .upstream, metrics: metrics, deadlines: deadlines)
         client.partner = upstream
         upstream.partner = client
         return (client, upstream)
@@ -63,11 +71,17 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context?.write(wrapOutboundOut(data), promise: nil)
     }
 
+    /// Flushes this end's channel. The bytes it holds are looked up only when it stopped taking
+    /// them (the most it holds is reached then), not on every flush.
     private func partnerFlush() {
         guard let context else { return }
         context.flush()
-        if let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes) {
-            observeBuffered(buffered)
+        guard !context.channel.isWritable,
+            let buffered = try? context.channel.syncOptions?.getOption(ChannelOptions.bufferedWritableBytes)
+        else { return }
+        switch side {
+        case .client: metrics.observeClientBuffered(buffered)
+        case .upstream: metrics.observeUpstreamBuffered(buffered)
         }
     }
 
@@ -93,6 +107,7 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Channel events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deadlines.touch()
         partner?.partnerWrite(unwrapInboundIn(data))
     }
 
@@ -109,14 +124,13 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
             accessLog = nil
             entry.write(tunnelBytes: bytesWritten)
         }
+        deadlines.stop()
         partner?.partnerCloseFull()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let channelEvent = event as? ChannelEvent, case .inputClosed = channelEvent {
             partner?.partnerWriteEOF()
-        } else if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -137,6 +151,12 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let partner, partner.partnerWritable {
             context.read()
         } else {
+            if !pendingRead {
+                switch side {
+                case .client: metrics.clientReadPaused()
+                case .upstream: metrics.upstreamReadPaused()
+                }
+            }
             pendingRead = true
         }
     }

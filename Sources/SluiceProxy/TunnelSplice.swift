@@ -3,9 +3,9 @@ import NIOHTTP1
 import NIOHTTPCompression
 
 /// Turns an upgraded exchange into a byte tunnel: removes the HTTP codecs and proxy handlers from
-/// both channels and glues them with a `TunnelGlueHandler` pair. The upstream side gets an
-/// `IdleStateHandler` so a tunnel silent in both directions for `idleTimeout` is closed. The
-/// exchange's access log entry, if any, is written when the tunnel closes.
+/// both channels and glues them with a `TunnelGlueHandler` pair. `TunnelDeadlines` closes both
+/// channels once the tunnel was silent in both directions for `idleTimeout`, or lived for
+/// `maxDuration`. The exchange's access log entry, if any, is written when the tunnel closes.
 enum TunnelSplice {
     /// Must run on the shared event loop, right after the `101` head was written to the client.
     /// `client` is the context of the `ClientConnectionHandler`, which is removed as well.
@@ -13,10 +13,13 @@ enum TunnelSplice {
         client clientContext: ChannelHandlerContext,
         upstream connection: UpstreamConnection,
         idleTimeout: Duration,
+        maxDuration: Duration?,
+        wheel: DeadlineWheel,
         metrics: ProxyMetricsShard,
         accessLog: TunnelAccessLogEntry?
     ) throws {
-        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, accessLog: accessLog)
+        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel)
+        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
         let clientChannel = clientContext.channel
         let client = clientContext.pipeline.syncOperations
         let upstream = connection.channel.pipeline.syncOperations
@@ -32,8 +35,13 @@ enum TunnelSplice {
         }
         try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
         try connection.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-        try upstream.addHandler(IdleStateHandler(allTimeout: TimeAmount(idleTimeout)))
         try upstream.addHandler(glue.upstream)
+        let upstreamChannel = connection.channel
+        // Stopped by the glue when the client channel closes, however the splice ends.
+        deadlines.start {
+            upstreamChannel.close(promise: nil)
+            clientChannel.close(promise: nil)
+        }
 
         // Upstream: the response handler goes first so that bytes the decoder held after the
         // 101 head (forwarded on its removal) reach the glue.
@@ -70,7 +78,6 @@ enum TunnelSplice {
             // As with the response decoder above.
             let removed = clientChannel.eventLoop.makePromise(of: Void.self)
             client.removeHandler(nioDecoder, promise: removed)
-            let upstreamChannel = connection.channel
             removed.futureResult.assumeIsolated().whenSuccess { upstreamChannel.flush() }
         }
         if let decoder = try? client.handler(type: ClientRequestDecoder.self) {

@@ -33,6 +33,32 @@ struct ProxyBackpressureTests {
         let headBytes = client.receivedByteCount - total
         #expect(headBytes > 0 && headBytes < 1024, "exactly the body plus one head")
     }
+
+    /// The same through a WebSocket tunnel: a client that stops reading while the upstream sends
+    /// 100 MB after its `101` holds the upstream back, with little buffered in the proxy.
+    @Test func slowClientBoundsTunnelBufferingAndStillGetsEverything() async throws {
+        let total = 100 * 1024 * 1024
+        let stats = UpstreamByteSourceStats()
+        let upstream = try await UpstreamServer.start(.upgradeThenByteSource(bytes: total, stats: stats))
+        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await proxy.connect(autoRead: false)
+        try await client.send(webSocketUpgradeRequest())
+
+        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 && stats.stalls > 0 }
+        #expect(stats.bytesSent < total, "the upstream must be held back while the client does not read")
+        #expect(proxy.metrics.maxClientBufferedBytes > 0)
+        #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
+
+        client.stopRecordingBytes()
+        try await client.startReading()
+        try await waitUntil(timeout: .seconds(60)) { client.receivedByteCount >= total }
+        #expect(stats.bytesSent == total)
+        #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
+        let headBytes = client.receivedByteCount - total
+        #expect(headBytes > 0 && headBytes < 1024, "exactly the bytes sent plus the 101 head")
+    }
 }
 
 @Suite("Proxy upload backpressure")

@@ -122,6 +122,28 @@ struct ProxyTunnelTimeoutTests {
         #expect(client.receivedBytes.isEmpty, "closed without a byte after the 101")
         #expect(proxy.metrics.tunnelsOpened == 1)
     }
+
+    /// The idle timeout is the time between bytes, not the tunnel's age: frames every 100 ms for
+    /// more than twice the timeout keep the tunnel open; once they stop, it closes.
+    @Test func activeTunnelOutlivesItsIdleTimeout() async throws {
+        let upstream = try await UpstreamServer.start(.webSocketEcho)
+        let timeout = Duration.seconds(3)
+        let proxy = try await ProxyUnderTest.start(
+            table(endpoints: [.local(upstream)], policy: RoutePolicy(streamIdleTimeout: timeout)))
+        defer { Task { await proxy.stop(); await upstream.stop() } }
+
+        let client = try await openWebSocket(through: proxy)
+        let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("tick".utf8))
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < timeout * 2 + .seconds(1) {
+            try await client.send(frame.encodedMasked())
+            #expect(try await client.readWebSocketFrame() == frame)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(!client.isClosed, "frames kept crossing the tunnel")
+        try await client.waitForClose(timeout: .seconds(20))
+    }
 }
 
 @Suite("Proxy WebSocket stream cap")

@@ -11,6 +11,9 @@ public enum UpstreamBehaviour: Sendable {
     case webSocketEcho
     /// Answers `200` with `bytes` bytes, written as fast as the connection accepts them.
     case byteSource(bytes: Int, stats: UpstreamByteSourceStats)
+    /// Switches protocols on the first request (`101`), then sends `bytes` raw bytes through the
+    /// switched connection as fast as it accepts them.
+    case upgradeThenByteSource(bytes: Int, stats: UpstreamByteSourceStats)
     /// Accepts connections and never answers.
     case silent
     /// Sends a response head and then nothing, ever.

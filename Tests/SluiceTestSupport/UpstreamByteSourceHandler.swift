@@ -20,8 +20,40 @@ public final class UpstreamByteSourceStats: Sendable {
     func cut() { state.withLockedValue { $0.cut += 1 } }
 }
 
-/// Answers with `Content-Length: total` and that many bytes, in 64 KiB chunks written only while
-/// the connection is writable (so the upstream itself buffers little).
+/// Sends `total` bytes in 64 KiB chunks, written only while the channel is writable (so the
+/// upstream itself buffers little), for the byte-source upstreams. A class: a flush can report
+/// the channel unwritable and writable again before it returns, which calls ``pump(context:write:)``
+/// from `channelWritabilityChanged` while an earlier call still runs.
+final class UpstreamBytePump {
+    private let stats: UpstreamByteSourceStats
+    private var remaining: Int
+    private let chunk: ByteBuffer
+    /// Bytes remain to be sent.
+    private(set) var sending = true
+
+    init(total: Int, stats: UpstreamByteSourceStats, allocator: ByteBufferAllocator) {
+        self.stats = stats
+        self.remaining = total
+        self.chunk = allocator.buffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+    }
+
+    /// Writes (and flushes, through `write`) chunks while the channel is writable. Returns true
+    /// to the one call that sent the last byte.
+    func pump(context: ChannelHandlerContext, write: (ByteBuffer) -> Void) -> Bool {
+        guard sending else { return false }
+        while remaining > 0, context.channel.isWritable {
+            let n = min(remaining, chunk.readableBytes)
+            remaining -= n
+            stats.sent(n)
+            write(chunk.getSlice(at: chunk.readerIndex, length: n)!)
+        }
+        guard remaining == 0, sending else { return false }
+        sending = false
+        return true
+    }
+}
+
+/// Answers with `Content-Length: total` and that many bytes (`UpstreamBytePump`).
 final class UpstreamByteSourceHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -29,9 +61,7 @@ final class UpstreamByteSourceHandler: ChannelInboundHandler {
     private let total: Int
     private let stats: UpstreamByteSourceStats
     private let port: Int
-    private var remaining = 0
-    private var sending = false
-    private var chunk: ByteBuffer?
+    private var pump: UpstreamBytePump?
 
     init(total: Int, stats: UpstreamByteSourceStats, port: Int) {
         self.total = total
@@ -46,45 +76,87 @@ final class UpstreamByteSourceHandler: ChannelInboundHandler {
         headers.add(name: "Content-Length", value: String(total))
         headers.add(name: "X-Upstream-Port", value: String(port))
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-        remaining = total
-        sending = true
-        chunk = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
-        pump(context: context)
+        pump = UpstreamBytePump(total: total, stats: stats, allocator: context.channel.allocator)
+        send(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if sending { stats.cut() }
-        sending = false
+        if pump?.sending == true { stats.cut() }
+        pump = nil
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
-            pump(context: context)
-        } else if sending {
+            send(context: context)
+        } else if pump?.sending == true {
             stats.stalled()
         }
         context.fireChannelWritabilityChanged()
     }
 
-    /// Re-entrant: a `flush()` can report the channel unwritable and writable again before it
-    /// returns, which calls `pump` from `channelWritabilityChanged` while this one still runs.
-    /// Whichever call sends the last byte ends the response; the other sees `sending` false.
-    private func pump(context: ChannelHandlerContext) {
-        guard sending, let chunk else { return }
-        while remaining > 0, context.channel.isWritable {
-            let n = min(remaining, chunk.readableBytes)
-            remaining -= n
-            stats.sent(n)
-            context.write(wrapOutboundOut(.body(.byteBuffer(chunk.getSlice(at: chunk.readerIndex, length: n)!))), promise: nil)
+    private func send(context: ChannelHandlerContext) {
+        guard let pump else { return }
+        let finished = pump.pump(context: context) { bytes in
+            context.write(wrapOutboundOut(.body(.byteBuffer(bytes))), promise: nil)
             context.flush()
         }
-        if remaining == 0, sending {
-            sending = false
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
+        if finished { context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil) }
     }
 }
 
 @available(*, unavailable)
 extension UpstreamByteSourceHandler: Sendable {}
+
+/// Answers the first request (read up to the end of its head) with `101 Switching Protocols`,
+/// and then sends `total` raw bytes on the switched connection (`UpstreamBytePump`): a tunnel's
+/// upstream that talks faster than its client reads.
+final class UpstreamTunnelByteSourceHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let total: Int
+    private let stats: UpstreamByteSourceStats
+    private var request: [UInt8] = []
+    private var pump: UpstreamBytePump?
+
+    init(total: Int, stats: UpstreamByteSourceStats) {
+        self.total = total
+        self.stats = stats
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard pump == nil else { return }
+        request += unwrapInboundIn(data).readableBytesView
+        guard request.count >= 4, request.suffix(4) == Array("\r\n\r\n".utf8) else { return }
+        let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(string: head)), promise: nil)
+        pump = UpstreamBytePump(total: total, stats: stats, allocator: context.channel.allocator)
+        send(context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if pump?.sending == true { stats.cut() }
+        pump = nil
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            send(context: context)
+        } else if pump?.sending == true {
+            stats.stalled()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func send(context: ChannelHandlerContext) {
+        _ = pump?.pump(context: context) { bytes in
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            context.flush()
+        }
+    }
+}
+
+@available(*, unavailable)
+extension UpstreamTunnelByteSourceHandler: Sendable {}

@@ -80,6 +80,8 @@ public final class UpstreamServer: Sendable {
         case .byteSource(let bytes, let stats):
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(UpstreamByteSourceHandler(total: bytes, stats: stats, port: port))
+        case .upgradeThenByteSource(let bytes, let stats):
+            try pipeline.addHandler(UpstreamTunnelByteSourceHandler(total: bytes, stats: stats))
         case .headThenStall:
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(UpstreamStallHandler(port: port))
