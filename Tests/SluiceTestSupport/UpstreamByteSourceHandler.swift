@@ -37,10 +37,15 @@ final class UpstreamBytePump {
         self.chunk = allocator.buffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
     }
 
-    /// Writes (and flushes, through `write`) chunks while the channel is writable. Returns true
-    /// to the one call that sent the last byte.
+    /// Writes (and flushes, through `write`) chunks while the channel is writable; call it at
+    /// the start and on every writability change. Returns true to the one call that sent the
+    /// last byte.
     func pump(context: ChannelHandlerContext, write: (ByteBuffer) -> Void) -> Bool {
         guard sending else { return false }
+        guard context.channel.isWritable else {
+            stats.stalled()
+            return false
+        }
         while remaining > 0, context.channel.isWritable {
             let n = min(remaining, chunk.readableBytes)
             remaining -= n
@@ -50,6 +55,12 @@ final class UpstreamBytePump {
         guard remaining == 0, sending else { return false }
         sending = false
         return true
+    }
+
+    /// The connection closed: a response not all sent was cut.
+    func connectionClosed() {
+        if sending { stats.cut() }
+        sending = false
     }
 }
 
@@ -81,17 +92,12 @@ final class UpstreamByteSourceHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if pump?.sending == true { stats.cut() }
-        pump = nil
+        pump?.connectionClosed()
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            send(context: context)
-        } else if pump?.sending == true {
-            stats.stalled()
-        }
+        send(context: context)
         context.fireChannelWritabilityChanged()
     }
 
@@ -136,17 +142,12 @@ final class UpstreamTunnelByteSourceHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if pump?.sending == true { stats.cut() }
-        pump = nil
+        pump?.connectionClosed()
         context.fireChannelInactive()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            send(context: context)
-        } else if pump?.sending == true {
-            stats.stalled()
-        }
+        send(context: context)
         context.fireChannelWritabilityChanged()
     }
 
