@@ -17,6 +17,8 @@ zeroed after a warm-up, the workload runs, and the counters are dumped:
   keepalive  N `GET /bench/small` on one keep-alive connection: per request
   events     a stream of E1 events, then one of E2, 20 ms apart: the difference per event (stream
              set-up cancels out)
+  tunnel     a WebSocket (`/ws`, the demo upstream's echo) carrying E1 messages, then one carrying
+             E2, 20 ms apart: the difference per message, halved (each crosses the tunnel twice)
 
 With `--phases`, it instead splits a fresh connection's count at the proxy's system calls
 (`--dump-before` of `epoll_wait`, `write` and `writev`) and prints one row per phase of the
@@ -104,6 +106,32 @@ def event_stream(port, events):
     asyncio.run(bench.event_latencies(port, 1, events, 20))
 
 
+WEBSOCKET_UPGRADE = (b"GET /ws HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+
+
+def websocket_echoes(port, messages):
+    """One WebSocket to the demo upstream's echo: `messages` text frames of 100 bytes, 20 ms
+    apart, each sent once the previous echo came back (so each is read alone)."""
+    async def run():
+        reader, writer = await asyncio.open_connection(bench.HOST, port)
+        writer.write(WEBSOCKET_UPGRADE)
+        head = await reader.readuntil(b"\r\n\r\n")
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise RuntimeError(f"no WebSocket upgrade: {head[:80]!r}")
+        payload, mask = b"x" * 100, b"\x01\x02\x03\x04"
+        frame = bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        for _ in range(messages):
+            writer.write(frame)
+            await writer.drain()
+            header = await reader.readexactly(2)
+            await reader.readexactly(header[1] & 0x7F)
+            await asyncio.sleep(0.02)
+        writer.close()
+        await writer.wait_closed()
+    asyncio.run(run())
+
+
 def hold_idle_streams(port, count):
     """Opens `count` silent event streams on a thread of their own and keeps them open (until the
     proxy goes away); returns once all of them have their response head."""
@@ -134,7 +162,12 @@ def measure(counted, args):
     few = counted.count(lambda: event_stream(port, args.events_low))
     many = counted.count(lambda: event_stream(port, args.events_high))
     per_event = (many - few) / (args.events_high - args.events_low)
-    return {"fresh": fresh, "keepalive": keepalive, "events": per_event}
+    websocket_echoes(port, 5)
+    few = counted.count(lambda: websocket_echoes(port, args.events_low))
+    many = counted.count(lambda: websocket_echoes(port, args.events_high))
+    # Each message crosses the tunnel twice: to the upstream and back as its echo.
+    per_message = (many - few) / (args.events_high - args.events_low) / 2
+    return {"fresh": fresh, "keepalive": keepalive, "events": per_event, "tunnel": per_message}
 
 
 PHASE_TRIGGERS = ("epoll_wait", "write", "writev")
@@ -243,6 +276,7 @@ def main():
                   + (f", {args.idle_streams:,} idle streams open)" if args.idle_streams else ")")),
         ("keepalive", f"per keep-alive request (GET /bench/small; {args.requests} requests)"),
         ("events", f"per relayed SSE event (one stream, {args.events_high} - {args.events_low} events)"),
+        ("tunnel", f"per WebSocket message relayed one way (echoed, {args.events_high} - {args.events_low} messages)"),
     ]
     names = list(results)
     print("| user-space instructions | " + " | ".join(names) + (" | sluice / nginx |" if len(names) == 2 else " |"))
