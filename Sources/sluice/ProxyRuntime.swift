@@ -10,7 +10,7 @@ import SluiceRouting
 struct ProxyRuntime: Sendable {
     let store: RoutingTableStore
     let readiness: ReadinessState
-    let pipeline: ProxyPipeline
+    let dataPlane: ProxyDataPlane
     let proxy: ProxyService
     let admin: AdminServer
 
@@ -21,11 +21,11 @@ struct ProxyRuntime: Sendable {
             ? MultiThreadedEventLoopGroup.singleton : MultiThreadedEventLoopGroup(numberOfThreads: options.eventLoops)
         let store = RoutingTableStore(replicasFor: group, logger: logger)
         let readiness = ReadinessState()
-        let pipeline = ProxyPipeline(
+        let dataPlane = ProxyDataPlane(
             store: store, configuration: options.proxyConfiguration, eventLoopGroup: group, logger: logger)
         self.store = store
         self.readiness = readiness
-        self.pipeline = pipeline
+        self.dataPlane = dataPlane
         self.proxy = ProxyService(
             configuration: ProxyServiceConfiguration(
                 host: options.bindAddress,
@@ -36,7 +36,7 @@ struct ProxyRuntime: Sendable {
             group: group,
             readiness: readiness,
             logger: logger,
-            childChannelInitializer: { channel in try pipeline.configureSynchronously(channel: channel) }
+            childChannelInitializer: { channel in try dataPlane.configureSynchronously(channel: channel) }
         )
         let proxy = self.proxy
         self.admin = AdminServer(
@@ -45,7 +45,7 @@ struct ProxyRuntime: Sendable {
             group: group,
             readiness: readiness,
             routingTables: store,
-            metricsSources: [{ proxy.metricsText() }, { pipeline.metrics.prometheusText() }],
+            metricsSources: [{ proxy.metricsText() }, { dataPlane.metrics.prometheusText() }],
             logger: logger
         )
     }

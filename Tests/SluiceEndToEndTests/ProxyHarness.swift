@@ -5,7 +5,7 @@ import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
 
-/// The real data plane on 127.0.0.1:0: a routing table store, `ProxyPipeline` on a listener, and
+/// The real data plane on 127.0.0.1:0: a routing table store, `ProxyDataPlane` on a listener, and
 /// the readiness flag the controller sets.
 struct ProxyHarness {
     let store: RoutingTableStore
@@ -18,10 +18,10 @@ struct ProxyHarness {
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .error
         let store = RoutingTableStore(replicasFor: group, logger: logger)
-        let pipeline = ProxyPipeline(store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
+        let dataPlane = ProxyDataPlane(store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { pipeline.configure(channel: $0) }
+            .childChannelInitializer { dataPlane.configure(channel: $0) }
             .bind(host: "127.0.0.1", port: 0)
             .get()
         let readiness = ReadinessState()

@@ -7,11 +7,11 @@ import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
 
-/// A proxy listening on 127.0.0.1 and an ephemeral port, configured by `ProxyPipeline` exactly
+/// A proxy listening on 127.0.0.1 and an ephemeral port, configured by `ProxyDataPlane` exactly
 /// as `ProxyService` does it, with the accepted connections at hand (for quiesce tests).
 struct ProxyUnderTest {
     let store: RoutingTableStore
-    let pipeline: ProxyPipeline
+    let dataPlane: ProxyDataPlane
     let port: Int
     private let listener: any Channel
     private let accepted: NIOLockedValueBox<[any Channel]>
@@ -24,22 +24,22 @@ struct ProxyUnderTest {
         let store = RoutingTableStore(initial: table, replicasFor: group)
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .critical
-        let pipeline = ProxyPipeline(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
+        let dataPlane = ProxyDataPlane(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
         let accepted = NIOLockedValueBox<[any Channel]>([])
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelInitializer { channel in
                 accepted.withLockedValue { $0.append(channel) }
-                return pipeline.configure(channel: channel)
+                return dataPlane.configure(channel: channel)
             }
             .bind(host: "127.0.0.1", port: 0)
             .get()
         return ProxyUnderTest(
-            store: store, pipeline: pipeline, port: listener.localAddress!.port!, listener: listener, accepted: accepted)
+            store: store, dataPlane: dataPlane, port: listener.localAddress!.port!, listener: listener, accepted: accepted)
     }
 
-    var metrics: ProxyMetrics { pipeline.metrics }
+    var metrics: ProxyMetrics { dataPlane.metrics }
 
     /// Sends `ChannelShouldQuiesceEvent` to every accepted connection, as `ProxyService` does on SIGTERM.
     func quiesce() {

@@ -51,7 +51,7 @@ extension ClientConnectionHandler {
     }
 
     private func connectFailed(_ exchange: ProxiedExchange, error: any Error) {
-        pipeline.logger.debug(
+        dataPlane.logger.debug(
             "upstream connect failed",
             metadata: ["endpoint": "\(exchange.endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
         if configuration.retryConnectOnce, exchange.attempts == 1, exchange.isReplayable,

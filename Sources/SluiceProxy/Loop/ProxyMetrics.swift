@@ -1,7 +1,7 @@
 import Atomics
 import NIOConcurrencyHelpers
 
-/// Counters of one `ProxyPipeline`, readable from any thread (tests, a metrics endpoint).
+/// Counters of one `ProxyDataPlane`, readable from any thread (tests, a metrics endpoint).
 ///
 /// Each event loop counts into its own ``ProxyMetricsShard`` (see `ProxyLoopContext`), so that no
 /// request writes a cache line another core writes too; a read sums the shards (the high-water

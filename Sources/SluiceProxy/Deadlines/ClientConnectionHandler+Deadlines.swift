@@ -91,7 +91,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
             requestBodyProgressed()
             return
         }
-        pipeline.logger.debug(
+        dataPlane.logger.debug(
             "client stopped sending the request body",
             metadata: ["backend": "\(exchange?.route.backend.name ?? "-")"])
         // A client that stopped sending is not lingered for.
@@ -117,7 +117,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
                 // Slow, but the upstream took some bytes: measure the next stall from here.
                 exchange.sendStall = (since: now, buffered: buffered)
             } else {
-                pipeline.logger.debug("upstream stopped accepting the request body", metadata: ["backend": "\(backend)"])
+                dataPlane.logger.debug("upstream stopped accepting the request body", metadata: ["backend": "\(backend)"])
                 fail(exchange, .upstreamTimeout(backend: backend))
             }
         } else if let stall = exchange.clientStall, stall.since + TimeAmount(configuration.clientSendTimeout) <= now {
@@ -125,7 +125,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
             if buffered < stall.buffered {
                 exchange.clientStall = (since: now, buffered: buffered)
             } else {
-                pipeline.logger.debug("client stopped reading the response; closing", metadata: ["backend": "\(backend)"])
+                dataPlane.logger.debug("client stopped reading the response; closing", metadata: ["backend": "\(backend)"])
                 cut(exchange)
             }
         }

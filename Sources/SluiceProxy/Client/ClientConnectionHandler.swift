@@ -17,7 +17,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    let pipeline: ProxyPipeline
+    let dataPlane: ProxyDataPlane
     /// Present when the connection has a response compressor (see `ResponseCompression`).
     let compression: ResponseCompression?
     var machine = ClientConnectionStateMachine()
@@ -57,15 +57,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
     /// - Parameter loop: the context of the event loop the connection's channel belongs to.
-    init(pipeline: ProxyPipeline, loop: ProxyLoopContext, encoder: ClientResponseEncoder, compression: ResponseCompression? = nil) {
-        self.pipeline = pipeline
+    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, encoder: ClientResponseEncoder, compression: ResponseCompression? = nil) {
+        self.dataPlane = dataPlane
         self.loop = loop
         self.encoder = encoder
         self.compression = compression
-        self.accessLog = pipeline.configuration.accessLog
+        self.accessLog = dataPlane.configuration.accessLog
     }
 
-    var configuration: ProxyConfiguration { pipeline.configuration }
+    var configuration: ProxyConfiguration { dataPlane.configuration }
     var clientAddress: String? { facts.clientIP }
     var metrics: ProxyMetricsShard { loop.metrics }
 
@@ -174,7 +174,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         guard let parserError = error as? HTTPParserError else {
-            pipeline.logger.debug("client connection error", metadata: ["error": "\(error)"])
+            dataPlane.logger.debug("client connection error", metadata: ["error": "\(error)"])
             context.close(promise: nil)
             return
         }

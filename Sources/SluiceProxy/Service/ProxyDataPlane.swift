@@ -11,13 +11,24 @@ import SluiceRouting
 /// `ProxyService` binds the listener and calls `configure(channel:)` for every accepted channel;
 /// tests can do the same with a plain `ServerBootstrap`. Make the store with
 /// `RoutingTableStore(replicasFor:)` and the same group, so that no loop copies a table itself.
-public final class ProxyPipeline: Sendable {
+public final class ProxyDataPlane: Sendable {
     public let store: RoutingTableStore
     public let configuration: ProxyConfiguration
     public let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     private let _metrics = ProxyMetrics()
-    private let loops = NIOLockedValueBox<[ObjectIdentifier: NIOLoopBound<ProxyLoopContext>]>([:])
+    /// One slot per event loop of `eventLoopGroup`, made here: a connection finds its loop's
+    /// context with no lock taken. The context itself is made on its loop by the loop's first
+    /// connection, so that its counters are allocated from that thread's memory.
+    private let slots: [ObjectIdentifier: LoopSlot]
+    /// Contexts of loops outside the group (a test's `EmbeddedEventLoop`), made under a lock.
+    private let foreignLoops = NIOLockedValueBox<[ObjectIdentifier: LoopSlot]>([:])
+
+    /// Where one event loop's context lives, and which routing-table replica it takes.
+    private struct LoopSlot: Sendable {
+        let index: Int
+        let context: NIOLoopBoundBox<ProxyLoopContext?>
+    }
 
     public init(
         store: RoutingTableStore,
@@ -29,6 +40,11 @@ public final class ProxyPipeline: Sendable {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
+        var slots: [ObjectIdentifier: LoopSlot] = [:]
+        for (index, loop) in eventLoopGroup.makeIterator().enumerated() {
+            slots[ObjectIdentifier(loop)] = LoopSlot(index: index, context: .makeEmptyBox(eventLoop: loop))
+        }
+        self.slots = slots
     }
 
     /// Counters of this pipeline (requests, upstream connections, buffered-bytes high-water marks).
@@ -70,7 +86,7 @@ public final class ProxyPipeline: Sendable {
             let compressor = compression.makeCompressor()
             try sync.addHandlers([encoder, decoder, AcceptEncodingCanonicalizer(compression: compression), compressor])
             compression.bypass = try sync.context(handler: compressor)
-            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder, compression: compression))
+            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, encoder: encoder, compression: compression))
         } else {
             // Without a compressor only the handler writes responses: the encoder is no handler of
             // its own but writes from the decoder's place, next to the channel, where no outbound
@@ -79,7 +95,7 @@ public final class ProxyPipeline: Sendable {
             // handler gets a name made by string interpolation (1.1k instructions a connection).
             try sync.addHandler(decoder, name: Self.requestDecoderName)
             encoder.attach(to: try sync.context(handler: decoder))
-            try sync.addHandler(ClientConnectionHandler(pipeline: self, loop: loop, encoder: encoder), name: Self.handlerName)
+            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, encoder: encoder), name: Self.handlerName)
         }
     }
 
@@ -89,26 +105,31 @@ public final class ProxyPipeline: Sendable {
     /// Closes the idle keep-alive upstream connections of every event loop (connections in use
     /// are left to their exchanges). For shutdown, after the listener stopped.
     public func closeIdleUpstreamConnections() {
-        let all = loops.withLockedValue { Array($0.values) }
-        for bound in all {
-            bound.eventLoop.execute { bound.value.pool.closeIdle() }
+        let all = Array(slots.values) + foreignLoops.withLockedValue { Array($0.values) }
+        for slot in all {
+            let box = slot.context
+            box.eventLoop.execute { box.value?.pool.closeIdle() }
         }
     }
 
     /// The shared state of `eventLoop`'s connections. Must be called on that loop.
     func loopContext(for eventLoop: any EventLoop) -> ProxyLoopContext {
         let key = ObjectIdentifier(eventLoop)
-        let bound = loops.withLockedValue { loops -> NIOLoopBound<ProxyLoopContext> in
-            if let existing = loops[key] { return existing }
-            let metrics = _metrics.makeShard()
-            let pool = UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics)
-            let routes = LoopRoutingTable(store: store, index: loops.count)
-            let context = ProxyLoopContext(
-                pool: pool, metrics: metrics, routes: routes, deadlines: DeadlineWheel(eventLoop: eventLoop))
-            let created = NIOLoopBound(context, eventLoop: eventLoop)
-            loops[key] = created
-            return created
-        }
-        return bound.value
+        let slot =
+            slots[key]
+            ?? foreignLoops.withLockedValue { foreign in
+                if let existing = foreign[key] { return existing }
+                let made = LoopSlot(index: slots.count + foreign.count, context: .makeEmptyBox(eventLoop: eventLoop))
+                foreign[key] = made
+                return made
+            }
+        if let context = slot.context.value { return context }
+        let metrics = _metrics.makeShard()
+        let context = ProxyLoopContext(
+            pool: UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics),
+            metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
+            deadlines: DeadlineWheel(eventLoop: eventLoop))
+        slot.context.value = context
+        return context
     }
 }

@@ -24,7 +24,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if head.status == .switchingProtocols {
                 guard exchange.requestedUpgrade else {
                     // Relayed, it would leave the client reading the new protocol's bytes as HTTP.
-                    pipeline.logger.warning(
+                    dataPlane.logger.warning(
                         "upstream switched protocols on a request that did not ask to upgrade",
                         metadata: ["backend": "\(exchange.route.backend.name)"])
                     fail(exchange, .upstreamInvalidResponse(backend: exchange.route.backend.name))
@@ -175,7 +175,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             connection.close()
             return
         }
-        pipeline.logger.warning(
+        dataPlane.logger.warning(
             "upstream broke the chunked framing of an event stream; closing the stream",
             metadata: ["backend": "\(exchange.route.backend.name)", "error": "\(failure)"])
         fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
@@ -279,7 +279,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 idleTimeout: exchange.route.policy.streamIdleTimeout, maxDuration: exchange.route.policy.maxStreamDuration,
                 wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog)
         } catch {
-            pipeline.logger.warning("could not set up tunnel", metadata: ["error": "\(error)"])
+            dataPlane.logger.warning("could not set up tunnel", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)
             context.close(promise: nil)
         }
