@@ -157,15 +157,15 @@ struct ChunkedResponseHeadTests {
             else { continue }
             let head = parsed.head
             let text = String(decoding: bytes[..<end], as: UTF8.self).debugDescription
-            guard parsed.serializedForClient(closeClient: false, allocator: ByteBufferAllocator()) != nil else {
+            guard parsed.serializedForClient(plan: ResponseHeadPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1), allocator: ByteBufferAllocator()) != nil else {
                 declinedForNamedFields += 1
                 continue
             }
             compared += 1
             #expect(parsed.upstreamKeepsAlive == head.isKeepAlive, "\(text)")
             for closeClient in [false, true] {
-                let ours = parsed.serializedForClient(closeClient: closeClient, allocator: ByteBufferAllocator())
-                let general = ClientResponseHead.serializeRelayed(head, closeClient: closeClient, allocator: ByteBufferAllocator())
+                let ours = parsed.serializedForClient(plan: ResponseHeadPlan(kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1), allocator: ByteBufferAllocator())
+                let general = ClientResponseHead.serializeRelayed(head, plan: ResponseHeadPlan(kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1), allocator: ByteBufferAllocator())
                 #expect(ours == general, "\(text)")
             }
         }

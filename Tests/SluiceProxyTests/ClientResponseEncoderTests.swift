@@ -192,10 +192,52 @@ struct ClientResponseEncoderTests {
             let upstream = HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders(fields))
             let wire = try Wire()
             wire.encoder.nextBodyIsChunked = true
-            let made = ClientResponseHead.make(from: upstream, kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1)
+            let made = ClientResponseHead.make(from: upstream, plan: ResponseHeadPlan(kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1))
             try wire.write(.head(made), answering: .GET)
-            let onePass = ClientResponseHead.serializeRelayed(upstream, closeClient: closeClient, allocator: ByteBufferAllocator())
+            let onePass = ClientResponseHead.serializeRelayed(upstream, plan: ResponseHeadPlan(kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1), allocator: ByteBufferAllocator())
             #expect(String(buffer: onePass) == (try wire.text()))
+        }
+    }
+
+    /// A plan's own fields (a policy's) reach the client by every serializer, the same bytes
+    /// from each, replacing the upstream's fields of those names: the encoder's head from
+    /// `make`, the one-pass writer from fields, and the one from the upstream's bytes.
+    @Test(arguments: relayedHeads, [false, true])
+    func aPlansFieldsAreWrittenAlikeByEverySerializer(_ fields: [(String, String)], closeClient: Bool) throws {
+        let plan = ResponseHeadPlan(
+            kind: .eventStream, closeClient: closeClient, clientVersion: .http1_1,
+            policyFields: [
+                ResponseField(name: "Strict-Transport-Security", value: "max-age=31536000"),
+                ResponseField(name: "Set-Cookie", value: "route=abc"),
+            ])
+        let upstream = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders(fields))
+        let wire = try Wire()
+        wire.encoder.nextBodyIsChunked = true
+        try wire.write(.head(ClientResponseHead.make(from: upstream, plan: plan)), answering: .GET)
+        let encoded = try wire.text()
+        #expect(encoded.contains("\r\nX-Accel-Buffering: no\r\nStrict-Transport-Security: max-age=31536000\r\nSet-Cookie: route=abc\r\n"))
+        #expect(!encoded.contains("a=1") && !encoded.contains("b=2") && !encoded.contains("yes"))
+        let onePass = ClientResponseHead.serializeRelayed(upstream, plan: plan, allocator: ByteBufferAllocator())
+        #expect(String(buffer: onePass) == encoded)
+        let raw = "HTTP/1.1 200 OK\r\n" + fields.map { "\($0.0): \($0.1)\r\n" }.joined() + "\r\n"
+        let parsed = try #require(ChunkedResponseHead.parse(ByteBuffer(string: raw)))
+        if let fromBytes = parsed.serializedForClient(plan: plan, allocator: ByteBufferAllocator()) {
+            #expect(String(buffer: fromBytes) == encoded)
+        }
+    }
+
+    /// Over HTTP/2 a head carries no connection-specific field, whatever the plan says of the
+    /// connection (RFC 9113 §8.2.2).
+    @Test func anHTTP2HeadHasNoConnectionField() {
+        let upstream = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders(Self.relayedHeads[1]))
+        for closeClient in [false, true] {
+            let head = ClientResponseHead.make(
+                from: upstream, plan: ResponseHeadPlan(kind: .eventStream, closeClient: closeClient, clientVersion: .http2))
+            #expect(head.version == .http2)
+            for name in ["connection", "keep-alive", "transfer-encoding", "x-trace"] {
+                #expect(head.headers[name].isEmpty, "\(name)")
+            }
+            #expect(head.headers["x-accel-buffering"] == ["no"])
         }
     }
 
@@ -204,7 +246,7 @@ struct ClientResponseEncoderTests {
     @Test func aRelayedHeadWrittenInOnePassLeavesTheEncoderRelaying() throws {
         let wire = try Wire()
         let upstream = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders(Self.relayedHeads[0]))
-        wire.encoder.writeRelayedHead(ClientResponseHead.serializeRelayed(upstream, closeClient: false, allocator: ByteBufferAllocator()))
+        wire.encoder.writeRelayedHead(ClientResponseHead.serializeRelayed(upstream, plan: ResponseHeadPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1), allocator: ByteBufferAllocator()))
         #expect(wire.encoder.isRelaying)
         wire.encoder.writeRelayed(ByteBuffer(string: "9\r\ndata: 1\n\n\r\n0\r\n\r\n"))
         try wire.write(.end(nil))

@@ -28,7 +28,7 @@ struct ClientResponseHeadTests {
     @Test func eventStreamHeadSaysNoBufferingAndInventsNoLength() {
         let head = ClientResponseHead.make(
             from: response(.ok, [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked"), ("Connection", "keep-alive")]),
-            kind: .eventStream, closeClient: false, clientVersion: .http1_1)
+            plan: ResponseHeadPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1))
         #expect(head.headers["x-accel-buffering"] == ["no"])
         #expect(head.headers["content-length"].isEmpty)
         #expect(head.headers["transfer-encoding"].isEmpty)
@@ -40,26 +40,26 @@ struct ClientResponseHeadTests {
     @Test func anUpstreamsBufferingSettingIsReplacedOnce() {
         for fields in [[("Content-Type", "text/event-stream"), ("X-Accel-Buffering", "yes")],
                        [("X-Accel-Buffering", "yes"), ("Transfer-Encoding", "chunked"), ("Connection", "close, X-Other"), ("X-Other", "1")]] {
-            let head = ClientResponseHead.make(from: response(.ok, fields), kind: .eventStream, closeClient: true, clientVersion: .http1_1)
+            let head = ClientResponseHead.make(from: response(.ok, fields), plan: ResponseHeadPlan(kind: .eventStream, closeClient: true, clientVersion: .http1_1))
             #expect(head.headers["x-accel-buffering"] == ["no"])
             #expect(head.headers["connection"] == ["close"])
             #expect(head.headers["x-other"].isEmpty)
         }
         let ordinary = ClientResponseHead.make(
-            from: response(.ok, [("X-Accel-Buffering", "yes")]), kind: .ordinary, closeClient: false, clientVersion: .http1_0)
+            from: response(.ok, [("X-Accel-Buffering", "yes")]), plan: ResponseHeadPlan(kind: .ordinary, closeClient: false, clientVersion: .http1_0))
         #expect(ordinary.headers["x-accel-buffering"] == ["yes"])
         #expect(ordinary.headers["connection"] == ["keep-alive"])
     }
 
     @Test func closingHeadSaysSo() {
-        let head = ClientResponseHead.make(from: response(.ok, []), kind: .ordinary, closeClient: true, clientVersion: .http1_1)
+        let head = ClientResponseHead.make(from: response(.ok, []), plan: ResponseHeadPlan(kind: .ordinary, closeClient: true, clientVersion: .http1_1))
         #expect(head.headers["connection"] == ["close"])
     }
 
     @Test func upgradeHeadKeepsUpgradeFields() {
         let head = ClientResponseHead.make(
             from: response(.switchingProtocols, [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Accept", "x")]),
-            kind: .upgrade, closeClient: false, clientVersion: .http1_1)
+            plan: ResponseHeadPlan(kind: .upgrade, closeClient: false, clientVersion: .http1_1))
         #expect(head.headers["upgrade"] == ["websocket"])
         #expect(head.headers["connection"] == ["upgrade"])
         #expect(head.headers["sec-websocket-accept"] == ["x"])

@@ -59,12 +59,12 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if relays, compression == nil {
                 // Straight from the upstream's fields to the client's bytes.
                 encoder.writeRelayedHead(
-                    ClientResponseHead.serializeRelayed(head, closeClient: close, allocator: context.channel.allocator))
+                    ClientResponseHead.serializeRelayed(
+                        head, plan: exchange.headPlan(kind: kind, closeClient: close), allocator: context.channel.allocator))
                 if accessLog != nil { logResponseStarted(status: head.status) }
             } else {
                 encoder.nextBodyIsChunked = relays
-                var clientHead = ClientResponseHead.make(
-                    from: head, kind: kind, closeClient: close, clientVersion: exchange.clientVersion)
+                var clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: kind, closeClient: close))
                 if compress, compression == nil {
                     // Answered uncompressed for want of a compressor (see `mustClose`).
                     ResponseCompression.prepare(&clientHead.headers, compressed: false)
@@ -127,10 +127,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         exchange.upstreamReusable = head.upstreamKeepsAlive && !exchange.requestedUpgrade
         let close = machine.responseHeadReceived(mustClose: exchange.requestedUpgrade)
         relayStarted(connection)
+        let plan = exchange.headPlan(kind: .eventStream, closeClient: close)
         // Nil when a `Connection` field names other fields: the general serializer drops them.
         let clientHead =
-            head.serializedForClient(closeClient: close, allocator: context.channel.allocator)
-            ?? ClientResponseHead.serializeRelayed(head.head, closeClient: close, allocator: context.channel.allocator)
+            head.serializedForClient(plan: plan, allocator: context.channel.allocator)
+            ?? ClientResponseHead.serializeRelayed(head.head, plan: plan, allocator: context.channel.allocator)
         encoder.writeRelayedHead(clientHead)
         if accessLog != nil { logResponseStarted(status: head.status) }
         responseHeadWritten(kind: .eventStream, exchange)
@@ -263,8 +264,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         self.exchange = nil
         connection.handler.delegate = nil
         metrics.tunnelOpened()
-        let clientHead = ClientResponseHead.make(
-            from: head, kind: .upgrade, closeClient: false, clientVersion: exchange.clientVersion)
+        let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false))
         clientFlushPending = false
         writeResponseHead(clientHead, compress: false, context: context)
         context.flush()

@@ -77,6 +77,12 @@ final class ProxiedExchange {
         upstreamHead = nil
     }
 
+    /// How the client's head of a response of `kind` is made: the one place a response edit is
+    /// decided (see `ResponseHeadPlan`).
+    func headPlan(kind: ResponseKind, closeClient: Bool) -> ResponseHeadPlan {
+        ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion)
+    }
+
     /// Whether upstream silence is being timed: once the request is sent or the response started.
     var upstreamClockRunning: Bool {
         requestEndSent || responseKind != nil

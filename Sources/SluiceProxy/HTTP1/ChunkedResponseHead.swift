@@ -19,7 +19,7 @@ import NIOHTTP1
 /// standard one for its code).
 ///
 /// The fields stay where they are in ``bytes``, located by offsets: the client's head of a
-/// relayed stream is written from them (``serializedForClient(closeClient:allocator:)``) without
+/// relayed stream is written from them (``serializedForClient(plan:allocator:)``) without
 /// a `String` per name and value or an `HTTPHeaders` in between. ``head`` builds those, for a
 /// response that is not relayed that way.
 struct ChunkedResponseHead {
@@ -34,8 +34,8 @@ struct ChunkedResponseHead {
         var nameEnd: UInt16
         var valueStart: UInt16
         var valueEnd: UInt16
-        /// Not forwarded to the client: hop-by-hop (RFC 9110 §7.6.1), or the upstream's own
-        /// `X-Accel-Buffering` (the proxy sets its own on a stream).
+        /// Not forwarded to the client: hop-by-hop (RFC 9110 §7.6.1). (Fields the proxy sets
+        /// itself are dropped as the head is written, by its `ResponseHeadPlan`.)
         var dropped: Bool
 
         var lineLength: Int { Int(nameEnd - nameStart) + Int(valueEnd - valueStart) + 4 }
@@ -54,7 +54,7 @@ struct ChunkedResponseHead {
     private let keepAliveOptions: Int
     /// A `Connection` field names an option other than `close` and `keep-alive` (or an empty
     /// one): a field it names would have to be dropped too. Such a head is relayed the general
-    /// way (``serializedForClient(closeClient:allocator:)`` declines it).
+    /// way (``serializedForClient(plan:allocator:)`` declines it).
     private let namesOtherOptions: Bool
 
     /// A whole head: `buffer`'s readable bytes are exactly one head.
@@ -132,8 +132,6 @@ struct ChunkedResponseHead {
             case 10 where HeaderName.matches(name, "connection"):
                 options.add(value)
                 dropped = true
-            case 17 where HeaderName.matches(name, "x-accel-buffering"):
-                dropped = true
             default:
                 dropped = HopByHopHeaders.isAlwaysHopByHop(name)
             }
@@ -197,16 +195,12 @@ struct ChunkedResponseHead {
 
     /// The client's head of this response relayed as an event stream to an HTTP/1.1 client, with
     /// no compressor in the way: the bytes `ClientResponseHead.serializeRelayed` writes for
-    /// ``head``, copied from ``bytes`` field by field. Nil when a `Connection` field names other
-    /// fields to drop: `serializeRelayed` handles that.
-    func serializedForClient(closeClient: Bool, allocator: ByteBufferAllocator) -> ByteBuffer? {
+    /// ``head`` and `plan`, copied from ``bytes`` field by field. Nil when a `Connection` field
+    /// names other fields to drop: `serializeRelayed` handles that.
+    func serializedForClient(plan: ResponseHeadPlan, allocator: ByteBufferAllocator) -> ByteBuffer? {
         guard !namesOtherOptions else { return nil }
         let reason = status.reasonPhrase
-        let tail: StaticString =
-            closeClient
-            ? "X-Accel-Buffering: no\r\nConnection: close\r\ntransfer-encoding: chunked\r\n\r\n"
-            : "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\n\r\n"
-        var length = 13 + reason.utf8.count + 2 + tail.utf8CodeUnitCount
+        var length = 13 + reason.utf8.count + 2 + RelayedHeadTail.length(plan)
         for field in fields where !field.dropped { length += field.lineLength }
         var buffer = allocator.buffer(capacity: length)
         bytes.withUnsafeReadableBytes { raw in
@@ -217,12 +211,14 @@ struct ChunkedResponseHead {
                 cursor.append(reason)
                 cursor.append("\r\n")
                 for field in fields where !field.dropped {
-                    cursor.append(UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)]))
+                    let name = UnsafeRawBufferPointer(rebasing: raw[Int(field.nameStart)..<Int(field.nameEnd)])
+                    if plan.replaces(name.assumingMemoryBound(to: UInt8.self)) { continue }
+                    cursor.append(name)
                     cursor.append(": ")
                     cursor.append(UnsafeRawBufferPointer(rebasing: raw[Int(field.valueStart)..<Int(field.valueEnd)]))
                     cursor.append("\r\n")
                 }
-                cursor.append(tail)
+                RelayedHeadTail.append(plan, to: &cursor)
             }
         }
         return buffer

@@ -48,53 +48,42 @@ public enum ClientResponseHead {
         head.isKeepAlive
     }
 
-    /// The head for the client: hop-by-hop fields removed, `X-Accel-Buffering: no` for streams,
-    /// `Connection: close` when the client connection ends after this response, and the client's
-    /// HTTP version (the encoder then frames the body for that version).
-    public static func make(
-        from head: HTTPResponseHead,
-        kind: ResponseKind,
-        closeClient: Bool,
-        clientVersion: HTTPVersion
-    ) -> HTTPResponseHead {
+    /// The head for the client, as `plan` says (`ResponseHeadPlan`): the upstream's fields
+    /// without the hop-by-hop ones and those the plan sets, then the plan's fields, then
+    /// `Connection` for HTTP/1, in the client's version (the encoder then frames the body for it).
+    public static func make(from head: HTTPResponseHead, plan: ResponseHeadPlan) -> HTTPResponseHead {
         // One pass drops the hop-by-hop fields (every `Connection` among them, unless upgrading)
-        // and an upstream's own `X-Accel-Buffering` on a stream; what is set here is appended.
+        // and the upstream's own values of the plan's fields; what is set here is appended.
         var headers = HopByHopHeaders.removing(
-            from: head.headers, keepUpgrade: kind == .upgrade, alsoRemoving: kind == .eventStream ? "x-accel-buffering" : nil)
-        if kind == .eventStream {
-            headers.add(name: "X-Accel-Buffering", value: "no")
+            from: head.headers, keepUpgrade: plan.kind == .upgrade, alsoRemoving: plan.fields)
+        for field in plan.fields {
+            headers.add(name: field.name, value: field.value)
         }
-        if closeClient, kind != .upgrade {
-            headers.add(name: "Connection", value: "close")
-        } else if clientVersion == .http1_0, kind != .upgrade {
-            headers.add(name: "Connection", value: "keep-alive")
+        if let option = plan.connectionOption {
+            headers.add(name: "Connection", value: "\(option)")
         }
-        return HTTPResponseHead(version: clientVersion, status: head.status, headers: headers)
+        return HTTPResponseHead(version: plan.clientVersion, status: head.status, headers: headers)
     }
 
     /// The client head of a relayed event stream (one `relaysChunkedBody` accepts, to an HTTP/1.1
     /// client, written with no compressor in the way), serialized in one pass from the upstream's
     /// head: the bytes `make` and `ClientResponseEncoder` produce for it, without building the
-    /// client head's fields first. Hop-by-hop fields and the upstream's `X-Accel-Buffering` are
-    /// skipped as they are written; `X-Accel-Buffering: no`, `Connection: close` when the client
-    /// connection ends after this response, and `transfer-encoding: chunked` follow, in the order
-    /// `make` and the encoder add them.
-    static func serializeRelayed(_ head: HTTPResponseHead, closeClient: Bool, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let filter = HopByHopFilter(head.headers, keepUpgrade: false, alsoRemoving: "x-accel-buffering")
+    /// client head's fields first. Hop-by-hop fields and those the plan sets are skipped as they
+    /// are written; the plan's fields, `Connection: close` when the client connection ends after
+    /// this response, and `transfer-encoding: chunked` follow, in the order `make` and the
+    /// encoder add them.
+    static func serializeRelayed(_ head: HTTPResponseHead, plan: ResponseHeadPlan, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let filter = HopByHopFilter(head.headers, keepUpgrade: false, alsoRemoving: plan.fields)
         let reason = head.status.reasonPhrase
         let code = head.status.code
-        let tail: StaticString =
-            closeClient
-            ? "X-Accel-Buffering: no\r\nConnection: close\r\ntransfer-encoding: chunked\r\n\r\n"
-            : "X-Accel-Buffering: no\r\ntransfer-encoding: chunked\r\n\r\n"
         // Room for every field, dropped or not: the filter is asked once per field, as it is
         // written (a relayed head always has a `Transfer-Encoding` field to drop).
         var fieldsLength = 0
         for (name, value) in head.headers {
             fieldsLength += HeadCursor.lengthOfField(name, value)
         }
-        // "HTTP/1.1 ddd " + reason + CR LF.
-        let length = 13 + reason.utf8.count + 2 + fieldsLength + tail.utf8CodeUnitCount
+        // "HTTP/1.1 ddd " + reason + CR LF, the fields, the plan's, and the tail.
+        let length = 13 + reason.utf8.count + 2 + fieldsLength + RelayedHeadTail.length(plan)
         var buffer = allocator.buffer(capacity: length)
         buffer.writeHead(length: length) { cursor in
             cursor.append("HTTP/1.1 ")
@@ -105,7 +94,7 @@ public enum ClientResponseHead {
             for (name, value) in head.headers where filter.forwards(name) {
                 cursor.appendField(name, value)
             }
-            cursor.append(tail)
+            RelayedHeadTail.append(plan, to: &cursor)
         }
         return buffer
     }

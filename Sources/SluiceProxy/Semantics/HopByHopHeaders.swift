@@ -31,9 +31,9 @@ public enum HopByHopHeaders {
 
     /// `headers` without hop-by-hop fields. When `keepUpgrade` is set (an upgrade request or a
     /// `101` response) the `Upgrade` field is kept and `Connection: upgrade` is the only
-    /// connection option left. `alsoRemoving` (lowercase) names one more field to drop in the
-    /// same pass, for a caller that sets its own (`X-Accel-Buffering` on event streams).
-    public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false, alsoRemoving: StaticString? = nil) -> HTTPHeaders {
+    /// connection option left. `alsoRemoving` names more fields to drop in the same pass, for a
+    /// caller that sets its own (a `ResponseHeadPlan`'s fields).
+    public static func removing(from headers: HTTPHeaders, keepUpgrade: Bool = false, alsoRemoving: [ResponseField] = []) -> HTTPHeaders {
         let filter = HopByHopFilter(headers, keepUpgrade: keepUpgrade, alsoRemoving: alsoRemoving)
         // The common case returns the fields untouched, without copying them.
         guard !filter.forwardsAll else { return headers }
@@ -58,14 +58,14 @@ struct HopByHopFilter {
     /// always hop-by-hop names need no entry: usually this stays empty and allocates nothing).
     private let named: [String]
     private let keepUpgrade: Bool
-    private let alsoRemoving: StaticString?
+    private let alsoRemoving: [ResponseField]
     /// No field is dropped: without any hop-by-hop field there is no `Connection` header naming
     /// others either.
     let forwardsAll: Bool
     /// An `Upgrade` field is kept (`keepUpgrade`): `Connection: upgrade` must go with it.
     let keepsUpgrade: Bool
 
-    init(_ headers: HTTPHeaders, keepUpgrade: Bool, alsoRemoving: StaticString?) {
+    init(_ headers: HTTPHeaders, keepUpgrade: Bool, alsoRemoving: [ResponseField]) {
         self.keepUpgrade = keepUpgrade
         self.alsoRemoving = alsoRemoving
         var dropsAny = false
@@ -73,7 +73,7 @@ struct HopByHopFilter {
         var named: [String] = []
         for (name, value) in headers {
             guard HopByHopHeaders.isAlwaysHopByHop(name) else {
-                if let alsoRemoving, HeaderName.matches(name, alsoRemoving) { dropsAny = true }
+                if !alsoRemoving.isEmpty, alsoRemoving.contains(where: { $0.isNamed(name) }) { dropsAny = true }
                 continue
             }
             dropsAny = true
@@ -103,7 +103,7 @@ struct HopByHopFilter {
             return keepUpgrade && HeaderName.matches(name, "upgrade")
         }
         if !named.isEmpty, named.contains(where: { HeaderName.matches(name, lowercasedName: $0) }) { return false }
-        if let alsoRemoving, HeaderName.matches(name, alsoRemoving) { return false }
+        if !alsoRemoving.isEmpty, alsoRemoving.contains(where: { $0.isNamed(name) }) { return false }
         return true
     }
 }

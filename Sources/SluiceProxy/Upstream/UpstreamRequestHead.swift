@@ -50,7 +50,7 @@ public struct UpstreamRequestHead: Sendable {
         allocator: ByteBufferAllocator
     ) {
         let survey = FieldSurvey(head.headers)
-        let filter = survey.sawHopByHop ? HopByHopFilter(head.headers, keepUpgrade: survey.isUpgrade, alsoRemoving: nil) : nil
+        let filter = survey.sawHopByHop ? HopByHopFilter(head.headers, keepUpgrade: survey.isUpgrade, alsoRemoving: []) : nil
         let dropsAcceptEncoding = declaredEventStream || survey.acceptsEventStream
         let isTRACE = head.method.isTRACE
         let transferEncoding: StaticString?

@@ -1,0 +1,85 @@
+import NIOHTTP1
+
+/// A field the proxy sets on a response head. It replaces any field of the same name the
+/// upstream sent (the upstream's is dropped, never repeated).
+public struct ResponseField: Hashable, Sendable {
+    public let name: String
+    public let value: String
+    /// `name` in lower case: what the upstream's field names are compared with.
+    let lowercasedName: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+        self.lowercasedName = name.lowercased()
+    }
+
+    /// Whether an upstream field named `other` is this one.
+    func isNamed(_ other: String) -> Bool {
+        HeaderName.matches(other, lowercasedName: lowercasedName)
+    }
+
+    /// `isNamed(_:)` for a name's bytes.
+    func isNamed(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard other.count == lowercasedName.utf8.count else { return false }
+        return lowercasedName.utf8.withContiguousStorageIfAvailable { HeaderName.matches(other, $0) } ?? false
+    }
+}
+
+/// How the client's response head is made from the upstream's: decided once per response, and
+/// consumed by every serializer — `ClientResponseHead.make` (the head the HTTP/1 encoder and an
+/// HTTP/2 stream write), and the two writers of a relayed event stream's head
+/// (`ClientResponseHead.serializeRelayed`, `ChunkedResponseHead.serializedForClient`). A response
+/// edit made here reaches every path, relayed streams included.
+///
+/// What every serializer does with it, in this order: the upstream's fields without the
+/// hop-by-hop ones and without those the plan sets; then ``fields``; then the HTTP/1
+/// `Connection` field (``connectionOption``); then the framing the writer adds.
+public struct ResponseHeadPlan: Equatable, Sendable {
+    public let kind: ResponseKind
+    /// The client connection ends after this response.
+    public let closeClient: Bool
+    /// The version the client speaks (the head is written in it).
+    public let clientVersion: HTTPVersion
+    /// Fields the proxy sets, in the order written.
+    public let fields: [ResponseField]
+
+    /// - Parameter policyFields: fields a route's policies set on every response it answers.
+    public init(kind: ResponseKind, closeClient: Bool, clientVersion: HTTPVersion, policyFields: [ResponseField] = []) {
+        self.kind = kind
+        self.closeClient = closeClient
+        self.clientVersion = clientVersion
+        // Static arrays: the common plans allocate nothing.
+        if kind == .eventStream {
+            self.fields = policyFields.isEmpty ? Self.eventStreamFields : Self.eventStreamFields + policyFields
+        } else {
+            self.fields = policyFields
+        }
+    }
+
+    /// What every event stream's head says: no proxy on the way may buffer it (nginx reads
+    /// `X-Accel-Buffering`; other proxies and CDNs honour it too).
+    static let eventStreamFields = [ResponseField(name: "X-Accel-Buffering", value: "no")]
+
+    /// Whether the upstream's field `name` is left out because the plan sets it.
+    func replaces(_ name: String) -> Bool {
+        for field in fields where field.isNamed(name) { return true }
+        return false
+    }
+
+    /// `replaces(_:)` for a name's bytes.
+    func replaces(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        for field in fields where field.isNamed(name) { return true }
+        return false
+    }
+
+    /// The option of the `Connection` field an HTTP/1 head gets: `close` when the connection ends
+    /// after it, `keep-alive` to an HTTP/1.0 client it does not end for, none otherwise (and
+    /// never on a `101`, whose `Connection: upgrade` is the upstream's, nor over HTTP/2, which
+    /// has no connection-specific fields).
+    var connectionOption: StaticString? {
+        guard kind != .upgrade, clientVersion.major == 1 else { return nil }
+        if closeClient { return "close" }
+        return clientVersion == .http1_0 ? "keep-alive" : nil
+    }
+}
