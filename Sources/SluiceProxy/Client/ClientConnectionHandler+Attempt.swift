@@ -14,7 +14,7 @@ extension ClientConnectionHandler {
         exchange.endpoint = endpoint
         let pool = loop.pool
         let fresh = fresh || exchange.requestedUpgrade
-        pool.acquire(endpoint: endpoint, connectTimeout: exchange.route.policy.connectTimeout, fresh: fresh) {
+        pool.acquire(endpoint: endpoint, connectTimeout: exchange.policy.route.connectTimeout, fresh: fresh) {
             [self] result in
             guard self.exchange === exchange, self.context != nil else {
                 if case .success(let lease) = result {
@@ -38,7 +38,7 @@ extension ClientConnectionHandler {
         connection.handler.delegate = self
         connection.requestsSent += 1
         if !exchange.requestedUpgrade, !exchange.headRequest {
-            connection.splitter.expectResponse(cutAlways: exchange.declaredEventStream, clientAcceptsEventStream: head.acceptsEventStream)
+            connection.splitter.expectResponse(cutAlways: exchange.policy.declaredEventStream, clientAcceptsEventStream: head.acceptsEventStream)
         }
         connection.write(.head(head))
         let pending = exchange.pending

@@ -35,12 +35,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 return
             }
             let kind = ClientResponseHead.kind(
-                of: head, declaredEventStream: exchange.declaredEventStream, requestedUpgrade: exchange.requestedUpgrade)
+                of: head, declaredEventStream: exchange.policy.declaredEventStream, requestedUpgrade: exchange.requestedUpgrade)
             exchange.responseStarted(kind: kind)
             exchange.upstreamReusable = head.isKeepAlive && !exchange.requestedUpgrade
-            let compress = ResponseCompression.allows(
-                head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: exchange.headRequest,
-                clientVersion: exchange.clientVersion)
+            let compress = exchange.policy.compresses(
+                head, kind: kind, headRequest: exchange.headRequest, clientVersion: exchange.clientVersion)
             // A compressor is only set up on connections opened while some route compresses. One
             // opened before a table turned compression on answers uncompressed and closes, as an
             // nginx reload closes its old workers' keep-alive connections: the client's next
@@ -69,9 +68,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                     // Answered uncompressed for want of a compressor (see `mustClose`).
                     ResponseCompression.prepare(&clientHead.headers, compressed: false)
                 } else if exchange.headRequest,
-                    ResponseCompression.allows(
-                        head, kind: kind, compressionOn: exchange.route.policy.compression, headRequest: false,
-                        clientVersion: exchange.clientVersion)
+                    exchange.policy.compresses(head, kind: kind, headRequest: false, clientVersion: exchange.clientVersion)
                 {
                     ResponseCompression.prepareHeadResponse(
                         &clientHead.headers, coding: compression == nil ? nil : exchange.codingForHead)
@@ -116,7 +113,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             connection.close()
             return
         }
-        guard compression == nil, exchange.declaredEventStream || head.declaresEventStream, connection.splitter.isAtHeadEnd,
+        guard compression == nil, exchange.policy.declaredEventStream || head.declaresEventStream, connection.splitter.isAtHeadEnd,
             exchange.clientVersion == .http1_1, !exchange.headRequest, head.version == .http1_1,
             head.status.mayHaveResponseBody
         else {
@@ -146,7 +143,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     /// duration cap armed, and the idle limit reset (it may have changed with the kind).
     private func responseHeadWritten(kind: ResponseKind, _ exchange: ProxiedExchange) {
         clientFlushPending = true
-        if kind == .eventStream, let cap = exchange.route.policy.maxStreamDuration {
+        if kind == .eventStream, let cap = exchange.policy.lifetimeCap(for: kind) {
             exchange.streamDeadline = .now() + TimeAmount(cap)
         }
         touchUpstream(exchange)
@@ -228,8 +225,9 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     /// client (nginx's `proxy_buffering on`: the upstream finishes early and its connection goes
     /// back to the pool).
     private func clientMayBuffer(_ buffered: Int) -> Bool {
-        guard let exchange, exchange.responseKind == .ordinary, exchange.route.policy.buffering else { return false }
-        return buffered < configuration.maxBufferedResponseBytes
+        guard let exchange else { return false }
+        return exchange.policy.buffersForSlowClient(
+            kind: exchange.responseKind, buffered: buffered, limit: configuration.maxBufferedResponseBytes)
     }
 
     func upstreamClosed(_ connection: UpstreamConnection) {
@@ -276,7 +274,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             // A tunnel is a stream too: `max-stream-duration` caps its whole life.
             try TunnelSplice.splice(
                 client: context, upstream: connection,
-                idleTimeout: exchange.route.policy.streamIdleTimeout, maxDuration: exchange.route.policy.maxStreamDuration,
+                idleTimeout: exchange.policy.idleTimeout(for: .upgrade), maxDuration: exchange.policy.lifetimeCap(for: .upgrade),
                 wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog)
         } catch {
             dataPlane.logger.warning("could not set up tunnel", metadata: ["error": "\(error)"])

@@ -233,34 +233,31 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         requestMethod = received.method
         metrics.requestReceived()
         if accessLog != nil { logRequestStarted(received) }
-        if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
-            fail(nil, .rejected(rejection))
+        let head: HTTPRequestHead
+        let route: Route
+        let policy: ExchangePolicy
+        switch RequestDecision.decide(received, table: loop.routes.table, maxHeaderBytes: configuration.maxHeaderBytes) {
+        case .forward(let forwarded, let matched, let decided):
+            (head, route, policy) = (forwarded, matched, decided)
+        case .reject(let error):
+            fail(nil, error)
             return
-        }
-        let head = RequestTarget.originForm(received)
-        let path = UpstreamRequestHead.path(of: head.uri)
-        guard let host = HostFieldValue.routingHost(Substring(head.headers.first(name: "host") ?? "")) else {
-            fail(nil, .rejected(RequestRejection(status: .badRequest, reason: "invalid Host header")))
-            return
-        }
-        guard let route = loop.routes.table.match(host: host, path: path) else {
-            refuse(.noRoute(host: String(host), path: String(path)), received)
+        case .refuse(let error, let requestHasBody):
+            refuse(error, requestHasBody: requestHasBody)
             return
         }
         guard let endpoint = loop.balancer.next(for: route.backend) else {
-            refuse(.noEndpoints(backend: route.backend.name), received)
+            refuse(.noEndpoints(backend: route.backend.name), requestHasBody: true)
             return
         }
-        let declaredEventStream = route.policy.declaresEventStream(path: path)
         let upstreamHead = UpstreamRequestHead(
-            from: head, facts: facts, declaredEventStream: declaredEventStream,
+            from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
-        let exchange = ProxiedExchange(
-            upstreamHead: upstreamHead, clientVersion: head.version, route: route, declaredEventStream: declaredEventStream)
+        let exchange = ProxiedExchange(upstreamHead: upstreamHead, clientVersion: head.version, route: route, policy: policy)
         self.exchange = exchange
-        if route.policy.compression, exchange.headRequest {
+        if policy.route.compression, exchange.headRequest {
             exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])
         }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, let context {
@@ -275,11 +272,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// An error decided from the request head. One to a request with a body goes out at once and
     /// the connection closes after it (see `exchangeFailed`); one to a request without (a `GET`)
     /// waits for the request's end, the next part, and the connection stays open.
-    private func refuse(_ error: ProxyErrorResponse, _ head: HTTPRequestHead) {
-        let hasBody =
-            head.headers.contains(name: "transfer-encoding")
-            || head.headers["content-length"].contains { $0.trimmingSpaces() != "0" }
-        perform(machine.exchangeFailed(error, requestHasNoBody: !hasBody))
+    private func refuse(_ error: ProxyErrorResponse, requestHasBody: Bool) {
+        perform(machine.exchangeFailed(error, requestHasNoBody: !requestHasBody))
         resumeClientReads()
     }
 

@@ -18,8 +18,8 @@ final class ProxiedExchange {
     let requestedUpgrade: Bool
     /// A `HEAD` request: its response has no body (and is never compressed).
     let headRequest: Bool
-    /// The route declares this path an event stream.
-    let declaredEventStream: Bool
+    /// The policies in force, decided with the route (`RequestDecision`).
+    let policy: ExchangePolicy
 
     /// The connection carrying this exchange, once acquired.
     var upstream: UpstreamConnection?
@@ -55,14 +55,14 @@ final class ProxiedExchange {
     /// that the head says what the `GET`'s would.
     var codingForHead: AcceptEncoding?
 
-    init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, route: Route, declaredEventStream: Bool) {
+    init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, route: Route, policy: ExchangePolicy) {
         self.upstreamHead = upstreamHead
         self.route = route
         self.clientVersion = clientVersion
         self.idempotent = UpstreamRequestHead.isIdempotent(upstreamHead.method)
         self.requestedUpgrade = upstreamHead.requestsUpgrade
         self.headRequest = upstreamHead.method.isHEAD
-        self.declaredEventStream = declaredEventStream
+        self.policy = policy
     }
 
     /// Whether a failed attempt may be repeated: nothing of the body went out and the method is
@@ -77,10 +77,9 @@ final class ProxiedExchange {
         upstreamHead = nil
     }
 
-    /// How the client's head of a response of `kind` is made: the one place a response edit is
-    /// decided (see `ResponseHeadPlan`).
+    /// How the client's head of a response of `kind` is made (see `ResponseHeadPlan`).
     func headPlan(kind: ResponseKind, closeClient: Bool) -> ResponseHeadPlan {
-        ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion)
+        policy.headPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion)
     }
 
     /// Whether upstream silence is being timed: once the request is sent or the response started.
@@ -88,14 +87,9 @@ final class ProxiedExchange {
         requestEndSent || responseKind != nil
     }
 
-    /// The upstream silence allowed now: the stream idle timeout for streams (and for declared
-    /// stream paths from the start), the read timeout otherwise.
+    /// The upstream silence allowed now (see `ExchangePolicy.idleTimeout(for:)`).
     var idleTimeout: Duration {
-        switch responseKind {
-        case .eventStream?, .upgrade?: return route.policy.streamIdleTimeout
-        case .ordinary?: return route.policy.readTimeout
-        case nil: return declaredEventStream ? route.policy.streamIdleTimeout : route.policy.readTimeout
-        }
+        policy.idleTimeout(for: responseKind)
     }
 
     /// The earliest moment something about this exchange must be checked, if any.
@@ -108,7 +102,7 @@ final class ProxiedExchange {
             earliest = min(earliest ?? streamDeadline, streamDeadline)
         }
         if let sendStall {
-            let limit = sendStall.since + TimeAmount(route.policy.sendTimeout)
+            let limit = sendStall.since + TimeAmount(policy.route.sendTimeout)
             earliest = min(earliest ?? limit, limit)
         }
         if let clientStall {

@@ -111,7 +111,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
             } else {
                 fail(exchange, .upstreamTimeout(backend: backend))
             }
-        } else if let stall = exchange.sendStall, stall.since + TimeAmount(exchange.route.policy.sendTimeout) <= now {
+        } else if let stall = exchange.sendStall, stall.since + TimeAmount(exchange.policy.route.sendTimeout) <= now {
             let buffered = exchange.upstream?.bufferedBytes ?? 0
             if buffered < stall.buffered {
                 // Slow, but the upstream took some bytes: measure the next stall from here.

@@ -1,0 +1,46 @@
+import NIOHTTP1
+import SluiceRouting
+
+/// What the proxy does with one request, decided from its head and the routing table alone:
+/// the one place a request policy is decided. Pure (`RequestDecisionTests` drive it as a table);
+/// the client connection handler performs the result.
+///
+/// A policy that must ask elsewhere before forwarding (external authentication) will be one more
+/// case here, performed by the handler like the others.
+enum RequestDecision: Equatable {
+    /// Proxy the request, `head` in origin form, to `route`'s backend under `policy`.
+    case forward(head: HTTPRequestHead, route: Route, policy: ExchangePolicy)
+    /// The request itself is bad: answered at once, and the connection closes after the answer
+    /// (what follows on it cannot be trusted).
+    case reject(ProxyErrorResponse)
+    /// A well-formed request nothing serves. Without a body it is answered when its end arrives
+    /// and the connection stays open; with one, at once, and the connection closes after it.
+    case refuse(ProxyErrorResponse, requestHasBody: Bool)
+
+    /// Decides what to do with `received`, routed by `table`.
+    static func decide(_ received: HTTPRequestHead, table: RoutingTable, maxHeaderBytes: Int) -> RequestDecision {
+        if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: maxHeaderBytes) {
+            return .reject(.rejected(rejection))
+        }
+        let head = RequestTarget.originForm(received)
+        let path = UpstreamRequestHead.path(of: head.uri)
+        guard let host = HostFieldValue.routingHost(Substring(head.headers.first(name: "host") ?? "")) else {
+            return .reject(.rejected(RequestRejection(status: .badRequest, reason: "invalid Host header")))
+        }
+        guard let route = table.match(host: host, path: path) else {
+            return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
+        }
+        guard !route.backend.endpoints.isEmpty else {
+            return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))
+        }
+        let policy = ExchangePolicy(route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path))
+        return .forward(head: head, route: route, policy: policy)
+    }
+
+    /// Whether a body follows the head (RFC 9112 §6.3): `Transfer-Encoding`, or a
+    /// `Content-Length` other than 0.
+    private static func hasBody(_ head: HTTPRequestHead) -> Bool {
+        head.headers.contains(name: "transfer-encoding")
+            || head.headers["content-length"].contains { $0.trimmingSpaces() != "0" }
+    }
+}

@@ -1,0 +1,56 @@
+import NIOHTTP1
+import SluiceRouting
+import Testing
+
+@testable import SluiceProxy
+
+/// The per-exchange policy answers, as tables: which idle timeout, which cap, whether to keep
+/// reading an upstream for a slow client.
+@Suite("Exchange policy")
+struct ExchangePolicyTests {
+    private static let route = RoutePolicy(
+        readTimeout: .seconds(60), streamIdleTimeout: .seconds(3600), maxStreamDuration: .seconds(600), buffering: true)
+
+    @Test(arguments: [
+        (false, ResponseKind?.none, Duration.seconds(60)),
+        (true, nil, .seconds(3600)),
+        (false, .ordinary, .seconds(60)),
+        (true, .ordinary, .seconds(60)),
+        (false, .eventStream, .seconds(3600)),
+        (false, .upgrade, .seconds(3600)),
+    ])
+    func theIdleTimeoutIsTheStreamsOnceTheResponseIsOne(declared: Bool, kind: ResponseKind?, expected: Duration) {
+        let policy = ExchangePolicy(route: Self.route, declaredEventStream: declared)
+        #expect(policy.idleTimeout(for: kind) == expected)
+    }
+
+    @Test func onlyStreamsHaveALifetimeCap() {
+        let policy = ExchangePolicy(route: Self.route, declaredEventStream: false)
+        #expect(policy.lifetimeCap(for: .ordinary) == nil)
+        #expect(policy.lifetimeCap(for: .eventStream) == .seconds(600))
+        #expect(policy.lifetimeCap(for: .upgrade) == .seconds(600))
+    }
+
+    @Test(arguments: [
+        (true, ResponseKind?.some(.ordinary), 10, true),
+        (true, .ordinary, 100, false),
+        (false, .ordinary, 10, false),
+        (true, .eventStream, 10, false),
+        (true, .upgrade, 10, false),
+        (true, nil, 10, false),
+    ])
+    func onlyOrdinaryResponsesOfBufferingRoutesAreReadForASlowClient(
+        buffering: Bool, kind: ResponseKind?, buffered: Int, expected: Bool
+    ) {
+        var route = Self.route
+        route.buffering = buffering
+        let policy = ExchangePolicy(route: route, declaredEventStream: false)
+        #expect(policy.buffersForSlowClient(kind: kind, buffered: buffered, limit: 100) == expected)
+    }
+
+    @Test func anEventStreamsHeadPlanSaysNoBuffering() {
+        let policy = ExchangePolicy(route: Self.route, declaredEventStream: true)
+        #expect(policy.headPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1).fields.map(\.name) == ["X-Accel-Buffering"])
+        #expect(policy.headPlan(kind: .ordinary, closeClient: false, clientVersion: .http1_1).fields.isEmpty)
+    }
+}

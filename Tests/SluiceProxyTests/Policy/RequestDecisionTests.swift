@@ -1,0 +1,105 @@
+import NIOHTTP1
+import SluiceRouting
+import Testing
+
+@testable import SluiceProxy
+
+/// `RequestDecision.decide` as a table: request heads against one routing table, and what the
+/// proxy must do with each.
+@Suite("Request decision")
+struct RequestDecisionTests {
+    private static let app = Backend(name: "default/app:80", endpoints: [Endpoint(host: "10.0.0.1", port: 8080)])
+    private static let drained = Backend(name: "default/drained:80", endpoints: [])
+    private static let streaming = RoutePolicy(eventStreamPaths: ["/chat/"])
+    private static let table = RoutingTable(
+        routes: [
+            Route(host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"), backend: app, policy: streaming, source: "default/a"),
+            Route(host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/gone"), backend: drained, source: "default/b"),
+        ])
+
+    private static func head(_ method: HTTPMethod = .GET, _ uri: String, _ fields: [(String, String)]) -> HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(fields))
+    }
+
+    private static func decide(_ head: HTTPRequestHead, table: RoutingTable = table) -> RequestDecision {
+        RequestDecision.decide(head, table: table, maxHeaderBytes: 8192)
+    }
+
+    @Test func aRoutedRequestIsForwardedWithItsRoutesPolicy() throws {
+        guard case .forward(let head, let route, let policy) = Self.decide(Self.head(.GET, "/api?q=1", [("Host", "Example.COM:8080")]))
+        else { Issue.record("not forwarded"); return }
+        #expect(head.uri == "/api?q=1")
+        #expect(route.backend == Self.app)
+        #expect(policy == ExchangePolicy(route: Self.streaming, declaredEventStream: false))
+    }
+
+    /// The route's `sse-paths` decide on the path alone (element-wise, query cut), and an
+    /// absolute-form target is routed, and forwarded, by its own authority and path.
+    @Test(arguments: [
+        ("/chat", true), ("/chat/", true), ("/chat/room?x=1", true), ("/chatter", false), ("/", false),
+        ("http://example.com/chat/1", true), ("HTTPS://example.com/other", false),
+    ])
+    func theEventStreamDeclarationFollowsThePath(_ uri: String, declared: Bool) {
+        guard case .forward(let head, _, let policy) = Self.decide(Self.head(.GET, uri, [("Host", "elsewhere.org")]).withHost(uri))
+        else { Issue.record("\(uri) not forwarded"); return }
+        #expect(policy.declaredEventStream == declared, "\(uri)")
+        #expect(head.uri.hasPrefix("/"), "\(uri)")
+    }
+
+    @Test(arguments: [
+        ([("Accept", "*/*")], HTTPResponseStatus.badRequest),
+        ([("Host", "a b")], .badRequest),
+        ([("Host", "a"), ("Host", "b")], .badRequest),
+        ([("Host", "example.com"), ("Content-Length", "1"), ("Transfer-Encoding", "chunked")], .badRequest),
+        ([("Host", "example.com"), ("Transfer-Encoding", "gzip")], .badRequest),
+        ([("Host", "example.com"), ("X-Big", String(repeating: "x", count: 9000))], .requestHeaderFieldsTooLarge),
+    ])
+    func aBadRequestIsRejectedAndClosesTheConnection(_ fields: [(String, String)], status: HTTPResponseStatus) {
+        guard case .reject(let error) = Self.decide(Self.head(.POST, "/", fields)) else {
+            Issue.record("not rejected: \(fields.map(\.0))")
+            return
+        }
+        #expect(error.status == status)
+        #expect(error.closeConnection)
+    }
+
+    /// Nothing serves the request: 404 for an unknown host, 503 for a backend without endpoints;
+    /// whether a body follows decides when the answer goes out.
+    @Test(arguments: [
+        (HTTPMethod.GET, "other.org", "/", [(String, String)](), HTTPResponseStatus.notFound, false),
+        (.POST, "other.org", "/", [("Content-Length", "5")], .notFound, true),
+        (.POST, "other.org", "/", [("Content-Length", "0")], .notFound, false),
+        (.PUT, "other.org", "/", [("Transfer-Encoding", "chunked")], .notFound, true),
+        (.GET, "example.com", "/gone/x", [], .serviceUnavailable, false),
+    ])
+    func aRequestNothingServesIsRefused(
+        _ method: HTTPMethod, _ host: String, _ uri: String, _ fields: [(String, String)], status: HTTPResponseStatus,
+        hasBody: Bool
+    ) {
+        guard case .refuse(let error, let requestHasBody) = Self.decide(Self.head(method, uri, [("Host", host)] + fields))
+        else { Issue.record("not refused"); return }
+        #expect(error.status == status)
+        #expect(!error.closeConnection)
+        #expect(requestHasBody == hasBody)
+    }
+
+    @Test func theDefaultBackendTakesWhatNoRuleMatches() {
+        let catchAll = Route(
+            host: .any, path: .prefix(ingressPath: "/"), backend: Self.app, source: "default/catch-all")
+        let withDefault = RoutingTable(routes: Self.table.routes, defaultBackend: catchAll)
+        guard case .forward(_, let route, _) = Self.decide(Self.head(.GET, "/x", [("Host", "other.org")]), table: withDefault)
+        else { Issue.record("not forwarded"); return }
+        #expect(route.source == "default/catch-all")
+    }
+}
+
+extension HTTPRequestHead {
+    /// This head with `Host: example.com` when its target is in origin form (an absolute-form
+    /// target names its own authority).
+    fileprivate func withHost(_ uri: String) -> HTTPRequestHead {
+        guard uri.hasPrefix("/") else { return self }
+        var head = self
+        head.headers.replaceOrAdd(name: "Host", value: "example.com")
+        return head
+    }
+}
