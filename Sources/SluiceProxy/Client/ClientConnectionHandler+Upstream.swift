@@ -73,7 +73,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                     ResponseCompression.prepareHeadResponse(
                         &clientHead.headers, coding: compression == nil ? nil : exchange.codingForHead)
                 }
-                writeResponseHead(clientHead, compress: compress, context: context)
+                writeResponseHead(clientHead, answering: machine.exchange?.method, compress: compress, context: context)
             }
             responseHeadWritten(kind: kind, exchange)
         case .body(let buffer):
@@ -93,8 +93,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             } else {
                 connection.close()
             }
-            if case .finishExchange(let close) = machine.responseEndReceived() {
-                finish(trailers: trailers, close: close, context: context)
+            if case .finishExchange(let then) = machine.responseEndReceived() {
+                finish(trailers: trailers, then: then, context: context)
             } else if clientFlushPending {
                 clientFlushPending = false
                 flushClient(context)
@@ -191,7 +191,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         let interim = HTTPResponseHead(
             version: exchange.clientVersion, status: ClientResponseHead.interimStatus(head.status),
             headers: HopByHopHeaders.removing(from: head.headers))
-        writeResponseHead(interim, compress: false, context: context)
+        writeResponseHead(interim, answering: nil, compress: false, context: context)
         clientFlushPending = true
     }
 
@@ -257,6 +257,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         _ exchange: ProxiedExchange, connection: UpstreamConnection, head: HTTPResponseHead,
         context: ChannelHandlerContext
     ) {
+        let method = machine.exchange?.method
         machine.upgraded()
         cancelTimer()
         self.exchange = nil
@@ -264,7 +265,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         metrics.tunnelOpened()
         let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false))
         clientFlushPending = false
-        writeResponseHead(clientHead, compress: false, context: context)
+        writeResponseHead(clientHead, answering: method, compress: false, context: context)
         context.flush()
         let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
         // The splice removes the decoder, whose place an attached encoder writes from.

@@ -20,21 +20,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     let dataPlane: ProxyDataPlane
     /// Present when the connection has a response compressor (see `ResponseCompression`).
     let compression: ResponseCompression?
-    var machine = ClientConnectionStateMachine()
+    var machine = HTTP1ConnectionStateMachine()
     private(set) var context: ChannelHandlerContext?
     /// What this connection shares with the others of its event loop.
     let loop: ProxyLoopContext
     /// Told the method of the request each response head answers.
     let encoder: ClientResponseEncoder
-    /// The method of the request being answered (nil between requests).
-    private var requestMethod: HTTPMethod?
     var exchange: ProxiedExchange?
-    /// Parts of a request pipelined behind the current exchange.
-    private var queued: [HTTPServerRequestPart] = []
     /// The client is not being read (`autoRead` off): see `clientMayRead`.
     var readHeld = false
-    /// The current request's body has not all arrived (its clock: `ClientDeadline.requestBody`).
-    var awaitingRequestBody = false
     /// Response parts written to the client since the last flush.
     var clientFlushPending = false
     /// Request parts written upstream since the last flush.
@@ -122,7 +116,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             // `keepalive_timeout` to `client_header_timeout` at the first byte.
             setClientDeadline(after: configuration.clientHeaderTimeout, .header)
         }
-        if awaitingRequestBody {
+        if machine.awaitsRequestBody {
             if clientDeadline == nil { requestBodyProgressed() }
             rearmTimer()
         }
@@ -139,7 +133,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if accessLog != nil { logExchangeEnded(.clientClosed) }
         machine.clientClosed()
         cancelTimer()
-        queued.removeAll()
         if let exchange {
             exchange.upstream?.close()
             self.exchange = nil
@@ -204,33 +197,29 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 // Forwarded as the client sent it, not as the compressor was shown it.
                 if let clientHead = compression.clientHeads.popFirst() { head = clientHead }
             }
-            switch machine.requestHeadReceived(keepAlive: head.isKeepAlive) {
+            switch machine.requestHeadReceived(head) {
             case .startExchange: startExchange(head)
-            case .queue: queued.append(.head(head))
-            default: break
+            case .queued, .discard: break
             }
         case .body(let buffer):
-            if awaitingRequestBody { requestBodyProgressed() }
-            switch machine.requestBodyReceived() {
-            case .forward: forward(.body(.byteBuffer(buffer)))
-            case .queue: queued.append(part)
-            default: break
-            }
+            if machine.awaitsRequestBody { requestBodyProgressed() }
+            perform(machine.requestBodyReceived(part), forwarding: .body(.byteBuffer(buffer)))
         case .end(let trailers):
-            if awaitingRequestBody { requestBodyEnded() }
-            let action = machine.requestEndReceived()
-            switch action {
-            case .forward: forward(.end(trailers))
-            case .queue: queued.append(part)
-            default: perform(action)
-            }
+            if machine.awaitsRequestBody { requestBodyEnded() }
+            perform(machine.requestEndReceived(part), forwarding: .end(trailers))
+        }
+    }
+
+    private func perform(_ action: HTTP1ConnectionStateMachine.PartAction, forwarding part: UpstreamRequestPart) {
+        switch action {
+        case .forward: forward(part)
+        case .queued, .discard: break
+        case .perform(let action): perform(action)
         }
     }
 
     private func startExchange(_ received: HTTPRequestHead) {
         clientDeadline = nil
-        awaitingRequestBody = true
-        requestMethod = received.method
         metrics.requestReceived()
         if accessLog != nil { logRequestStarted(received) }
         let head: HTTPRequestHead
@@ -263,7 +252,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, let context {
             // The client waits for this before sending its body; the upstream never sees the
             // `Expect` (nginx and Envoy answer it the same way).
-            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), compress: false, context: context)
+            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil, compress: false, context: context)
             flushClient(context)
         }
         attempt(exchange, endpoint: endpoint, fresh: false)
@@ -329,25 +318,34 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         resumeClientReads()
     }
 
+    /// Lets go of the current exchange's upstream side: its connection closes (its response will
+    /// not be read to the end).
+    func endUpstream() {
+        guard let exchange else { return }
+        if accessLog != nil { logUpstreamTried(exchange.endpoint) }
+        exchange.upstream?.close()
+        exchange.upstream = nil
+        self.exchange = nil
+    }
+
     // MARK: Actions
 
-    func perform(_ action: ClientConnectionStateMachine.Action) {
+    func perform(_ action: HTTP1ConnectionStateMachine.Action) {
         guard let context else { return }
         switch action {
-        case .none, .startExchange, .forward, .queue, .discard:
+        case .none:
             break
-        case .writeError(let error, let close):
-            writeError(error, close: close, context: context)
-        case .finishExchange(let close):
-            finish(trailers: nil, close: close, context: context)
-        case .closeClient:
+        case .writeError(let error, let method, let then):
+            writeError(error, answering: method, then: then, context: context)
+        case .finishExchange(let then):
+            finish(trailers: nil, then: then, context: context)
+        case .closeClient(let lingering):
             let logEntry = accessLog != nil ? takeLogEntry() : nil
             if clientFlushPending { context.flush() }
             if let logEntry { logExchangeEnded(.cut, entry: logEntry) }
-            if awaitingRequestBody {
+            if lingering {
                 // A response cut while the client uploads (the upstream failed mid-response):
                 // the client sees it end, not a reset.
-                awaitingRequestBody = false
                 closeConnection(after: context.eventLoop.makeSucceededVoidFuture(), clientMaySend: true, context: context)
             } else {
                 context.close(promise: nil)
@@ -355,19 +353,23 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
-    private func writeError(_ error: ProxyErrorResponse, close: Bool, context: ChannelHandlerContext) {
+    private func writeError(
+        _ error: ProxyErrorResponse, answering method: HTTPMethod?, then: HTTP1ConnectionStateMachine.AfterResponse,
+        context: ChannelHandlerContext
+    ) {
         var response = error
-        response.closeConnection = close
-        writeResponseHead(response.head(), compress: false, context: context)
+        response.closeConnection = then != .awaitNextRequest
+        writeResponseHead(response.head(), answering: method, compress: false, context: context)
         writeResponsePart(.body(.byteBuffer(response.body(allocator: context.channel.allocator))), context: context)
-        finish(trailers: nil, close: close, context: context)
+        finish(trailers: nil, then: then, context: context)
     }
 
     /// Writes a response head. With a compressor in the pipeline, a final head that answers a
     /// request it saw goes through it (`compress` says whether it may compress); any other head
-    /// (interim, or answering no decoded request) is written past it.
-    func writeResponseHead(_ head: HTTPResponseHead, compress: Bool, context: ChannelHandlerContext) {
-        encoder.requestMethod = requestMethod
+    /// (interim, or answering no decoded request) is written past it. `method`: the method of the
+    /// request a final head answers (its framing depends on it), nil for none.
+    func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool, context: ChannelHandlerContext) {
+        encoder.requestMethod = method
         if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
             logResponseStarted(status: head.status)
         }
@@ -385,12 +387,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
-    /// Writes the end of the response, then closes or waits for the next request.
-    func finish(trailers: HTTPHeaders?, close: Bool, context: ChannelHandlerContext) {
+    /// Writes the end of the response, then closes (lingering if `then` says so) or waits for the
+    /// next request.
+    func finish(trailers: HTTPHeaders?, then: HTTP1ConnectionStateMachine.AfterResponse, context: ChannelHandlerContext) {
         clientFlushPending = false
-        requestMethod = nil
         let logEntry = accessLog != nil ? takeLogEntry() : nil
-        if close {
+        if then != .awaitNextRequest {
             let written = context.eventLoop.makePromise(of: Void.self)
             if compression == nil {
                 encoder.writeDirect(.end(trailers), promise: written)
@@ -399,9 +401,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             }
             context.flush()
             if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
-            let clientMaySend = awaitingRequestBody
-            awaitingRequestBody = false
-            closeConnection(after: written.futureResult, clientMaySend: clientMaySend, context: context)
+            closeConnection(after: written.futureResult, clientMaySend: then == .closeLingering, context: context)
         } else {
             writeResponsePart(.end(trailers), context: context)
             flushClient(context)
@@ -430,14 +430,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func requestBodyEnded() {
-        awaitingRequestBody = false
         if clientDeadline?.event == .requestBody { clientDeadline = nil }
     }
 
     private func awaitNextRequest() {
         setClientDeadline(after: configuration.keepAliveIdleTimeout, .keepAlive)
-        let parts = queued
-        queued.removeAll()
+        let parts = machine.takeQueued()
         replaying = true
         for part in parts { handle(part) }
         replaying = false
@@ -448,7 +446,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     // MARK: Backpressure
 
     private var clientMayRead: Bool {
-        if !queued.isEmpty { return false }
+        if machine.hasQueuedRequests { return false }
         guard let exchange else { return true }
         let requestComplete = machine.exchange?.requestComplete ?? true
         guard let upstream = exchange.upstream else { return requestComplete }
@@ -458,7 +456,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func resumeClientReads() {
         guard readHeld, clientMayRead, let context else { return }
         readHeld = false
-        if awaitingRequestBody { requestBodyProgressed() }
+        if machine.awaitsRequestBody { requestBodyProgressed() }
         context.setAutoRead(true)
     }
 }

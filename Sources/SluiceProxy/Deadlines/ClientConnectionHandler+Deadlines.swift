@@ -68,7 +68,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
                 perform(machine.headerTimeoutFired())
             case .keepAlive: perform(machine.keepAliveTimeoutFired())
             case .requestBody: requestBodyDeadlineReached(now: now)
-            case .lingeringClose: perform(.closeClient)
+            case .lingeringClose: perform(machine.lingeringEnded())
             }
         } else if let exchange {
             checkDeadlines(of: exchange, now: now)
@@ -84,7 +84,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     }
 
     private func requestBodyDeadlineReached(now: NIODeadline) {
-        guard awaitingRequestBody else { return }
+        guard machine.awaitsRequestBody else { return }
         if readHeld {
             // The proxy is not reading the client (upstream not ready, or not taking the body):
             // that silence is not the client's.
@@ -94,9 +94,9 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         dataPlane.logger.debug(
             "client stopped sending the request body",
             metadata: ["backend": "\(exchange?.route.backend.name ?? "-")"])
-        // A client that stopped sending is not lingered for.
-        awaitingRequestBody = false
-        fail(exchange, .requestBodyTimeout)
+        endUpstream()
+        perform(machine.requestBodyTimedOut())
+        resumeClientReads()
     }
 
     private func checkDeadlines(of exchange: ProxiedExchange, now: NIODeadline) {
@@ -137,10 +137,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     /// sees a response cut short, not a complete one: an LLM answer stopped by the cap must not
     /// pass for the whole answer (an `EventSource` reconnects either way).
     private func cut(_ exchange: ProxiedExchange) {
-        exchange.upstream?.close()
-        exchange.upstream = nil
-        self.exchange = nil
-        machine.clientClosed()
-        perform(.closeClient)
+        endUpstream()
+        perform(machine.exchangeCut())
     }
 }
