@@ -14,9 +14,9 @@ struct PendingAccessLogEntry {
 }
 
 extension PendingAccessLogEntry {
-    /// Writes the entry, timed from when the request arrived to now.
-    mutating func write(to sink: AccessLog) {
-        entry.durationSeconds = Double((NIODeadline.now() - startedAt).nanoseconds) / 1e9
+    /// Writes the entry, timed from when the request arrived to `now` (the loop's clock).
+    mutating func write(to sink: AccessLog, now: NIODeadline) {
+        entry.durationSeconds = Double((now - startedAt).nanoseconds) / 1e9
         sink.write(entry)
     }
 }
@@ -27,10 +27,10 @@ struct TunnelAccessLogEntry {
     var pending: PendingAccessLogEntry
     let sink: AccessLog
 
-    /// The tunnel closed after relaying `tunnelBytes` to the client.
-    mutating func write(tunnelBytes: Int) {
+    /// The tunnel closed, at `now`, after relaying `tunnelBytes` to the client.
+    mutating func write(tunnelBytes: Int, now: NIODeadline) {
         pending.entry.bytesSent += tunnelBytes
-        pending.write(to: sink)
+        pending.write(to: sink, now: now)
     }
 }
 
@@ -86,7 +86,7 @@ extension ClientConnectionHandler {
         pending.entry.outcome = outcome
         if pending.entry.status == 0, outcome == .clientClosed { pending.entry.status = 499 }
         pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
-        pending.write(to: accessLog)
+        pending.write(to: accessLog, now: loop.now)
     }
 
     /// The upgraded exchange's entry, handed to the tunnel that replaces this handler: it is
@@ -112,7 +112,7 @@ extension ClientConnectionHandler {
             startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
             method: method, host: host, target: target, version: version, status: 0, bytesSent: 0, durationSeconds: 0,
             upstreamAddress: nil, backend: nil, ingress: nil, userAgent: userAgent, outcome: .complete)
-        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: .now(), bytesBefore: encoder.bytesWritten)
+        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: loop.now, bytesBefore: encoder.bytesWritten)
     }
 
     private static func wallClockMilliseconds() -> Int64 {

@@ -43,7 +43,7 @@ extension ClientConnectionHandler {
     }
 
     private func drain(context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
+        let now = loop.now
         let until = now + TimeAmount(configuration.lingeringTime)
         lingering = .draining(until: until)
         clientDeadline = (at: min(now + TimeAmount(configuration.lingeringTimeout), until), event: .lingeringClose)
@@ -56,6 +56,6 @@ extension ClientConnectionHandler {
     /// The client sent more while the proxy lingers: it gets `lingeringTimeout` more.
     func lingeringClientSent() {
         guard case .draining(let until) = lingering else { return }
-        clientDeadline = (at: min(.now() + TimeAmount(configuration.lingeringTimeout), until), event: .lingeringClose)
+        clientDeadline = (at: min(loop.now + TimeAmount(configuration.lingeringTimeout), until), event: .lingeringClose)
     }
 }

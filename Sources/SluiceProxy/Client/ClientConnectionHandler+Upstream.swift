@@ -78,7 +78,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             responseHeadWritten(kind: kind, exchange)
         case .body(let buffer):
             guard exchange.upgradeHead == nil else { return }
-            exchange.lastUpstreamActivity = .now()
+            exchange.lastUpstreamActivity = loop.now
             writeResponsePart(.body(.byteBuffer(buffer)), context: context)
             clientFlushPending = true
         case .end(let trailers):
@@ -144,7 +144,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     private func responseHeadWritten(kind: ResponseKind, _ exchange: ProxiedExchange) {
         clientFlushPending = true
         if kind == .eventStream, let cap = exchange.policy.lifetimeCap(for: kind) {
-            exchange.streamDeadline = .now() + TimeAmount(cap)
+            exchange.streamDeadline = loop.now + TimeAmount(cap)
         }
         touchUpstream(exchange)
     }
@@ -154,7 +154,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             connection.close()
             return
         }
-        exchange.lastUpstreamActivity = .now()
+        exchange.lastUpstreamActivity = loop.now
         if encoder.isRelaying {
             encoder.writeRelayed(bytes)
         } else {
@@ -210,7 +210,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         connection.handler.pauseReading()
         if let exchange, exchange.clientStall == nil {
             // From here the client has `clientSendTimeout` to take some of what it was sent.
-            exchange.clientStall = (since: .now(), buffered: buffered)
+            exchange.clientStall = (since: loop.now, buffered: buffered)
             rearmTimer()
         }
     }

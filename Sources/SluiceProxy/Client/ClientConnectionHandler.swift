@@ -300,7 +300,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             let buffered = upstream.bufferedBytes
             metrics.observeUpstreamBuffered(buffered)
             if exchange.sendStall == nil {
-                exchange.sendStall = (since: .now(), buffered: buffered)
+                exchange.sendStall = (since: loop.now, buffered: buffered)
                 rearmTimer()
             }
         }

@@ -25,7 +25,7 @@ enum ClientDeadline {
 /// deadlines in force and sets itself for the next one.
 extension ClientConnectionHandler: DeadlineWheelMember {
     func setClientDeadline(after delay: Duration, _ event: ClientDeadline) {
-        clientDeadline = (at: .now() + TimeAmount(delay), event: event)
+        clientDeadline = (at: loop.now + TimeAmount(delay), event: event)
         rearmTimer()
     }
 
@@ -33,7 +33,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     /// the response started).
     func touchUpstream(_ exchange: ProxiedExchange) {
         guard exchange.upstreamClockRunning else { return }
-        exchange.lastUpstreamActivity = .now()
+        exchange.lastUpstreamActivity = loop.now
         rearmTimer()
     }
 
@@ -58,7 +58,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     }
 
     private func deadlineReached() {
-        let now = NIODeadline.now()
+        let now = loop.now
         if let (at, event) = clientDeadline, at <= now {
             clientDeadline = nil
             switch event {
@@ -80,7 +80,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
     /// more of it. Called when body bytes arrive and when the proxy resumes reading the client;
     /// the timer is moved at the end of the read burst (`channelReadComplete`).
     func requestBodyProgressed() {
-        clientDeadline = (at: .now() + TimeAmount(configuration.clientBodyTimeout), event: .requestBody)
+        clientDeadline = (at: loop.now + TimeAmount(configuration.clientBodyTimeout), event: .requestBody)
     }
 
     private func requestBodyDeadlineReached(now: NIODeadline) {

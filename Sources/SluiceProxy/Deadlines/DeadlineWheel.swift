@@ -48,6 +48,9 @@ final class DeadlineWheel {
     /// - Parameters:
     ///   - resolution: the tick; a deadline fires at most this much late.
     ///   - slots: ticks per turn of the wheel.
+    /// The loop's clock, which the wheel's deadlines are read against.
+    var now: NIODeadline { eventLoop.now }
+
     init(eventLoop: any EventLoop, resolution: TimeAmount = .milliseconds(100), slots: Int = 1024) {
         precondition(resolution.nanoseconds > 0 && slots > 0)
         self.eventLoop = eventLoop

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What one event loop's connections share, and nothing another loop writes: the upstream pool,
 /// the loop's replica of the routing table, its round-robin positions, its metric counters, its
 /// request-id generator and the wheel its connections' deadlines are filed in.
@@ -6,6 +8,7 @@
 /// work the same way): state that several loops write, even a shared atomic counter or the
 /// reference count of a shared string, makes each request move cache lines between cores.
 final class ProxyLoopContext {
+    let eventLoop: any EventLoop
     let pool: UpstreamConnectionPool
     let metrics: ProxyMetricsShard
     let routes: LoopRoutingTable
@@ -13,12 +16,22 @@ final class ProxyLoopContext {
     var requestIDs = RequestIDGenerator()
     let deadlines: DeadlineWheel
 
-    init(pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable, deadlines: DeadlineWheel) {
+    init(
+        eventLoop: any EventLoop, pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable,
+        deadlines: DeadlineWheel
+    ) {
+        self.eventLoop = eventLoop
         self.pool = pool
         self.metrics = metrics
         self.routes = routes
         self.deadlines = deadlines
     }
+}
+
+extension ProxyLoopContext {
+    /// The loop's clock: every deadline and timestamp of its connections is read from it, so
+    /// that a test can drive them on an `EmbeddedEventLoop`.
+    var now: NIODeadline { eventLoop.now }
 }
 
 @available(*, unavailable)

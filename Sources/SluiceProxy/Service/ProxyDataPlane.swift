@@ -126,7 +126,7 @@ public final class ProxyDataPlane: Sendable {
         if let context = slot.context.value { return context }
         let metrics = _metrics.makeShard()
         let context = ProxyLoopContext(
-            pool: UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics),
+            eventLoop: eventLoop, pool: UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics),
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
             deadlines: DeadlineWheel(eventLoop: eventLoop))
         slot.context.value = context

@@ -20,7 +20,7 @@ final class TunnelDeadlines: DeadlineWheelMember {
     init(idleTimeout: Duration, maxDuration: Duration?, wheel: DeadlineWheel) {
         self.wheel = wheel
         self.idleTimeout = TimeAmount(idleTimeout)
-        let now = NIODeadline.now()
+        let now = wheel.now
         self.lastActivity = now
         self.cap = maxDuration.map { now + TimeAmount($0) }
     }
@@ -33,7 +33,7 @@ final class TunnelDeadlines: DeadlineWheelMember {
 
     /// Bytes crossed the tunnel.
     func touch() {
-        lastActivity = .now()
+        lastActivity = wheel.now
     }
 
     /// The tunnel closed: nothing more will expire.
@@ -51,7 +51,7 @@ final class TunnelDeadlines: DeadlineWheelMember {
     func wheelDeadlineReached() {
         guard let onExpiry else { return }
         let deadline = nextDeadline
-        if NIODeadline.now() < deadline {
+        if wheel.now < deadline {
             wheel.add(self, at: deadline)
             return
         }

@@ -122,7 +122,7 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if var entry = accessLog {
             accessLog = nil
-            entry.write(tunnelBytes: bytesWritten)
+            entry.write(tunnelBytes: bytesWritten, now: context.eventLoop.now)
         }
         deadlines.stop()
         partner?.partnerCloseFull()

@@ -30,7 +30,7 @@ enum TunnelSplice {
             try client.addHandler(glue.client)
         } catch {
             var entry = accessLog
-            entry?.write(tunnelBytes: 0)
+            entry?.write(tunnelBytes: 0, now: clientChannel.eventLoop.now)
             throw error
         }
         try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)

@@ -59,7 +59,7 @@ final class UpstreamConnectionPool {
             connection.close()
             return
         }
-        connection.idleSince = .now()
+        connection.idleSince = eventLoop.now
         connection.handler.idleIn = self
         // A read held back for the last client must go out, or an upstream close goes unnoticed.
         connection.handler.resumeReading()
@@ -100,7 +100,7 @@ final class UpstreamConnectionPool {
     /// Closes the connections idle for `upstreamIdleTimeout` and plans the next sweep.
     private func closeExpired() {
         let limit = TimeAmount(configuration.upstreamIdleTimeout)
-        let now = NIODeadline.now()
+        let now = eventLoop.now
         var expired: [UpstreamConnection] = []
         var next: NIODeadline?
         for endpoint in Array(idle.keys) {
