@@ -30,12 +30,13 @@ struct BackendResolver {
         return "default"
     }
 
-    func resolve(namespace: String, _ reference: IngressServiceBackend) -> (Backend, IngressProblem?) {
-        let serviceKey = "\(namespace)/\(reference.name)"
-        let portText = Self.text(of: reference.port)
+    func resolve(_ reference: BackendReference) -> (Backend, IngressProblem?) {
+        let serviceKey = reference.serviceKey
+        let portText = reference.portText
+        let unresolved = Backend(name: reference.unresolvedName, endpoints: [])
         guard let service = services[serviceKey] else {
             return (
-                Backend(name: "\(serviceKey):\(portText)", endpoints: []),
+                unresolved,
                 IngressProblem(
                     reason: DiagnosticReason.serviceNotFound,
                     message: "service \(serviceKey) not found; requests to its routes get 503"
@@ -43,25 +44,25 @@ struct BackendResolver {
             )
         }
         let ports = service.spec?.ports ?? []
-        let servicePort = Self.findPort(reference.port, in: ports)
+        let servicePort = Self.findPort(reference.service.port, in: ports)
 
         if service.spec?.isExternalName == true {
             guard let externalName = service.spec?.externalName, !externalName.isEmpty else {
                 return (
-                    Backend(name: "\(serviceKey):\(portText)", endpoints: []),
+                    unresolved,
                     IngressProblem(reason: DiagnosticReason.serviceNotFound,
                             message: "ExternalName service \(serviceKey) has no spec.externalName")
                 )
             }
-            let number = servicePort?.port ?? reference.port?.number
+            let number = servicePort?.port ?? reference.service.port?.number
             guard let number else {
-                return (Backend(name: "\(serviceKey):\(portText)", endpoints: []), portNotFound(serviceKey, portText))
+                return (unresolved, portNotFound(serviceKey, portText))
             }
             return (Backend(name: "\(serviceKey):\(number)", endpoints: [Endpoint(host: externalName, port: number)]), nil)
         }
 
         guard let servicePort else {
-            return (Backend(name: "\(serviceKey):\(portText)", endpoints: []), portNotFound(serviceKey, portText))
+            return (unresolved, portNotFound(serviceKey, portText))
         }
         let endpoints = readyEndpoints(serviceKey: serviceKey, portName: servicePort.name ?? "")
         return (Backend(name: "\(serviceKey):\(servicePort.port)", endpoints: endpoints), nil)
@@ -102,11 +103,5 @@ struct BackendResolver {
             return ports.first { $0.name == name }
         }
         return ports.count == 1 ? ports[0] : nil
-    }
-
-    private static func text(of port: ServiceBackendPort?) -> String {
-        if let number = port?.number { return String(number) }
-        if let name = port?.name, !name.isEmpty { return name }
-        return "?"
     }
 }

@@ -48,7 +48,7 @@ public enum IngressTranslator {
                     report(DiagnosticReason.unsupportedBackend, "\(field): \(what) is not supported; only service backends are")
                     return nil
                 }
-                let (backend, problem) = resolver.resolve(namespace: namespace, service)
+                let (backend, problem) = resolver.resolve(BackendReference(namespace: namespace, service: service))
                 if let problem { problems.append(problem) }
                 return backend
             }
