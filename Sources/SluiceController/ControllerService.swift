@@ -13,6 +13,7 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
     /// The controller's view of the cluster (exposed for tests and diagnostics).
     public let cache: ObjectCache
     public let elector: LeaderElector?
+    private let reflectors: [ReflectorPlan]
     private let duties: LeaderDuties
     private let publish: @Sendable (RoutingTable, Duration) -> Void
     private let markReady: @Sendable () -> Void
@@ -30,7 +31,8 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
         self.publish = publish
         self.markReady = markReady
         self.logger = logger
-        self.cache = ObjectCache(reflectors: Set(Self.reflectorNames(configuration)))
+        self.reflectors = ReflectorPlan.all(for: configuration)
+        self.cache = ObjectCache(reflectors: Set(reflectors.map(\.name)))
         let duties = LeaderDuties(
             statusWriter: StatusWriter(client: client, source: configuration.statusAddresses, logger: logger),
             eventRecorder: EventRecorder(
@@ -65,37 +67,9 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
     }
 
     private func addReflectors(to group: inout DiscardingTaskGroup) {
-        let namespace = configuration.translation.watchNamespace
-        let settings = configuration.reflector
-        func add<Object: KubeAPIResource>(
-            _ name: String, _ path: KubeResourcePath, _ slot: ClusterObjectsSlot<Object>, fieldSelector: String? = nil
-        ) {
-            let reflector = Reflector(
-                client: client, path: path, fieldSelector: fieldSelector,
-                sink: ReflectorSink(cache: cache, slot: slot, reflector: name), configuration: settings, logger: logger)
-            group.addTask { await reflector.run() }
+        for plan in reflectors {
+            let run = plan.reflector(client: client, cache: cache, configuration: configuration.reflector, logger: logger)
+            group.addTask { await run() }
         }
-        add("ingresses", .ingresses.namespace(namespace), \ClusterObjects.ingresses)
-        add("ingressclasses", .ingressClasses, \ClusterObjects.ingressClasses)
-        add("services", .services.namespace(namespace), \ClusterObjects.services)
-        add("endpointslices", .endpointSlices.namespace(namespace), \ClusterObjects.endpointSlices)
-        add("secrets", .secrets.namespace(namespace), \ClusterObjects.secrets, fieldSelector: "type=\(Secret.tlsType)")
-        if case .service(let serviceNamespace, let name) = configuration.statusAddresses,
-            let namespace, namespace != serviceNamespace
-        {
-            add(
-                "publish-service", .services.namespace(serviceNamespace), \ClusterObjects.publishServices,
-                fieldSelector: "metadata.name=\(name)")
-        }
-    }
-
-    static func reflectorNames(_ configuration: ControllerConfiguration) -> [String] {
-        var names = ["ingresses", "ingressclasses", "services", "endpointslices", "secrets"]
-        if case .service(let serviceNamespace, _) = configuration.statusAddresses,
-            let namespace = configuration.translation.watchNamespace, namespace != serviceNamespace
-        {
-            names.append("publish-service")
-        }
-        return names
     }
 }

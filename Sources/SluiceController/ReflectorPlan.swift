@@ -1,0 +1,55 @@
+import KubeClient
+import KubeModels
+import Logging
+
+/// A reflector the controller will run, described before the cache it writes to exists: its name
+/// (the cache is synced once every named reflector has listed) and how to make it. The names the
+/// cache waits for are taken from these plans, so the two cannot disagree.
+struct ReflectorPlan: Sendable {
+    let name: String
+    private let make: @Sendable (KubeAPIClient, ObjectCache, ReflectorConfiguration, Logger) -> @Sendable () async -> Void
+
+    init<Object: KubeAPIResource>(
+        _ name: String, _ path: KubeResourcePath, _ slot: ClusterObjectsSlot<Object>, fieldSelector: String? = nil
+    ) {
+        self.name = name
+        self.make = { client, cache, configuration, logger in
+            let reflector = Reflector(
+                client: client, path: path, fieldSelector: fieldSelector,
+                sink: ReflectorSink(cache: cache, slot: slot, reflector: name), configuration: configuration,
+                logger: logger)
+            return { await reflector.run() }
+        }
+    }
+
+    /// The reflector's run loop, writing to `cache`.
+    func reflector(
+        client: KubeAPIClient, cache: ObjectCache, configuration: ReflectorConfiguration, logger: Logger
+    ) -> @Sendable () async -> Void {
+        make(client, cache, configuration, logger)
+    }
+
+    /// Every reflector `configuration` asks for: the kinds translation reads, scoped to the
+    /// watched namespace, plus the `--publish-service` Service by name when it lies outside it.
+    static func all(for configuration: ControllerConfiguration) -> [ReflectorPlan] {
+        let namespace = configuration.translation.watchNamespace
+        var plans = [
+            ReflectorPlan("ingresses", .ingresses.namespace(namespace), \ClusterObjects.ingresses),
+            ReflectorPlan("ingressclasses", .ingressClasses, \ClusterObjects.ingressClasses),
+            ReflectorPlan("services", .services.namespace(namespace), \ClusterObjects.services),
+            ReflectorPlan("endpointslices", .endpointSlices.namespace(namespace), \ClusterObjects.endpointSlices),
+            ReflectorPlan(
+                "secrets", .secrets.namespace(namespace), \ClusterObjects.secrets,
+                fieldSelector: "type=\(Secret.tlsType)"),
+        ]
+        if case .service(let serviceNamespace, let name) = configuration.statusAddresses,
+            let namespace, namespace != serviceNamespace
+        {
+            plans.append(
+                ReflectorPlan(
+                    "publish-service", .services.namespace(serviceNamespace), \ClusterObjects.publishServices,
+                    fieldSelector: "metadata.name=\(name)"))
+        }
+        return plans
+    }
+}

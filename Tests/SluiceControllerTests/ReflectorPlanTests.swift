@@ -1,0 +1,27 @@
+import SluiceIngress
+import Testing
+
+@testable import SluiceController
+
+@Suite struct ReflectorPlanTests {
+    @Test func everyKindTranslationReadsIsReflected() {
+        let names = ReflectorPlan.all(for: ControllerConfiguration()).map(\.name)
+        #expect(names == ["ingresses", "ingressclasses", "services", "endpointslices", "secrets"])
+    }
+
+    @Test func aPublishServiceOutsideTheWatchedNamespaceGetsItsOwnReflector() {
+        let configuration = ControllerConfiguration(
+            translation: TranslationOptions(watchNamespace: "shop"),
+            statusAddresses: .service(namespace: "sluice-system", name: "sluice"))
+        let names = ReflectorPlan.all(for: configuration).map(\.name)
+        #expect(names.last == "publish-service")
+        #expect(Set(names).count == names.count)
+    }
+
+    @Test func aPublishServiceInsideTheWatchedNamespaceIsReadFromTheServicesReflector() {
+        let configuration = ControllerConfiguration(
+            translation: TranslationOptions(watchNamespace: "sluice-system"),
+            statusAddresses: .service(namespace: "sluice-system", name: "sluice"))
+        #expect(!ReflectorPlan.all(for: configuration).map(\.name).contains("publish-service"))
+    }
+}
