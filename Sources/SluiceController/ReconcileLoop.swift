@@ -18,16 +18,15 @@ public struct ReconcileOutcome: Sendable {
 /// it. Nothing is built before every reflector has synced; readiness follows the first publish.
 public struct ReconcileLoop: Sendable {
     public let cache: ObjectCache
-    public let options: TranslationOptions
     public let holdOff: HoldOffScheduler
-    /// Makes a table live (``RoutingTableStore/publish``); the duration is the translation time.
-    public let publish: @Sendable (RoutingTable, Duration) -> Void
-    /// Called once, after the first table is live.
-    public let markReady: @Sendable () -> Void
+    /// Translates, publishes and reports readiness; a copy runs in each ``run()``.
+    public let publisher: TablePublisher
     /// Called after every rebuild (status and Events work from it).
     public let rebuilt: @Sendable (ReconcileOutcome) async -> Void
     public let logger: Logger
 
+    /// `publish` makes a table live (``RoutingTableStore/publish``, with the translation time);
+    /// `markReady` is called once, after the first table is live.
     public init(
         cache: ObjectCache, options: TranslationOptions, holdOff: HoldOffScheduler = HoldOffScheduler(),
         publish: @escaping @Sendable (RoutingTable, Duration) -> Void,
@@ -36,10 +35,8 @@ public struct ReconcileLoop: Sendable {
         logger: Logger
     ) {
         self.cache = cache
-        self.options = options
         self.holdOff = holdOff
-        self.publish = publish
-        self.markReady = markReady
+        self.publisher = TablePublisher(options: options, publish: publish, markReady: markReady, logger: logger)
         self.rebuilt = rebuilt
         self.logger = logger
     }
@@ -47,20 +44,13 @@ public struct ReconcileLoop: Sendable {
     public func run() async {
         let clock = ContinuousClock()
         let started = clock.now
-        var isReady = false
-        var logged = Set<Diagnostic>()
+        var publisher = self.publisher
         for await _ in cache.changes {
             guard await cache.hasSynced else { continue }
             guard await holdOffElapsed(clock) else { return }
-            guard await cache.pending != nil || !isReady else { continue }
+            guard await cache.pending != nil || !publisher.hasPublished else { continue }
             let objects = await cache.take()
-            let translationStart = clock.now
-            let result = IngressTranslator.translate(objects.snapshot, options: options)
-            let translation = clock.now - translationStart
-            publish(result.table, translation)
-            if !isReady {
-                isReady = true
-                markReady()
+            let result = publisher.publish(objects.snapshot) { result in
                 logger.notice(
                     "all reflectors synced and the first routing table is live",
                     metadata: [
@@ -68,11 +58,6 @@ public struct ReconcileLoop: Sendable {
                         "routes": "\(result.table.routes.count)",
                     ])
             }
-            let current = Set(result.diagnostics)
-            for diagnostic in result.diagnostics where !logged.contains(diagnostic) {
-                logger.warning("\(diagnostic)")
-            }
-            logged = current
             await rebuilt(ReconcileOutcome(objects: objects, result: result))
         }
     }
