@@ -1,0 +1,98 @@
+import NIOPosix
+import Testing
+
+@testable import SluiceProxy
+
+/// The exact `/metrics` text of each source, so that a change of emitter cannot change a byte.
+@Suite struct MetricsTextTests {
+    @Test func routingGauges() {
+        #expect(
+            PrometheusText.routing(generation: 7, routes: 3, ready: true) == """
+                # HELP sluice_routing_table_generation Generation of the routing table in force.
+                # TYPE sluice_routing_table_generation gauge
+                sluice_routing_table_generation 7
+                # HELP sluice_routes Routes in the routing table in force.
+                # TYPE sluice_routes gauge
+                sluice_routes 3
+                # HELP sluice_ready 1 when this instance reports ready, else 0.
+                # TYPE sluice_ready gauge
+                sluice_ready 1
+
+                """)
+        #expect(PrometheusText.routing(generation: 0, routes: 0, ready: false).hasSuffix("\nsluice_ready 0\n"))
+    }
+
+    @Test func proxyCounters() {
+        let metrics = ProxyMetrics()
+        let first = metrics.makeShard()
+        let second = metrics.makeShard()
+        first.requestReceived()
+        second.requestReceived()
+        first.upstreamConnectionOpened()
+        first.upstreamReadPaused()
+        second.observeClientBuffered(4096)
+        first.clientConnectionOpened()
+        for _ in 0..<3 { second.clientConnectionOpened() }
+        #expect(
+            metrics.prometheusText() == """
+                # HELP sluice_requests_total Request heads received from clients.
+                # TYPE sluice_requests_total counter
+                sluice_requests_total 2
+                # HELP sluice_upstream_connections_opened_total TCP connections opened to upstream endpoints.
+                # TYPE sluice_upstream_connections_opened_total counter
+                sluice_upstream_connections_opened_total 1
+                # HELP sluice_upstream_connections_reused_total Requests sent on a kept-alive upstream connection.
+                # TYPE sluice_upstream_connections_reused_total counter
+                sluice_upstream_connections_reused_total 0
+                # HELP sluice_upstream_retries_total Requests retried after a connect failure or a dead pooled connection.
+                # TYPE sluice_upstream_retries_total counter
+                sluice_upstream_retries_total 0
+                # HELP sluice_upstream_reads_paused_total Times reading an upstream stopped because its client was not writable.
+                # TYPE sluice_upstream_reads_paused_total counter
+                sluice_upstream_reads_paused_total 1
+                # HELP sluice_client_reads_paused_total Times reading a client stopped because its upstream was not writable.
+                # TYPE sluice_client_reads_paused_total counter
+                sluice_client_reads_paused_total 0
+                # HELP sluice_client_buffered_bytes_max High-water mark of bytes queued toward one client.
+                # TYPE sluice_client_buffered_bytes_max gauge
+                sluice_client_buffered_bytes_max 4096
+                # HELP sluice_upstream_buffered_bytes_max High-water mark of bytes queued toward one upstream.
+                # TYPE sluice_upstream_buffered_bytes_max gauge
+                sluice_upstream_buffered_bytes_max 0
+                # HELP sluice_tunnels_opened_total Upgraded connections turned into byte tunnels.
+                # TYPE sluice_tunnels_opened_total counter
+                sluice_tunnels_opened_total 0
+                # HELP sluice_event_streams_relayed_total Event streams whose chunked body was relayed as the upstream framed it.
+                # TYPE sluice_event_streams_relayed_total counter
+                sluice_event_streams_relayed_total 0
+                # HELP sluice_client_connections Client connections open now (tunnels included), per event loop.
+                # TYPE sluice_client_connections gauge
+                sluice_client_connections{event_loop="0"} 1
+                sluice_client_connections{event_loop="1"} 3
+
+                """)
+    }
+
+    @Test func perLoopConnectionsBeforeAnyLoopServedKeepTheirHeader() {
+        #expect(
+            ProxyMetrics().prometheusText().hasSuffix(
+                """
+                # HELP sluice_client_connections Client connections open now (tunnels included), per event loop.
+                # TYPE sluice_client_connections gauge
+
+                """))
+    }
+
+    @Test func listenerGauge() {
+        let service = ProxyService(
+            configuration: ProxyServiceConfiguration(), group: MultiThreadedEventLoopGroup.singleton,
+            readiness: ReadinessState(), childChannelInitializer: { _ in })
+        #expect(
+            service.metricsText() == """
+                # HELP sluice_open_connections Client connections currently open on the proxy listener.
+                # TYPE sluice_open_connections gauge
+                sluice_open_connections 0
+
+                """)
+    }
+}
