@@ -7,7 +7,7 @@ import Testing
 @Suite struct MetricsTextTests {
     @Test func routingGauges() {
         #expect(
-            PrometheusText.routing(generation: 7, routes: 3, ready: true) == """
+            RoutingGauges.text(generation: 7, routes: 3, ready: true) == """
                 # HELP sluice_routing_table_generation Generation of the routing table in force.
                 # TYPE sluice_routing_table_generation gauge
                 sluice_routing_table_generation 7
@@ -19,7 +19,7 @@ import Testing
                 sluice_ready 1
 
                 """)
-        #expect(PrometheusText.routing(generation: 0, routes: 0, ready: false).hasSuffix("\nsluice_ready 0\n"))
+        #expect(RoutingGauges.text(generation: 0, routes: 0, ready: false).hasSuffix("\nsluice_ready 0\n"))
     }
 
     @Test func proxyCounters() {

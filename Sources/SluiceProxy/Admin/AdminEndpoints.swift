@@ -38,7 +38,7 @@ struct AdminEndpoints: Sendable {
 
     private func metrics() -> AdminResponse {
         let published = routingTables.snapshot
-        var text = PrometheusText.routing(
+        var text = RoutingGauges.text(
             generation: published.generation,
             routes: published.table.routes.count,
             ready: readiness.isReady
@@ -46,6 +46,6 @@ struct AdminEndpoints: Sendable {
         for source in metricsSources.withLockedValue({ $0 }) {
             text += source()
         }
-        return AdminResponse(status: .ok, contentType: PrometheusText.contentType, body: text)
+        return AdminResponse(status: .ok, contentType: PrometheusExposition.contentType, body: text)
     }
 }

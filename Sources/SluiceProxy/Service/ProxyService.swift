@@ -59,12 +59,11 @@ public final class ProxyService: Service, Sendable {
 
     /// Prometheus text for this listener, for ``AdminServer``'s metrics hook.
     public func metricsText() -> String {
-        """
-        # HELP sluice_open_connections Client connections currently open on the proxy listener.
-        # TYPE sluice_open_connections gauge
-        sluice_open_connections \(openConnectionCount)
-
-        """
+        PrometheusExposition.text([
+            .init(
+                "sluice_open_connections", .gauge, help: "Client connections currently open on the proxy listener.",
+                value: openConnectionCount)
+        ])
     }
 
     public func run() async throws {
