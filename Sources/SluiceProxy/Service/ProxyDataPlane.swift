@@ -17,6 +17,7 @@ public final class ProxyDataPlane: Sendable {
     public let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     private let _metrics = ProxyMetrics()
+    private let connector: UpstreamConnector
     /// One slot per event loop of `eventLoopGroup`, made here: a connection finds its loop's
     /// context with no lock taken. The context itself is made on its loop by the loop's first
     /// connection, so that its counters are allocated from that thread's memory.
@@ -30,12 +31,25 @@ public final class ProxyDataPlane: Sendable {
         let context: NIOLoopBoundBox<ProxyLoopContext?>
     }
 
-    public init(
+    public convenience init(
         store: RoutingTableStore,
         configuration: ProxyConfiguration,
         eventLoopGroup: any EventLoopGroup,
         logger: Logger
     ) {
+        self.init(store: store, configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger, connector: .sockets)
+    }
+
+    /// - Parameter connector: opens upstream connections (a test's own channels, see
+    ///   `UpstreamConnector`).
+    init(
+        store: RoutingTableStore,
+        configuration: ProxyConfiguration,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger,
+        connector: UpstreamConnector
+    ) {
+        self.connector = connector
         self.store = store
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup

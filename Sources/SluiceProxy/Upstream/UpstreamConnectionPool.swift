@@ -1,7 +1,6 @@
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import SluiceRouting
 
 /// Keep-alive HTTP/1.1 connections to upstream endpoints for the exchanges of one event loop.
@@ -15,13 +14,18 @@ final class UpstreamConnectionPool {
     private let eventLoop: any EventLoop
     private let configuration: ProxyConfiguration
     private let metrics: ProxyMetricsShard
+    private let connector: UpstreamConnector
     /// Idle connections per endpoint, oldest first; reuse takes the newest (the end).
     private var idle: [Endpoint: [UpstreamConnection]] = [:]
     /// One timer for the whole pool closes connections idle longer than `upstreamIdleTimeout`.
     private var sweep: Scheduled<Void>?
 
-    init(eventLoop: any EventLoop, configuration: ProxyConfiguration, metrics: ProxyMetricsShard) {
+    init(
+        eventLoop: any EventLoop, configuration: ProxyConfiguration, metrics: ProxyMetricsShard,
+        connector: UpstreamConnector = .sockets
+    ) {
         self.eventLoop = eventLoop
+        self.connector = connector
         self.configuration = configuration
         self.metrics = metrics
     }
@@ -128,30 +132,16 @@ final class UpstreamConnectionPool {
         let metrics = self.metrics
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
-        // ClientBootstrap sets TCP_NODELAY itself: every event goes out the moment it is flushed.
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount(timeout))
-            .channelOption(.writeBufferWaterMark, value: waterMark)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // No outbound header validator: the request heads written here carry fields
-                    // the client's parser accepted plus the proxy's own, all valid by construction.
-                    let handler = UpstreamResponseHandler(metrics: metrics)
-                    let decoder = UpstreamResponseDecoder()
-                    // The request encoder is no handler: it writes from the splitter's place.
-                    let splitter = UpstreamResponseSplitter(
-                        target: handler, decoder: decoder, encoder: UpstreamRequestEncoder(responseDecoder: decoder))
-                    try channel.pipeline.syncOperations.addHandlers([splitter, ByteToMessageHandler(decoder), handler])
-                }
-            }
-        // An endpoint address is an IP address (EndpointSlice `addressType` IPv4/IPv6): connect
-        // to it directly, without the resolver and Happy Eyeballs that a host name goes through.
-        let future =
-            if let address = try? SocketAddress(ipAddress: endpoint.host, port: endpoint.port) {
-                bootstrap.connect(to: address)
-            } else {
-                bootstrap.connect(host: endpoint.host, port: endpoint.port)
-            }
+        let future = connector.connect(endpoint, eventLoop, timeout, waterMark) { channel in
+            // No outbound header validator: the request heads written here carry fields the
+            // client's parser accepted plus the proxy's own, all valid by construction.
+            let handler = UpstreamResponseHandler(metrics: metrics)
+            let decoder = UpstreamResponseDecoder()
+            // The request encoder is no handler: it writes from the splitter's place.
+            let splitter = UpstreamResponseSplitter(
+                target: handler, decoder: decoder, encoder: UpstreamRequestEncoder(responseDecoder: decoder))
+            try channel.pipeline.syncOperations.addHandlers([splitter, ByteToMessageHandler(decoder), handler])
+        }
         future.assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
