@@ -140,7 +140,8 @@ public final class ProxyDataPlane: Sendable {
         if let context = slot.context.value { return context }
         let metrics = _metrics.makeShard()
         let context = ProxyLoopContext(
-            eventLoop: eventLoop, pool: UpstreamConnectionPool(eventLoop: eventLoop, configuration: configuration, metrics: metrics),
+            eventLoop: eventLoop, pool: UpstreamConnectionPool(
+                eventLoop: eventLoop, configuration: configuration, metrics: metrics, connector: connector),
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
             deadlines: DeadlineWheel(eventLoop: eventLoop))
         slot.context.value = context

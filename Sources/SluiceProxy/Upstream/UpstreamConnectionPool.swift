@@ -22,7 +22,7 @@ final class UpstreamConnectionPool {
 
     init(
         eventLoop: any EventLoop, configuration: ProxyConfiguration, metrics: ProxyMetricsShard,
-        connector: UpstreamConnector = .sockets
+        connector: UpstreamConnector
     ) {
         self.eventLoop = eventLoop
         self.connector = connector
