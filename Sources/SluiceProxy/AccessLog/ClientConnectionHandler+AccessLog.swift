@@ -85,7 +85,7 @@ extension ClientConnectionHandler {
         var pending = entry
         pending.entry.outcome = outcome
         if pending.entry.status == 0, outcome == .clientClosed { pending.entry.status = 499 }
-        pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
+        pending.entry.bytesSent = writer.bytesWritten &- pending.bytesBefore
         pending.write(to: accessLog, now: loop.now)
     }
 
@@ -96,7 +96,7 @@ extension ClientConnectionHandler {
         guard let accessLog, var pending = pendingLog else { return nil }
         pendingLog = nil
         pending.entry.outcome = .upgraded
-        pending.entry.bytesSent = encoder.bytesWritten &- pending.bytesBefore
+        pending.entry.bytesSent = writer.bytesWritten &- pending.bytesBefore
         return TunnelAccessLogEntry(pending: pending, sink: accessLog)
     }
 
@@ -112,7 +112,7 @@ extension ClientConnectionHandler {
             startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
             method: method, host: host, target: target, version: version, status: 0, bytesSent: 0, durationSeconds: 0,
             upstreamAddress: nil, backend: nil, ingress: nil, userAgent: userAgent, outcome: .complete)
-        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: loop.now, bytesBefore: encoder.bytesWritten)
+        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: loop.now, bytesBefore: writer.bytesWritten)
     }
 
     private static func wallClockMilliseconds() -> Int64 {

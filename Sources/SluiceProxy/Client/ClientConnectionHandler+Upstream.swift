@@ -47,7 +47,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             let mustClose =
                 exchange.requestedUpgrade
                 || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
-                || (compress && compression == nil)
+                || (compress && !writer.compresses)
             let close = machine.responseHeadReceived(mustClose: mustClose)
             let relays =
                 connection.splitter.isAtHeadEnd
@@ -55,31 +55,30 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                     head, kind: kind, compressed: compress, headRequest: exchange.headRequest,
                     clientVersion: exchange.clientVersion)
             if relays { relayStarted(connection) }
-            if relays, compression == nil {
+            if relays, !writer.compresses {
                 // Straight from the upstream's fields to the client's bytes.
-                encoder.writeRelayedHead(
+                writer.writeRelayedHead(
                     ClientResponseHead.serializeRelayed(
                         head, plan: exchange.headPlan(kind: kind, closeClient: close), allocator: context.channel.allocator))
                 if accessLog != nil { logResponseStarted(status: head.status) }
             } else {
-                encoder.nextBodyIsChunked = relays
                 var clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: kind, closeClient: close))
-                if compress, compression == nil {
+                if compress, !writer.compresses {
                     // Answered uncompressed for want of a compressor (see `mustClose`).
                     ResponseCompression.prepare(&clientHead.headers, compressed: false)
                 } else if exchange.headRequest,
                     exchange.policy.compresses(head, kind: kind, headRequest: false, clientVersion: exchange.clientVersion)
                 {
                     ResponseCompression.prepareHeadResponse(
-                        &clientHead.headers, coding: compression == nil ? nil : exchange.codingForHead)
+                        &clientHead.headers, coding: writer.compresses ? exchange.codingForHead : nil)
                 }
-                writeResponseHead(clientHead, answering: machine.exchange?.method, compress: compress, context: context)
+                writeResponseHead(clientHead, answering: machine.exchange?.method, compress: compress, chunkedBodyRelayed: relays)
             }
             responseHeadWritten(kind: kind, exchange)
         case .body(let buffer):
             guard exchange.upgradeHead == nil else { return }
             exchange.lastUpstreamActivity = loop.now
-            writeResponsePart(.body(.byteBuffer(buffer)), context: context)
+            writer.writeBody(buffer)
             clientFlushPending = true
         case .end(let trailers):
             if let upgradeHead = exchange.upgradeHead {
@@ -97,7 +96,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 finish(trailers: trailers, then: then, context: context)
             } else if clientFlushPending {
                 clientFlushPending = false
-                flushClient(context)
+                writer.flush()
             }
         }
     }
@@ -113,7 +112,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             connection.close()
             return
         }
-        guard compression == nil, exchange.policy.declaredEventStream || head.declaresEventStream, connection.splitter.isAtHeadEnd,
+        guard !writer.compresses, exchange.policy.declaredEventStream || head.declaresEventStream, connection.splitter.isAtHeadEnd,
             exchange.clientVersion == .http1_1, !exchange.headRequest, head.version == .http1_1,
             head.status.mayHaveResponseBody
         else {
@@ -129,7 +128,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         let clientHead =
             head.serializedForClient(plan: plan, allocator: context.channel.allocator)
             ?? ClientResponseHead.serializeRelayed(head.head, plan: plan, allocator: context.channel.allocator)
-        encoder.writeRelayedHead(clientHead)
+        writer.writeRelayedHead(clientHead)
         if accessLog != nil { logResponseStarted(status: head.status) }
         responseHeadWritten(kind: .eventStream, exchange)
     }
@@ -150,16 +149,12 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     }
 
     func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer) {
-        guard let exchange, exchange.upstream === connection, let context else {
+        guard let exchange, exchange.upstream === connection, context != nil else {
             connection.close()
             return
         }
         exchange.lastUpstreamActivity = loop.now
-        if encoder.isRelaying {
-            encoder.writeRelayed(bytes)
-        } else {
-            writeResponsePart(.body(.byteBuffer(bytes)), context: context)
-        }
+        writer.writeRelayed(bytes)
         clientFlushPending = true
     }
 
@@ -191,18 +186,14 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         let interim = HTTPResponseHead(
             version: exchange.clientVersion, status: ClientResponseHead.interimStatus(head.status),
             headers: HopByHopHeaders.removing(from: head.headers))
-        writeResponseHead(interim, answering: nil, compress: false, context: context)
+        writeResponseHead(interim, answering: nil, compress: false)
         clientFlushPending = true
     }
 
     func upstreamReadComplete(_ connection: UpstreamConnection) {
         guard clientFlushPending, let context else { return }
         clientFlushPending = false
-        if encoder.isRelaying {
-            encoder.flushDirect()
-        } else {
-            flushClient(context)
-        }
+        writer.flush()
         guard !context.channel.isWritable else { return }
         let buffered = clientBufferedBytes ?? 0
         metrics.observeClientBuffered(buffered)
@@ -265,11 +256,11 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         metrics.tunnelOpened()
         let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false))
         clientFlushPending = false
-        writeResponseHead(clientHead, answering: method, compress: false, context: context)
+        writeResponseHead(clientHead, answering: method, compress: false)
         context.flush()
         let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
         // The splice removes the decoder, whose place an attached encoder writes from.
-        if compression == nil { encoder.detach() }
+        writer.decoderLeaving()
 
         do {
             // A tunnel is a stream too: `max-stream-duration` caps its whole life.

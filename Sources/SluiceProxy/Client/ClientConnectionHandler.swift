@@ -18,14 +18,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     typealias OutboundOut = HTTPServerResponsePart
 
     let dataPlane: ProxyDataPlane
-    /// Present when the connection has a response compressor (see `ResponseCompression`).
-    let compression: ResponseCompression?
     var machine = HTTP1ConnectionStateMachine()
     private(set) var context: ChannelHandlerContext?
     /// What this connection shares with the others of its event loop.
     let loop: ProxyLoopContext
-    /// Told the method of the request each response head answers.
-    let encoder: ClientResponseEncoder
+    /// Writes the responses (see `HTTP1ResponseWriter`).
+    let writer: HTTP1ResponseWriter
     var exchange: ProxiedExchange?
     /// The client is not being read (`autoRead` off): see `clientMayRead`.
     var readHeld = false
@@ -51,11 +49,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
 
     /// - Parameter loop: the context of the event loop the connection's channel belongs to.
-    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, encoder: ClientResponseEncoder, compression: ResponseCompression? = nil) {
+    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, writer: HTTP1ResponseWriter) {
         self.dataPlane = dataPlane
         self.loop = loop
-        self.encoder = encoder
-        self.compression = compression
+        self.writer = writer
         self.accessLog = dataPlane.configuration.accessLog
     }
 
@@ -67,13 +64,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        writer.attach(context)
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimer()
-        compression?.bypass = nil
-        if compression == nil { encoder.detach() }
+        writer.attach(nil)
         self.context = nil
     }
 
@@ -191,12 +188,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func handle(_ part: HTTPServerRequestPart) {
         switch part {
-        case .head(var head):
-            if let compression, !replaying {
-                compression.unansweredRequests += 1
-                // Forwarded as the client sent it, not as the compressor was shown it.
-                if let clientHead = compression.clientHeads.popFirst() { head = clientHead }
-            }
+        case .head(let decoded):
+            // Forwarded as the client sent it, not as the compressor was shown it.
+            let head = writer.requestHeadDecoded(decoded, replayed: replaying)
             switch machine.requestHeadReceived(head) {
             case .startExchange: startExchange(head)
             case .queued, .discard: break
@@ -249,11 +243,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if policy.route.compression, exchange.headRequest {
             exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])
         }
-        if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, let context {
+        if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the
             // `Expect` (nginx and Envoy answer it the same way).
-            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil, compress: false, context: context)
-            flushClient(context)
+            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil, compress: false)
+            writer.flush()
         }
         attempt(exchange, endpoint: endpoint, fresh: false)
     }
@@ -359,32 +353,18 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     ) {
         var response = error
         response.closeConnection = then != .awaitNextRequest
-        writeResponseHead(response.head(), answering: method, compress: false, context: context)
-        writeResponsePart(.body(.byteBuffer(response.body(allocator: context.channel.allocator))), context: context)
+        writeResponseHead(response.head(), answering: method, compress: false)
+        writer.writeBody(response.body(allocator: context.channel.allocator))
         finish(trailers: nil, then: then, context: context)
     }
 
-    /// Writes a response head. With a compressor in the pipeline, a final head that answers a
-    /// request it saw goes through it (`compress` says whether it may compress); any other head
-    /// (interim, or answering no decoded request) is written past it. `method`: the method of the
-    /// request a final head answers (its framing depends on it), nil for none.
-    func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool, context: ChannelHandlerContext) {
-        encoder.requestMethod = method
+    /// Writes a response head (see `HTTP1ResponseWriter.writeHead`), and notes a final one in the
+    /// access log.
+    func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool, chunkedBodyRelayed: Bool = false) {
         if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
             logResponseStarted(status: head.status)
         }
-        guard let compression else {
-            encoder.writeDirect(.head(head))
-            return
-        }
-        let interim = head.status.code < 200 && head.status != .switchingProtocols
-        if !interim, compression.unansweredRequests > 0 {
-            compression.unansweredRequests -= 1
-            compression.compressNext = compress
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-        } else {
-            (compression.bypass ?? context).write(wrapOutboundOut(.head(head)), promise: nil)
-        }
+        writer.writeHead(head, answering: method, compress: compress, chunkedBodyRelayed: chunkedBodyRelayed)
     }
 
     /// Writes the end of the response, then closes (lingering if `then` says so) or waits for the
@@ -394,38 +374,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let logEntry = accessLog != nil ? takeLogEntry() : nil
         if then != .awaitNextRequest {
             let written = context.eventLoop.makePromise(of: Void.self)
-            if compression == nil {
-                encoder.writeDirect(.end(trailers), promise: written)
-            } else {
-                context.write(wrapOutboundOut(.end(trailers)), promise: written)
-            }
+            writer.writeEnd(trailers: trailers, promise: written)
             context.flush()
             if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
             closeConnection(after: written.futureResult, clientMaySend: then == .closeLingering, context: context)
         } else {
-            writeResponsePart(.end(trailers), context: context)
-            flushClient(context)
+            writer.writeEnd(trailers: trailers, promise: nil)
+            writer.flush()
             if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
             awaitNextRequest()
-        }
-    }
-
-    /// Writes a response part after the head: straight into the encoder when nothing sits
-    /// between it and this handler (no compressor), else through the pipeline.
-    func writeResponsePart(_ part: HTTPServerResponsePart, context: ChannelHandlerContext) {
-        if compression == nil {
-            encoder.writeDirect(part)
-        } else {
-            context.write(wrapOutboundOut(part), promise: nil)
-        }
-    }
-
-    /// Flushes the client connection, from the encoder's place when nothing sits in between.
-    func flushClient(_ context: ChannelHandlerContext) {
-        if compression == nil {
-            encoder.flushDirect()
-        } else {
-            context.flush()
         }
     }
 

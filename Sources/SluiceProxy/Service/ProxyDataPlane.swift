@@ -100,7 +100,8 @@ public final class ProxyDataPlane: Sendable {
             let compressor = compression.makeCompressor()
             try sync.addHandlers([encoder, decoder, AcceptEncodingCanonicalizer(compression: compression), compressor])
             compression.bypass = try sync.context(handler: compressor)
-            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, encoder: encoder, compression: compression))
+            let writer = HTTP1ResponseWriter(encoder: encoder, compression: compression)
+            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer))
         } else {
             // Without a compressor only the handler writes responses: the encoder is no handler of
             // its own but writes from the decoder's place, next to the channel, where no outbound
@@ -109,7 +110,8 @@ public final class ProxyDataPlane: Sendable {
             // handler gets a name made by string interpolation (1.1k instructions a connection).
             try sync.addHandler(decoder, name: Self.requestDecoderName)
             encoder.attach(to: try sync.context(handler: decoder))
-            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, encoder: encoder), name: Self.handlerName)
+            let writer = HTTP1ResponseWriter(encoder: encoder, compression: nil)
+            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer), name: Self.handlerName)
         }
     }
 

@@ -1,0 +1,29 @@
+import NIOCore
+import NIOHTTP1
+
+/// Where an exchange's response goes: the client connection's protocol behind one interface.
+/// `HTTP1ResponseWriter` writes to an HTTP/1.1 connection (with the raw relay of chunked event
+/// streams and the direct encoders the benchmark justified, and compression behind it);
+/// `HTTP2ResponseWriter` writes `HTTPServerResponsePart`s to an HTTP/2 stream channel (through
+/// `HTTP2FramePayloadToHTTP1ServerCodec`).
+///
+/// Heads arrive made by a `ResponseHeadPlan` for the writer's protocol: the writer frames them,
+/// it does not edit them.
+protocol ClientResponseWriter: AnyObject {
+    /// Whether a chunked upstream body may be written as the upstream framed it (HTTP/1 only):
+    /// when false, the exchange has the body decoded and writes it with ``writeBody(_:)``.
+    var relaysChunkedBodies: Bool { get }
+    /// Whether a response may be compressed on the way (see `ResponseCompression`).
+    var compresses: Bool { get }
+    /// Bytes written to the client so far, framing included (the access log's `bytes_sent`).
+    var bytesWritten: Int { get }
+
+    /// Writes a response head, interim or final. `method`: the method of the request a final
+    /// head answers (its framing depends on it), nil for none. `compress`: the response may be
+    /// compressed (only where ``compresses``).
+    func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool)
+    func writeBody(_ buffer: ByteBuffer)
+    /// Writes the response's end; `promise` completes once it is written.
+    func writeEnd(trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?)
+    func flush()
+}
