@@ -1,0 +1,136 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import NIOHPACK
+import NIOHTTP2
+import Testing
+
+@testable import SluiceProxy
+
+/// `HTTP2ResponseWriter` on a real HTTP/2 stream channel: a server connection (swift-nio-http2's
+/// handler and multiplexer, each stream behind `HTTP2FramePayloadToHTTP1ServerCodec`) and a client
+/// connection on `EmbeddedChannel`s, their bytes moved between them. The second user of
+/// `ClientResponseWriter`: an event stream's head made by a `ResponseHeadPlan` for HTTP/2, its
+/// events as DATA frames each time the writer flushes, its end as END_STREAM.
+@Suite("HTTP/2 response writer")
+struct HTTP2ResponseWriterTests {
+    /// Answers a stream's request through an `HTTP2ResponseWriter`, step by step as the test says.
+    private final class Responder: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        var writer: HTTP2ResponseWriter?
+        var requestEnded = false
+
+        func handlerAdded(context: ChannelHandlerContext) {
+            writer = HTTP2ResponseWriter(context: context)
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if case .end = unwrapInboundIn(data) { requestEnded = true }
+        }
+    }
+
+    /// The frames the client stream received, as they came.
+    private final class Recorder: ChannelInboundHandler {
+        typealias InboundIn = HTTP2Frame.FramePayload
+        var headers: HPACKHeaders?
+        var dataFrames: [String] = []
+        var ended = false
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .headers(let frame):
+                headers = frame.headers
+                ended = ended || frame.endStream
+            case .data(let frame):
+                if case .byteBuffer(let buffer) = frame.data, buffer.readableBytes > 0 { dataFrames.append(String(buffer: buffer)) }
+                ended = ended || frame.endStream
+            default:
+                break
+            }
+        }
+    }
+
+    private static func moveBytes(between client: EmbeddedChannel, and server: EmbeddedChannel) throws {
+        (client.eventLoop as? EmbeddedEventLoop)?.run()
+        var moved = true
+        while moved {
+            moved = false
+            while let bytes = try client.readOutbound(as: ByteBuffer.self) {
+                try server.writeInbound(bytes)
+                moved = true
+            }
+            while let bytes = try server.readOutbound(as: ByteBuffer.self) {
+                try client.writeInbound(bytes)
+                moved = true
+            }
+            (client.eventLoop as? EmbeddedEventLoop)?.run()
+        }
+    }
+
+    @Test func anEventStreamGoesOutAsHeadersAndOneDataFramePerFlush() throws {
+        let loop = EmbeddedEventLoop()
+        let server = EmbeddedChannel(loop: loop)
+        let client = EmbeddedChannel(loop: loop)
+        let responder = Responder()
+        let boundResponder = NIOLoopBound(responder, eventLoop: loop)
+        _ = try server.configureHTTP2Pipeline(mode: .server) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandlers([HTTP2FramePayloadToHTTP1ServerCodec(), boundResponder.value])
+            }
+        }.wait()
+        let multiplexer = try client.configureHTTP2Pipeline(mode: .client) { $0.eventLoop.makeSucceededVoidFuture() }.wait()
+        try server.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
+        try client.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 443)).wait()
+
+        let recorder = Recorder()
+        let boundRecorder = NIOLoopBound(recorder, eventLoop: loop)
+        let streamPromise = loop.makePromise(of: Channel.self)
+        multiplexer.createStreamChannel(promise: streamPromise) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(boundRecorder.value)
+            }
+        }
+        loop.run()
+        let stream = try streamPromise.futureResult.wait()
+        let request: HPACKHeaders = [":method": "GET", ":path": "/chat", ":scheme": "https", ":authority": "example.com"]
+        stream.writeAndFlush(HTTP2Frame.FramePayload.headers(.init(headers: request, endStream: true)), promise: nil)
+        try Self.moveBytes(between: client, and: server)
+        #expect(responder.requestEnded)
+
+        // The upstream's head, with HTTP/1 connection fields that must not cross into HTTP/2.
+        let upstream = HTTPResponseHead(
+            version: .http1_1, status: .ok,
+            headers: [
+                "Content-Type": "text/event-stream", "Transfer-Encoding": "chunked", "Connection": "keep-alive, X-Hop",
+                "Keep-Alive": "timeout=5", "X-Hop": "1", "X-Accel-Buffering": "yes", "Cache-Control": "no-cache",
+            ])
+        let plan = ResponseHeadPlan(kind: .eventStream, closeClient: true, clientVersion: .http2)
+        let writer = try #require(responder.writer)
+        #expect(!writer.relaysChunkedBodies)
+        writer.writeHead(ClientResponseHead.make(from: upstream, plan: plan), answering: .GET, compress: false)
+        writer.writeBody(ByteBuffer(string: "data: 1\n\n"))
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        let headers = try #require(recorder.headers)
+        #expect(headers[":status"] == ["200"])
+        #expect(headers["content-type"] == ["text/event-stream"])
+        #expect(headers["x-accel-buffering"] == ["no"])
+        #expect(headers["cache-control"] == ["no-cache"])
+        for name in ["connection", "keep-alive", "transfer-encoding", "x-hop"] {
+            #expect(headers[name].isEmpty, "\(name)")
+        }
+        #expect(recorder.dataFrames == ["data: 1\n\n"], "the first event arrives at the flush, in its own frame")
+
+        writer.writeBody(ByteBuffer(string: "data: 2\n\n"))
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        #expect(recorder.dataFrames == ["data: 1\n\n", "data: 2\n\n"])
+        #expect(!recorder.ended)
+
+        writer.writeEnd(trailers: nil, promise: nil)
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        #expect(recorder.ended)
+        #expect(writer.bytesWritten == 18)
+    }
+}
