@@ -23,17 +23,33 @@ struct AccessLogFlagTests {
         try await client.send("GET /nowhere HTTP/1.1\r\nHost: demo\r\n\r\n")
         #expect(try await client.readResponse().status == 404)
 
-        func entries() -> [[String: Any]] {
-            sluice.log.split(separator: "\n").filter { $0.hasPrefix("{\"time\":") }.compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
-        }
-        // A line is written before its response: both are there by now, if there is a log.
+        // Lines are out within the flush interval (100 ms), with no more traffic.
         if on {
-            #expect(entries().map { $0["uri"] as? String } == ["/api/echo?n=1", "/nowhere"])
-            #expect(entries().map { $0["status"] as? Int } == [200, 404])
+            try await Self.waitUntil { sluice.accessLogEntries.count == 2 }
+            #expect(sluice.accessLogEntries.map { $0["uri"] as? String } == ["/api/echo?n=1", "/nowhere"])
+            #expect(sluice.accessLogEntries.map { $0["status"] as? Int } == [200, 404])
         } else {
-            #expect(entries().isEmpty, "log:\n\(sluice.log)")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(sluice.accessLogEntries.isEmpty, "log:\n\(sluice.log)")
+        }
+    }
+
+    private struct LinesMissing: Error {}
+
+    private static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw LinesMissing() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
+
+extension SluiceProcess {
+    /// The access log lines on standard output so far (the process's own logs are not JSON).
+    fileprivate var accessLogEntries: [[String: Any]] {
+        log.split(separator: "\n").filter { $0.hasPrefix("{\"time\":") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
     }
 }

@@ -15,9 +15,9 @@ struct PendingAccessLogEntry {
 
 extension PendingAccessLogEntry {
     /// Writes the entry, timed from when the request arrived to `now` (the loop's clock).
-    mutating func write(to sink: AccessLog, now: NIODeadline) {
+    mutating func write(to writer: AccessLogWriter, now: NIODeadline) {
         entry.durationSeconds = Double((now - startedAt).nanoseconds) / 1e9
-        sink.write(entry)
+        writer.write(entry)
     }
 }
 
@@ -25,12 +25,13 @@ extension PendingAccessLogEntry {
 /// end): its `bytesSent` covers the `101` head; the tunnel adds what it relayed to the client.
 struct TunnelAccessLogEntry {
     var pending: PendingAccessLogEntry
-    let sink: AccessLog
+    /// The loop's writer: the tunnel's client channel is on the same loop.
+    let writer: AccessLogWriter
 
     /// The tunnel closed, at `now`, after relaying `tunnelBytes` to the client.
     mutating func write(tunnelBytes: Int, now: NIODeadline) {
         pending.entry.bytesSent += tunnelBytes
-        pending.write(to: sink, now: now)
+        pending.write(to: writer, now: now)
     }
 }
 
@@ -97,7 +98,7 @@ extension ClientConnectionHandler {
         pendingLog = nil
         pending.entry.outcome = .upgraded
         pending.entry.bytesSent = writer.bytesWritten &- pending.bytesBefore
-        return TunnelAccessLogEntry(pending: pending, sink: accessLog)
+        return TunnelAccessLogEntry(pending: pending, writer: accessLog)
     }
 
     /// A request that failed before it had a head the proxy understood (a parse error, a head

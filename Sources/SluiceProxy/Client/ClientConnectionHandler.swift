@@ -42,8 +42,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     /// Set once the connection only waits to close, dropping what the client still sends.
     var lingering: LingeringClose?
-    /// `ProxyConfiguration.accessLog`, read once.
-    let accessLog: AccessLog?
+    /// The loop's access log writer (nil: no access log), read once.
+    let accessLog: AccessLogWriter?
     /// The access log entry of the exchange in progress (only with an access log).
     var pendingLog: PendingAccessLogEntry?
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
@@ -53,7 +53,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         self.dataPlane = dataPlane
         self.loop = loop
         self.writer = writer
-        self.accessLog = dataPlane.configuration.accessLog
+        self.accessLog = loop.accessLog
     }
 
     var configuration: ProxyConfiguration { dataPlane.configuration }

@@ -2,7 +2,8 @@ import NIOCore
 
 /// What one event loop's connections share, and nothing another loop writes: the upstream pool,
 /// the loop's replica of the routing table, its round-robin positions, its metric counters, its
-/// request-id generator and the wheel its connections' deadlines are filed in.
+/// request-id generator, the wheel its connections' deadlines are filed in and its access log
+/// buffer.
 ///
 /// A request touches only its own loop's state (nginx's workers and Envoy's per-worker state
 /// work the same way): state that several loops write, even a shared atomic counter or the
@@ -15,16 +16,19 @@ final class ProxyLoopContext {
     var balancer = RoundRobinBalancer()
     var requestIDs = RequestIDGenerator()
     let deadlines: DeadlineWheel
+    /// Nil when the access log is off.
+    let accessLog: AccessLogWriter?
 
     init(
         eventLoop: any EventLoop, pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable,
-        deadlines: DeadlineWheel
+        deadlines: DeadlineWheel, accessLog: AccessLogWriter?
     ) {
         self.eventLoop = eventLoop
         self.pool = pool
         self.metrics = metrics
         self.routes = routes
         self.deadlines = deadlines
+        self.accessLog = accessLog
     }
 }
 

@@ -121,11 +121,26 @@ public final class ProxyDataPlane: Sendable {
     /// Closes the idle keep-alive upstream connections of every event loop (connections in use
     /// are left to their exchanges). For shutdown, after the listener stopped.
     public func closeIdleUpstreamConnections() {
-        let all = Array(slots.values) + foreignLoops.withLockedValue { Array($0.values) }
-        for slot in all {
+        for slot in allSlots {
             let box = slot.context
             box.eventLoop.execute { box.value?.pool.closeIdle() }
         }
+    }
+
+    /// Writes every event loop's buffered access log lines, and from then on each line as it
+    /// comes; returns once they are written. For shutdown, once the listener drained, so that no
+    /// line is left in a buffer when the process exits.
+    public func flushAccessLogForShutdown() async {
+        guard configuration.accessLog != nil else { return }
+        let flushes = allSlots.map { slot in
+            let box = slot.context
+            return box.eventLoop.submit { box.value?.accessLog?.shutDown() }
+        }
+        for flush in flushes { try? await flush.get() }
+    }
+
+    private var allSlots: [LoopSlot] {
+        Array(slots.values) + foreignLoops.withLockedValue { Array($0.values) }
     }
 
     /// The shared state of `eventLoop`'s connections. Must be called on that loop.
@@ -145,7 +160,8 @@ public final class ProxyDataPlane: Sendable {
             eventLoop: eventLoop, pool: UpstreamConnectionPool(
                 eventLoop: eventLoop, configuration: configuration, metrics: metrics, connector: connector),
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
-            deadlines: DeadlineWheel(eventLoop: eventLoop))
+            deadlines: DeadlineWheel(eventLoop: eventLoop),
+            accessLog: configuration.accessLog.map { AccessLogWriter(sink: $0, eventLoop: eventLoop) })
         slot.context.value = context
         return context
     }

@@ -18,9 +18,9 @@ struct ProxyUnderTest {
 
     static func start(
         _ table: RoutingTable,
-        configuration: ProxyConfiguration = ProxyConfiguration()
+        configuration: ProxyConfiguration = ProxyConfiguration(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> ProxyUnderTest {
-        let group = MultiThreadedEventLoopGroup.singleton
         let store = RoutingTableStore(initial: table, replicasFor: group)
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .critical
