@@ -36,6 +36,10 @@ struct ProxyRuntime: Sendable {
             group: group,
             readiness: readiness,
             logger: logger,
+            onDrained: {
+                dataPlane.closeIdleUpstreamConnections()
+                await dataPlane.flushAccessLogForShutdown()
+            },
             childChannelInitializer: { channel in try dataPlane.configureSynchronously(channel: channel) }
         )
         let proxy = self.proxy

@@ -14,7 +14,7 @@ import ServiceLifecycle
 ///
 /// Shutdown goes: `onDrainStart` (the proxy turns readiness off there), keep accepting for the
 /// shutdown delay, stop accepting (connections receive `ChannelShouldQuiesceEvent`), wait up to
-/// the grace period for in-flight connections to finish, force-close the rest, return.
+/// the grace period for in-flight connections to finish, force-close the rest, `onDrained`, return.
 /// Cancelling the task skips the delay and the grace period.
 final class DrainingListener: Sendable {
     private let name: String
@@ -23,6 +23,7 @@ final class DrainingListener: Sendable {
     private let logger: Logger
     private let onListening: @Sendable () -> Void
     private let onDrainStart: @Sendable () -> Void
+    private let onDrained: @Sendable () async -> Void
     private let childChannelInitializer: SynchronousAcceptHandler.Initializer
     private let state = NIOLockedValueBox(ProxyServiceState())
     private let connections = OpenConnections()
@@ -33,6 +34,7 @@ final class DrainingListener: Sendable {
     /// - Parameters:
     ///   - name: names this listener in log messages ("proxy", "admin").
     ///   - onListening: called once every listening socket is bound.
+    ///   - onDrained: awaited once every connection has closed, before `run()` returns.
     init(
         name: String,
         configuration: ProxyServiceConfiguration,
@@ -40,6 +42,7 @@ final class DrainingListener: Sendable {
         logger: Logger,
         onListening: @escaping @Sendable () -> Void,
         onDrainStart: @escaping @Sendable () -> Void,
+        onDrained: @escaping @Sendable () async -> Void = {},
         childChannelInitializer: @escaping SynchronousAcceptHandler.Initializer
     ) {
         self.name = name
@@ -48,6 +51,7 @@ final class DrainingListener: Sendable {
         self.logger = logger
         self.onListening = onListening
         self.onDrainStart = onDrainStart
+        self.onDrained = onDrained
         self.childChannelInitializer = childChannelInitializer
         self.boundAddress = group.next().makePromise(of: SocketAddress.self)
     }
@@ -198,6 +202,7 @@ final class DrainingListener: Sendable {
             let closed = try await connections.closeAll(on: listener.serverChannel.eventLoop).get()
             logger.notice("\(name) force-closed connections", metadata: ["closed": "\(closed)"])
         }
+        await onDrained()
         state.withLockedValue { $0.stopped() }
         logger.info("\(name) stopped")
         if !closedByShutdown { throw ProxyServiceError.listenerClosedUnexpectedly }

@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// graceful shutdown. Shutdown goes: readiness off *first* (so the Service stops sending
 /// traffic), stop accepting (connections receive `ChannelShouldQuiesceEvent`), wait up to
 /// ``ProxyServiceConfiguration/shutdownGracePeriod`` for in-flight requests and streams to
-/// finish, force-close the rest, return. Each phase is logged with connection counts.
-/// Cancelling the task skips the grace period.
+/// finish, force-close the rest, run `onDrained`, return. Each phase is logged with connection
+/// counts. Cancelling the task skips the grace period.
 ///
 /// Children get `TCP_NODELAY`; their pipelines (and write-buffer water marks) are the
 /// `childChannelInitializer`'s job.
@@ -23,6 +23,8 @@ public final class ProxyService: Service, Sendable {
     /// - Parameters:
     ///   - readiness: told when the listener is bound (``ReadinessState/markListening()``), and
     ///     turned not-ready as the first step of shutdown.
+    ///   - onDrained: awaited once every connection has closed (the data plane's teardown:
+    ///     `ProxyDataPlane.flushAccessLogForShutdown()`).
     ///   - childChannelInitializer: sets up each accepted connection's pipeline, synchronously,
     ///     on that connection's event loop, before it is registered (throwing closes it).
     public init(
@@ -30,6 +32,7 @@ public final class ProxyService: Service, Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         readiness: ReadinessState,
         logger: Logger = Logger(label: "sluice.proxy"),
+        onDrained: @escaping @Sendable () async -> Void = {},
         childChannelInitializer: @escaping @Sendable (any Channel) throws -> Void
     ) {
         self.listener = DrainingListener(
@@ -39,6 +42,7 @@ public final class ProxyService: Service, Sendable {
             logger: logger,
             onListening: { readiness.markListening() },
             onDrainStart: { readiness.markNotReady() },
+            onDrained: onDrained,
             childChannelInitializer: childChannelInitializer
         )
     }
