@@ -43,6 +43,10 @@ struct ProxyOptions: ParsableArguments {
     @Flag(help: "Write an access log: one JSON line per request on standard output (logs stay on standard error).")
     var accessLog = EnvironmentDefault.string("SLUICE_ACCESS_LOG") == "true"
 
+    @Option(help: "Longest an access log line waits in its event loop's buffer before it is written (sooner once 32 KiB are buffered).")
+    var accessLogFlushInterval = DurationArgument(
+        EnvironmentDefault.duration("SLUICE_ACCESS_LOG_FLUSH_INTERVAL") ?? AccessLog.defaultFlushInterval)
+
     @Option(help: "Event loop threads serving connections; 0 = one per CPU core.")
     var eventLoops: Int = EnvironmentDefault.int("SLUICE_EVENT_LOOPS") ?? 0
 
@@ -59,7 +63,7 @@ struct ProxyOptions: ParsableArguments {
         configuration.clientSendTimeout = clientSendTimeout.duration
         configuration.keepAliveIdleTimeout = keepAliveTimeout.duration
         configuration.forwardsUnderscoredHeaderNames = allowUnderscoresInHeaders
-        if accessLog { configuration.accessLog = .standardOutput }
+        if accessLog { configuration.accessLog = .fileDescriptor(1, flushInterval: accessLogFlushInterval.duration) }
         return configuration
     }
 
@@ -70,6 +74,7 @@ struct ProxyOptions: ParsableArguments {
         let timeouts = [
             ("--client-header-timeout", clientHeaderTimeout), ("--client-body-timeout", clientBodyTimeout),
             ("--client-send-timeout", clientSendTimeout), ("--keep-alive-timeout", keepAliveTimeout),
+            ("--access-log-flush-interval", accessLogFlushInterval),
         ]
         for (flag, value) in timeouts where value.duration <= .zero {
             throw ValidationError("\(flag) must be longer than zero")

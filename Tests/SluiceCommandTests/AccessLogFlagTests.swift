@@ -34,6 +34,31 @@ struct AccessLogFlagTests {
         }
     }
 
+    /// SIGTERM: lines still in an event loop's buffer are written before the process exits.
+    @Test func bufferedLinesAreWrittenBeforeTheProcessExits() async throws {
+        let upstream = try await DemoUpstreamServer.start(tokenInterval: .milliseconds(1))
+        defer { Task { try? await upstream.stop() } }
+        let manifests = try ManifestFixture.standaloneDemo(upstreamPort: upstream.port)
+        defer { try? FileManager.default.removeItem(at: manifests) }
+
+        let sluice = try SluiceProcess(arguments: [
+            "serve", "--manifests", manifests.path, "--access-log", "--access-log-flush-interval", "1h",
+        ])
+        defer { sluice.kill() }
+        try await sluice.waitForReadiness(200)
+
+        let client = try await TestClient.connect(port: sluice.httpPort)
+        try await client.send("GET /api/echo?n=1 HTTP/1.1\r\nHost: demo\r\n\r\n")
+        #expect(try await client.readResponse().status == 200)
+        await client.close()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(sluice.accessLogEntries.isEmpty, "buffered for the hour")
+
+        sluice.terminate()
+        #expect(try await sluice.waitForExit() == 0)
+        #expect(sluice.accessLogEntries.map { $0["uri"] as? String } == ["/api/echo?n=1"])
+    }
+
     private struct LinesMissing: Error {}
 
     private static func waitUntil(_ condition: () -> Bool) async throws {
