@@ -6,7 +6,7 @@ import SluiceRouting
 
 /// The streaming reverse proxy's data plane: configures each accepted client connection and owns
 /// what connections share, kept per event loop (`ProxyLoopContext`: upstream pool, routing-table
-/// replica, round-robin positions, metric counters).
+/// replica, round-robin positions, metric counters, access log buffer).
 ///
 /// `ProxyService` binds the listener and calls `configure(channel:)` for every accepted channel;
 /// tests can do the same with a plain `ServerBootstrap`. Make the store with
