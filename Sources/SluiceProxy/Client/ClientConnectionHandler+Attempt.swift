@@ -38,7 +38,11 @@ extension ClientConnectionHandler {
         connection.handler.delegate = self
         connection.requestsSent += 1
         if !exchange.requestedUpgrade, !exchange.headRequest {
-            connection.splitter.expectResponse(cutAlways: exchange.policy.declaredEventStream, clientAcceptsEventStream: head.acceptsEventStream)
+            connection.splitter.expectResponse(
+                RelayPlan(
+                    declaredEventStream: exchange.policy.declaredEventStream,
+                    allowed: exchange.clientVersion == .http1_1 && writer.relaysChunkedBodies,
+                    clientAcceptsEventStream: head.acceptsEventStream, maxTrailerBytes: configuration.maxHeaderBytes))
         }
         connection.write(.head(head))
         let pending = exchange.pending

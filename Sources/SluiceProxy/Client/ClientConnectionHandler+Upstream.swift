@@ -49,31 +49,17 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
                 || (compress && !writer.compresses)
             let close = machine.responseHeadReceived(mustClose: mustClose)
-            let relays =
-                connection.splitter.isAtHeadEnd
-                && ClientResponseHead.relaysChunkedBody(
-                    head, kind: kind, compressed: compress, headRequest: exchange.headRequest,
-                    clientVersion: exchange.clientVersion)
-            if relays { relayStarted(connection) }
-            if relays, !writer.compresses {
-                // Straight from the upstream's fields to the client's bytes.
-                writer.writeRelayedHead(
-                    ClientResponseHead.serializeRelayed(
-                        head, plan: exchange.headPlan(kind: kind, closeClient: close), allocator: context.channel.allocator))
-                if accessLog != nil { logResponseStarted(status: head.status) }
-            } else {
-                var clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: kind, closeClient: close))
-                if compress, !writer.compresses {
-                    // Answered uncompressed for want of a compressor (see `mustClose`).
-                    ResponseCompression.prepare(&clientHead.headers, compressed: false)
-                } else if exchange.headRequest,
-                    exchange.policy.compresses(head, kind: kind, headRequest: false, clientVersion: exchange.clientVersion)
-                {
-                    ResponseCompression.prepareHeadResponse(
-                        &clientHead.headers, coding: writer.compresses ? exchange.codingForHead : nil)
-                }
-                writeResponseHead(clientHead, answering: machine.exchange?.method, compress: compress, chunkedBodyRelayed: relays)
+            var clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: kind, closeClient: close))
+            if compress, !writer.compresses {
+                // Answered uncompressed for want of a compressor (see `mustClose`).
+                ResponseCompression.prepare(&clientHead.headers, compressed: false)
+            } else if exchange.headRequest,
+                exchange.policy.compresses(head, kind: kind, headRequest: false, clientVersion: exchange.clientVersion)
+            {
+                ResponseCompression.prepareHeadResponse(
+                    &clientHead.headers, coding: writer.compresses ? exchange.codingForHead : nil)
             }
+            writeResponseHead(clientHead, answering: machine.exchange?.method, compress: compress)
             responseHeadWritten(kind: kind, exchange)
         case .body(let buffer):
             guard exchange.upgradeHead == nil else { return }
@@ -101,41 +87,34 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         }
     }
 
-    /// The common start of an event stream: its body relayed as the upstream chunked it, and its
-    /// client head written straight from the upstream's bytes. What the `.head` case does for
-    /// such a head, with what it decides known in advance: the splitter parses a head here only
-    /// when the route declares a stream or its `Content-Type` is `text/event-stream` (so it is an
-    /// event stream, never compressed), and `relaysChunkedBody`'s conditions are checked below.
-    /// Anything else takes the `.head` case.
-    func upstream(_ connection: UpstreamConnection, receivedChunkedHead head: ChunkedResponseHead) {
+    /// An event stream whose body the splitter relays as the upstream chunked it (its
+    /// `RelayPlan`, made in `upstreamReady`, decided): the head goes to the client, from the
+    /// upstream's bytes when no compressor is in the way, and the body follows as
+    /// ``upstream(_:relayed:)``.
+    func upstream(_ connection: UpstreamConnection, relayStarted head: ChunkedResponseHead) {
         guard let exchange, exchange.upstream === connection, let context else {
             connection.close()
             return
         }
-        guard !writer.compresses, exchange.policy.declaredEventStream || head.declaresEventStream, connection.splitter.isAtHeadEnd,
-            exchange.clientVersion == .http1_1, !exchange.headRequest, head.version == .http1_1,
-            head.status.mayHaveResponseBody
-        else {
-            upstream(connection, received: .head(head.head))
-            return
-        }
         exchange.responseStarted(kind: .eventStream)
-        exchange.upstreamReusable = head.upstreamKeepsAlive && !exchange.requestedUpgrade
-        let close = machine.responseHeadReceived(mustClose: exchange.requestedUpgrade)
-        relayStarted(connection)
-        let plan = exchange.headPlan(kind: .eventStream, closeClient: close)
-        // Nil when a `Connection` field names other fields: the general serializer drops them.
-        let clientHead =
-            head.serializedForClient(plan: plan, allocator: context.channel.allocator)
-            ?? ClientResponseHead.serializeRelayed(head.head, plan: plan, allocator: context.channel.allocator)
-        writer.writeRelayedHead(clientHead)
-        if accessLog != nil { logResponseStarted(status: head.status) }
-        responseHeadWritten(kind: .eventStream, exchange)
-    }
-
-    private func relayStarted(_ connection: UpstreamConnection) {
-        connection.splitter.relayBody(maxTrailerBytes: configuration.maxHeaderBytes)
+        exchange.upstreamReusable = head.upstreamKeepsAlive
         metrics.eventStreamRelayed()
+        let plan = exchange.headPlan(kind: .eventStream, closeClient: machine.responseHeadReceived(mustClose: false))
+        if writer.compresses {
+            // Through the pipeline, where the compressor pairs it with its request (and leaves it
+            // as it is: event streams are never compressed).
+            writeResponseHead(
+                ClientResponseHead.make(from: head.head, plan: plan), answering: machine.exchange?.method, compress: false,
+                chunkedBodyRelayed: true)
+        } else {
+            // Nil when a `Connection` field names other fields: the general serializer drops them.
+            let clientHead =
+                head.serializedForClient(plan: plan, allocator: context.channel.allocator)
+                ?? ClientResponseHead.serializeRelayed(head.head, plan: plan, allocator: context.channel.allocator)
+            writer.writeRelayedHead(clientHead)
+            if accessLog != nil { logResponseStarted(status: head.status) }
+        }
+        responseHeadWritten(kind: .eventStream, exchange)
     }
 
     /// After a response head went to the client: flushed at the end of the read, the stream's

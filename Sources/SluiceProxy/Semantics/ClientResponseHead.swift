@@ -99,28 +99,6 @@ public enum ClientResponseHead {
         return buffer
     }
 
-    /// Whether an event stream's body may be relayed to the client as the upstream chunked it
-    /// (`UpstreamResponseSplitter`): an HTTP/1.1 response framed by `Transfer-Encoding: chunked`
-    /// alone, which may have a body, to an HTTP/1.1 client that did not send `HEAD`, and not
-    /// compressed. Anything else is decoded and framed again by the encoder.
-    public static func relaysChunkedBody(
-        _ head: HTTPResponseHead, kind: ResponseKind, compressed: Bool, headRequest: Bool, clientVersion: HTTPVersion
-    ) -> Bool {
-        guard kind == .eventStream, !compressed, !headRequest, clientVersion == .http1_1, head.version == .http1_1,
-            head.status.code >= 200, head.status.mayHaveResponseBody,
-            !head.headers.contains(name: "content-length")
-        else { return false }
-        // One field whose whole value is `chunked` (`headers[canonicalForm:]` would split every
-        // field into a new array: this runs for every event stream's head).
-        var fields = 0
-        var chunkedAlone = false
-        for (name, value) in head.headers where name.utf8.count == 17 && HeaderName.matches(name, "transfer-encoding") {
-            fields += 1
-            chunkedAlone = HeaderName.matches(value.trimmingSpaces(), "chunked")
-        }
-        return fields == 1 && chunkedAlone
-    }
-
     /// Whether the client connection must close after this response even when both sides would
     /// keep it alive: an HTTP/1.0 client can only see the end of a body without `Content-Length`
     /// by the connection closing.

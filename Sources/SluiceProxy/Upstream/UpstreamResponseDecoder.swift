@@ -55,14 +55,9 @@ struct UpstreamResponseDecoder: ByteToMessageDecoder {
     var mayBypass: Bool { !unforwarded.heads.isEmpty }
 
     /// The response to the oldest request is parsed elsewhere; NIO's decoder never hears of that
-    /// request. Returns its head, for ``restore(_:)``. Only while ``mayBypass``.
-    func bypass() -> HTTPRequestHead {
+    /// request. Only while ``mayBypass``.
+    func bypass() {
         unforwarded.heads.removeFirst()
-    }
-
-    /// Undoes ``bypass()``: the response goes to NIO's decoder after all.
-    func restore(_ head: HTTPRequestHead) {
-        unforwarded.heads.insert(head, at: 0)
     }
 
     private func forwardRequests() {

@@ -5,13 +5,14 @@ import NIOHTTP1
 /// `ClientConnectionHandler`; always called on the shared event loop.
 protocol UpstreamResponseDelegate: AnyObject {
     func upstream(_ connection: UpstreamConnection, received part: HTTPClientResponsePart)
-    /// A chunked final head the splitter parsed (`ChunkedResponseHead`); the decoder never saw
-    /// it. Handled as `.head(head.head)` would be, unless its body is relayed.
-    func upstream(_ connection: UpstreamConnection, receivedChunkedHead head: ChunkedResponseHead)
+    /// The head of an event stream whose body the splitter relays (its `RelayPlan` said so); the
+    /// decoder never sees this response. Its body follows as ``upstream(_:relayed:)``, its end as
+    /// a `.end`.
+    func upstream(_ connection: UpstreamConnection, relayStarted head: ChunkedResponseHead)
     /// Bytes of a chunked body relayed as the upstream framed them (see `UpstreamResponseSplitter`).
     func upstream(_ connection: UpstreamConnection, relayed bytes: ByteBuffer)
     /// The upstream sent bytes after the end of a relayed body: the connection must not be reused.
-    /// (The end itself arrives as a decoded `.end`.)
+    /// (The end itself arrives as a `.end`.)
     func upstreamRelayOverran(_ connection: UpstreamConnection)
     /// The relayed body broke its chunked framing; nothing of the offending bytes was relayed.
     func upstream(_ connection: UpstreamConnection, relayFailed failure: ChunkedBodyScanner.Failure)
@@ -43,7 +44,6 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
     var idleIn: UpstreamConnectionPool?
     var connection: UpstreamConnection?
     private var context: ChannelHandlerContext?
-    private var dropsNextHead = false
     /// Reading is paused (`autoRead` off) because the client cannot take more (backpressure).
     private(set) var readHeld = false
     private let metrics: ProxyMetricsShard
@@ -64,12 +64,7 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if dropsNextHead, case .head = part {
-            dropsNextHead = false
-            return
-        }
-        received(part)
+        received(unwrapInboundIn(data))
     }
 
     private func received(_ part: HTTPClientResponsePart) {
@@ -80,24 +75,23 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         }
     }
 
-    /// A head `UpstreamResponseSplitter` parsed itself, the decoder skipped.
-    func headParsedBeforeDecoder(_ head: ChunkedResponseHead) {
+    /// `UpstreamResponseSplitter` relays the body after `head`, which it parsed itself.
+    func relayStarted(_ head: ChunkedResponseHead) {
         if let delegate, let connection {
-            delegate.upstream(connection, receivedChunkedHead: head)
+            delegate.upstream(connection, relayStarted: head)
         } else {
             context?.close(promise: nil)
         }
     }
 
-    /// The end of a relayed body whose head the splitter parsed: the decoder saw none of it.
-    func bodyEndedPastDecoder() {
-        received(.end(nil))
+    /// An interim head `UpstreamResponseSplitter` parsed itself (`InterimResponseHead`).
+    func interimParsed(_ head: HTTPResponseHead) {
+        received(.head(head))
     }
 
-    /// The splitter hands the decoder a head this handler already delivered
-    /// (``headParsedBeforeDecoder(_:)``): the decoded one is dropped.
-    func dropNextDecodedHead() {
-        dropsNextHead = true
+    /// The end of a relayed body: the decoder saw none of its response.
+    func relayEnded() {
+        received(.end(nil))
     }
 
     /// Not passed on: this is the pipeline's last handler, and the tail does nothing with it.

@@ -7,35 +7,30 @@ import NIOHTTP1
 /// framed again (`ClientResponseEncoder`). Relaying costs the proxy less CPU per event and adds
 /// less delay to it than decoding and re-encoding.
 ///
-/// After a request goes out (``expectResponse(cutAlways:)``) the handler looks for the end of the
-/// response head. A head that mentions `event-stream`, an interim head, or any head when the
-/// route declares the path a stream, is cut at its end. A final head with a chunked body is
-/// parsed here (`ChunkedResponseHead`) and handed to the response handler; any other is handed
-/// to the decoder alone. While either parsed head is being handled ``isAtHeadEnd`` is true, and
-/// the exchange may choose to relay the body (``relayBody(maxTrailerBytes:)``). Relayed bytes
-/// then go to the response handler unparsed, checked by a `ChunkedBodyScanner` up to the end of
-/// the body; then the response ends (`.end`, from here when the decoder never saw the head, or
-/// from the decoder, fed a terminating chunk of its own to end the message it saw the head of),
-/// and the connection may serve another request. Bytes the upstream sent after the body are
-/// dropped, and the connection is closed (nothing was asked for them). Any other response passes
-/// through untouched, in the reads it arrived in.
+/// After a request goes out (``expectResponse(_:)``, with the exchange's `RelayPlan`) the handler
+/// looks for the end of the response head. A head that mentions `event-stream`, an interim head,
+/// or any head when the route declares the path a stream, is cut at its end. A final head the
+/// plan relays (parsed here, `ChunkedResponseHead`) is handed to the response handler and its
+/// body relayed: the decoder never hears of that response, and the bytes go to the response
+/// handler unparsed, checked by a `ChunkedBodyScanner` up to the end of the body; then the
+/// response ends (`.end`, from here) and the connection may serve another request. Bytes the
+/// upstream sent after the body are dropped, and the connection is closed (nothing was asked for
+/// them). Every other head, and everything of any other response, goes to the decoder as it
+/// arrived. An interim head is parsed here too when it can be (`InterimResponseHead`), so that
+/// the final head after it may still be relayed.
 final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     private enum Mode {
         case passThrough
-        /// `onePass`: try `eventStreamHead` first (the response is likely an event stream).
-        case awaitingHead(ResponseHeadBoundary, cutAlways: Bool, onePass: Bool)
+        case awaitingHead(ResponseHeadBoundary, RelayPlan)
         case relaying(ChunkedBodyScanner)
         /// The relayed body broke its framing: nothing more is taken from this connection.
         case failed
     }
 
     private var mode = Mode.passThrough
-    /// A head this handler cut at its end is being handled (parsed here or by the decoder): no
-    /// byte after it has reached the decoder, so the body may bypass it.
-    private(set) var isAtHeadEnd = false
     /// Receives relayed bytes: the connection's response handler.
     private var target: UpstreamResponseHandler?
     private var context: ChannelHandlerContext?
@@ -44,9 +39,6 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
     /// The connection's request encoder: it writes from this handler's place, next to the
     /// channel, while the handler is in the pipeline.
     let encoder: UpstreamRequestEncoder
-    /// The response being relayed was parsed here (`ChunkedResponseHead`): the decoder has not
-    /// seen it, and its end is delivered from here.
-    private var bypassing = false
 
     init(target: UpstreamResponseHandler, decoder: UpstreamResponseDecoder, encoder: UpstreamRequestEncoder) {
         self.target = target
@@ -65,22 +57,12 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         encoder.detach()
     }
 
-    /// A request was written: its response head is looked for. `cutAlways`: cut it even when it
-    /// does not mention `event-stream` (the route declares the path a stream).
-    /// `clientAcceptsEventStream`: the request's `Accept` lists `text/event-stream`, so the head
-    /// is likely one `eventStreamHead` parses in one pass (tried first only then: on any other
-    /// response the attempt is wasted work).
-    func expectResponse(cutAlways: Bool, clientAcceptsEventStream: Bool) {
+    /// A request was written: its response head is looked for, and its body relayed if `plan`
+    /// says so.
+    func expectResponse(_ plan: RelayPlan) {
         if case .passThrough = mode {
-            mode = .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways, onePass: cutAlways || clientAcceptsEventStream)
+            mode = .awaitingHead(ResponseHeadBoundary(), plan)
         }
-    }
-
-    /// Relays the body of the response whose head the decoder is parsing. Only while
-    /// ``isAtHeadEnd``.
-    func relayBody(maxTrailerBytes: Int) {
-        precondition(isAtHeadEnd, "a body can bypass the decoder only from the end of a head cut there")
-        mode = .relaying(ChunkedBodyScanner(maxTrailerBytes: maxTrailerBytes))
     }
 
     enum RelayProgress {
@@ -109,74 +91,59 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 mode = .relaying(scanner)
                 relay(buffer, progress, context: context)
                 return
-            case .awaitingHead(var boundary, let cutAlways, let onePass):
-                if onePass, boundary.isAtStart, let parsed = eventStreamHead(at: buffer, cutAlways: cutAlways) {
-                    // What the scan below would have cut and `bypass` parsed, in one pass.
-                    mode = .passThrough
+            case .awaitingHead(var boundary, let plan):
+                if plan.clientAcceptsEventStream || plan.declaredEventStream, boundary.isAtStart,
+                    let parsed = relayedHead(at: buffer, plan)
+                {
+                    // What the scan below would have cut and parsed, in one pass.
                     buffer.moveReaderIndex(forwardBy: parsed.bytes.readableBytes)
-                    handOver(parsed.bytes, parsed: parsed, interim: false, context: context)
+                    startRelay(parsed, plan)
                     if buffer.readableBytes == 0 { return }
                     continue
                 }
                 let scan = buffer.withUnsafeReadableBytes { boundary.scan($0) }
                 guard case .ends(let headBytes, let mentions) = scan else {
-                    mode = .awaitingHead(boundary, cutAlways: cutAlways, onePass: onePass)
+                    mode = .awaitingHead(boundary, plan)
                     context.fireChannelRead(wrapInboundOut(buffer))
                     return
                 }
                 // An interim (1xx) head is cut too, so that the final one after it can be.
                 let interim = Self.isInterim(buffer)
-                guard cutAlways || mentions || interim, let head = buffer.readSlice(length: headBytes) else {
+                guard plan.declaredEventStream || mentions || interim, let head = buffer.readSlice(length: headBytes) else {
                     mode = .passThrough
                     context.fireChannelRead(wrapInboundOut(buffer))
                     return
                 }
-                mode = interim ? .awaitingHead(ResponseHeadBoundary(), cutAlways: cutAlways, onePass: onePass) : .passThrough
-                handOver(head, parsed: nil, interim: interim, context: context)
+                if interim, let parsed = InterimResponseHead.parse(head) {
+                    // Past the decoder, which then may still be bypassed for the final head.
+                    mode = .awaitingHead(ResponseHeadBoundary(), plan)
+                    target?.interimParsed(parsed)
+                } else if !interim, decoder.mayBypass, let parsed = ChunkedResponseHead.parse(head), plan.relays(parsed) {
+                    startRelay(parsed, plan)
+                } else {
+                    mode = interim ? .awaitingHead(ResponseHeadBoundary(), plan) : .passThrough
+                    context.fireChannelRead(wrapInboundOut(head))
+                }
                 if buffer.readableBytes == 0 { return }
             }
         }
     }
 
-    /// A head cut at its end goes to the response handler past the decoder (`bypass`), or to the
-    /// decoder; meanwhile ``isAtHeadEnd`` is true. `parsed`: the head, when already parsed.
-    private func handOver(_ head: ByteBuffer, parsed: ChunkedResponseHead?, interim: Bool, context: ChannelHandlerContext) {
-        isAtHeadEnd = true
-        if interim || !bypass(head, parsed: parsed) {
-            context.fireChannelRead(wrapInboundOut(head))
-        }
-        isAtHeadEnd = false
+    /// The body after `head` is relayed: the decoder never hears of this response, and the
+    /// response handler gets the head parsed here.
+    private func startRelay(_ head: ChunkedResponseHead, _ plan: RelayPlan) {
+        decoder.bypass()
+        mode = .relaying(ChunkedBodyScanner(maxTrailerBytes: plan.maxTrailerBytes))
+        target?.relayStarted(head)
     }
 
-    /// Parses `head` here and hands it to the response handler, when it is a chunked final head
-    /// (`ChunkedResponseHead`) and no byte of its response reached the decoder. The exchange
-    /// then relays the body (it does for every event stream), and the decoder never hears of the
-    /// response. Returns false when `head` must go to the decoder: not such a head, or an
-    /// exchange that did not relay its body (then the decoder parses it after all, and the
-    /// response handler drops the head it already has).
-    private func bypass(_ head: ByteBuffer, parsed alreadyParsed: ChunkedResponseHead?) -> Bool {
-        guard let target, decoder.mayBypass, let parsed = alreadyParsed ?? ChunkedResponseHead.parse(head)
-        else { return false }
-        let request = decoder.bypass()
-        target.headParsedBeforeDecoder(parsed)
-        if case .relaying = mode {
-            bypassing = true
-            return true
+    /// The head `buffer` starts with, when it is whole there and `plan` relays its body: the
+    /// common start of an event stream, parsed without the byte-by-byte boundary scan first.
+    /// Any other head goes through the scan.
+    private func relayedHead(at buffer: ByteBuffer, _ plan: RelayPlan) -> ChunkedResponseHead? {
+        guard decoder.mayBypass, let parsed = ChunkedResponseHead.parsePrefix(of: buffer), plan.relays(parsed) else {
+            return nil
         }
-        guard self.context != nil, case .passThrough = mode else { return true }
-        decoder.restore(request)
-        target.dropNextDecodedHead()
-        return false
-    }
-
-    /// The head `buffer` starts with, when it is whole there, would be cut (the route declares
-    /// a stream, or its `Content-Type` is `text/event-stream`) and is a chunked final head
-    /// (`ChunkedResponseHead`), and the decoder may be bypassed: the common start of an event
-    /// stream, parsed without the byte-by-byte boundary scan first. Any other head, or one that
-    /// mentions `event-stream` elsewhere, goes through the scan as before.
-    private func eventStreamHead(at buffer: ByteBuffer, cutAlways: Bool) -> ChunkedResponseHead? {
-        guard decoder.mayBypass, let parsed = ChunkedResponseHead.parsePrefix(of: buffer), cutAlways || parsed.declaresEventStream
-        else { return nil }
         return parsed
     }
 
@@ -201,19 +168,9 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
                 target.relayed(body)
             }
             if consumed < buffer.readableBytes { target.relayOverran() }
-            if bypassing {
-                // The decoder never saw this response: its end is delivered from here.
-                bypassing = false
-                target.bodyEndedPastDecoder()
-                return
-            }
-            // The decoder still expects the body whose head it parsed: a terminating chunk ends
-            // that message, and the response ends the usual way (`.end`, the connection back to
-            // the pool), with the decoder ready for the next response.
-            context.fireChannelRead(wrapInboundOut(context.channel.allocator.buffer(staticString: "0\r\n\r\n")))
+            target.relayEnded()
         case .failed(let failure):
             mode = .failed
-            bypassing = false
             target.relayFailed(failure)
         }
     }

@@ -70,29 +70,4 @@ struct ClientResponseHeadTests {
         #expect(!ClientResponseHead.needsCloseDelimiting(response(.ok, [("Content-Length", "1")]), clientVersion: .http1_0))
         #expect(!ClientResponseHead.needsCloseDelimiting(response(.ok, []), clientVersion: .http1_1))
     }
-
-    /// Only a body framed by `chunked` alone, with nothing to rewrite on the way, is relayed.
-    @Test func relaysOnlyAnUncompressedChunkedEventStreamToAnHTTP11Client() {
-        let chunked = response(.ok, [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")])
-        func relays(
-            _ head: HTTPResponseHead, kind: ResponseKind = .eventStream, compressed: Bool = false, headRequest: Bool = false,
-            clientVersion: HTTPVersion = .http1_1
-        ) -> Bool {
-            ClientResponseHead.relaysChunkedBody(
-                head, kind: kind, compressed: compressed, headRequest: headRequest, clientVersion: clientVersion)
-        }
-        #expect(relays(chunked))
-        #expect(relays(response(.ok, [("Transfer-Encoding", "Chunked")])))
-        #expect(!relays(chunked, kind: .ordinary))
-        #expect(!relays(chunked, compressed: true))
-        #expect(!relays(chunked, headRequest: true))
-        #expect(!relays(chunked, clientVersion: .http1_0))
-        #expect(!relays(HTTPResponseHead(version: .http1_0, status: .ok, headers: chunked.headers)))
-        #expect(!relays(response(.ok, [("Transfer-Encoding", "chunked"), ("Content-Length", "5")])))
-        #expect(!relays(response(.ok, [("Transfer-Encoding", "gzip, chunked")])))
-        #expect(!relays(response(.ok, [("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")])))
-        #expect(!relays(response(.ok, [("Content-Type", "text/event-stream")])))
-        #expect(!relays(response(.noContent, [("Transfer-Encoding", "chunked")])))
-        #expect(!relays(response(.continue, [("Transfer-Encoding", "chunked")])))
-    }
 }
