@@ -5,10 +5,11 @@ import SluiceRouting
 
 /// Proxies the requests of one client connection, one exchange at a time.
 ///
-/// Decisions live in `ClientConnectionStateMachine` and the pure header/validation functions;
-/// this handler does the I/O: routing once per request, acquiring upstream connections, moving
-/// parts both ways, backpressure (a side's `autoRead` goes off while the other cannot take more),
-/// deadlines, and turning an upgraded exchange into a tunnel.
+/// Decisions live in `HTTP1ConnectionStateMachine` (and the `ExchangeStateMachine` it holds),
+/// `RequestDecision` and `ExchangePolicy`; this handler does the I/O and performs what they
+/// return: acquiring upstream connections, moving parts both ways, backpressure (a side's
+/// `autoRead` goes off while the other cannot take more), deadlines, and turning an upgraded
+/// exchange into a tunnel. Responses go out through its `HTTP1ResponseWriter`.
 ///
 /// Parts are written as they arrive and flushed once per read burst of the side they came from
 /// (`channelReadComplete`): an event that arrives alone is flushed alone, at once, while a small
@@ -322,75 +323,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         self.exchange = nil
     }
 
-    // MARK: Actions
-
-    func perform(_ action: HTTP1ConnectionStateMachine.Action) {
-        guard let context else { return }
-        switch action {
-        case .none:
-            break
-        case .writeError(let error, let method, let then):
-            writeError(error, answering: method, then: then, context: context)
-        case .finishExchange(let then):
-            finish(trailers: nil, then: then, context: context)
-        case .closeClient(let lingering):
-            let logEntry = accessLog != nil ? takeLogEntry() : nil
-            if clientFlushPending { context.flush() }
-            if let logEntry { logExchangeEnded(.cut, entry: logEntry) }
-            if lingering {
-                // A response cut while the client uploads (the upstream failed mid-response):
-                // the client sees it end, not a reset.
-                closeConnection(after: context.eventLoop.makeSucceededVoidFuture(), clientMaySend: true, context: context)
-            } else {
-                context.close(promise: nil)
-            }
-        }
-    }
-
-    private func writeError(
-        _ error: ProxyErrorResponse, answering method: HTTPMethod?, then: HTTP1ConnectionStateMachine.AfterResponse,
-        context: ChannelHandlerContext
-    ) {
-        var response = error
-        response.closeConnection = then != .awaitNextRequest
-        writeResponseHead(response.head(), answering: method, compress: false)
-        writer.writeBody(response.body(allocator: context.channel.allocator))
-        finish(trailers: nil, then: then, context: context)
-    }
-
-    /// Writes a response head (see `HTTP1ResponseWriter.writeHead`), and notes a final one in the
-    /// access log.
-    func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool, chunkedBodyRelayed: Bool = false) {
-        if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
-            logResponseStarted(status: head.status)
-        }
-        writer.writeHead(head, answering: method, compress: compress, chunkedBodyRelayed: chunkedBodyRelayed)
-    }
-
-    /// Writes the end of the response, then closes (lingering if `then` says so) or waits for the
-    /// next request.
-    func finish(trailers: HTTPHeaders?, then: HTTP1ConnectionStateMachine.AfterResponse, context: ChannelHandlerContext) {
-        clientFlushPending = false
-        let logEntry = accessLog != nil ? takeLogEntry() : nil
-        if then != .awaitNextRequest {
-            let written = context.eventLoop.makePromise(of: Void.self)
-            writer.writeEnd(trailers: trailers, promise: written)
-            context.flush()
-            if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
-            closeConnection(after: written.futureResult, clientMaySend: then == .closeLingering, context: context)
-        } else {
-            writer.writeEnd(trailers: trailers, promise: nil)
-            writer.flush()
-            if let logEntry { logExchangeEnded(.complete, entry: logEntry) }
-            awaitNextRequest()
-        }
-    }
-
     private func requestBodyEnded() {
         if clientDeadline?.event == .requestBody { clientDeadline = nil }
     }
 
-    private func awaitNextRequest() {
+    func awaitNextRequest() {
         setClientDeadline(after: configuration.keepAliveIdleTimeout, .keepAlive)
         let parts = machine.takeQueued()
         replaying = true
