@@ -179,7 +179,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceControllerTests",
-            dependencies: ["SluiceController", "KubeClient", "KubeModels", "SluiceTestSupport", "SluiceRouting"]
+            dependencies: [
+                "SluiceController", "KubeClient", "KubeModels", "SluiceTestSupport", "SluiceRouting",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
     ]
 )

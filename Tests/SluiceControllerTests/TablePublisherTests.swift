@@ -1,26 +1,28 @@
 @testable import KubeClient
 import KubeModels
 import Logging
+import NIOConcurrencyHelpers
 import SluiceController
 import SluiceIngress
 import SluiceRouting
+import SluiceTestSupport
 import Testing
 
 @Suite struct TablePublisherTests {
     /// What a ``TablePublisher`` did, in order.
     private final class Recorder: Sendable {
-        let events = LockedValue<[String]>([])
+        let events = NIOLockedValueBox<[String]>([])
 
         func publisher() -> TablePublisher {
             let events = self.events
             return TablePublisher(
                 options: TranslationOptions(),
-                publish: { table, _ in events.withLock { $0.append("publish \(table.routes.count)") } },
-                markReady: { events.withLock { $0.append("ready") } },
+                publish: { table, _ in events.withLockedValue { $0.append("publish \(table.routes.count)") } },
+                markReady: { events.withLockedValue { $0.append("ready") } },
                 logger: Logger(label: "test.publisher") { _ in RecordingLogHandler(events: events) })
         }
 
-        var recorded: [String] { events.withLock { $0 } }
+        var recorded: [String] { events.withLockedValue { $0 } }
     }
 
     private static func snapshot(readTimeout: String) -> ClusterSnapshot {
@@ -51,21 +53,5 @@ import Testing
         let warnings = recorder.recorded.filter { $0.hasPrefix("warning") }
         #expect(warnings.count == 2)
         #expect(warnings.allSatisfy { $0.contains("forever") })
-    }
-}
-
-/// Appends `"LEVEL message"` for every log record to a shared list.
-private struct RecordingLogHandler: LogHandler {
-    let events: LockedValue<[String]>
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        events.withLock { $0.append("\(event.level) \(event.message)") }
     }
 }

@@ -48,7 +48,13 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 exchange.requestedUpgrade
                 || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
                 || (compress && !writer.compresses)
-            let close = machine.responseHeadReceived(mustClose: mustClose)
+            let close = machine.responseHeadReceived(status: head.status.code, mustClose: mustClose)
+            if !machine.forwardsRequestBody {
+                // An upload refused early: the rest of it is dropped, and no longer waits for the
+                // upstream to take it.
+                exchange.sendStall = nil
+                resumeClientReads()
+            }
             var clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: kind, closeClient: close))
             if compress, !writer.compresses {
                 // Answered uncompressed for want of a compressor (see `mustClose`).
@@ -99,7 +105,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         exchange.responseStarted(kind: .eventStream)
         exchange.upstreamReusable = head.upstreamKeepsAlive
         metrics.eventStreamRelayed()
-        let plan = exchange.headPlan(kind: .eventStream, closeClient: machine.responseHeadReceived(mustClose: false))
+        let plan = exchange.headPlan(kind: .eventStream, closeClient: machine.responseHeadReceived(status: head.status.code, mustClose: false))
         if writer.compresses {
             // Through the pipeline, where the compressor pairs it with its request (and leaves it
             // as it is: event streams are never compressed).

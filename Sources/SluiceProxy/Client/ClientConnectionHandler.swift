@@ -128,7 +128,16 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func channelInactive(context: ChannelHandlerContext) {
         if started { metrics.clientConnectionClosed() }
-        if accessLog != nil { logExchangeEnded(.clientClosed) }
+        if machine.awaitsRequestBody, let exchange {
+            // nginx: "client prematurely closed connection while reading client request body".
+            dataPlane.logger.info(
+                "client closed the connection before the end of its request body",
+                metadata: ["backend": "\(exchange.route.backend.name)", "bodyBytesForwarded": "\(exchange.bodyBytesSent)"])
+        }
+        if accessLog != nil {
+            logUpstreamTried(exchange?.endpoint)
+            logExchangeEnded(.clientClosed)
+        }
         machine.clientClosed()
         cancelTimer()
         if let exchange {
@@ -341,10 +350,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private var clientMayRead: Bool {
         if machine.hasQueuedRequests { return false }
-        guard let exchange else { return true }
-        let requestComplete = machine.exchange?.requestComplete ?? true
-        guard let upstream = exchange.upstream else { return requestComplete }
-        return requestComplete || upstream.channel.isWritable
+        guard let exchange, machine.forwardsRequestBody else { return true }
+        return exchange.upstream?.channel.isWritable ?? false
     }
 
     func resumeClientReads() {

@@ -25,6 +25,10 @@ struct ExchangeStateMachine: Equatable, Sendable {
     /// An error for a request without a body, decided from its head: sent when the request's end
     /// (the next part) arrives, so the connection stays open.
     private(set) var deferredError: ProxyErrorResponse?
+    /// The upstream refused the request before its body ended (an error status came first): the
+    /// rest of the body is read and dropped, not forwarded, so that a client that sends all of
+    /// its body before reading gets to the answer.
+    private(set) var bodyRefused = false
 
     init(method: HTTPMethod, closeAfter: Bool) {
         self.method = method
@@ -38,11 +42,14 @@ struct ExchangeStateMachine: Equatable, Sendable {
     }
 
     mutating func requestBodyReceived() -> BodyAction {
-        deferredError != nil || response == .complete ? .discard : .forward
+        deferredError != nil || bodyRefused || response == .complete ? .discard : .forward
     }
 
     enum EndAction: Equatable, Sendable {
         case forward
+        /// The body was refused (``bodyRefused``): its end goes nowhere either, so the upstream
+        /// never takes a cut body for a whole one.
+        case discard
         /// Answer with the error decided from the head; the connection closes after it when
         /// `close` is set.
         case writeError(ProxyErrorResponse, close: Bool)
@@ -50,16 +57,19 @@ struct ExchangeStateMachine: Equatable, Sendable {
 
     mutating func requestEndReceived() -> EndAction {
         requestComplete = true
-        guard let error = deferredError else { return .forward }
+        guard let error = deferredError else { return bodyRefused ? .discard : .forward }
         return .writeError(error, close: closeAfter || error.closeConnection)
     }
 
     /// The response head is about to be written. Returns whether the connection closes after this
     /// response. `mustClose`: it cannot be reused after it (a close-delimited body, an upgrade).
     /// A response that starts before the request's body has all arrived (an early `413`) closes
-    /// the connection too: the rest of that body is not read, so the head says so.
-    mutating func responseHeadReceived(mustClose: Bool) -> Bool {
+    /// the connection too: the rest of that body is not forwarded, so the head says so. With an
+    /// error `status` (400 and up) the rest of the body is refused (``bodyRefused``); a success
+    /// may be a stream answering the upload as it goes, and the body still goes up.
+    mutating func responseHeadReceived(status: UInt, mustClose: Bool) -> Bool {
         response = .streaming
+        if !requestComplete, status >= 400 { bodyRefused = true }
         closeAfter = closeAfter || mustClose || !requestComplete
         return closeAfter
     }

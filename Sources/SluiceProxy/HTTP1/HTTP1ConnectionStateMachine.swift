@@ -76,6 +76,12 @@ struct HTTP1ConnectionStateMachine {
         exchange.map { !$0.requestComplete } ?? false
     }
 
+    /// The rest of the request's body is forwarded upstream (so reading the client waits for the
+    /// upstream to take it); false once it is complete or refused.
+    var forwardsRequestBody: Bool {
+        exchange.map { !$0.requestComplete && !$0.bodyRefused } ?? false
+    }
+
     /// Requests are queued behind the current exchange.
     var hasQueuedRequests: Bool { !queued.isEmpty }
 
@@ -115,6 +121,9 @@ struct HTTP1ConnectionStateMachine {
         case .forward:
             state = .exchange(exchange)
             return .forward
+        case .discard:
+            state = .exchange(exchange)
+            return .discard
         case .writeError(let error, let close):
             state = close ? .closed : .idle
             return .perform(.writeError(error, answering: exchange.method, then: close ? .close : .awaitNextRequest))
@@ -130,10 +139,10 @@ struct HTTP1ConnectionStateMachine {
     // MARK: Response
 
     /// The response head is about to be written: returns whether it must say `Connection: close`
-    /// (see `ExchangeStateMachine.responseHeadReceived(mustClose:)`).
-    mutating func responseHeadReceived(mustClose: Bool) -> Bool {
+    /// (see `ExchangeStateMachine.responseHeadReceived(status:mustClose:)`).
+    mutating func responseHeadReceived(status: UInt, mustClose: Bool) -> Bool {
         guard case .exchange(var exchange) = state else { return true }
-        let close = exchange.responseHeadReceived(mustClose: mustClose || quiescing)
+        let close = exchange.responseHeadReceived(status: status, mustClose: mustClose || quiescing)
         state = .exchange(exchange)
         return close
     }

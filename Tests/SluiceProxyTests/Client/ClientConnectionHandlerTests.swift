@@ -1,3 +1,5 @@
+import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import SluiceRouting
@@ -69,6 +71,44 @@ struct ClientConnectionHandlerTests {
         #expect(proxy.upstreams[0].isActive)
         try proxy.client.close().wait()
         #expect(!proxy.upstreams[0].isActive)
+    }
+
+    /// A client gone in the middle of a `Content-Length` upload is logged in both logs: the
+    /// access log (`499`, with the upstream it was sent to) and the error log (nginx's "client
+    /// prematurely closed connection").
+    @Test func anUploadCutByTheClientIsLogged() throws {
+        let lines = NIOLockedValueBox<[String]>([])
+        let log = AccessLog { line in lines.withLockedValue { $0.append(line) } }
+        let proxy = try EmbeddedProxyConnection(Self.table(), configuration: ProxyConfiguration(accessLog: log))
+        try proxy.clientSends("POST /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 100\r\n\r\n0123456789")
+        try proxy.client.close().wait()
+        proxy.advance(by: .seconds(1))
+        let entry = try #require(lines.withLockedValue { $0 }.first)
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(entry.utf8)) as? [String: Any])
+        #expect(fields["status"] as? Int == 499)
+        #expect(fields["outcome"] as? String == "client_closed")
+        #expect(fields["upstream_addr"] as? String == "10.0.0.1:8080")
+        #expect(proxy.logged.withLockedValue { $0 }.contains("info client closed the connection before the end of its request body"))
+    }
+
+    /// A refusal answered before the upload ended: the rest of the body is dropped, its end
+    /// too (the upstream never takes a cut body for a whole one), and the client gets the
+    /// refusal with `Connection: close`.
+    @Test func theRestOfAnUploadRefusedEarlyIsDropped() throws {
+        let proxy = try EmbeddedProxyConnection(Self.table())
+        try proxy.clientSends("PUT /f HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n")
+        #expect(try proxy.upstreamReceived().hasSuffix("5\r\n01234\r\n"))
+        // The refusal's body is still on its way when the rest of the upload arrives.
+        try proxy.upstream(sends: "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 8\r\n\r\nnope")
+        let response = try proxy.clientReceived()
+        #expect(response.hasPrefix("HTTP/1.1 413 Payload Too Large\r\n"))
+        #expect(response.contains("Connection: close\r\n"))
+        #expect(response.hasSuffix("\r\n\r\nnope"))
+        try proxy.clientSends("5\r\n56789\r\n0\r\n\r\n")
+        #expect(try proxy.upstreamReceived() == "", "nothing of the rest, and no terminating chunk")
+        try proxy.upstream(sends: "nope")
+        #expect(try proxy.clientReceived() == "nope")
+        #expect(!proxy.upstreams[0].isActive, "a connection whose request was cut is not reused")
     }
 
     // MARK: Deadlines

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import SluiceRouting
+import SluiceTestSupport
 
 @testable import SluiceProxy
 
@@ -15,6 +16,8 @@ final class EmbeddedProxyConnection {
     let client: EmbeddedChannel
     let dataPlane: ProxyDataPlane
     private let opened: NIOLockedValueBox<[EmbeddedChannel]>
+    /// `"LEVEL message"` of each line the data plane logged at `info` or above.
+    let logged = NIOLockedValueBox<[String]>([])
 
     init(_ table: RoutingTable, configuration: ProxyConfiguration = ProxyConfiguration()) throws {
         let loop = self.loop
@@ -30,8 +33,9 @@ final class EmbeddedProxyConnection {
                 return loop.makeFailedFuture(error)
             }
         }
-        var logger = Logger(label: "test.embedded-proxy")
-        logger.logLevel = .critical
+        let logged = self.logged
+        var logger = Logger(label: "test.embedded-proxy") { _ in RecordingLogHandler(events: logged) }
+        logger.logLevel = .info
         self.opened = opened
         self.dataPlane = ProxyDataPlane(
             store: RoutingTableStore(initial: table, replicaCount: 1), configuration: configuration, eventLoopGroup: loop,

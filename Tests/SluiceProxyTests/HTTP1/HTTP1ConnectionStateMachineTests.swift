@@ -25,7 +25,7 @@ struct HTTP1ConnectionStateMachineTests {
         #expect(m.requestBodyReceived(Self.body) == .forward)
         #expect(m.requestEndReceived(Self.end) == .forward)
         #expect(!m.awaitsRequestBody)
-        #expect(m.responseHeadReceived(mustClose: false) == false)
+        #expect(m.responseHeadReceived(status: 200, mustClose: false) == false)
         #expect(m.responseEndReceived() == .finishExchange(then: .awaitNextRequest))
         #expect(m.state == .idle)
     }
@@ -34,7 +34,7 @@ struct HTTP1ConnectionStateMachineTests {
         var m = Machine()
         _ = m.requestHeadReceived(Self.head(keepAlive: false))
         _ = m.requestEndReceived(Self.end)
-        #expect(m.responseHeadReceived(mustClose: false) == true)
+        #expect(m.responseHeadReceived(status: 200, mustClose: false) == true)
         #expect(m.responseEndReceived() == .finishExchange(then: .close))
         #expect(m.state == .closed)
     }
@@ -49,7 +49,7 @@ struct HTTP1ConnectionStateMachineTests {
         #expect(m.requestBodyReceived(Self.body) == .queued)
         #expect(m.requestEndReceived(Self.end) == .queued)
         #expect(m.hasQueuedRequests)
-        _ = m.responseHeadReceived(mustClose: false)
+        _ = m.responseHeadReceived(status: 200, mustClose: false)
         _ = m.responseEndReceived()
         let queued = m.takeQueued()
         #expect(queued == [.head(Self.head(.POST)), Self.body, Self.end])
@@ -101,7 +101,7 @@ struct HTTP1ConnectionStateMachineTests {
         var m = Machine()
         _ = m.requestHeadReceived(Self.head())
         _ = m.requestEndReceived(Self.end)
-        _ = m.responseHeadReceived(mustClose: false)
+        _ = m.responseHeadReceived(status: 200, mustClose: false)
         #expect(m.exchangeFailed(.upstreamTimeout(backend: "b")) == .closeClient(lingering: false))
     }
 
@@ -110,7 +110,7 @@ struct HTTP1ConnectionStateMachineTests {
     @Test func aCutLingersOnlyWhileTheBodyIsArriving() {
         var uploading = Machine()
         _ = uploading.requestHeadReceived(Self.head(.POST))
-        _ = uploading.responseHeadReceived(mustClose: false)
+        _ = uploading.responseHeadReceived(status: 200, mustClose: false)
         #expect(uploading.exchangeCut() == .closeClient(lingering: true))
         var done = Machine()
         _ = done.requestHeadReceived(Self.head())
@@ -127,7 +127,7 @@ struct HTTP1ConnectionStateMachineTests {
         #expect(m.requestBodyTimedOut() == .writeError(.requestBodyTimeout, answering: .PUT, then: .close))
         var streaming = Machine()
         _ = streaming.requestHeadReceived(Self.head(.PUT))
-        _ = streaming.responseHeadReceived(mustClose: false)
+        _ = streaming.responseHeadReceived(status: 200, mustClose: false)
         #expect(streaming.requestBodyTimedOut() == .closeClient(lingering: false))
         var complete = Machine()
         _ = complete.requestHeadReceived(Self.head())
@@ -145,7 +145,7 @@ struct HTTP1ConnectionStateMachineTests {
         _ = m.requestHeadReceived(Self.head())
         _ = m.requestEndReceived(Self.end)
         #expect(m.quiesceRequested() == .none)
-        #expect(m.responseHeadReceived(mustClose: false) == true)
+        #expect(m.responseHeadReceived(status: 200, mustClose: false) == true)
         #expect(m.responseEndReceived() == .finishExchange(then: .close))
     }
 
@@ -153,7 +153,7 @@ struct HTTP1ConnectionStateMachineTests {
         var m = Machine()
         _ = m.requestHeadReceived(Self.head())
         _ = m.requestEndReceived(Self.end)
-        _ = m.responseHeadReceived(mustClose: false)
+        _ = m.responseHeadReceived(status: 200, mustClose: false)
         #expect(m.quiesceRequested() == .none)
         #expect(m.responseEndReceived() == .finishExchange(then: .close))
     }
@@ -184,8 +184,31 @@ struct HTTP1ConnectionStateMachineTests {
     @Test func responseStartingBeforeRequestEndClosesTheClientLingering() {
         var m = Machine()
         _ = m.requestHeadReceived(Self.head(.POST))
-        #expect(m.responseHeadReceived(mustClose: false) == true, "the head says Connection: close")
+        #expect(m.responseHeadReceived(status: 200, mustClose: false) == true, "the head says Connection: close")
         #expect(m.responseEndReceived() == .finishExchange(then: .closeLingering))
+    }
+
+    /// An error answered before the upload ended refuses the rest of it: body and end are
+    /// dropped (the upstream never takes a cut body for a whole one) and reading the client no
+    /// longer waits for the upstream. A success answered early (a stream replying as the upload
+    /// goes) keeps the body going up.
+    @Test func anEarlyErrorRefusesTheRestOfTheUpload() {
+        var refused = Machine()
+        _ = refused.requestHeadReceived(Self.head(.PUT))
+        #expect(refused.forwardsRequestBody)
+        #expect(refused.responseHeadReceived(status: 413, mustClose: false) == true)
+        #expect(!refused.forwardsRequestBody)
+        #expect(refused.awaitsRequestBody, "its clock still runs: a client that stops sending is closed")
+        #expect(refused.requestBodyReceived(Self.body) == .discard)
+        #expect(refused.requestEndReceived(Self.end) == .discard)
+        #expect(refused.responseEndReceived() == .finishExchange(then: .close))
+
+        var streaming = Machine()
+        _ = streaming.requestHeadReceived(Self.head(.POST))
+        _ = streaming.responseHeadReceived(status: 200, mustClose: false)
+        #expect(streaming.forwardsRequestBody)
+        #expect(streaming.requestBodyReceived(Self.body) == .forward)
+        #expect(streaming.requestEndReceived(Self.end) == .forward)
     }
 
     @Test func theExchangeKeepsItsRequestsMethod() {
