@@ -72,27 +72,10 @@ struct ChunkedResponseHead {
     }
 
     private static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, of buffer: ByteBuffer) -> ChunkedResponseHead? {
-        guard bytes.count >= 19 else { return nil }
-        // Past the end reads as 0, which no rule below accepts.
-        func at(_ index: Int) -> UInt8 { index < bytes.count ? bytes[index] : 0 }
-        // "HTTP/1.x ddd " — the version, a final status code, the space before the reason.
-        let prefix: StaticString = "HTTP/1."
-        for index in 0..<7 where bytes[index] != prefix.utf8Start[index] { return nil }
-        let minor = bytes[7]
-        guard minor == UInt8(ascii: "1") || minor == UInt8(ascii: "0"), bytes[8] == UInt8(ascii: " ") else { return nil }
-        var code = 0
-        for index in 9..<12 {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            code = code * 10 + Int(digit)
-        }
-        guard (200...599).contains(code), bytes[12] == UInt8(ascii: " ") else { return nil }
-        // Each run below stops at the first byte outside its class; what that byte must be is
-        // checked after it (CR, LF and `:` are in neither class).
-        var index = 13
-        while index < bytes.count, HTTPByteClass.isPlainFieldValue(bytes[index]) { index += 1 }
-        guard at(index) == UInt8(ascii: "\r"), at(index + 1) == UInt8(ascii: "\n") else { return nil }
-        index += 2
+        guard bytes.count >= 19, let statusLine = ResponseHeadLines.statusLine(bytes), (200...599).contains(statusLine.code)
+        else { return nil }
+        func at(_ index: Int) -> UInt8 { ResponseHeadLines.byte(bytes, index) }
+        var index = statusLine.next
 
         var fields: [Field] = []
         // Event-stream heads have a handful of fields: one allocation instead of growing by doubling.
@@ -101,17 +84,10 @@ struct ChunkedResponseHead {
         var declaresEventStream = false
         var options = ConnectionOptions()
         while at(index) != UInt8(ascii: "\r") {
-            let nameStart = index
-            while index < bytes.count, HTTPByteClass.isToken(bytes[index]) { index += 1 }
-            let nameEnd = index
-            guard nameEnd > nameStart, at(index) == UInt8(ascii: ":") else { return nil }
-            index += 1
-            while at(index) == UInt8(ascii: " ") || at(index) == UInt8(ascii: "\t") { index += 1 }
-            let valueStart = index
-            while index < bytes.count, HTTPByteClass.isPlainFieldValue(bytes[index]) { index += 1 }
-            let valueEnd = index
-            guard at(index) == UInt8(ascii: "\r"), at(index + 1) == UInt8(ascii: "\n") else { return nil }
-            index += 2
+            guard let line = ResponseHeadLines.fieldLine(bytes, at: index) else { return nil }
+            index = line.next
+            let (nameStart, nameEnd) = (line.name.lowerBound, line.name.upperBound)
+            let (valueStart, valueEnd) = (line.value.lowerBound, line.value.upperBound)
             let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
             let value = UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])
             var dropped = false
@@ -144,7 +120,8 @@ struct ChunkedResponseHead {
             let head = buffer.getSlice(at: buffer.readerIndex, length: index + 2)
         else { return nil }
         return ChunkedResponseHead(
-            bytes: head, version: minor == UInt8(ascii: "1") ? .http1_1 : .http1_0, status: HTTPResponseStatus(statusCode: code),
+            bytes: head, version: statusLine.minorVersion == 1 ? .http1_1 : .http1_0,
+            status: HTTPResponseStatus(statusCode: statusLine.code),
             declaresEventStream: declaresEventStream, fields: fields, closeOptions: options.close,
             keepAliveOptions: options.keepAlive, namesOtherOptions: options.other)
     }
