@@ -43,10 +43,24 @@ public final class UpstreamServer: Sendable {
         return UpstreamServer(serverChannel: channel, port: port, connections: connections)
     }
 
-    /// Stops listening and closes every open connection.
+    /// Stops listening and closes every open connection, without waiting for them to close and
+    /// ignoring failures. Prefer ``withUpstream(_:isolation:_:)``, which waits and reports.
     public func stop() async {
         try? await serverChannel.close()
         connections.closeAll()
+    }
+
+    /// Stops listening, closes every open connection, and returns once all of them are closed.
+    /// Throws when the listener could not be closed (it was closed already, for one).
+    public func shutDown() async throws {
+        var listenerError: (any Error)?
+        do {
+            try await serverChannel.close()
+        } catch {
+            listenerError = error
+        }
+        await connections.closeAllAndWait()
+        if let listenerError { throw listenerError }
     }
 
     private static func configure(_ channel: any Channel, behaviour: UpstreamBehaviour, port: Int) throws {
@@ -128,5 +142,14 @@ final class UpstreamConnectionRegistry: Sendable {
     func closeAll() {
         let channels = state.withLockedValue { Array($0.open.values) }
         for channel in channels { channel.close(promise: nil) }
+    }
+
+    /// Closes every open connection; returns once each has closed.
+    func closeAllAndWait() async {
+        let channels = state.withLockedValue { Array($0.open.values) }
+        for channel in channels {
+            channel.close(promise: nil)
+            try? await channel.closeFuture.get()
+        }
     }
 }
