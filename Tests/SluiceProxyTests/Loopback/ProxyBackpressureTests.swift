@@ -12,28 +12,27 @@ struct ProxyBackpressureTests {
     func slowClientBoundsProxyBufferingAndStillGetsEverything(throughTunnel: Bool) async throws {
         let total = 100 * 1024 * 1024
         let stats = UpstreamByteSourceStats()
-        let upstream = try await UpstreamServer.start(
-            throughTunnel ? .upgradeThenByteSource(bytes: total, stats: stats) : .byteSource(bytes: total, stats: stats))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await withProxy(
+            upstream: throughTunnel ? .upgradeThenByteSource(bytes: total, stats: stats) : .byteSource(bytes: total, stats: stats)
+        ) { proxy, _ in
+            let client = try await proxy.connect(autoRead: false)
+            try await client.send(throughTunnel ? webSocketUpgradeRequest() : get("/big"))
 
-        let client = try await proxy.connect(autoRead: false)
-        try await client.send(throughTunnel ? webSocketUpgradeRequest() : get("/big"))
+            // Backpressure reached the upstream: the proxy stopped reading it, and the upstream's own
+            // socket filled up.
+            try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 && stats.stalls > 0 }
+            #expect(stats.bytesSent < total, "the upstream must be held back while the client does not read")
+            #expect(proxy.metrics.maxClientBufferedBytes > 0)
+            #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
 
-        // Backpressure reached the upstream: the proxy stopped reading it, and the upstream's own
-        // socket filled up.
-        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 && stats.stalls > 0 }
-        #expect(stats.bytesSent < total, "the upstream must be held back while the client does not read")
-        #expect(proxy.metrics.maxClientBufferedBytes > 0)
-        #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
-
-        client.stopRecordingBytes()
-        try await client.startReading()
-        try await waitUntil(timeout: .seconds(60)) { client.receivedByteCount >= total }
-        #expect(stats.bytesSent == total)
-        #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
-        let headBytes = client.receivedByteCount - total
-        #expect(headBytes > 0 && headBytes < 1024, "exactly the bytes sent plus one head")
+            client.stopRecordingBytes()
+            try await client.startReading()
+            try await waitUntil(timeout: .seconds(60)) { client.receivedByteCount >= total }
+            #expect(stats.bytesSent == total)
+            #expect(proxy.metrics.maxClientBufferedBytes < 1024 * 1024)
+            let headBytes = client.receivedByteCount - total
+            #expect(headBytes > 0 && headBytes < 1024, "exactly the bytes sent plus one head")
+        }
     }
 }
 
@@ -46,27 +45,25 @@ struct ProxyUploadBackpressureTests {
         let total = 32 * 1024 * 1024
         let recorder = UpstreamUploadRecorder()
         let gate = UpstreamPermits()
-        let upstream = try await UpstreamServer.start(.upload(recorder: recorder, readGate: gate))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(total)\r\n\r\n")
-        let uploader = Task {
-            let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024)
-            for _ in 0..<(total / chunk.count) {
-                try await client.send(chunk)
+        try await withProxy(upstream: .upload(recorder: recorder, readGate: gate)) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(total)\r\n\r\n")
+            let uploader = Task {
+                let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024)
+                for _ in 0..<(total / chunk.count) {
+                    try await client.send(chunk)
+                }
             }
-        }
-        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.clientReadsPaused > 0 }
-        #expect(recorder.receivedBytes < total)
-        #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
+            try await waitUntil(timeout: .seconds(20)) { proxy.metrics.clientReadsPaused > 0 }
+            #expect(recorder.receivedBytes < total)
+            #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
 
-        gate.open()
-        try await uploader.value
-        let response = try await client.readResponse(timeout: .seconds(30))
-        #expect(response.bodyText == "received \(total) bytes\n")
-        #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
+            gate.open()
+            try await uploader.value
+            let response = try await client.readResponse(timeout: .seconds(30))
+            #expect(response.bodyText == "received \(total) bytes\n")
+            #expect(proxy.metrics.maxUpstreamBufferedBytes < 1024 * 1024)
+        }
     }
 }
 
@@ -77,21 +74,21 @@ struct ProxyIdleTimeoutBackpressureTests {
     @Test func clientPauseLongerThanReadTimeoutDoesNotCutTheResponse() async throws {
         let total = 8 * 1024 * 1024
         let stats = UpstreamByteSourceStats()
-        let upstream = try await UpstreamServer.start(.byteSource(bytes: total, stats: stats))
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(readTimeout: .milliseconds(500))))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await withProxy(
+            upstream: .byteSource(bytes: total, stats: stats),
+            policy: RoutePolicy(readTimeout: .milliseconds(500))
+        ) { proxy, _ in
+            let client = try await proxy.connect(autoRead: false)
+            try await client.send(get("/big"))
+            try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 }
+            // Several read timeouts pass while the proxy holds the upstream back. (500 ms: with
+            // 200, a loaded machine could delay the upstream's writes past it before the hold.)
+            try await Task.sleep(for: .seconds(2))
 
-        let client = try await proxy.connect(autoRead: false)
-        try await client.send(get("/big"))
-        try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 }
-        // Several read timeouts pass while the proxy holds the upstream back. (500 ms: with
-        // 200, a loaded machine could delay the upstream's writes past it before the hold.)
-        try await Task.sleep(for: .seconds(2))
-
-        client.stopRecordingBytes()
-        try await client.startReading()
-        try await waitUntil(timeout: .seconds(30)) { client.receivedByteCount >= total || client.isClosed }
-        #expect(client.receivedByteCount >= total, "the response was cut after \(client.receivedByteCount) bytes")
+            client.stopRecordingBytes()
+            try await client.startReading()
+            try await waitUntil(timeout: .seconds(30)) { client.receivedByteCount >= total || client.isClosed }
+            #expect(client.receivedByteCount >= total, "the response was cut after \(client.receivedByteCount) bytes")
+        }
     }
 }

@@ -11,13 +11,11 @@ struct ProxyCompressionTests {
     private static let padding = "X-Padding: " + String(repeating: "p", count: 300)
 
     private func exchange(compression: Bool, acceptEncoding: String?) async throws -> TestClientResponse {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: compression)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        try await client.send(get("/text", extra: (acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []) + [Self.padding]))
-        return try await client.readResponse()
+        try await withProxy(upstream: .echo, policy: RoutePolicy(compression: compression)) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/text", extra: (acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []) + [Self.padding]))
+            return try await client.readResponse()
+        }
     }
 
     @Test func ordinaryResponseIsGzippedWhenOnAndAccepted() async throws {
@@ -49,21 +47,19 @@ struct ProxyCompressionTests {
     /// for a client accepting gzip, `Content-Encoding` instead of the uncompressed length.
     @Test(arguments: [("gzip", "gzip"), (nil, nil)] as [(String?, String?)])
     func headResponseSaysWhatItsGetWould(acceptEncoding: String?, coding: String?) async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        let fields = (acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []) + [Self.padding]
-        try await client.send(request("HEAD", "/text", extra: fields))
-        let response = try await client.readResponse(headRequest: true)
-        #expect(response.status == 200)
-        #expect(response.header("vary") == "Accept-Encoding")
-        #expect(response.header("content-encoding") == coding)
-        #expect((response.header("content-length") != nil) == (coding == nil))
-        // The connection is still in step: the next response is read whole.
-        try await client.send(get("/text"))
-        #expect(try await client.readResponse().status == 200)
+        try await withProxy(upstream: .echo, policy: RoutePolicy(compression: true)) { proxy, _ in
+            let client = try await proxy.connect()
+            let fields = (acceptEncoding.map { ["Accept-Encoding: \($0)"] } ?? []) + [Self.padding]
+            try await client.send(request("HEAD", "/text", extra: fields))
+            let response = try await client.readResponse(headRequest: true)
+            #expect(response.status == 200)
+            #expect(response.header("vary") == "Accept-Encoding")
+            #expect(response.header("content-encoding") == coding)
+            #expect((response.header("content-length") != nil) == (coding == nil))
+            // The connection is still in step: the next response is read whole.
+            try await client.send(get("/text"))
+            #expect(try await client.readResponse().status == 200)
+        }
     }
 
     @Test func responseIsUntouchedWhenOff() async throws {
@@ -81,76 +77,71 @@ struct ProxyCompressionTests {
     /// An HTTP/1.0 client gets the body as the upstream framed it, whatever it accepts: a gzipped
     /// body has no length, and a 1.0 client cannot read chunks (nginx's `gzip_http_version 1.1`).
     @Test func http10ClientsGetUncompressedResponses() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        try await client.send("GET /text HTTP/1.0\r\nHost: example.com\r\nAccept-Encoding: gzip\r\n\r\n")
-        let response = try await client.readResponse()
-        #expect(response.status == 200)
-        #expect(response.header("content-encoding") == nil)
-        #expect(response.header("transfer-encoding") == nil)
-        #expect(response.header("content-length").flatMap(Int.init) == response.body.count)
-        #expect(response.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+        try await withProxy(upstream: .echo, policy: RoutePolicy(compression: true)) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send("GET /text HTTP/1.0\r\nHost: example.com\r\nAccept-Encoding: gzip\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.header("content-encoding") == nil)
+            #expect(response.header("transfer-encoding") == nil)
+            #expect(response.header("content-length").flatMap(Int.init) == response.body.count)
+            #expect(response.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+        }
     }
 
     /// Event streams are never compressed, even on a compressing route and with a client that
     /// accepts gzip: each event arrives as plain text.
     @Test func eventStreamIsNeverCompressed() async throws {
-        let upstream = try await UpstreamServer.start(.eventStream(count: 3, permits: UpstreamPermits(), freeEvents: 3))
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        try await client.send(get("/events", extra: ["Accept-Encoding: gzip", "Accept: text/event-stream"]))
-        try await client.waitForText("\r\n0\r\n\r\n")
-        let response = try await client.readResponse()
-        #expect(response.header("content-encoding") == nil)
-        #expect(response.bodyText.contains("data: event 2\n\n"))
+        try await withProxy(
+            upstream: .eventStream(count: 3, permits: UpstreamPermits(), freeEvents: 3),
+            policy: RoutePolicy(compression: true)
+        ) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/events", extra: ["Accept-Encoding: gzip", "Accept: text/event-stream"]))
+            try await client.waitForText("\r\n0\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.header("content-encoding") == nil)
+            #expect(response.bodyText.contains("data: event 2\n\n"))
+        }
     }
 
     /// A connection opened while no route compressed has no compressor. When a new table turns
     /// compression on, its next response is sent as it is and the connection closes; the
     /// client's next connection gets gzip.
     @Test func aConnectionFromBeforeCompressionWasTurnedOnClosesSoTheNextOneCompresses() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: false)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let old = try await proxy.connect()
-        try await old.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
-        let before = try await old.readResponse()
-        #expect(before.header("connection") != "close")
+        try await withProxy(upstream: .echo, policy: RoutePolicy(compression: false)) { proxy, upstream in
+            let old = try await proxy.connect()
+            try await old.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
+            let before = try await old.readResponse()
+            #expect(before.header("connection") != "close")
 
-        _ = proxy.store.publish(table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        try await old.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
-        let turnedOn = try await old.readResponse()
-        #expect(turnedOn.header("content-encoding") == nil)
-        #expect(turnedOn.header("connection") == "close")
-        #expect(turnedOn.header("vary") == "Accept-Encoding", "a cache must not serve it to clients that get gzip")
-        #expect(turnedOn.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
-        try await old.waitForClose()
+            _ = proxy.store.publish(table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
+            try await old.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
+            let turnedOn = try await old.readResponse()
+            #expect(turnedOn.header("content-encoding") == nil)
+            #expect(turnedOn.header("connection") == "close")
+            #expect(turnedOn.header("vary") == "Accept-Encoding", "a cache must not serve it to clients that get gzip")
+            #expect(turnedOn.bodyText.hasPrefix("GET /text HTTP/1.1\n"))
+            try await old.waitForClose()
 
-        let fresh = try await proxy.connect()
-        try await fresh.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
-        let after = try await fresh.readResponse()
-        #expect(after.header("content-encoding") == "gzip")
-        #expect(after.header("connection") != "close")
+            let fresh = try await proxy.connect()
+            try await fresh.send(get("/text", extra: ["Accept-Encoding: gzip", Self.padding]))
+            let after = try await fresh.readResponse()
+            #expect(after.header("content-encoding") == "gzip")
+            #expect(after.header("connection") != "close")
+        }
     }
 
     /// Several requests on one kept-alive connection: each response is compressed or not by its
     /// own request's `Accept-Encoding`.
     @Test func eachRequestOnAConnectionGetsItsOwnDecision() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        for accepts in [true, false, true] {
-            try await client.send(get("/text", extra: (accepts ? ["Accept-Encoding: gzip"] : []) + [Self.padding]))
-            let response = try await client.readResponse()
-            #expect(response.header("content-encoding") == (accepts ? "gzip" : nil))
+        try await withProxy(upstream: .echo, policy: RoutePolicy(compression: true)) { proxy, _ in
+            let client = try await proxy.connect()
+            for accepts in [true, false, true] {
+                try await client.send(get("/text", extra: (accepts ? ["Accept-Encoding: gzip"] : []) + [Self.padding]))
+                let response = try await client.readResponse()
+                #expect(response.header("content-encoding") == (accepts ? "gzip" : nil))
+            }
         }
     }
 
@@ -161,13 +152,11 @@ struct ProxyCompressionTests {
     }
 
     private func exchange(_ behaviour: UpstreamBehaviour, acceptGzip: Bool) async throws -> TestClientResponse {
-        let upstream = try await UpstreamServer.start(behaviour)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)], policy: RoutePolicy(compression: true)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        try await client.send(get("/data", extra: acceptGzip ? ["Accept-Encoding: gzip"] : []))
-        return try await client.readResponse()
+        try await withProxy(upstream: behaviour, policy: RoutePolicy(compression: true)) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/data", extra: acceptGzip ? ["Accept-Encoding: gzip"] : []))
+            return try await client.readResponse()
+        }
     }
 
     /// As nginx with `gzip_vary on`: both forms of a compressible response say `Vary:

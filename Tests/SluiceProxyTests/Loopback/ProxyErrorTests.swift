@@ -7,41 +7,38 @@ import Testing
 @Suite("Proxy errors")
 struct ProxyErrorTests {
     @Test func unknownHostOrPathGets404() async throws {
-        let proxy = try await ProxyUnderTest.start(table(path: "/api", endpoints: [Endpoint(host: "127.0.0.1", port: 1)]))
-        defer { Task { await proxy.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/other"))
-        let response = try await client.readResponse()
-        #expect(response.status == 404)
-        #expect(response.bodyText == "no route for host \"example.com\" path \"/other\"\n")
-        // The connection stays usable.
-        try await client.send(get("/nope", host: "elsewhere.org"))
-        let second = try await client.readResponse()
-        #expect(second.status == 404)
-        #expect(second.bodyText.contains("elsewhere.org"))
+        try await withProxy(table(path: "/api", endpoints: [Endpoint(host: "127.0.0.1", port: 1)])) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/other"))
+            let response = try await client.readResponse()
+            #expect(response.status == 404)
+            #expect(response.bodyText == "no route for host \"example.com\" path \"/other\"\n")
+            // The connection stays usable.
+            try await client.send(get("/nope", host: "elsewhere.org"))
+            let second = try await client.readResponse()
+            #expect(second.status == 404)
+            #expect(second.bodyText.contains("elsewhere.org"))
+        }
     }
 
     @Test func routeWithoutEndpointsGets503() async throws {
-        let proxy = try await ProxyUnderTest.start(table(endpoints: []))
-        defer { Task { await proxy.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/"))
-        let response = try await client.readResponse()
-        #expect(response.status == 503)
-        #expect(response.bodyText.contains("default/app:80"))
+        try await withProxy(table(endpoints: [])) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/"))
+            let response = try await client.readResponse()
+            #expect(response.status == 503)
+            #expect(response.bodyText.contains("default/app:80"))
+        }
     }
 
     @Test func refusedConnectionGets502() async throws {
         let refused = try await refusedEndpoint()
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [refused]))
-        defer { Task { await proxy.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/"))
-        let response = try await client.readResponse()
-        #expect(response.status == 502)
+        try await withProxy(table(endpoints: [refused])) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/"))
+            let response = try await client.readResponse()
+            #expect(response.status == 502)
+        }
     }
 
     /// An upload to a backend that cannot be reached gets its `502` when the connect fails, not
@@ -49,80 +46,75 @@ struct ProxyErrorTests {
     /// 2 MB/s waited 24 s for it).
     @Test(arguments: [false, true])
     func uploadToAnUnreachableBackendGets502AtOnce(expectContinue: Bool) async throws {
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]))
-        defer { Task { await proxy.stop() } }
-
-        let client = try await proxy.connect()
-        let expect = expectContinue ? "Expect: 100-continue\r\n" : ""
-        try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 52428800\r\n\(expect)\r\n")
-        if expectContinue {
-            #expect(try await client.readResponse(headRequest: true).status == 100)
+        try await withProxy(table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)])) { proxy in
+            let client = try await proxy.connect()
+            let expect = expectContinue ? "Expect: 100-continue\r\n" : ""
+            try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: 52428800\r\n\(expect)\r\n")
+            if expectContinue {
+                #expect(try await client.readResponse(headRequest: true).status == 100)
+            }
+            try await client.send([UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024))
+            let response = try await client.readResponse()
+            #expect(response.status == 502)
+            #expect(response.header("connection") == "close")
+            try await client.shutdownOutput()
+            try await client.waitForClose()
         }
-        try await client.send([UInt8](repeating: UInt8(ascii: "u"), count: 64 * 1024))
-        let response = try await client.readResponse()
-        #expect(response.status == 502)
-        #expect(response.header("connection") == "close")
-        try await client.shutdownOutput()
-        try await client.waitForClose()
     }
 
     @Test func idempotentRequestIsRetriedOnAnotherEndpoint() async throws {
         let refused = try await refusedEndpoint()
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [refused, .local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        for _ in 0..<2 {
-            try await client.send(get("/"))
-            let response = try await client.readResponse()
-            #expect(response.status == 200)
+        try await withUpstream(.echo) { upstream in
+            try await withProxy(table(endpoints: [refused, .local(upstream)])) { proxy in
+                let client = try await proxy.connect()
+                for _ in 0..<2 {
+                    try await client.send(get("/"))
+                    let response = try await client.readResponse()
+                    #expect(response.status == 200)
+                }
+                #expect(proxy.metrics.upstreamRetries == 1)
+            }
         }
-        #expect(proxy.metrics.upstreamRetries == 1)
     }
 
     @Test func postIsNotRetried() async throws {
         let refused = try await refusedEndpoint()
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [refused, .local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        var statuses: [Int] = []
-        let client = try await proxy.connect()
-        for _ in 0..<2 {
-            try await client.send(request("POST", "/", body: "x"))
-            statuses.append(try await client.readResponse().status)
+        try await withUpstream(.echo) { upstream in
+            try await withProxy(table(endpoints: [refused, .local(upstream)])) { proxy in
+                var statuses: [Int] = []
+                let client = try await proxy.connect()
+                for _ in 0..<2 {
+                    try await client.send(request("POST", "/", body: "x"))
+                    statuses.append(try await client.readResponse().status)
+                }
+                #expect(statuses.sorted() == [200, 502])
+                #expect(proxy.metrics.upstreamRetries == 0)
+            }
         }
-        #expect(statuses.sorted() == [200, 502])
-        #expect(proxy.metrics.upstreamRetries == 0)
     }
 
     @Test func silentUpstreamGets504() async throws {
-        let upstream = try await UpstreamServer.start(.silent)
         let policy = RoutePolicy(readTimeout: .milliseconds(200))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/"))
-        let response = try await client.readResponse()
-        #expect(response.status == 504)
+        try await withProxy(upstream: .silent, policy: policy) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/"))
+            let response = try await client.readResponse()
+            #expect(response.status == 504)
+        }
     }
 
     @Test func upstreamStallingMidResponseClosesTheClient() async throws {
-        let upstream = try await UpstreamServer.start(.headThenStall)
         // A second, not less: on a loaded machine the upstream's head itself once took longer
         // than 200 ms to come, and the exchange ended in a 504 instead.
         let policy = RoutePolicy(readTimeout: .seconds(1))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/partial"))
-        try await client.waitForText("partial\n")
-        #expect(client.receivedText.hasPrefix("HTTP/1.1 200"))
-        try await client.waitForClose()
-        #expect(!client.receivedText.contains("\r\n0\r\n\r\n"), "a cut response must not look complete")
+        try await withProxy(upstream: .headThenStall, policy: policy) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/partial"))
+            try await client.waitForText("partial\n")
+            #expect(client.receivedText.hasPrefix("HTTP/1.1 200"))
+            try await client.waitForClose()
+            #expect(!client.receivedText.contains("\r\n0\r\n\r\n"), "a cut response must not look complete")
+        }
     }
 
     @Test(arguments: [
@@ -137,89 +129,85 @@ struct ProxyErrorTests {
         ("no Host", nil),
     ] as [(String, String?)])
     func smugglingAndMalformedRequestsGet400AndClose(_ name: String, _ tail: String?) async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        if let tail {
-            try await client.send("POST / HTTP/1.1\r\nHost: example.com\r\n" + tail)
-        } else {
-            try await client.send("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")
+        try await withProxy(upstream: .echo, host: nil) { proxy, upstream in
+            let client = try await proxy.connect()
+            if let tail {
+                try await client.send("POST / HTTP/1.1\r\nHost: example.com\r\n" + tail)
+            } else {
+                try await client.send("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")
+            }
+            let response = try await client.readResponse()
+            #expect(response.status == 400 || response.status == 501, "\(name)")
+            #expect(response.header("connection") == "close")
+            try await client.waitForClose()
+            #expect(upstream.acceptedConnections == 0, "\(name) must not reach the upstream")
         }
-        let response = try await client.readResponse()
-        #expect(response.status == 400 || response.status == 501, "\(name)")
-        #expect(response.header("connection") == "close")
-        try await client.waitForClose()
-        #expect(upstream.acceptedConnections == 0, "\(name) must not reach the upstream")
     }
 
     @Test func oversizedHeadersGet431() async throws {
-        let proxy = try await ProxyUnderTest.start(
+        try await withProxy(
             table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]),
-            configuration: ProxyConfiguration(maxHeaderBytes: 4096))
-        defer { Task { await proxy.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/", extra: ["X-Big: " + String(repeating: "a", count: 8000)]))
-        let response = try await client.readResponse()
-        #expect(response.status == 431)
-        try await client.waitForClose()
+            configuration: ProxyConfiguration(maxHeaderBytes: 4096)
+        ) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/", extra: ["X-Big: " + String(repeating: "a", count: 8000)]))
+            let response = try await client.readResponse()
+            #expect(response.status == 431)
+            try await client.waitForClose()
+        }
     }
 
     @Test func slowHeadGets408AndClose() async throws {
-        let proxy = try await ProxyUnderTest.start(
+        try await withProxy(
             table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)]),
-            configuration: ProxyConfiguration(clientHeaderTimeout: .milliseconds(200)))
-        defer { Task { await proxy.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send("GET / HTTP/1.1\r\nHost: exa")
-        let response = try await client.readResponse()
-        #expect(response.status == 408)
-        try await client.waitForClose()
+            configuration: ProxyConfiguration(clientHeaderTimeout: .milliseconds(200))
+        ) { proxy in
+            let client = try await proxy.connect()
+            try await client.send("GET / HTTP/1.1\r\nHost: exa")
+            let response = try await client.readResponse()
+            #expect(response.status == 408)
+            try await client.waitForClose()
+        }
     }
 
     /// After a response, the first bytes of the next head switch the connection from the
     /// keep-alive timeout to the header timeout: a head still arriving when the keep-alive
     /// timeout would end is not dropped silently; one that never completes gets `408`.
     @Test func aPartialNextHeadGetsTheHeaderTimeoutNotTheKeepAliveOne() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)]),
-            configuration: ProxyConfiguration(clientHeaderTimeout: .seconds(4), keepAliveIdleTimeout: .seconds(1)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await withProxy(
+            upstream: .echo,
+            configuration: ProxyConfiguration(clientHeaderTimeout: .seconds(4), keepAliveIdleTimeout: .seconds(1))
+        ) { proxy, _ in
+            // The partial head must follow the response within the keep-alive timeout: 1 s, not
+            // less, as a loaded machine can hold the test client that long.
+            let client = try await proxy.connect()
+            try await client.send(get("/first"))
+            #expect(try await client.readResponse().status == 200)
+            try await client.send("GET /second HTTP/1.1\r\nHo")
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(!client.isClosed, "the keep-alive timeout no longer applies")
+            try await client.send("st: example.com\r\n\r\n")
+            let second = try await client.readResponse()
+            #expect(second.bodyText.hasPrefix("GET /second "))
 
-        // The partial head must follow the response within the keep-alive timeout: 1 s, not
-        // less, as a loaded machine can hold the test client that long.
-        let client = try await proxy.connect()
-        try await client.send(get("/first"))
-        #expect(try await client.readResponse().status == 200)
-        try await client.send("GET /second HTTP/1.1\r\nHo")
-        try await Task.sleep(for: .milliseconds(1500))
-        #expect(!client.isClosed, "the keep-alive timeout no longer applies")
-        try await client.send("st: example.com\r\n\r\n")
-        let second = try await client.readResponse()
-        #expect(second.bodyText.hasPrefix("GET /second "))
-
-        try await client.send("GET /third HTTP/1.1\r\nHo")
-        let timedOut = try await client.readResponse()
-        #expect(timedOut.status == 408)
-        try await client.waitForClose()
+            try await client.send("GET /third HTTP/1.1\r\nHo")
+            let timedOut = try await client.readResponse()
+            #expect(timedOut.status == 408)
+            try await client.waitForClose()
+        }
     }
 
     @Test func idleKeepAliveConnectionIsClosed() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)]),
-            configuration: ProxyConfiguration(keepAliveIdleTimeout: .milliseconds(200)))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/"))
-        #expect(try await client.readResponse().status == 200)
-        try await client.waitForClose()
-        #expect(client.receivedText.isEmpty, "an idle close sends nothing")
+        try await withProxy(
+            upstream: .echo,
+            configuration: ProxyConfiguration(keepAliveIdleTimeout: .milliseconds(200))
+        ) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/"))
+            #expect(try await client.readResponse().status == 200)
+            try await client.waitForClose()
+            #expect(client.receivedText.isEmpty, "an idle close sends nothing")
+        }
     }
 
     /// A port nothing listens on: an upstream that was started and stopped.

@@ -32,42 +32,38 @@ struct RequestSmugglingTests {
     /// The attack the unit test above guards: `Connection: content-length` on a GET with a body
     /// whose bytes are a second request. The upstream must see one request carrying that body.
     @Test func bodyNamedInConnectionStaysFramedUpstream() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await withProxy(upstream: .echo, host: nil) { proxy, _ in
+            let smuggled = "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n"
+            let client = try await proxy.connect()
+            try await client.send(
+                "GET /first HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(smuggled.utf8.count)\r\n"
+                    + "Connection: content-length\r\n\r\n" + smuggled)
+            let first = try await client.readResponse()
+            #expect(first.status == 200)
+            #expect(first.bodyText.hasPrefix("GET /first HTTP/1.1\n"))
+            #expect(first.bodyText.contains("content-length: \(smuggled.utf8.count)\n"))
+            #expect(first.bodyText.hasSuffix("\n\n" + smuggled))
 
-        let smuggled = "GET /admin HTTP/1.1\r\nHost: x\r\n\r\n"
-        let client = try await proxy.connect()
-        try await client.send(
-            "GET /first HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(smuggled.utf8.count)\r\n"
-                + "Connection: content-length\r\n\r\n" + smuggled)
-        let first = try await client.readResponse()
-        #expect(first.status == 200)
-        #expect(first.bodyText.hasPrefix("GET /first HTTP/1.1\n"))
-        #expect(first.bodyText.contains("content-length: \(smuggled.utf8.count)\n"))
-        #expect(first.bodyText.hasSuffix("\n\n" + smuggled))
-
-        try await client.send(get("/second"))
-        let second = try await client.readResponse()
-        #expect(second.bodyText.hasPrefix("GET /second HTTP/1.1\n"), "the next response must answer the next request")
+            try await client.send(get("/second"))
+            let second = try await client.readResponse()
+            #expect(second.bodyText.hasPrefix("GET /second HTTP/1.1\n"), "the next response must answer the next request")
+        }
     }
 
     /// RFC 9112 §9.6: after a request that closes the connection, the proxy answers it and
     /// closes; a request pipelined behind it is not served.
     @Test func aRequestPipelinedBehindConnectionCloseIsNotServed() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(table(host: nil, endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(
-            "GET /first HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"
-                + "GET /admin HTTP/1.1\r\nHost: example.com\r\n\r\n")
-        let first = try await client.readResponse()
-        #expect(first.status == 200)
-        #expect(first.bodyText.hasPrefix("GET /first HTTP/1.1\n"))
-        try await client.waitForClose()
-        #expect(client.receivedBytes.isEmpty, "nothing after the first response")
+        try await withProxy(upstream: .echo, host: nil) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(
+                "GET /first HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n"
+                    + "GET /admin HTTP/1.1\r\nHost: example.com\r\n\r\n")
+            let first = try await client.readResponse()
+            #expect(first.status == 200)
+            #expect(first.bodyText.hasPrefix("GET /first HTTP/1.1\n"))
+            try await client.waitForClose()
+            #expect(client.receivedBytes.isEmpty, "nothing after the first response")
+        }
     }
 }
 

@@ -26,15 +26,13 @@ struct RequestTargetTests {
 
     /// The upstream sees origin-form and the authority of the target, and routing used it too.
     @Test func absoluteFormIsRoutedByItsAuthority() async throws {
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(table(host: "example.com", endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send("GET http://example.com/x?y=1 HTTP/1.1\r\nHost: unrouted.test\r\n\r\n")
-        let response = try await client.readResponse()
-        #expect(response.status == 200)
-        #expect(response.bodyText.hasPrefix("GET /x?y=1 HTTP/1.1\n"))
-        #expect(response.bodyText.contains("\nhost: example.com\n"))
+        try await withProxy(upstream: .echo, host: "example.com") { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send("GET http://example.com/x?y=1 HTTP/1.1\r\nHost: unrouted.test\r\n\r\n")
+            let response = try await client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.bodyText.hasPrefix("GET /x?y=1 HTTP/1.1\n"))
+            #expect(response.bodyText.contains("\nhost: example.com\n"))
+        }
     }
 }
