@@ -5,6 +5,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
 import SluiceProxy
+import SluiceRouting
 import SluiceTestSupport
 import Testing
 
@@ -17,32 +18,35 @@ struct ProxyAccessLogBatchingTests {
     @Test func linesFromSeveralLoopsComeOutWholeThroughAPipe() async throws {
         let pipe = try PipeReader()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 4)
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)]),
-            configuration: ProxyConfiguration(accessLog: .fileDescriptor(pipe.writeEnd, flushThreshold: 16 * 1024)),
-            group: group)
         let padding = String(repeating: "p", count: 1500)
         let connections = 8
         let requests = 25
-
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            for connection in 0..<connections {
-                tasks.addTask {
-                    let client = try await proxy.connect()
-                    for request in 0..<requests {
-                        try await client.send(get("/c\(connection)/r\(request)?pad=\(padding)"))
-                        _ = try await client.readResponse()
+        try await withTeardown {
+            try await withUpstream(.echo) { upstream in
+                try await withProxy(
+                    table(endpoints: [.local(upstream)]),
+                    configuration: ProxyConfiguration(accessLog: .fileDescriptor(pipe.writeEnd, flushThreshold: 16 * 1024)),
+                    group: group
+                ) { proxy in
+                    try await withThrowingTaskGroup(of: Void.self) { tasks in
+                        for connection in 0..<connections {
+                            tasks.addTask {
+                                let client = try await proxy.connect()
+                                for request in 0..<requests {
+                                    try await client.send(get("/c\(connection)/r\(request)?pad=\(padding)"))
+                                    _ = try await client.readResponse()
+                                }
+                                await client.close()
+                            }
+                        }
+                        try await tasks.waitForAll()
                     }
-                    await client.close()
+                    await proxy.dataPlane.flushAccessLogForShutdown()
                 }
             }
-            try await tasks.waitForAll()
+        } teardown: {
+            try await group.shutdownGracefully()
         }
-        await proxy.dataPlane.flushAccessLogForShutdown()
-        await proxy.stop()
-        await upstream.stop()
-        try await group.shutdownGracefully()
 
         let lines = try await pipe.closeAndReadAll().split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.last == "", "the output ends with a whole line")
@@ -63,24 +67,21 @@ struct ProxyAccessLogBatchingTests {
     @Test func bufferedLinesAreWrittenAtShutdown() async throws {
         let lines = NIOLockedValueBox<[String]>([])
         let log = AccessLog(flushInterval: .seconds(3600)) { line in lines.withLockedValue { $0.append(line) } }
-        let upstream = try await UpstreamServer.start(.echo)
-        let proxy = try await ProxyUnderTest.start(
-            table(endpoints: [.local(upstream)]), configuration: ProxyConfiguration(accessLog: log))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await withProxy(upstream: .echo, configuration: ProxyConfiguration(accessLog: log)) { proxy, _ in
+            let client = try await proxy.connect()
+            for path in ["/a", "/b"] {
+                try await client.send(get(path))
+                _ = try await client.readResponse()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(lines.withLockedValue { $0 }.isEmpty, "buffered for the flush interval")
 
-        let client = try await proxy.connect()
-        for path in ["/a", "/b"] {
-            try await client.send(get(path))
+            await proxy.dataPlane.flushAccessLogForShutdown()
+            #expect(lines.withLockedValue { $0 }.count == 2)
+            try await client.send(get("/late"))
             _ = try await client.readResponse()
+            try await waitUntil(timeout: .seconds(2)) { lines.withLockedValue { $0 }.count == 3 }
         }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(lines.withLockedValue { $0 }.isEmpty, "buffered for the flush interval")
-
-        await proxy.dataPlane.flushAccessLogForShutdown()
-        #expect(lines.withLockedValue { $0 }.count == 2)
-        try await client.send(get("/late"))
-        _ = try await client.readResponse()
-        try await waitUntil(timeout: .seconds(2)) { lines.withLockedValue { $0 }.count == 3 }
     }
 }
 

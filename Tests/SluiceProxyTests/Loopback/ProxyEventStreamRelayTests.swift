@@ -10,12 +10,15 @@ import Testing
 struct ProxyEventStreamRelayTests {
     static let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
 
-    private static func start(
-        _ pieces: [String], permits: UpstreamPermits = UpstreamPermits(), policy: RoutePolicy = .default
-    ) async throws -> (UpstreamServer, ProxyUnderTest) {
-        let upstream = try await UpstreamServer.start(.script(pieces, permits: permits))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)], policy: policy))
-        return (upstream, proxy)
+    /// Runs `body` with a proxy in front of an upstream that sends `pieces` (each after a permit
+    /// of `permits`); both are stopped before it returns.
+    private static func withRelay(
+        _ pieces: [String], permits: UpstreamPermits = UpstreamPermits(), policy: RoutePolicy = .default,
+        _ body: (ProxyUnderTest) async throws -> Void
+    ) async throws {
+        try await withProxy(upstream: .script(pieces, permits: permits), policy: policy) { proxy, _ in
+            try await body(proxy)
+        }
     }
 
     /// What the client received after the response head.
@@ -31,64 +34,61 @@ struct ProxyEventStreamRelayTests {
     @Test func theUpstreamsChunksReachTheClientVerbatimAsTheyArrive() async throws {
         let permits = UpstreamPermits()
         let pieces = [Self.head + "9;id=1\r\ndata: 1", "\n\n\r\n9\r\ndata", ": 2\n\n\r\n0\r\nX-Sum: 2\r\n\r\n"]
-        let (upstream, proxy) = try await Self.start(pieces, permits: permits)
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await Self.withRelay(pieces, permits: permits) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/events"))
+            try await client.waitForText("9;id=1\r\ndata: 1")
+            #expect(client.receivedText.lowercased().contains("x-accel-buffering: no"))
+            permits.grant()
+            try await client.waitForText("9\r\ndata")
+            permits.grant()
+            try await client.waitForText("X-Sum: 2\r\n\r\n")
+            #expect(Self.body(of: client) == pieces.joined().dropFirst(Self.head.count).description)
 
-        let client = try await proxy.connect()
-        try await client.send(get("/events"))
-        try await client.waitForText("9;id=1\r\ndata: 1")
-        #expect(client.receivedText.lowercased().contains("x-accel-buffering: no"))
-        permits.grant()
-        try await client.waitForText("9\r\ndata")
-        permits.grant()
-        try await client.waitForText("X-Sum: 2\r\n\r\n")
-        #expect(Self.body(of: client) == pieces.joined().dropFirst(Self.head.count).description)
-
-        let first = try await client.readResponse()
-        #expect(first.bodyText == "data: 1\n\ndata: 2\n\n")
-        #expect(first.trailers == "X-Sum: 2\r\n")
-        permits.open()
-        try await client.send(get("/events"))
-        let second = try await client.readResponse()
-        #expect(second.bodyText == "data: 1\n\ndata: 2\n\n")
-        #expect(!client.isClosed)
-        #expect(proxy.metrics.eventStreamsRelayed == 2)
-        // The connection got a fresh decoder after the relayed body and served the second request.
-        #expect(proxy.metrics.upstreamConnectionsOpened == 1)
-        #expect(proxy.metrics.upstreamConnectionsReused == 1)
+            let first = try await client.readResponse()
+            #expect(first.bodyText == "data: 1\n\ndata: 2\n\n")
+            #expect(first.trailers == "X-Sum: 2\r\n")
+            permits.open()
+            try await client.send(get("/events"))
+            let second = try await client.readResponse()
+            #expect(second.bodyText == "data: 1\n\ndata: 2\n\n")
+            #expect(!client.isClosed)
+            #expect(proxy.metrics.eventStreamsRelayed == 2)
+            // The connection got a fresh decoder after the relayed body and served the second request.
+            #expect(proxy.metrics.upstreamConnectionsOpened == 1)
+            #expect(proxy.metrics.upstreamConnectionsReused == 1)
+        }
     }
 
     /// Bytes the upstream sends after the end of the body never reach the client, and the next
     /// request gets a new upstream connection (nothing was asked for those bytes).
     @Test func bytesAfterTheEndOfTheBodyAreDropped() async throws {
         let smuggled = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nevil!"
-        let (upstream, proxy) = try await Self.start([Self.head + "5\r\nhello\r\n0\r\n\r\n" + smuggled])
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/events"))
-        #expect(try await client.readResponse().bodyText == "hello")
-        try await client.send(get("/events"))
-        #expect(try await client.readResponse().bodyText == "hello")
-        #expect(!client.receivedText.contains("evil"))
-        #expect(proxy.metrics.upstreamConnectionsOpened == 2)
-        #expect(proxy.metrics.eventStreamsRelayed == 2, "the relay, not the decoder, must have met the smuggled bytes")
+        try await Self.withRelay([Self.head + "5\r\nhello\r\n0\r\n\r\n" + smuggled]) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/events"))
+            #expect(try await client.readResponse().bodyText == "hello")
+            try await client.send(get("/events"))
+            #expect(try await client.readResponse().bodyText == "hello")
+            #expect(!client.receivedText.contains("evil"))
+            #expect(proxy.metrics.upstreamConnectionsOpened == 2)
+            #expect(proxy.metrics.eventStreamsRelayed == 2, "the relay, not the decoder, must have met the smuggled bytes")
+        }
     }
 
     /// Broken framing ends the stream: what was valid before it was relayed, nothing of the
     /// broken chunk is, and the client connection closes (the response is cut short).
     @Test func brokenFramingClosesTheStreamWithoutRelayingIt() async throws {
         let permits = UpstreamPermits()
-        let (upstream, proxy) = try await Self.start([Self.head + "5\r\nhello\r\n", "5\r\nworldX\r\n0\r\n\r\n"], permits: permits)
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect()
-        try await client.send(get("/events"))
-        try await client.waitForText("5\r\nhello\r\n")
-        permits.grant()
-        try await client.waitForClose()
-        #expect(Self.body(of: client) == "5\r\nhello\r\n")
-        #expect(proxy.metrics.eventStreamsRelayed == 1)
+        try await Self.withRelay([Self.head + "5\r\nhello\r\n", "5\r\nworldX\r\n0\r\n\r\n"], permits: permits) { proxy in
+            let client = try await proxy.connect()
+            try await client.send(get("/events"))
+            try await client.waitForText("5\r\nhello\r\n")
+            permits.grant()
+            try await client.waitForClose()
+            #expect(Self.body(of: client) == "5\r\nhello\r\n")
+            #expect(proxy.metrics.eventStreamsRelayed == 1)
+        }
     }
 
     /// `max-stream-duration` cuts a relayed stream with the close alone, whether it stopped
@@ -98,14 +98,13 @@ struct ProxyEventStreamRelayTests {
     @Test func theStreamCapCutsARelayedBodyWithoutItsEnd() async throws {
         let policy = RoutePolicy(maxStreamDuration: .seconds(1))
         for (piece, ending) in [("5\r\nhello\r\n", "5\r\nhello\r\n"), ("a\r\nhello", "a\r\nhello")] {
-            let (upstream, proxy) = try await Self.start([Self.head + piece], policy: policy)
-            let client = try await proxy.connect()
-            try await client.send(get("/events"))
-            try await client.waitForClose()
-            #expect(Self.body(of: client) == ending)
-            #expect(proxy.metrics.eventStreamsRelayed == 1)
-            await proxy.stop()
-            await upstream.stop()
+            try await Self.withRelay([Self.head + piece], policy: policy) { proxy in
+                let client = try await proxy.connect()
+                try await client.send(get("/events"))
+                try await client.waitForClose()
+                #expect(Self.body(of: client) == ending)
+                #expect(proxy.metrics.eventStreamsRelayed == 1)
+            }
         }
     }
 
@@ -116,19 +115,18 @@ struct ProxyEventStreamRelayTests {
         let declared = RoutePolicy(eventStreamPaths: ["/feed"])
         let early = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
         for (pieces, policy) in [([plain], declared), ([early + Self.head + "4;x\r\nabcd\r\n0\r\n\r\n"], RoutePolicy.default)] {
-            let (upstream, proxy) = try await Self.start(pieces, policy: policy)
-            let client = try await proxy.connect()
-            try await client.send(get("/feed"))
-            try await client.waitForText("0\r\n\r\n")
-            if pieces[0].hasPrefix("HTTP/1.1 103") {
-                let forwarded = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
-                #expect(client.receivedText.hasPrefix(forwarded))
-                client.consume(forwarded.utf8.count)
+            try await Self.withRelay(pieces, policy: policy) { proxy in
+                let client = try await proxy.connect()
+                try await client.send(get("/feed"))
+                try await client.waitForText("0\r\n\r\n")
+                if pieces[0].hasPrefix("HTTP/1.1 103") {
+                    let forwarded = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+                    #expect(client.receivedText.hasPrefix(forwarded))
+                    client.consume(forwarded.utf8.count)
+                }
+                #expect(Self.body(of: client) == "4;x\r\nabcd\r\n0\r\n\r\n")
+                #expect(proxy.metrics.eventStreamsRelayed == 1)
             }
-            #expect(Self.body(of: client) == "4;x\r\nabcd\r\n0\r\n\r\n")
-            #expect(proxy.metrics.eventStreamsRelayed == 1)
-            await proxy.stop()
-            await upstream.stop()
         }
     }
 
@@ -143,19 +141,19 @@ struct ProxyEventStreamRelayTests {
                 + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
         }
         for (connection, opened) in [("close", 2), ("keep-alive, X-Trace", 1), ("Keep-Alive", 1)] {
-            let (upstream, proxy) = try await Self.start([stream(connection)])
-            defer { Task { await proxy.stop(); await upstream.stop() } }
-            let client = try await proxy.connect()
-            for _ in 0..<2 {
-                try await client.send(get("/events", extra: accept))
-                let response = try await client.readResponse()
-                #expect(response.bodyText == "hello")
-                #expect(response.header("connection") == nil, "\(connection)")
-                #expect(response.header("x-accel-buffering") == "no")
-                #expect((response.header("x-trace") == nil) == connection.contains("X-Trace"), "\(connection)")
+            try await Self.withRelay([stream(connection)]) { proxy in
+                let client = try await proxy.connect()
+                for _ in 0..<2 {
+                    try await client.send(get("/events", extra: accept))
+                    let response = try await client.readResponse()
+                    #expect(response.bodyText == "hello")
+                    #expect(response.header("connection") == nil, "\(connection)")
+                    #expect(response.header("x-accel-buffering") == "no")
+                    #expect((response.header("x-trace") == nil) == connection.contains("X-Trace"), "\(connection)")
+                }
+                #expect(proxy.metrics.upstreamConnectionsOpened == opened, "\(connection)")
+                #expect(proxy.metrics.eventStreamsRelayed == 2, "\(connection)")
             }
-            #expect(proxy.metrics.upstreamConnectionsOpened == opened, "\(connection)")
-            #expect(proxy.metrics.eventStreamsRelayed == 2, "\(connection)")
         }
     }
 
@@ -164,24 +162,24 @@ struct ProxyEventStreamRelayTests {
     /// (delimited by the close).
     @Test func otherResponsesAreDecodedAndFramedAgain() async throws {
         let ordinary = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n4;x\r\nabcd\r\n0\r\n\r\n"
-        let (upstream, proxy) = try await Self.start([ordinary])
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-        let client = try await proxy.connect()
-        for _ in 0..<2 {
-            try await client.send(get("/plain"))
-            try await client.waitForText("0\r\n\r\n")
-            #expect(Self.body(of: client) == "4\r\nabcd\r\n0\r\n\r\n")
-            _ = try await client.readResponse()
+        try await Self.withRelay([ordinary]) { proxy in
+            let client = try await proxy.connect()
+            for _ in 0..<2 {
+                try await client.send(get("/plain"))
+                try await client.waitForText("0\r\n\r\n")
+                #expect(Self.body(of: client) == "4\r\nabcd\r\n0\r\n\r\n")
+                _ = try await client.readResponse()
+            }
+            #expect(proxy.metrics.upstreamConnectionsOpened == 1)
         }
-        #expect(proxy.metrics.upstreamConnectionsOpened == 1)
 
-        let (streamUpstream, streamProxy) = try await Self.start([Self.head + "4;x\r\nabcd\r\n0\r\n\r\n"])
-        defer { Task { await streamProxy.stop(); await streamUpstream.stop() } }
-        let old = try await streamProxy.connect()
-        try await old.send("GET /events HTTP/1.0\r\nHost: example.com\r\n\r\n")
-        try await old.waitForClose()
-        #expect(Self.body(of: old) == "abcd")
-        #expect(streamProxy.metrics.eventStreamsRelayed == 0)
+        try await Self.withRelay([Self.head + "4;x\r\nabcd\r\n0\r\n\r\n"]) { streamProxy in
+            let old = try await streamProxy.connect()
+            try await old.send("GET /events HTTP/1.0\r\nHost: example.com\r\n\r\n")
+            try await old.waitForClose()
+            #expect(Self.body(of: old) == "abcd")
+            #expect(streamProxy.metrics.eventStreamsRelayed == 0)
+        }
     }
 
     /// A relayed stream's head is parsed by the splitter and never reaches the decoder; the
@@ -190,31 +188,29 @@ struct ProxyEventStreamRelayTests {
     /// client (the splitter parsed that head too, then handed it over), and relayed ones again.
     /// (The HTTP/1.0 client's connection may land on another event loop, with its own pool.)
     @Test func theDecoderKeepsItsPlaceAroundStreamsItNeverSaw() async throws {
-        let upstream = try await UpstreamServer.start(.eventStream(count: 2, permits: UpstreamPermits(), freeEvents: 2))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
+        try await withProxy(upstream: .eventStream(count: 2, permits: UpstreamPermits(), freeEvents: 2)) { proxy, _ in
+            let client = try await proxy.connect()
+            try await client.send(get("/events"))
+            let first = try await client.readResponse()
+            try await client.send(request("HEAD", "/events"))
+            let head = try await client.readResponse(headRequest: true)
+            try await client.send(get("/events"))
+            let second = try await client.readResponse()
+            // One client connection, one event loop: its three exchanges used one upstream connection.
+            #expect(proxy.metrics.upstreamConnectionsOpened == 1)
+            let old = try await proxy.connect()
+            try await old.send("GET /events HTTP/1.0\r\nHost: example.com\r\n\r\n")
+            try await old.waitForClose()
+            try await client.send(get("/events"))
+            let third = try await client.readResponse()
 
-        let client = try await proxy.connect()
-        try await client.send(get("/events"))
-        let first = try await client.readResponse()
-        try await client.send(request("HEAD", "/events"))
-        let head = try await client.readResponse(headRequest: true)
-        try await client.send(get("/events"))
-        let second = try await client.readResponse()
-        // One client connection, one event loop: its three exchanges used one upstream connection.
-        #expect(proxy.metrics.upstreamConnectionsOpened == 1)
-        let old = try await proxy.connect()
-        try await old.send("GET /events HTTP/1.0\r\nHost: example.com\r\n\r\n")
-        try await old.waitForClose()
-        try await client.send(get("/events"))
-        let third = try await client.readResponse()
-
-        #expect(first.bodyText.contains("data:"))
-        #expect(second.bodyText == first.bodyText)
-        #expect(third.bodyText == first.bodyText)
-        #expect(Self.body(of: old) == first.bodyText)
-        #expect(head.status == 200)
-        #expect(head.bodyText.isEmpty)
-        #expect(proxy.metrics.eventStreamsRelayed == 3)
+            #expect(first.bodyText.contains("data:"))
+            #expect(second.bodyText == first.bodyText)
+            #expect(third.bodyText == first.bodyText)
+            #expect(Self.body(of: old) == first.bodyText)
+            #expect(head.status == 200)
+            #expect(head.bodyText.isEmpty)
+            #expect(proxy.metrics.eventStreamsRelayed == 3)
+        }
     }
 }
