@@ -14,8 +14,6 @@ struct ProxyUnderTest: Sendable {
     let port: Int
     /// Every connection the listener accepted, recorded by the child initializer (for `quiesce()`).
     let accepted: NIOLockedValueBox<[any Channel]>
-    /// The old fire-and-forget teardown, while tests move to `withProxy` (removed after).
-    var legacyStop: @Sendable () async -> Void = {}
 
     var metrics: ProxyMetrics { dataPlane.metrics }
 
