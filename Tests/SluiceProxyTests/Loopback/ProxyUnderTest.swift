@@ -4,9 +4,9 @@ import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
 
-/// A proxy serving a loopback test, as ``withProxy(_:configuration:group:isolation:_:)`` hands it to the
-/// test: listening on 127.0.0.1 and an ephemeral port through `ProxyService` (the production
-/// listener and accept path), its connections configured by `ProxyDataPlane`.
+/// A proxy serving a loopback test, as ``withProxy(_:configuration:group:isolation:_:)`` hands it
+/// to the test: listening on 127.0.0.1 and an ephemeral port through `ProxyService` (the
+/// production listener and accept path), its connections configured by `ProxyDataPlane`.
 struct ProxyUnderTest: Sendable {
     let store: RoutingTableStore
     let dataPlane: ProxyDataPlane

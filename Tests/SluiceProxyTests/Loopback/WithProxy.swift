@@ -12,8 +12,8 @@ import SluiceTestSupport
 /// The proxy is what `sluice` runs: a `ProxyService` (one `SO_REUSEPORT` listening socket per
 /// event loop, `SynchronousAcceptHandler`) whose child initializer is
 /// `ProxyDataPlane.configureSynchronously`, on `group` (the shared one unless a test needs its
-/// own number of loops), bound to 127.0.0.1 and port 0. The initializer also records each accepted connection, for
-/// ``ProxyUnderTest/quiesce()``.
+/// own number of loops), bound to 127.0.0.1 and port 0. The initializer also records each
+/// accepted connection, for ``ProxyUnderTest/quiesce()``.
 ///
 /// Teardown cancels the service's task (it stops accepting and closes every connection, then runs
 /// the same `onDrained` as `sluice`: idle upstream connections closed, access log flushed) and
@@ -56,8 +56,8 @@ func withProxy<T>(
     }
 }
 
-/// ``withUpstream(_:isolation:_:)`` and ``withProxy(_:configuration:group:isolation:_:)`` in one: an
-/// upstream with `behaviour`, behind a proxy whose table has one route (`host`, `path` prefix,
+/// ``withUpstream(_:isolation:_:)`` and ``withProxy(_:configuration:group:isolation:_:)`` in one:
+/// an upstream with `behaviour`, behind a proxy whose table has one route (`host`, `path` prefix,
 /// `policy`) to it. The proxy stops first, then the upstream.
 @discardableResult
 func withProxy<T>(
