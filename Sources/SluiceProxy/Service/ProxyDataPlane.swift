@@ -8,9 +8,10 @@ import SluiceRouting
 /// what connections share, kept per event loop (`ProxyLoopContext`: upstream pool, routing-table
 /// replica, round-robin positions, metric counters, access log buffer).
 ///
-/// `ProxyService` binds the listener and calls `configure(channel:)` for every accepted channel;
-/// tests can do the same with a plain `ServerBootstrap`. Make the store with
-/// `RoutingTableStore(replicasFor:)` and the same group, so that no loop copies a table itself.
+/// The `sluice` executable (and the loopback tests' `withProxy`) gives `ProxyService` an
+/// initializer that calls `configureSynchronously(channel:)` for every accepted channel on its
+/// own loop. Make the store with `RoutingTableStore(replicasFor:)` and the same group, so that
+/// no loop copies a table itself.
 public final class ProxyDataPlane: Sendable {
     public let store: RoutingTableStore
     public let configuration: ProxyConfiguration

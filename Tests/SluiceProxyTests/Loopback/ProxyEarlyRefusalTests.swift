@@ -12,26 +12,24 @@ struct ProxyEarlyRefusalTests {
         // A refusal the client's socket cannot take whole while it is not reading, so that its
         // end waits for the client.
         let refusalBody = 32 * 1024 * 1024
-        let upstream = try await UpstreamServer.start(
-            .answerAtHead("HTTP/1.1 413 Payload Too Large\r\nContent-Length: \(refusalBody)\r\n\r\n" + String(repeating: "r", count: refusalBody)))
-        let proxy = try await ProxyUnderTest.start(table(endpoints: [.local(upstream)]))
-        defer { Task { await proxy.stop(); await upstream.stop() } }
-
-        let client = try await proxy.connect(autoRead: false)
-        // More than every socket buffer on the way can hold (several MiB each on loopback).
-        let upload = 128 * 1024 * 1024
-        try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(upload)\r\n\r\n")
-        // The whole body goes out before the client reads a byte: held for the upstream (which
-        // reads nothing more), it would stall here until the 60 s send timeout.
-        try await withTimeout(seconds: 20) {
-            let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 1024 * 1024)
-            for _ in 0..<(upload / chunk.count) { try await client.send(chunk) }
+        let refusal = "HTTP/1.1 413 Payload Too Large\r\nContent-Length: \(refusalBody)\r\n\r\n" + String(repeating: "r", count: refusalBody)
+        try await withProxy(upstream: .answerAtHead(refusal)) { proxy, _ in
+            let client = try await proxy.connect(autoRead: false)
+            // More than every socket buffer on the way can hold (several MiB each on loopback).
+            let upload = 128 * 1024 * 1024
+            try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(upload)\r\n\r\n")
+            // The whole body goes out before the client reads a byte: held for the upstream (which
+            // reads nothing more), it would stall here until the 60 s send timeout.
+            try await withTimeout(seconds: 20) {
+                let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 1024 * 1024)
+                for _ in 0..<(upload / chunk.count) { try await client.send(chunk) }
+            }
+            try await client.startReading()
+            let response = try await client.readResponse(timeout: .seconds(20))
+            #expect(response.status == 413)
+            #expect(response.body.count == refusalBody)
+            #expect(response.header("connection") == "close")
+            try await client.waitForClose(timeout: .seconds(20))
         }
-        try await client.startReading()
-        let response = try await client.readResponse(timeout: .seconds(20))
-        #expect(response.status == 413)
-        #expect(response.body.count == refusalBody)
-        #expect(response.header("connection") == "close")
-        try await client.waitForClose(timeout: .seconds(20))
     }
 }
