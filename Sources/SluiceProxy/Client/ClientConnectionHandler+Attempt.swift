@@ -60,12 +60,12 @@ extension ClientConnectionHandler {
             metadata: ["endpoint": "\(exchange.endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
         if configuration.retryConnectOnce, exchange.attempts == 1, exchange.isReplayable,
             let failed = exchange.endpoint,
-            let next = RoundRobinBalancer.next(for: exchange.route.backend, excluding: failed)
+            let next = RoundRobinBalancer.next(for: exchange.backend, excluding: failed)
         {
             metrics.upstreamRetried()
             attempt(exchange, endpoint: next, fresh: false)
             return
         }
-        fail(exchange, .upstreamUnreachable(backend: exchange.route.backend.name))
+        fail(exchange, .upstreamUnreachable(backend: exchange.backend.name))
     }
 }

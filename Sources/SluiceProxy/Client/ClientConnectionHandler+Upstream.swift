@@ -26,8 +26,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                     // Relayed, it would leave the client reading the new protocol's bytes as HTTP.
                     dataPlane.logger.warning(
                         "upstream switched protocols on a request that did not ask to upgrade",
-                        metadata: ["backend": "\(exchange.route.backend.name)"])
-                    fail(exchange, .upstreamInvalidResponse(backend: exchange.route.backend.name))
+                        metadata: ["backend": "\(exchange.backend.name)"])
+                    fail(exchange, .upstreamInvalidResponse(backend: exchange.backend.name))
                     return
                 }
                 exchange.upgradeHead = head
@@ -155,8 +155,8 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         }
         dataPlane.logger.warning(
             "upstream broke the chunked framing of an event stream; closing the stream",
-            metadata: ["backend": "\(exchange.route.backend.name)", "error": "\(failure)"])
-        fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
+            metadata: ["backend": "\(exchange.backend.name)", "error": "\(failure)"])
+        fail(exchange, .upstreamClosed(backend: exchange.backend.name))
     }
 
     /// An interim (1xx) response other than `101` (`103 Early Hints`, `102 Processing`, ...) is
@@ -224,7 +224,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             attempt(exchange, endpoint: endpoint, fresh: true)
             return
         }
-        fail(exchange, .upstreamClosed(backend: exchange.route.backend.name))
+        fail(exchange, .upstreamClosed(backend: exchange.backend.name))
     }
 
     // MARK: Tunnel

@@ -24,7 +24,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// What this connection shares with the others of its event loop.
     let loop: ProxyLoopContext
     /// Writes the responses (see `HTTP1ResponseWriter`).
-    let writer: HTTP1ResponseWriter
+    var writer: HTTP1ResponseWriter
     var exchange: ProxiedExchange?
     /// The client is not being read (`autoRead` off): see `clientMayRead`.
     var readHeld = false
@@ -132,7 +132,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             // nginx: "client prematurely closed connection while reading client request body".
             dataPlane.logger.info(
                 "client closed the connection before the end of its request body",
-                metadata: ["backend": "\(exchange.route.backend.name)", "bodyBytesForwarded": "\(exchange.bodyBytesSent)"])
+                metadata: ["backend": "\(exchange.backend.name)", "bodyBytesForwarded": "\(exchange.bodyBytesSent)"])
         }
         if accessLog != nil {
             logUpstreamTried(exchange?.endpoint)
@@ -248,7 +248,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
-        let exchange = ProxiedExchange(upstreamHead: upstreamHead, clientVersion: head.version, route: route, policy: policy)
+        let exchange = ProxiedExchange(upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy)
         self.exchange = exchange
         if policy.route.compression, exchange.headRequest {
             exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])

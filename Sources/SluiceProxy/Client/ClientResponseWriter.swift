@@ -9,7 +9,7 @@ import NIOHTTP1
 ///
 /// Heads arrive made by a `ResponseHeadPlan` for the writer's protocol: the writer frames them,
 /// it does not edit them.
-protocol ClientResponseWriter: AnyObject {
+protocol ClientResponseWriter {
     /// Whether a chunked upstream body may be written as the upstream framed it (HTTP/1 only):
     /// when false, the exchange has the body decoded and writes it with ``writeBody(_:)``.
     var relaysChunkedBodies: Bool { get }

@@ -9,7 +9,9 @@ import SluiceRouting
 final class ProxiedExchange {
     /// The head sent upstream; kept for a replay on a fresh connection until the response starts.
     private(set) var upstreamHead: UpstreamRequestHead?
-    let route: Route
+    /// The backend the route sends to (what the exchange needs of its route besides `policy`:
+    /// kept alone, an idle stream holds less).
+    let backend: Backend
     /// The client's HTTP version (the response is framed for it).
     let clientVersion: HTTPVersion
     /// The request's method may be repeated after a failed attempt (RFC 9110 §9.2.2).
@@ -55,9 +57,9 @@ final class ProxiedExchange {
     /// that the head says what the `GET`'s would.
     var codingForHead: AcceptEncoding?
 
-    init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, route: Route, policy: ExchangePolicy) {
+    init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, backend: Backend, policy: ExchangePolicy) {
         self.upstreamHead = upstreamHead
-        self.route = route
+        self.backend = backend
         self.clientVersion = clientVersion
         self.idempotent = UpstreamRequestHead.isIdempotent(upstreamHead.method)
         self.requestedUpgrade = upstreamHead.requestsUpgrade

@@ -93,14 +93,14 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         }
         dataPlane.logger.debug(
             "client stopped sending the request body",
-            metadata: ["backend": "\(exchange?.route.backend.name ?? "-")"])
+            metadata: ["backend": "\(exchange?.backend.name ?? "-")"])
         endUpstream()
         perform(machine.requestBodyTimedOut())
         resumeClientReads()
     }
 
     private func checkDeadlines(of exchange: ProxiedExchange, now: NIODeadline) {
-        let backend = exchange.route.backend.name
+        let backend = exchange.backend.name
         if let streamDeadline = exchange.streamDeadline, streamDeadline <= now {
             cut(exchange)
         } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + TimeAmount(exchange.idleTimeout) <= now {

@@ -10,7 +10,10 @@ import NIOHTTP1
 ///   written past it;
 /// - a relayed event stream's head and body as bytes (``writeRelayedHead(_:)``,
 ///   ``writeRelayed(_:)``), framed as the upstream framed them.
-final class HTTP1ResponseWriter: ClientResponseWriter {
+///
+/// A value held by the handler (no allocation per connection); what it refers to is the
+/// connection's.
+struct HTTP1ResponseWriter: ClientResponseWriter {
     let encoder: ClientResponseEncoder
     /// Present when the connection has a response compressor (see `ResponseCompression`).
     let compression: ResponseCompression?
@@ -23,7 +26,7 @@ final class HTTP1ResponseWriter: ClientResponseWriter {
     }
 
     /// The handler whose context writes through the pipeline start from joined (nil: left).
-    func attach(_ context: ChannelHandlerContext?) {
+    mutating func attach(_ context: ChannelHandlerContext?) {
         self.context = context
         if context == nil {
             compression?.bypass = nil

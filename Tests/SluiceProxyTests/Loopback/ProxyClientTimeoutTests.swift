@@ -79,11 +79,12 @@ struct ProxyClientTimeoutTests {
     }
 
     /// The upstream answered before the body was complete: the body timeout cuts the exchange
-    /// (no `408` after a `200` head, no terminating chunk).
+    /// (no `408` after a `200` head, no terminating chunk). The timeout is 2 s, not 300 ms: the
+    /// upstream's head must come before it, and in a CI run on a loaded machine once did not.
     @Test func stalledUploadAfterTheResponseStartedClosesTheConnection() async throws {
         try await withProxy(
             upstream: .script(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nhello\n\r\n"]),
-            configuration: Self.short
+            configuration: ProxyConfiguration(clientBodyTimeout: .seconds(2), clientSendTimeout: .seconds(2))
         ) { proxy, _ in
             let client = try await proxy.connect()
             try await client.send("POST /duplex HTTP/1.1\r\nHost: example.com\r\nContent-Length: 100\r\n\r\n")
