@@ -65,18 +65,6 @@ final class UpstreamResponseSplitter: ChannelInboundHandler, RemovableChannelHan
         }
     }
 
-    enum RelayProgress {
-        /// What was relayed so far ends between two chunks.
-        case betweenChunks
-        case insideChunk
-    }
-
-    /// Where the body being relayed stands; nil when no body is being relayed.
-    var relayProgress: RelayProgress? {
-        guard case .relaying(let scanner) = mode else { return nil }
-        return scanner.isAtChunkBoundary ? .betweenChunks : .insideChunk
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         while self.context != nil {
