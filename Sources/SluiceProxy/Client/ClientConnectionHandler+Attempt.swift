@@ -14,7 +14,7 @@ extension ClientConnectionHandler {
         exchange.endpoint = endpoint
         let pool = loop.pool
         let fresh = fresh || exchange.requestedUpgrade
-        pool.acquire(endpoint: endpoint, connectTimeout: exchange.policy.route.connectTimeout, fresh: fresh) {
+        pool.acquire(endpoint: endpoint, connectTimeout: exchange.policy.connectTimeout, fresh: fresh) {
             [self] result in
             guard self.exchange === exchange, self.context != nil else {
                 if case .success(let lease) = result {

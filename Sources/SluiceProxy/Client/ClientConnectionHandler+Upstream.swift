@@ -128,7 +128,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
     private func responseHeadWritten(kind: ResponseKind, _ exchange: ProxiedExchange) {
         clientFlushPending = true
         if kind == .eventStream, let cap = exchange.policy.lifetimeCap(for: kind) {
-            exchange.streamDeadline = loop.now + TimeAmount(cap)
+            exchange.streamDeadline = loop.now + cap
         }
         touchUpstream(exchange)
     }

@@ -250,7 +250,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
         let exchange = ProxiedExchange(upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy)
         self.exchange = exchange
-        if policy.route.compression, exchange.headRequest {
+        if policy.compression, exchange.headRequest {
             exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])
         }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {

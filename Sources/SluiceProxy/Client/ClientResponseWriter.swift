@@ -8,7 +8,8 @@ import NIOHTTP1
 /// `HTTP2FramePayloadToHTTP1ServerCodec`).
 ///
 /// Heads arrive made by a `ResponseHeadPlan` for the writer's protocol: the writer frames them,
-/// it does not edit them.
+/// it does not edit them. Writes are `mutating`, so that a value writer is written in place (see
+/// `HTTP1ResponseWriter`).
 protocol ClientResponseWriter {
     /// Whether a chunked upstream body may be written as the upstream framed it (HTTP/1 only):
     /// when false, the exchange has the body decoded and writes it with ``writeBody(_:)``.
@@ -21,9 +22,9 @@ protocol ClientResponseWriter {
     /// Writes a response head, interim or final. `method`: the method of the request a final
     /// head answers (its framing depends on it), nil for none. `compress`: the response may be
     /// compressed (only where ``compresses``).
-    func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool)
-    func writeBody(_ buffer: ByteBuffer)
+    mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool)
+    mutating func writeBody(_ buffer: ByteBuffer)
     /// Writes the response's end; `promise` completes once it is written.
-    func writeEnd(trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?)
-    func flush()
+    mutating func writeEnd(trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?)
+    mutating func flush()
 }

@@ -90,7 +90,7 @@ final class ProxiedExchange {
     }
 
     /// The upstream silence allowed now (see `ExchangePolicy.idleTimeout(for:)`).
-    var idleTimeout: Duration {
+    var idleTimeout: TimeAmount {
         policy.idleTimeout(for: responseKind)
     }
 
@@ -98,13 +98,13 @@ final class ProxiedExchange {
     func nextDeadline(clientSendTimeout: Duration) -> NIODeadline? {
         var earliest: NIODeadline?
         if upstreamClockRunning {
-            earliest = lastUpstreamActivity + TimeAmount(idleTimeout)
+            earliest = lastUpstreamActivity + idleTimeout
         }
         if let streamDeadline {
             earliest = min(earliest ?? streamDeadline, streamDeadline)
         }
         if let sendStall {
-            let limit = sendStall.since + TimeAmount(policy.route.sendTimeout)
+            let limit = sendStall.since + policy.sendTimeout
             earliest = min(earliest ?? limit, limit)
         }
         if let clientStall {

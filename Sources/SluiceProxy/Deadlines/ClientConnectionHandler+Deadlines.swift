@@ -103,7 +103,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         let backend = exchange.backend.name
         if let streamDeadline = exchange.streamDeadline, streamDeadline <= now {
             cut(exchange)
-        } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + TimeAmount(exchange.idleTimeout) <= now {
+        } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + exchange.idleTimeout <= now {
             if exchange.upstream?.handler.readHeld == true {
                 // The proxy is not reading because the client is slow: that silence is not the
                 // upstream's, so it does not count against the idle timeout.
@@ -111,7 +111,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
             } else {
                 fail(exchange, .upstreamTimeout(backend: backend))
             }
-        } else if let stall = exchange.sendStall, stall.since + TimeAmount(exchange.policy.route.sendTimeout) <= now {
+        } else if let stall = exchange.sendStall, stall.since + exchange.policy.sendTimeout <= now {
             let buffered = exchange.upstream?.bufferedBytes ?? 0
             if buffered < stall.buffered {
                 // Slow, but the upstream took some bytes: measure the next stall from here.

@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
@@ -6,26 +7,47 @@ import SluiceRouting
 /// `RequestDecision.decide`; every per-exchange policy question is answered here, where it is
 /// tested without a channel (`ExchangePolicyTests`), and read where it applies: the deadlines,
 /// backpressure, compression and the response-head plan.
+///
+/// It keeps only what an exchange uses, as the event loop's `TimeAmount`s: an idle stream holds
+/// one, and the deadlines read it on every event.
 struct ExchangePolicy: Equatable, Sendable {
-    let route: RoutePolicy
     /// The route declares the request's path an event stream (`sse-paths`): its response is one
     /// whatever its `Content-Type`, and its idle timeout is the stream's from the start.
     let declaredEventStream: Bool
+    let connectTimeout: TimeAmount
+    let sendTimeout: TimeAmount
+    private let readTimeout: TimeAmount
+    private let streamIdleTimeout: TimeAmount
+    private let streamCap: TimeAmount?
+    private let buffering: Bool
+    /// The route compresses ordinary responses (see ``compresses(_:kind:headRequest:clientVersion:)``).
+    let compression: Bool
+
+    init(route: RoutePolicy, declaredEventStream: Bool) {
+        self.declaredEventStream = declaredEventStream
+        self.connectTimeout = TimeAmount(route.connectTimeout)
+        self.sendTimeout = TimeAmount(route.sendTimeout)
+        self.readTimeout = TimeAmount(route.readTimeout)
+        self.streamIdleTimeout = TimeAmount(route.streamIdleTimeout)
+        self.streamCap = route.maxStreamDuration.map(TimeAmount.init)
+        self.buffering = route.buffering
+        self.compression = route.compression
+    }
 
     /// The longest the upstream may stay silent: for a response of `kind`, or before the response
     /// starts (`nil`). Streams get the stream idle timeout, ordinary responses the read timeout.
-    func idleTimeout(for kind: ResponseKind?) -> Duration {
+    func idleTimeout(for kind: ResponseKind?) -> TimeAmount {
         switch kind {
-        case .eventStream?, .upgrade?: return route.streamIdleTimeout
-        case .ordinary?: return route.readTimeout
-        case nil: return declaredEventStream ? route.streamIdleTimeout : route.readTimeout
+        case .eventStream?, .upgrade?: return streamIdleTimeout
+        case .ordinary?: return readTimeout
+        case nil: return declaredEventStream ? streamIdleTimeout : readTimeout
         }
     }
 
     /// The total life a response of `kind` may have, if capped (`max-stream-duration`, for
     /// streams only).
-    func lifetimeCap(for kind: ResponseKind) -> Duration? {
-        kind == .ordinary ? nil : route.maxStreamDuration
+    func lifetimeCap(for kind: ResponseKind) -> TimeAmount? {
+        kind == .ordinary ? nil : streamCap
     }
 
     /// Whether the upstream may still be read while the client is slow, `buffered` bytes being
@@ -33,13 +55,13 @@ struct ExchangePolicy: Equatable, Sendable {
     /// `proxy_buffering on`: the upstream finishes early and its connection goes back to the
     /// pool). Streams are never buffered.
     func buffersForSlowClient(kind: ResponseKind?, buffered: Int, limit: Int) -> Bool {
-        kind == .ordinary && route.buffering && buffered < limit
+        kind == .ordinary && buffering && buffered < limit
     }
 
     /// Whether the response to this request may be compressed (see `ResponseCompression.allows`).
     func compresses(_ head: HTTPResponseHead, kind: ResponseKind, headRequest: Bool, clientVersion: HTTPVersion) -> Bool {
         ResponseCompression.allows(
-            head, kind: kind, compressionOn: route.compression, headRequest: headRequest, clientVersion: clientVersion)
+            head, kind: kind, compressionOn: compression, headRequest: headRequest, clientVersion: clientVersion)
     }
 
     /// The plan of the client's head for a response of `kind` (the one place a response edit is

@@ -17,12 +17,12 @@ final class TunnelDeadlines: DeadlineWheelMember {
     private var lastActivity: NIODeadline
     private var onExpiry: (() -> Void)?
 
-    init(idleTimeout: Duration, maxDuration: Duration?, wheel: DeadlineWheel) {
+    init(idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel) {
         self.wheel = wheel
-        self.idleTimeout = TimeAmount(idleTimeout)
+        self.idleTimeout = idleTimeout
         let now = wheel.now
         self.lastActivity = now
-        self.cap = maxDuration.map { now + TimeAmount($0) }
+        self.cap = maxDuration.map { now + $0 }
     }
 
     /// Files the tunnel in the wheel; `onExpiry` runs once, on the event loop, when a limit passes.

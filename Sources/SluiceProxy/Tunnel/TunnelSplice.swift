@@ -12,8 +12,8 @@ enum TunnelSplice {
     static func splice(
         client clientContext: ChannelHandlerContext,
         upstream connection: UpstreamConnection,
-        idleTimeout: Duration,
-        maxDuration: Duration?,
+        idleTimeout: TimeAmount,
+        maxDuration: TimeAmount?,
         wheel: DeadlineWheel,
         metrics: ProxyMetricsShard,
         accessLog: TunnelAccessLogEntry?

@@ -34,7 +34,7 @@ final class UpstreamConnectionPool {
     /// new one. `completion` runs on the event loop.
     func acquire(
         endpoint: Endpoint,
-        connectTimeout: Duration,
+        connectTimeout: TimeAmount,
         fresh: Bool = false,
         completion: @escaping (Result<(connection: UpstreamConnection, reused: Bool), any Error>) -> Void
     ) {
@@ -126,7 +126,7 @@ final class UpstreamConnectionPool {
 
     private func connect(
         endpoint: Endpoint,
-        timeout: Duration,
+        timeout: TimeAmount,
         completion: @escaping (Result<(connection: UpstreamConnection, reused: Bool), any Error>) -> Void
     ) {
         let metrics = self.metrics

@@ -11,7 +11,7 @@ struct UpstreamConnector: Sendable {
 
     let connect:
         @Sendable (
-            _ endpoint: Endpoint, _ eventLoop: any EventLoop, _ timeout: Duration,
+            _ endpoint: Endpoint, _ eventLoop: any EventLoop, _ timeout: TimeAmount,
             _ waterMark: ChannelOptions.Types.WriteBufferWaterMark, _ initialize: @escaping Initialize
         ) -> EventLoopFuture<any Channel>
 
@@ -19,7 +19,7 @@ struct UpstreamConnector: Sendable {
     static let sockets = UpstreamConnector { endpoint, eventLoop, timeout, waterMark, initialize in
         // ClientBootstrap sets TCP_NODELAY itself: every event goes out the moment it is flushed.
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount(timeout))
+            .connectTimeout(timeout)
             .channelOption(.writeBufferWaterMark, value: waterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try initialize(channel) }

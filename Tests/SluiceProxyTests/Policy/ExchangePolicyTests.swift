@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 import SluiceRouting
 import Testing
@@ -21,7 +22,7 @@ struct ExchangePolicyTests {
     ])
     func theIdleTimeoutIsTheStreamsOnceTheResponseIsOne(declared: Bool, kind: ResponseKind?, expected: Duration) {
         let policy = ExchangePolicy(route: Self.route, declaredEventStream: declared)
-        #expect(policy.idleTimeout(for: kind) == expected)
+        #expect(policy.idleTimeout(for: kind) == TimeAmount(expected))
     }
 
     @Test func onlyStreamsHaveALifetimeCap() {
