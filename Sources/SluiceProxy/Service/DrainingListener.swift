@@ -136,7 +136,7 @@ final class DrainingListener: Sendable {
         let connections = self.connections
         let configure = self.childChannelInitializer
         let initializer: SynchronousAcceptHandler.Initializer = { channel in
-            connections.insert(channel)
+            guard connections.insert(channel) else { throw ProxyServiceError.notAccepting }
             try configure(channel)
         }
         let onAcceptPause = Self.logAcceptPause(name: name, logger: logger)

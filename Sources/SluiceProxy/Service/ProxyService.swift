@@ -84,4 +84,7 @@ public enum ProxyServiceError: Error, Sendable {
     case noPort
     /// The listening socket closed without a shutdown being requested.
     case listenerClosedUnexpectedly
+    /// A connection accepted after the listener stopped accepting (just before its sockets
+    /// closed): closed at once, not served.
+    case notAccepting
 }
