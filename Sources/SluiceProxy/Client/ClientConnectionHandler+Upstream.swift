@@ -48,13 +48,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
                 exchange.requestedUpgrade
                 || ClientResponseHead.needsCloseDelimiting(head, clientVersion: exchange.clientVersion)
                 || (compress && !writer.compresses)
-            let close = machine.responseHeadReceived(status: head.status.code, mustClose: mustClose)
-            if !machine.forwardsRequestBody {
-                // An upload refused early: the rest of it is dropped, and no longer waits for the
-                // upstream to take it.
-                exchange.sendStall = nil
-                resumeClientReads()
-            }
+            let close = responseHeadStarts(exchange, status: head.status, mustClose: mustClose)
             var clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: kind, closeClient: close))
             if compress, !writer.compresses {
                 // Answered uncompressed for want of a compressor (see `mustClose`).
@@ -105,7 +99,7 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
         exchange.responseStarted(kind: .eventStream)
         exchange.upstreamReusable = head.upstreamKeepsAlive
         metrics.eventStreamRelayed()
-        let plan = exchange.headPlan(kind: .eventStream, closeClient: machine.responseHeadReceived(status: head.status.code, mustClose: false))
+        let plan = exchange.headPlan(kind: .eventStream, closeClient: responseHeadStarts(exchange, status: head.status, mustClose: false))
         if writer.compresses {
             // Through the pipeline, where the compressor pairs it with its request (and leaves it
             // as it is: event streams are never compressed).
@@ -121,6 +115,18 @@ extension ClientConnectionHandler: UpstreamResponseDelegate {
             if accessLog != nil { logResponseStarted(status: head.status) }
         }
         responseHeadWritten(kind: .eventStream, exchange)
+    }
+
+    /// A response head is about to be written, decoded or relayed: returns whether the connection
+    /// closes after it (the connection machine decides). An upload the head refuses (an error
+    /// before the body's end) is dropped from here, and stops waiting for the upstream to take it.
+    private func responseHeadStarts(_ exchange: ProxiedExchange, status: HTTPResponseStatus, mustClose: Bool) -> Bool {
+        let close = machine.responseHeadReceived(status: status.code, mustClose: mustClose)
+        if machine.awaitsRequestBody, !machine.forwardsRequestBody {
+            exchange.sendStall = nil
+            resumeClientReads()
+        }
+        return close
     }
 
     /// After a response head went to the client: flushed at the end of the read, the stream's

@@ -111,6 +111,21 @@ struct ClientConnectionHandlerTests {
         #expect(!proxy.upstreams[0].isActive, "a connection whose request was cut is not reused")
     }
 
+    /// The same refusal as an event stream relayed as the upstream chunked it: the relayed
+    /// head refuses the rest of the upload too.
+    @Test func theRestOfAnUploadRefusedByARelayedStreamIsDropped() throws {
+        let proxy = try EmbeddedProxyConnection(Self.table())
+        try proxy.clientSends("POST /chat HTTP/1.1\r\nHost: example.com\r\nContent-Length: 20\r\n\r\n0123456789")
+        _ = try proxy.upstreamReceived()
+        try proxy.upstream(
+            sends: "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Wire.chunk("data: slow down\n\n"))
+        #expect(proxy.dataPlane.metrics.eventStreamsRelayed == 1)
+        #expect(try proxy.clientReceived().hasPrefix("HTTP/1.1 429 Too Many Requests\r\n"))
+        try proxy.clientSends("0123456789")
+        #expect(try proxy.upstreamReceived() == "", "nothing of the rest")
+    }
+
     // MARK: Deadlines
 
     /// A head that does not arrive whole within `clientHeaderTimeout` gets `408` and the close.

@@ -8,11 +8,19 @@ import Testing
 /// body before it reads gets the refusal at once instead of waiting for a send timeout.
 @Suite("Proxy early refusal")
 struct ProxyEarlyRefusalTests {
-    @Test func aClientThatUploadsEverythingBeforeReadingGetsTheRefusal() async throws {
-        // A refusal the client's socket cannot take whole while it is not reading, so that its
-        // end waits for the client.
-        let refusalBody = 32 * 1024 * 1024
-        let refusal = "HTTP/1.1 413 Payload Too Large\r\nContent-Length: \(refusalBody)\r\n\r\n" + String(repeating: "r", count: refusalBody)
+    /// A refusal the client's socket cannot take whole while it is not reading, so that its end
+    /// waits for the client: decoded and framed again (`Content-Length`), or an event stream
+    /// relayed as the upstream chunked it.
+    static let refusalBody = 32 * 1024 * 1024
+    static let refusals = [
+        "HTTP/1.1 413 Payload Too Large\r\nContent-Length: \(refusalBody)\r\n\r\n" + String(repeating: "r", count: refusalBody),
+        "HTTP/1.1 413 Payload Too Large\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + String(refusalBody, radix: 16) + "\r\n" + String(repeating: "r", count: refusalBody) + "\r\n0\r\n\r\n",
+    ]
+
+    @Test(arguments: refusals)
+    func aClientThatUploadsEverythingBeforeReadingGetsTheRefusal(_ refusal: String) async throws {
+        let refusalBody = Self.refusalBody
         try await withProxy(upstream: .answerAtHead(refusal)) { proxy, _ in
             let client = try await proxy.connect(autoRead: false)
             // More than every socket buffer on the way can hold (several MiB each on loopback).
