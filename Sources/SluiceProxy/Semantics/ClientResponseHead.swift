@@ -43,11 +43,6 @@ public enum ClientResponseHead {
         return contentType.withUTF8 { HeaderName.mediaTypeIs($0, "text/event-stream") }
     }
 
-    /// Whether the upstream connection may carry another request after this response.
-    public static func upstreamKeepsAlive(_ head: HTTPResponseHead) -> Bool {
-        head.isKeepAlive
-    }
-
     /// The head for the client, as `plan` says (`ResponseHeadPlan`): the upstream's fields
     /// without the hop-by-hop ones and those the plan sets, then the plan's fields, then
     /// `Connection` for HTTP/1, in the client's version (the encoder then frames the body for it).
