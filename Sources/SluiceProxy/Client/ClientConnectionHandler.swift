@@ -3,13 +3,14 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// Proxies the requests of one client connection, one exchange at a time.
+/// Proxies the requests of one HTTP/1 client connection, one exchange at a time.
 ///
 /// Decisions live in `HTTP1ConnectionStateMachine` (and the `ExchangeStateMachine` it holds),
-/// `RequestDecision` and `ExchangePolicy`; this handler does the I/O and performs what they
-/// return: acquiring upstream connections, moving parts both ways, backpressure (a side's
-/// `autoRead` goes off while the other cannot take more), deadlines, and turning an upgraded
-/// exchange into a tunnel. Responses go out through its `HTTP1ResponseWriter`.
+/// `RequestDecision` and `ExchangePolicy`; the upstream side of each request is its
+/// `ProxiedExchange`, which answers this handler as its `ExchangeClient`. The handler does the
+/// connection's I/O and performs what the machines return: reading requests, backpressure on the
+/// client (`autoRead` off while the upstream cannot take more), the connection's deadlines, and
+/// turning an upgraded exchange into a tunnel. Responses go out through its `HTTP1ResponseWriter`.
 ///
 /// Parts are written as they arrive and flushed once per read burst of the side they came from
 /// (`channelReadComplete`): an event that arrives alone is flushed alone, at once, while a small
@@ -30,8 +31,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     var readHeld = false
     /// Response parts written to the client since the last flush.
     var clientFlushPending = false
-    /// Request parts written upstream since the last flush.
-    private var upstreamFlushPending = false
     private var started = false
     /// Queued parts are being handled again (their heads already passed the compressor).
     private var replaying = false
@@ -107,7 +106,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             lingeringClientSent()
             return
         }
-        flushUpstream()
+        exchange?.flushUpstream()
         if clientDeadline?.event == .keepAlive, machine.isIdle {
             // Part of the next request's head arrived (a whole one would have started an
             // exchange): from here it has the header timeout, as nginx switches from
@@ -148,12 +147,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let exchange {
-            exchange.clientStall = nil
-            // The upstream's idle clock restarts when the proxy reads it again.
-            if exchange.upstream?.handler.readHeld == true { touchUpstream(exchange) }
-            exchange.upstream?.handler.resumeReading()
-        }
+        if context.channel.isWritable, let exchange { exchange.clientBecameWritable() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -216,7 +210,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func perform(_ action: HTTP1ConnectionStateMachine.PartAction, forwarding part: UpstreamRequestPart) {
         switch action {
-        case .forward: forward(part)
+        case .forward: exchange?.forward(part)
         case .queued, .discard: break
         case .perform(let action): perform(action)
         }
@@ -248,7 +242,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
-        let exchange = ProxiedExchange(upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy)
+        let exchange = ProxiedExchange(
+            client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy)
         self.exchange = exchange
         if policy.compression, exchange.headRequest {
             exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])
@@ -259,7 +254,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil, compress: false)
             writer.flush()
         }
-        attempt(exchange, endpoint: endpoint, fresh: false)
+        exchange.attempt(endpoint: endpoint, fresh: false)
     }
 
     /// An error decided from the request head. One to a request with a body goes out at once and
@@ -270,52 +265,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         resumeClientReads()
     }
 
-    /// A request part from the client: written upstream now (flushed at the end of the read
-    /// burst), or held until the upstream is ready.
-    private func forward(_ part: UpstreamRequestPart) {
-        guard let exchange else { return }
-        guard let upstream = exchange.upstream else {
-            exchange.pending.append(part)
-            return
-        }
-        send(part, on: upstream, for: exchange)
-        upstreamFlushPending = true
-        if case .end = part { touchUpstream(exchange) }
-    }
-
-    func send(_ part: UpstreamRequestPart, on upstream: UpstreamConnection, for exchange: ProxiedExchange) {
-        switch part {
-        case .body(.byteBuffer(let buffer)): exchange.bodyBytesSent += buffer.readableBytes
-        case .body(.fileRegion(let region)): exchange.bodyBytesSent += region.readableBytes
-        case .end: exchange.requestEndSent = true
-        case .head: break
-        }
-        upstream.write(part)
-    }
-
-    /// Flushes what `forward` wrote upstream; starts the send-timeout clock when the upstream
-    /// stops taking request bytes.
-    private func flushUpstream() {
-        guard upstreamFlushPending else { return }
-        upstreamFlushPending = false
-        guard let exchange, let upstream = exchange.upstream else { return }
-        upstream.flush()
-        if !upstream.channel.isWritable {
-            let buffered = upstream.bufferedBytes
-            metrics.observeUpstreamBuffered(buffered)
-            if exchange.sendStall == nil {
-                exchange.sendStall = (since: loop.now, buffered: buffered)
-                rearmTimer()
-            }
-        }
-    }
-
     /// Ends `exchange` (or a request that never got one) with `error`.
     func fail(_ exchange: ProxiedExchange?, _ error: ProxyErrorResponse) {
         if let exchange {
             if accessLog != nil { logUpstreamTried(exchange.endpoint) }
-            exchange.upstream?.close()
-            exchange.upstream = nil
+            exchange.closeUpstream()
             if self.exchange === exchange { self.exchange = nil }
         }
         perform(machine.exchangeFailed(error))
@@ -327,8 +281,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func endUpstream() {
         guard let exchange else { return }
         if accessLog != nil { logUpstreamTried(exchange.endpoint) }
-        exchange.upstream?.close()
-        exchange.upstream = nil
+        exchange.closeUpstream()
         self.exchange = nil
     }
 
@@ -342,7 +295,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         replaying = true
         for part in parts { handle(part) }
         replaying = false
-        flushUpstream()
+        exchange?.flushUpstream()
         resumeClientReads()
     }
 

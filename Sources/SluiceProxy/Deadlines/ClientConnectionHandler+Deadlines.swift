@@ -29,14 +29,6 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         rearmTimer()
     }
 
-    /// Records upstream activity (and starts the upstream idle clock once the request is sent or
-    /// the response started).
-    func touchUpstream(_ exchange: ProxiedExchange) {
-        guard exchange.upstreamClockRunning else { return }
-        exchange.lastUpstreamActivity = loop.now
-        rearmTimer()
-    }
-
     /// Makes sure the timer fires no later than the earliest deadline in force.
     func rearmTimer() {
         guard context != nil else { return }
@@ -71,7 +63,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
             case .lingeringClose: perform(machine.lingeringEnded())
             }
         } else if let exchange {
-            checkDeadlines(of: exchange, now: now)
+            exchange.deadlineReached(now: now)
         }
         rearmTimer()
     }
@@ -97,47 +89,5 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         endUpstream()
         perform(machine.requestBodyTimedOut())
         resumeClientReads()
-    }
-
-    private func checkDeadlines(of exchange: ProxiedExchange, now: NIODeadline) {
-        let backend = exchange.backend.name
-        if let streamDeadline = exchange.streamDeadline, streamDeadline <= now {
-            cut(exchange)
-        } else if exchange.upstreamClockRunning, exchange.lastUpstreamActivity + exchange.idleTimeout <= now {
-            if exchange.upstream?.handler.readHeld == true {
-                // The proxy is not reading because the client is slow: that silence is not the
-                // upstream's, so it does not count against the idle timeout.
-                exchange.lastUpstreamActivity = now
-            } else {
-                fail(exchange, .upstreamTimeout(backend: backend))
-            }
-        } else if let stall = exchange.sendStall, stall.since + exchange.policy.sendTimeout <= now {
-            let buffered = exchange.upstream?.bufferedBytes ?? 0
-            if buffered < stall.buffered {
-                // Slow, but the upstream took some bytes: measure the next stall from here.
-                exchange.sendStall = (since: now, buffered: buffered)
-            } else {
-                dataPlane.logger.debug("upstream stopped accepting the request body", metadata: ["backend": "\(backend)"])
-                fail(exchange, .upstreamTimeout(backend: backend))
-            }
-        } else if let stall = exchange.clientStall, stall.since + TimeAmount(configuration.clientSendTimeout) <= now {
-            let buffered = clientBufferedBytes ?? 0
-            if buffered < stall.buffered {
-                exchange.clientStall = (since: now, buffered: buffered)
-            } else {
-                dataPlane.logger.debug("client stopped reading the response; closing", metadata: ["backend": "\(backend)"])
-                cut(exchange)
-            }
-        }
-    }
-
-    /// Ends the exchange by closing both connections, without the response's end (no
-    /// terminating chunk): for a stream at the route's `maxStreamDuration` (as Envoy resets a
-    /// stream at its `max_stream_duration`) and for a client that stopped reading. The client
-    /// sees a response cut short, not a complete one: an LLM answer stopped by the cap must not
-    /// pass for the whole answer (an `EventSource` reconnects either way).
-    private func cut(_ exchange: ProxiedExchange) {
-        endUpstream()
-        perform(machine.exchangeCut())
     }
 }

@@ -2,11 +2,21 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// The I/O side of one request being proxied: the route it matched, the upstream attempt, the
-/// request parts waiting for the upstream to be ready, and the deadlines watching the upstream.
-/// Owned by `ClientConnectionHandler`, on its event loop; the handler's one connection timer
-/// checks the deadlines (no timer is scheduled per exchange or per chunk).
+/// One request being proxied, on the upstream side: the route it matched, the upstream attempt
+/// (`+Attempt`), the request parts on their way, the response relayed as it arrives
+/// (`+Response`, the upstream connection's delegate) and the deadlines watching the upstream
+/// (`+Deadlines`).
+///
+/// Protocol-neutral: it answers an `ExchangeClient` — the HTTP/1 connection that owns it, or an
+/// HTTP/2 stream — which applies its protocol's rules and frames the response. Lives on the
+/// client's event loop; the client's timer checks the deadlines (no timer is scheduled per
+/// exchange or per chunk).
+///
+/// References are strong: the client holds the exchange while it answers it and lets go of it
+/// when it ends, which breaks the cycle (see `ExchangeClient.exchange`).
 final class ProxiedExchange {
+    /// Who the response goes to.
+    let client: any ExchangeClient
     /// The head sent upstream; kept for a replay on a fresh connection until the response starts.
     private(set) var upstreamHead: UpstreamRequestHead?
     /// The backend the route sends to (what the exchange needs of its route besides `policy`:
@@ -36,6 +46,8 @@ final class ProxiedExchange {
     /// Body bytes already sent upstream: once any are, the request can't be replayed.
     var bodyBytesSent = 0
     var requestEndSent = false
+    /// Request parts were written upstream since the last flush.
+    var upstreamFlushPending = false
     /// Set once the upstream's response head arrived.
     var responseKind: ResponseKind?
     /// The upstream connection may serve another request after this response.
@@ -57,7 +69,11 @@ final class ProxiedExchange {
     /// that the head says what the `GET`'s would.
     var codingForHead: AcceptEncoding?
 
-    init(upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, backend: Backend, policy: ExchangePolicy) {
+    init(
+        client: any ExchangeClient, upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, backend: Backend,
+        policy: ExchangePolicy
+    ) {
+        self.client = client
         self.upstreamHead = upstreamHead
         self.backend = backend
         self.clientVersion = clientVersion
@@ -82,36 +98,6 @@ final class ProxiedExchange {
     /// How the client's head of a response of `kind` is made (see `ResponseHeadPlan`).
     func headPlan(kind: ResponseKind, closeClient: Bool) -> ResponseHeadPlan {
         policy.headPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion)
-    }
-
-    /// Whether upstream silence is being timed: once the request is sent or the response started.
-    var upstreamClockRunning: Bool {
-        requestEndSent || responseKind != nil
-    }
-
-    /// The upstream silence allowed now (see `ExchangePolicy.idleTimeout(for:)`).
-    var idleTimeout: TimeAmount {
-        policy.idleTimeout(for: responseKind)
-    }
-
-    /// The earliest moment something about this exchange must be checked, if any.
-    func nextDeadline(clientSendTimeout: Duration) -> NIODeadline? {
-        var earliest: NIODeadline?
-        if upstreamClockRunning {
-            earliest = lastUpstreamActivity + idleTimeout
-        }
-        if let streamDeadline {
-            earliest = min(earliest ?? streamDeadline, streamDeadline)
-        }
-        if let sendStall {
-            let limit = sendStall.since + policy.sendTimeout
-            earliest = min(earliest ?? limit, limit)
-        }
-        if let clientStall {
-            let limit = clientStall.since + TimeAmount(clientSendTimeout)
-            earliest = min(earliest ?? limit, limit)
-        }
-        return earliest
     }
 }
 

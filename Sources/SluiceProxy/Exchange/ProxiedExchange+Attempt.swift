@@ -1,0 +1,121 @@
+import NIOCore
+import NIOHTTP1
+import SluiceRouting
+
+/// Getting an upstream connection for the exchange (from the event loop's pool or a new connect,
+/// with one retry on another endpoint when a connect fails), and the request's parts on their
+/// way to it.
+extension ProxiedExchange {
+    /// An upgrade request always gets a new connection: the connection becomes a tunnel and
+    /// never returns to the pool, and many servers (SwiftNIO's `HTTPServerUpgradeHandler` among
+    /// them) honour `Upgrade` only on the first request of a connection.
+    func attempt(endpoint: Endpoint, fresh: Bool) {
+        guard client.isOpen else { return }
+        attempts += 1
+        self.endpoint = endpoint
+        let pool = client.loop.pool
+        pool.acquire(endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade) {
+            [self] result in
+            guard client.exchange === self, client.isOpen else {
+                if case .success(let lease) = result {
+                    if lease.reused { pool.release(lease.connection) } else { lease.connection.close() }
+                }
+                return
+            }
+            switch result {
+            case .success(let lease): upstreamReady(lease.connection, reused: lease.reused)
+            case .failure(let error): connectFailed(error)
+            }
+        }
+    }
+
+    private func upstreamReady(_ connection: UpstreamConnection, reused: Bool) {
+        guard let head = upstreamHead else { return }
+        upstream = connection
+        upstreamReused = reused
+        connection.handler.delegate = self
+        connection.requestsSent += 1
+        if !requestedUpgrade, !headRequest {
+            connection.splitter.expectResponse(
+                RelayPlan(
+                    declaredEventStream: policy.declaredEventStream,
+                    allowed: clientVersion == .http1_1 && client.relaysChunkedBodies,
+                    clientAcceptsEventStream: head.acceptsEventStream,
+                    maxTrailerBytes: client.dataPlane.configuration.maxHeaderBytes))
+        }
+        connection.write(.head(head))
+        let pending = self.pending
+        self.pending.removeAll()
+        for part in pending { send(part, on: connection) }
+        connection.flush()
+        connection.handler.resumeReading()
+        touchUpstream()
+        client.requestMayFlow()
+    }
+
+    private func connectFailed(_ error: any Error) {
+        let dataPlane = client.dataPlane
+        dataPlane.logger.debug(
+            "upstream connect failed",
+            metadata: ["endpoint": "\(endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
+        if dataPlane.configuration.retryConnectOnce, attempts == 1, isReplayable, let failed = endpoint,
+            let next = RoundRobinBalancer.next(for: backend, excluding: failed)
+        {
+            client.loop.metrics.upstreamRetried()
+            attempt(endpoint: next, fresh: false)
+            return
+        }
+        client.exchangeFailed(self, .upstreamUnreachable(backend: backend.name))
+    }
+
+    /// A request part from the client: written upstream now (flushed by ``flushUpstream()`` at
+    /// the end of the client's read burst), or held until the upstream is ready.
+    func forward(_ part: UpstreamRequestPart) {
+        guard let upstream else {
+            pending.append(part)
+            return
+        }
+        send(part, on: upstream)
+        upstreamFlushPending = true
+        if case .end = part { touchUpstream() }
+    }
+
+    private func send(_ part: UpstreamRequestPart, on upstream: UpstreamConnection) {
+        switch part {
+        case .body(.byteBuffer(let buffer)): bodyBytesSent += buffer.readableBytes
+        case .body(.fileRegion(let region)): bodyBytesSent += region.readableBytes
+        case .end: requestEndSent = true
+        case .head: break
+        }
+        upstream.write(part)
+    }
+
+    /// Flushes what ``forward(_:)`` wrote upstream; starts the send-timeout clock when the
+    /// upstream stops taking request bytes.
+    func flushUpstream() {
+        guard upstreamFlushPending else { return }
+        upstreamFlushPending = false
+        guard let upstream else { return }
+        upstream.flush()
+        if !upstream.channel.isWritable {
+            let buffered = upstream.bufferedBytes
+            client.loop.metrics.observeUpstreamBuffered(buffered)
+            if sendStall == nil {
+                sendStall = (since: client.loop.now, buffered: buffered)
+                client.exchangeDeadlinesChanged()
+            }
+        }
+    }
+
+    /// The response refused the rest of the request body (an error status came before its end):
+    /// the upstream is not waited for any more.
+    func uploadRefused() {
+        sendStall = nil
+    }
+
+    /// Lets go of the upstream connection, closing it (its response will not be read to the end).
+    func closeUpstream() {
+        upstream?.close()
+        upstream = nil
+    }
+}
