@@ -127,7 +127,7 @@ final class WatchRecorder<Object: Sendable>: Sendable {
         try await wait(for: "\(count) watch events") { events.count >= count }
     }
 
-    func waitForEnd() async throws {
-        try await wait(for: "the watch stream to end") { ended }
+    func waitForEnd(timeout: Duration = .seconds(10)) async throws {
+        try await wait(for: "the watch stream to end", timeout: timeout) { ended }
     }
 }
