@@ -51,6 +51,9 @@ public struct ProxyConfiguration: Sendable {
     /// reads ahead of a slow client (beyond the write buffer high water mark), so the upstream
     /// connection is released early. Streams are never read ahead.
     public var maxBufferedResponseBytes: Int
+    /// Most streams an HTTP/2 client may have open at once on one connection
+    /// (`SETTINGS_MAX_CONCURRENT_STREAMS`; nginx's `http2_max_concurrent_streams`).
+    public var http2MaxConcurrentStreams: Int
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -68,7 +71,8 @@ public struct ProxyConfiguration: Sendable {
         writeBufferHighWaterMark: Int = 256 * 1024,
         writeBufferLowWaterMark: Int = 32 * 1024,
         forwardedProto: String = "http",
-        maxBufferedResponseBytes: Int = 1024 * 1024
+        maxBufferedResponseBytes: Int = 1024 * 1024,
+        http2MaxConcurrentStreams: Int = 128
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -86,6 +90,7 @@ public struct ProxyConfiguration: Sendable {
         self.writeBufferLowWaterMark = writeBufferLowWaterMark
         self.forwardedProto = forwardedProto
         self.maxBufferedResponseBytes = maxBufferedResponseBytes
+        self.http2MaxConcurrentStreams = http2MaxConcurrentStreams
     }
 
     /// The defaults documented on each field.

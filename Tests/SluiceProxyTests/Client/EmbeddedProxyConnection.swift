@@ -12,41 +12,25 @@ import SluiceTestSupport
 /// `EmbeddedEventLoop` (`UpstreamConnector`), and the loop's clock in the test's hands: the
 /// client handler's state transitions and every deadline, without a socket or a real second.
 final class EmbeddedProxyConnection {
-    let loop = EmbeddedEventLoop()
+    let loop: EmbeddedEventLoop
     let client: EmbeddedChannel
     let dataPlane: ProxyDataPlane
-    private let opened: NIOLockedValueBox<[EmbeddedChannel]>
+    private let upstreamChannels: EmbeddedUpstreams
     /// `"LEVEL message"` of each line the data plane logged at `info` or above.
-    let logged = NIOLockedValueBox<[String]>([])
+    var logged: NIOLockedValueBox<[String]> { upstreamChannels.logged }
 
     init(_ table: RoutingTable, configuration: ProxyConfiguration = ProxyConfiguration()) throws {
-        let loop = self.loop
-        let opened = NIOLockedValueBox<[EmbeddedChannel]>([])
-        let connector = UpstreamConnector { endpoint, _, _, _, initialize in
-            let channel = EmbeddedChannel(loop: loop)
-            do {
-                try initialize(channel)
-                opened.withLockedValue { $0.append(channel) }
-                let address = try SocketAddress(ipAddress: endpoint.host, port: endpoint.port)
-                return channel.connect(to: address).map { channel }
-            } catch {
-                return loop.makeFailedFuture(error)
-            }
-        }
-        let logged = self.logged
-        var logger = Logger(label: "test.embedded-proxy") { _ in RecordingLogHandler(events: logged) }
-        logger.logLevel = .info
-        self.opened = opened
-        self.dataPlane = ProxyDataPlane(
-            store: RoutingTableStore(initial: table, replicaCount: 1), configuration: configuration, eventLoopGroup: loop,
-            logger: logger, connector: connector)
+        let upstreams = EmbeddedUpstreams()
+        self.upstreamChannels = upstreams
+        self.loop = upstreams.loop
+        self.dataPlane = upstreams.dataPlane(table, configuration: configuration)
         self.client = EmbeddedChannel(loop: loop)
         try dataPlane.configureSynchronously(channel: client)
         try client.connect(to: SocketAddress(ipAddress: "192.0.2.7", port: 50000)).wait()
     }
 
     /// Upstream connections opened so far, oldest first.
-    var upstreams: [EmbeddedChannel] { opened.withLockedValue { $0 } }
+    var upstreams: [EmbeddedChannel] { upstreamChannels.opened }
 
     /// Bytes from the client, in one read.
     func clientSends(_ text: String) throws {
@@ -55,17 +39,17 @@ final class EmbeddedProxyConnection {
 
     /// Bytes from upstream `index`, in one read.
     func upstream(_ index: Int = 0, sends text: String) throws {
-        try upstreams[index].writeInbound(ByteBuffer(string: text))
+        try upstreamChannels.upstream(index, sends: text)
     }
 
     /// What the proxy wrote to the client since the last call.
     func clientReceived() throws -> String {
-        try Self.drain(client)
+        try EmbeddedUpstreams.drain(client)
     }
 
     /// What the proxy wrote to upstream `index` since the last call.
     func upstreamReceived(_ index: Int = 0) throws -> String {
-        try Self.drain(upstreams[index])
+        try upstreamChannels.received(index)
     }
 
     /// Moves the loop's clock, running the deadlines that come due.
@@ -73,13 +57,6 @@ final class EmbeddedProxyConnection {
         loop.advanceTime(by: amount)
     }
 
-    private static func drain(_ channel: EmbeddedChannel) throws -> String {
-        var text = ""
-        while let data = try channel.readOutbound(as: IOData.self) {
-            if case .byteBuffer(let buffer) = data { text += String(buffer: buffer) }
-        }
-        return text
-    }
 }
 
 /// Requests and responses as the tests write them.

@@ -1,0 +1,110 @@
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP/2 stream as the client end of its exchange: the response as HEADERS and DATA frames
+/// (`HTTP2ResponseWriter`), flushed once per upstream read burst; an exchange that cannot end
+/// with its response's end resets the stream.
+extension HTTP2StreamHandler: ExchangeClient {
+    var isOpen: Bool { context != nil }
+    /// HTTP/2 frames bodies itself: the exchange has chunked bodies decoded (`RelayPlan.allowed`).
+    var relaysChunkedBodies: Bool { false }
+    var compresses: Bool { false }
+
+    /// A stream carries one exchange: nothing closes after it but the stream itself.
+    func responseHeadStarts(status: HTTPResponseStatus, mustClose: Bool) -> Bool {
+        _ = state?.responseHeadReceived(status: status.code, mustClose: mustClose)
+        if state?.bodyRefused == true {
+            exchange?.uploadRefused()
+            resumeReading()
+        }
+        return false
+    }
+
+    func writeResponseHead(_ head: HTTPResponseHead, compress: Bool) {
+        writer?.writeHead(head, answering: nil, compress: false)
+        flushPending = true
+    }
+
+    /// Never asked: the exchange's `RelayPlan` does not relay for a writer that frames bodies
+    /// itself (``relaysChunkedBodies``). Were it asked, the stream is reset rather than sent a
+    /// body in HTTP/1 framing.
+    func writeRelayedHead(_ head: ChunkedResponseHead, plan: ResponseHeadPlan) {
+        assertionFailure("an HTTP/2 stream was handed a relayed body")
+        if let exchange { exchangeCut(exchange) }
+    }
+
+    func writeResponseBody(_ buffer: ByteBuffer) {
+        writer?.writeBody(buffer)
+        flushPending = true
+    }
+
+    /// Never asked (see ``writeRelayedHead(_:plan:)``).
+    func writeRelayed(_ bytes: ByteBuffer) {
+        assertionFailure("an HTTP/2 stream was handed relayed bytes")
+        if let exchange { exchangeCut(exchange) }
+    }
+
+    func flushResponse() -> Bool {
+        guard flushPending, let writer else { return false }
+        flushPending = false
+        writer.flush()
+        return true
+    }
+
+    var responseIsWritable: Bool { context?.channel.isWritable ?? true }
+
+    /// Not known per stream (swift-nio-http2 does not say how much a stream holds): a stalled
+    /// stream is judged by its writability alone (`ProxiedExchange.clientStall`).
+    var responseBufferedBytes: Int { 0 }
+
+    func responseEnded(_ exchange: ProxiedExchange, trailers: HTTPHeaders?) {
+        if self.exchange === exchange { self.exchange = nil }
+        endResponse(trailers: trailers)
+    }
+
+    func exchangeFailed(_ exchange: ProxiedExchange, _ error: ProxyErrorResponse) {
+        exchange.closeUpstream()
+        if self.exchange === exchange { self.exchange = nil }
+        switch state?.failed(error, requestHasNoBody: false) {
+        case .writeError(let error, _)?: writeError(error)
+        case .cut?: context?.close(promise: nil)
+        case .deferred?, nil: break
+        }
+    }
+
+    /// The stream is reset: its client sees the response cut short, the connection's other
+    /// streams go on.
+    func exchangeCut(_ exchange: ProxiedExchange) {
+        exchange.closeUpstream()
+        if self.exchange === exchange { self.exchange = nil }
+        context?.close(promise: nil)
+    }
+
+    /// Never asked: an HTTP/2 request cannot ask to upgrade (`Upgrade` is connection-specific),
+    /// and the exchange fails a `101` to a request that did not.
+    func upgraded(_ exchange: ProxiedExchange, connection: UpstreamConnection, head: HTTPResponseHead) {
+        connection.close()
+        exchangeCut(exchange)
+    }
+
+    func requestMayFlow() {
+        resumeReading()
+    }
+
+    func exchangeDeadlinesChanged() {
+        guard context != nil, let deadline = exchange?.nextDeadline(clientSendTimeout: configuration.clientSendTimeout)
+        else { return }
+        if wheelPlace != nil, timerDeadline <= deadline { return }
+        loop.deadlines.remove(self)
+        timerDeadline = deadline
+        loop.deadlines.add(self, at: deadline)
+    }
+}
+
+/// The exchange's deadlines, on one entry in the loop's `DeadlineWheel` per stream.
+extension HTTP2StreamHandler: DeadlineWheelMember {
+    func wheelDeadlineReached() {
+        exchange?.deadlineReached(now: loop.now)
+        exchangeDeadlinesChanged()
+    }
+}
