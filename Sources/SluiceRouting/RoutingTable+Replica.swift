@@ -7,7 +7,10 @@
 /// instead, so everything a request touches belongs to its own core. Equal to the original.
 extension RoutingTable {
     public func replica() -> RoutingTable {
-        RoutingTable(routes: routes.map { $0.replica() }, defaultBackend: defaultBackend?.replica())
+        RoutingTable(
+            routes: routes.map { $0.replica() }, defaultBackend: defaultBackend?.replica(),
+            // Read per handshake, not per request: shared.
+            certificates: certificates)
     }
 }
 

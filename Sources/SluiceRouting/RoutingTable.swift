@@ -10,6 +10,8 @@ public struct RoutingTable: Hashable, Sendable {
     public let routes: [Route]
     /// The catch-all backend (an Ingress's `spec.defaultBackend`), if any.
     public let defaultBackend: Route?
+    /// The certificates TLS clients get, by server name.
+    public let certificates: CertificateTable
 
     private let exactHosts: [String: [Route]]
     private let wildcardHosts: [String: [Route]]
@@ -17,7 +19,7 @@ public struct RoutingTable: Hashable, Sendable {
 
     /// Builds a table. When two routes share host, path and kind, the first one given wins;
     /// translation orders its input so that this is the oldest Ingress.
-    public init(routes: [Route], defaultBackend: Route? = nil) {
+    public init(routes: [Route], defaultBackend: Route? = nil, certificates: CertificateTable = .empty) {
         var seen = Set<RouteKey>()
         var kept: [Route] = []
         for route in routes where seen.insert(RouteKey(host: route.host, path: route.path)).inserted {
@@ -29,6 +31,7 @@ public struct RoutingTable: Hashable, Sendable {
         }
         self.routes = kept
         self.defaultBackend = defaultBackend
+        self.certificates = certificates
 
         var exact: [String: [Route]] = [:]
         var wildcard: [String: [Route]] = [:]
@@ -69,12 +72,13 @@ public struct RoutingTable: Hashable, Sendable {
     }
 
     public static func == (lhs: RoutingTable, rhs: RoutingTable) -> Bool {
-        lhs.routes == rhs.routes && lhs.defaultBackend == rhs.defaultBackend
+        lhs.routes == rhs.routes && lhs.defaultBackend == rhs.defaultBackend && lhs.certificates == rhs.certificates
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(routes)
         hasher.combine(defaultBackend)
+        hasher.combine(certificates)
     }
 }
 

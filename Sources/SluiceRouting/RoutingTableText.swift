@@ -6,10 +6,15 @@
 /// foo.com =/exact -> default/svc:80 [10.0.0.1:8080 10.0.0.2:8080] read=60s stream-idle=1h sse=/api/chat from=default/web
 /// *.foo.com / -> default/svc:80 [] from=default/web
 /// default -> default/fallback:80 [10.0.0.9:8080] from=default/catch-all
+/// tls foo.com default/foo-tls sha256:3f2a9c0d1e4b5a67
+/// tls *.foo.com default/wild-tls sha256:0badc0ffee123456
+/// tls default default/fallback-tls sha256:77aa00bb11cc22dd
 /// ```
 ///
 /// Host `*` means any host; paths are `PathMatch.text` (`=` marks Exact). Only policy fields that
 /// differ from `RoutePolicy.default` are shown. `from=` names the Ingress the route came from.
+/// Certificates follow, one `tls` line per host in name order, named by their Secret and
+/// fingerprint (never their key).
 public enum RoutingTableText {
     public static func render(_ table: RoutingTable) -> String {
         var lines = table.routes.map { route in
@@ -18,6 +23,10 @@ public enum RoutingTableText {
         if let fallback = table.defaultBackend {
             lines.append("default -> \(describe(fallback))")
         }
+        let certificates = table.certificates
+        lines += certificates.exact.sorted { $0.key < $1.key }.map { "tls \($0.key) \($0.value)" }
+        lines += certificates.wildcard.sorted { $0.key < $1.key }.map { "tls *\($0.key) \($0.value)" }
+        if let fallback = certificates.defaultCertificate { lines.append("tls default \(fallback)") }
         return lines.map { $0 + "\n" }.joined()
     }
 
