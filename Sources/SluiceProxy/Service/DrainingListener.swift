@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// the grace period for in-flight connections to finish, force-close the rest, `onDrained`, return.
 /// Cancelling the task skips the delay and the grace period.
 final class DrainingListener: Sendable {
-    private let name: String
+    let name: String
     private let configuration: ProxyServiceConfiguration
     private let group: any EventLoopGroup
     private let logger: Logger

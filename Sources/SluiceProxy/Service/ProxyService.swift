@@ -1,9 +1,11 @@
+import Atomics
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// The proxy's TCP listener as a swift-service-lifecycle `Service`.
+/// The proxy's TCP listeners (plain HTTP, and HTTPS when configured) as one swift-service-lifecycle
+/// `Service`.
 ///
 /// `run()` binds, hands every accepted connection to `childChannelInitializer`, and serves until
 /// graceful shutdown. Shutdown goes: readiness off *first* (so the Service stops sending
@@ -18,60 +20,110 @@ import ServiceLifecycle
 /// In a `ServiceGroup`, list the ``AdminServer`` *before* the proxy so that it outlives the
 /// drain and keeps answering `/readyz` with 503 meanwhile (groups shut down in reverse order).
 public final class ProxyService: Service, Sendable {
-    private let listener: DrainingListener
+    /// The plain HTTP listener first, then ``ProxyListenerSpec``s (HTTPS).
+    private let listeners: [DrainingListener]
+    private let onDrained: @Sendable () async -> Void
 
     /// - Parameters:
-    ///   - readiness: told when the listener is bound (``ReadinessState/markListening()``), and
-    ///     turned not-ready as the first step of shutdown.
-    ///   - onDrained: awaited once every connection has closed (the data plane's teardown:
-    ///     `ProxyDataPlane.flushAccessLogForShutdown()`).
-    ///   - childChannelInitializer: sets up each accepted connection's pipeline, synchronously,
-    ///     on that connection's event loop, before it is registered (throwing closes it).
+    ///   - readiness: told when every listener is bound (``ReadinessState/markListening()``),
+    ///     and turned not-ready as the first step of shutdown.
+    ///   - onDrained: awaited once every connection of every listener has closed (the data
+    ///     plane's teardown: `ProxyDataPlane.flushAccessLogForShutdown()`).
+    ///   - childChannelInitializer: sets up each connection accepted on `configuration.port`,
+    ///     synchronously, on that connection's event loop, before it is registered (throwing
+    ///     closes it).
+    ///   - additionalListeners: more ports served alike (the HTTPS listener), drained together.
     public init(
         configuration: ProxyServiceConfiguration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         readiness: ReadinessState,
         logger: Logger = Logger(label: "sluice.proxy"),
         onDrained: @escaping @Sendable () async -> Void = {},
-        childChannelInitializer: @escaping @Sendable (any Channel) throws -> Void
+        childChannelInitializer: @escaping @Sendable (any Channel) throws -> Void,
+        additionalListeners: [ProxyListenerSpec] = []
     ) {
-        self.listener = DrainingListener(
-            name: "proxy",
-            configuration: configuration,
-            group: group,
-            logger: logger,
-            onListening: { readiness.markListening() },
-            onDrainStart: { readiness.markNotReady() },
-            onDrained: onDrained,
-            childChannelInitializer: childChannelInitializer
-        )
+        let specs = [ProxyListenerSpec(name: "proxy", port: configuration.port, childChannelInitializer: childChannelInitializer)]
+            + additionalListeners
+        let bound = ManagedAtomic(0)
+        self.listeners = specs.map { spec in
+            var listenerConfiguration = configuration
+            listenerConfiguration.port = spec.port
+            return DrainingListener(
+                name: spec.name,
+                configuration: listenerConfiguration,
+                group: group,
+                logger: logger,
+                onListening: {
+                    if bound.wrappingIncrementThenLoad(ordering: .acquiringAndReleasing) == specs.count {
+                        readiness.markListening()
+                    }
+                },
+                onDrainStart: { readiness.markNotReady() },
+                childChannelInitializer: spec.childChannelInitializer
+            )
+        }
+        self.onDrained = onDrained
     }
 
-    /// The address the listener is bound to, once `run()` has bound it (waits until then).
+    /// The address the plain listener is bound to, once `run()` has bound it (waits until then).
     /// Throws when binding failed.
     public var localAddress: SocketAddress {
-        get async throws { try await listener.localAddress }
+        get async throws { try await listeners[0].localAddress }
     }
 
-    /// The bound port (waits for `run()` to bind); the way to learn it when configured with 0.
+    /// The plain listener's bound port (waits for `run()` to bind); the way to learn it when
+    /// configured with 0.
     public var port: Int {
-        get async throws { try await listener.port }
+        get async throws { try await listeners[0].port }
     }
 
-    /// Client connections accepted and not yet closed.
-    public var openConnectionCount: Int { listener.openConnectionCount }
+    /// The bound port of the listener named `name` (`"proxy"`, or an additional listener's).
+    public func port(of name: String) async throws -> Int {
+        guard let listener = listeners.first(where: { $0.name == name }) else { throw ProxyServiceError.noPort }
+        return try await listener.port
+    }
+
+    /// Client connections accepted and not yet closed, on every listener.
+    public var openConnectionCount: Int { listeners.reduce(0) { $0 + $1.openConnectionCount } }
 
     /// Prometheus text for this listener, for ``AdminServer``'s metrics hook.
     public func metricsText() -> String {
         PrometheusExposition.text([
             .init(
-                "sluice_open_connections", .gauge, help: "Client connections currently open on the proxy listener.",
+                "sluice_open_connections", .gauge, help: "Client connections currently open on the proxy listeners.",
                 value: openConnectionCount)
         ])
     }
 
+    /// Serves every listener until graceful shutdown (or cancellation), they drain together, then
+    /// `onDrained` runs. A listener that fails stops the others.
     public func run() async throws {
-        try await listener.run()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for listener in listeners {
+                    group.addTask { try await listener.run() }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            await onDrained()
+            throw error
+        }
+        await onDrained()
+    }
+}
+
+/// One more port ``ProxyService`` listens on (the HTTPS listener): its name in logs, and how its
+/// connections are set up.
+public struct ProxyListenerSpec: Sendable {
+    public var name: String
+    public var port: Int
+    public var childChannelInitializer: @Sendable (any Channel) throws -> Void
+
+    public init(name: String, port: Int, childChannelInitializer: @escaping @Sendable (any Channel) throws -> Void) {
+        self.name = name
+        self.port = port
+        self.childChannelInitializer = childChannelInitializer
     }
 }
 
