@@ -7,6 +7,8 @@ set -euo pipefail
 missing=()
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# The tests drive the proxy with the real curl (TLS, streaming).
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra")
 done

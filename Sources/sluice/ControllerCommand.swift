@@ -42,9 +42,6 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Name of the Lease used for leader election, in POD_NAMESPACE.")
     var electionId: String = EnvironmentDefault.string("SLUICE_ELECTION_ID") ?? "sluice-leader"
 
-    @Option(help: "Port of the HTTPS listener. Accepted for forward compatibility: TLS termination comes in a later release, and nothing listens on this port yet.")
-    var httpsPort: Int = EnvironmentDefault.int("SLUICE_HTTPS_PORT") ?? 8443
-
     @OptionGroup var proxyOptions: ProxyOptions
 
     // Optional flags fall back to their environment variable here (ArgumentParser deprecates
@@ -89,9 +86,9 @@ struct ControllerCommand: AsyncParsableCommand {
             "starting controller",
             metadata: [
                 "apiServer": "\(kubeConfig.server)", "ingressClass": "\(ingressClass)",
-                "watchNamespace": "\(namespaceToWatch ?? "<all>")", "httpsPort": "\(httpsPort) (not served yet)",
+                "watchNamespace": "\(namespaceToWatch ?? "<all>")",
             ])
-        let runtime = ProxyRuntime(options: proxyOptions, logger: logger)
+        let runtime = try ProxyRuntime(options: proxyOptions, logger: logger)
         let store = runtime.store
         let readiness = runtime.readiness
         let controller = ControllerService(

@@ -34,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
         let upstream = try await DemoUpstreamServer.start(
             host: "127.0.0.1", port: upstreamPort, group: MultiThreadedEventLoopGroup.singleton,
             tokenInterval: .milliseconds(tokenIntervalMs))
-        let runtime = ProxyRuntime(options: proxyOptions, logger: logger)
+        let runtime = try ProxyRuntime(options: proxyOptions, logger: logger)
         let source = StandaloneRoutingSource(
             directory: manifests, options: TranslationOptions(servesClasslessWithoutIngressClasses: true), store: runtime.store,
             readiness: runtime.readiness, logger: logger)
@@ -57,6 +57,7 @@ struct DemoBanner: Service {
 
     func run() async throws {
         let port = try await proxy.port
+        let httpsPort = try await proxy.port(of: "https")
         while !readiness.isReady {
             if Task.isShuttingDownGracefully { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -68,6 +69,9 @@ struct DemoBanner: Service {
 
             Stream LLM tokens through the proxy (Server-Sent Events, flushed as they arrive):
               curl -N '\(base)/api/chat?prompt=Tell+me+about+streaming'
+
+            The same over HTTPS (the proxy's generated certificate, hence -k):
+              curl -kN 'https://127.0.0.1:\(httpsPort)/api/chat?prompt=Tell+me+about+streaming'
 
             A plain JSON API behind the same Ingress (see the X-Forwarded-* headers it received):
               curl -s \(base)/api/info

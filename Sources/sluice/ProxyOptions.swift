@@ -11,6 +11,9 @@ struct ProxyOptions: ParsableArguments {
     @Option(help: "Port of the HTTP proxy listener.")
     var httpPort: Int = EnvironmentDefault.int("SLUICE_HTTP_PORT") ?? 8080
 
+    @Option(help: "Port of the HTTPS proxy listener (TLS terminated with the certificates of the Ingresses' spec.tls).")
+    var httpsPort: Int = EnvironmentDefault.int("SLUICE_HTTPS_PORT") ?? 8443
+
     @Option(help: "Port of the admin listener (/healthz, /readyz, /metrics).")
     var adminPort: Int = EnvironmentDefault.int("SLUICE_ADMIN_PORT") ?? 10254
 

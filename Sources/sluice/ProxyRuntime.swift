@@ -5,8 +5,8 @@ import ServiceLifecycle
 import SluiceProxy
 import SluiceRouting
 
-/// The data plane as the executable runs it: one routing table store, the proxy listener and the
-/// admin listener, sharing one event loop group and one readiness flag.
+/// The data plane as the executable runs it: one routing table store, the proxy listeners (HTTP
+/// and HTTPS) and the admin listener, sharing one event loop group and one readiness flag.
 struct ProxyRuntime: Sendable {
     let store: RoutingTableStore
     let readiness: ReadinessState
@@ -14,7 +14,7 @@ struct ProxyRuntime: Sendable {
     let proxy: ProxyService
     let admin: AdminServer
 
-    init(options: ProxyOptions, logger: Logger) {
+    init(options: ProxyOptions, logger: Logger) throws {
         // The group lives as long as the process, like the singleton it replaces when sized.
         let group =
             options.eventLoops == 0
@@ -26,6 +26,10 @@ struct ProxyRuntime: Sendable {
         self.store = store
         self.readiness = readiness
         self.dataPlane = dataPlane
+        let tls = try TLSTermination(dataPlane: dataPlane)
+        logger.info(
+            "HTTPS: hosts without a certificate of their own get a generated one",
+            metadata: ["sha256": "\(tls.generatedCertificateFingerprint)"])
         self.proxy = ProxyService(
             configuration: ProxyServiceConfiguration(
                 host: options.bindAddress,
@@ -40,7 +44,12 @@ struct ProxyRuntime: Sendable {
                 dataPlane.closeIdleUpstreamConnections()
                 await dataPlane.flushAccessLogForShutdown()
             },
-            childChannelInitializer: { channel in try dataPlane.configureSynchronously(channel: channel) }
+            childChannelInitializer: { channel in try dataPlane.configureSynchronously(channel: channel) },
+            additionalListeners: [
+                ProxyListenerSpec(name: "https", port: options.httpsPort) { channel in
+                    try tls.configureSynchronously(channel: channel)
+                }
+            ]
         )
         let proxy = self.proxy
         self.admin = AdminServer(

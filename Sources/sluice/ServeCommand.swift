@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         LoggingBootstrap.bootstrap(level: proxyOptions.level)
         let logger = Logger(label: "sluice")
-        let runtime = ProxyRuntime(options: proxyOptions, logger: logger)
+        let runtime = try ProxyRuntime(options: proxyOptions, logger: logger)
         let source = StandaloneRoutingSource(
             directory: manifests, options: options, store: runtime.store, readiness: runtime.readiness, logger: logger)
         try await runtime.serviceGroup(source: source, logger: logger).run()

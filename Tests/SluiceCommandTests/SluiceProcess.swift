@@ -19,7 +19,7 @@ final class SluiceProcess: Sendable {
         // Port 0: the kernel picks free ports at bind time, and the process logs them. A port
         // chosen here and handed over could be taken by another parallel test before the child
         // binds it.
-        let sluiceArguments = arguments + ["--bind-address", "127.0.0.1", "--http-port", "0", "--admin-port", "0"]
+        let sluiceArguments = arguments + ["--bind-address", "127.0.0.1", "--http-port", "0", "--https-port", "0", "--admin-port", "0"]
         if let openFileLimit {
             // The shell sets the limit and then becomes sluice (`exec`): same process, same pid.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

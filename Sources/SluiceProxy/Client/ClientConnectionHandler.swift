@@ -47,10 +47,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// The access log entry of the exchange in progress (only with an access log).
     var pendingLog: PendingAccessLogEntry?
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
+    /// The connection came over TLS.
+    private let secure: Bool
 
-    /// - Parameter loop: the context of the event loop the connection's channel belongs to.
-    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, writer: HTTP1ResponseWriter) {
+    /// - Parameters:
+    ///   - loop: the context of the event loop the connection's channel belongs to.
+    ///   - secure: the connection came over TLS (`X-Forwarded-Proto: https`).
+    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, writer: HTTP1ResponseWriter, secure: Bool = false) {
         self.dataPlane = dataPlane
+        self.secure = secure
         self.loop = loop
         self.writer = writer
         self.accessLog = loop.accessLog
@@ -89,7 +94,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         facts = ClientConnectionFacts(
             clientIP: context.channel.remoteAddress?.clientIPText,
             localPort: context.channel.localAddress?.port,
-            proto: configuration.forwardedProto)
+            proto: secure ? "https" : configuration.forwardedProto)
         setClientDeadline(after: configuration.clientHeaderTimeout, .header)
     }
 

@@ -36,8 +36,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     var wheelPlace: DeadlineWheel.Place?
     var timerDeadline = NIODeadline.uptimeNanoseconds(0)
 
-    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext) {
+    /// The connection came over TLS.
+    private let secure: Bool
+
+    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, secure: Bool) {
         self.dataPlane = dataPlane
+        self.secure = secure
         self.loop = loop
     }
 
@@ -105,7 +109,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             let parent = context.channel.parent
             let facts = ClientConnectionFacts(
                 clientIP: parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
-                proto: configuration.forwardedProto)
+                proto: secure ? "https" : configuration.forwardedProto)
             let upstreamHead = UpstreamRequestHead(
                 from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),

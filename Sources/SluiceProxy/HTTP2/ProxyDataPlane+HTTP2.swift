@@ -11,7 +11,8 @@ extension ProxyDataPlane {
     /// Settings: at most ``ProxyConfiguration/http2MaxConcurrentStreams`` streams at once, header
     /// lists up to `maxHeaderBytes`; swift-nio-http2's own limits stand against control-frame,
     /// CONTINUATION and reset floods.
-    func configureHTTP2Synchronously(channel: any Channel) throws {
+    /// `secure`: the connection came over TLS (`X-Forwarded-Proto: https`).
+    func configureHTTP2Synchronously(channel: any Channel, secure: Bool = false) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: configuration.http2MaxConcurrentStreams),
@@ -21,7 +22,7 @@ extension ProxyDataPlane {
             mode: .server, connectionConfiguration: connection, streamConfiguration: .init()
         ) { [self] stream in
             stream.eventLoop.makeCompletedFuture {
-                let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop))
+                let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure)
                 try stream.pipeline.syncOperations.addHandlers([HTTP2FramePayloadToHTTP1ServerCodec(), handler])
             }
         }

@@ -54,6 +54,9 @@ public struct ProxyConfiguration: Sendable {
     /// Most streams an HTTP/2 client may have open at once on one connection
     /// (`SETTINGS_MAX_CONCURRENT_STREAMS`; nginx's `http2_max_concurrent_streams`).
     public var http2MaxConcurrentStreams: Int
+    /// Offer HTTP/2 over TLS (ALPN `h2`). Off until HTTP/2 has every guarantee HTTP/1.1 has (the
+    /// HTTP/2 issue): access log lines and request-body timeouts per stream.
+    public var http2: Bool
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -72,7 +75,8 @@ public struct ProxyConfiguration: Sendable {
         writeBufferLowWaterMark: Int = 32 * 1024,
         forwardedProto: String = "http",
         maxBufferedResponseBytes: Int = 1024 * 1024,
-        http2MaxConcurrentStreams: Int = 128
+        http2MaxConcurrentStreams: Int = 128,
+        http2: Bool = false
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -91,6 +95,7 @@ public struct ProxyConfiguration: Sendable {
         self.forwardedProto = forwardedProto
         self.maxBufferedResponseBytes = maxBufferedResponseBytes
         self.http2MaxConcurrentStreams = http2MaxConcurrentStreams
+        self.http2 = http2
     }
 
     /// The defaults documented on each field.

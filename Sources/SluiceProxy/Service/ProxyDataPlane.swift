@@ -82,6 +82,12 @@ public final class ProxyDataPlane: Sendable {
     /// `configure(channel:)` without a future, for an initializer that runs on the channel's event
     /// loop (``ProxyService``'s does). Must be called there.
     public func configureSynchronously(channel: any Channel) throws {
+        try configureHTTP1Synchronously(channel: channel, secure: false)
+    }
+
+    /// `configureSynchronously(channel:)` for a connection that came over TLS (`secure`: the
+    /// upstream is told `X-Forwarded-Proto: https`) or not.
+    func configureHTTP1Synchronously(channel: any Channel, secure: Bool) throws {
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
@@ -102,7 +108,7 @@ public final class ProxyDataPlane: Sendable {
             try sync.addHandlers([encoder, decoder, AcceptEncodingCanonicalizer(compression: compression), compressor])
             compression.bypass = try sync.context(handler: compressor)
             let writer = HTTP1ResponseWriter(encoder: encoder, compression: compression)
-            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer))
+            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure))
         } else {
             // Without a compressor only the handler writes responses: the encoder is no handler of
             // its own but writes from the decoder's place, next to the channel, where no outbound
@@ -112,7 +118,7 @@ public final class ProxyDataPlane: Sendable {
             try sync.addHandler(decoder, name: Self.requestDecoderName)
             encoder.attach(to: try sync.context(handler: decoder))
             let writer = HTTP1ResponseWriter(encoder: encoder, compression: nil)
-            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer), name: Self.handlerName)
+            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure), name: Self.handlerName)
         }
     }
 

@@ -10,8 +10,10 @@ import SluiceTestSupport
 struct ProxyUnderTest: Sendable {
     let store: RoutingTableStore
     let dataPlane: ProxyDataPlane
-    /// The port the listener bound.
+    /// The port the plain listener bound.
     let port: Int
+    /// The port the HTTPS listener bound (`TLSTermination`).
+    let httpsPort: Int
     /// Every connection the listener accepted, recorded by the child initializer (for `quiesce()`).
     let accepted: NIOLockedValueBox<[any Channel]>
 

@@ -11,7 +11,7 @@ import SluiceTestSupport
 ///
 /// The proxy is what `sluice` runs: a `ProxyService` (one `SO_REUSEPORT` listening socket per
 /// event loop, `SynchronousAcceptHandler`) whose child initializer is
-/// `ProxyDataPlane.configureSynchronously`, on `group` (the shared one unless a test needs its
+/// `ProxyDataPlane.configureSynchronously`, and its HTTPS listener (`TLSTermination`), on `group` (the shared one unless a test needs its
 /// own number of loops), bound to 127.0.0.1 and port 0. The initializer also records each
 /// accepted connection, for ``ProxyUnderTest/quiesce()``.
 ///
@@ -32,6 +32,7 @@ func withProxy<T>(
     let store = RoutingTableStore(initial: table, replicasFor: group)
     let dataPlane = ProxyDataPlane(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
     let accepted = NIOLockedValueBox<[any Channel]>([])
+    let tls = try TLSTermination(dataPlane: dataPlane)
     let service = ProxyService(
         configuration: ProxyServiceConfiguration(host: "127.0.0.1", port: 0),
         group: group,
@@ -44,12 +45,17 @@ func withProxy<T>(
         childChannelInitializer: { channel in
             accepted.withLockedValue { $0.append(channel) }
             try dataPlane.configureSynchronously(channel: channel)
-        }
+        },
+        additionalListeners: [
+            ProxyListenerSpec(name: "https", port: 0) { channel in try tls.configureSynchronously(channel: channel) }
+        ]
     )
     let run = Task { try await service.run() }
     return try await withTeardown {
         let port = try await withTimeout { try await service.port }
-        return try await body(ProxyUnderTest(store: store, dataPlane: dataPlane, port: port, accepted: accepted))
+        let httpsPort = try await withTimeout { try await service.port(of: "https") }
+        return try await body(
+            ProxyUnderTest(store: store, dataPlane: dataPlane, port: port, httpsPort: httpsPort, accepted: accepted))
     } teardown: {
         run.cancel()
         try await withTimeout { try await run.value }

@@ -1,0 +1,83 @@
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+import SluiceRouting
+
+/// The HTTPS listener's connections: TLS terminated with swift-nio-ssl, then served by the same
+/// data plane as plain HTTP (`X-Forwarded-Proto: https`).
+///
+/// One server context for the process: TLS 1.2 and 1.3 only, Mozilla's "intermediate" cipher
+/// list, session tickets on (BoringSSL's default, keys rotated by it), ALPN `http/1.1` (and
+/// `h2` with `ProxyConfiguration.http2`). The certificate of each handshake is picked by the
+/// client's SNI from the routing table in force on that connection's loop
+/// (`CertificateTable`), so a new table's certificates apply to the next handshake and never to
+/// connections already open; with no match, the table's default, else the generated one.
+public final class TLSTermination: Sendable {
+    private let dataPlane: ProxyDataPlane
+    private let context: NIOSSLContext
+    private let cache: ServingCertificateCache
+    /// SHA-256 of the certificate served when no other applies.
+    public let generatedCertificateFingerprint: String
+
+    public init(dataPlane: ProxyDataPlane) throws {
+        let generated = try GeneratedCertificate.make()
+        let cache = ServingCertificateCache()
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(generated.certificatePEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(generated.privateKeyPEM.utf8), format: .pem)))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.maximumTLSVersion = .tlsv13
+        configuration.cipherSuiteValues = Self.intermediateCipherSuites
+        configuration.applicationProtocols = dataPlane.configuration.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
+        configuration.sslContextCallback = { [weak dataPlane] values, promise in
+            guard let dataPlane else {
+                promise.succeed(.noChanges)
+                return
+            }
+            // Called during the handshake, on the connection's event loop.
+            let certificates = dataPlane.loopContext(for: promise.futureResult.eventLoop).routes.table.certificates
+            guard let certificate = certificates.certificate(forServerName: values.serverHostname),
+                let override = cache.override(for: certificate, current: certificates)
+            else {
+                promise.succeed(.noChanges)
+                return
+            }
+            promise.succeed(override)
+        }
+        self.dataPlane = dataPlane
+        self.context = try NIOSSLContext(configuration: configuration)
+        self.cache = cache
+        self.generatedCertificateFingerprint = generated.fingerprint
+    }
+
+    /// Mozilla's "intermediate" TLS 1.2 suites that BoringSSL has (it has no DHE), in its order;
+    /// TLS 1.3's are not configurable and all good.
+    static let intermediateCipherSuites: [NIOTLSCipher] = [
+        .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ]
+
+    /// Configures one accepted connection of the HTTPS listener: plain HTTP is answered `400`
+    /// (`PlainHTTPOnTLSPortHandler`), a handshake must finish within the header timeout
+    /// (`TLSHandshakeDeadline`), and the negotiated protocol's pipeline follows the handshake.
+    /// Must be called on the channel's event loop.
+    public func configureSynchronously(channel: any Channel) throws {
+        let dataPlane = self.dataPlane
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(PlainHTTPOnTLSPortHandler())
+        try sync.addHandler(NIOSSLServerHandler(context: context))
+        try sync.addHandler(TLSHandshakeDeadline(timeout: TimeAmount(dataPlane.configuration.clientHeaderTimeout)))
+        try sync.addHandler(
+            ApplicationProtocolNegotiationHandler { result, channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if case .negotiated("h2") = result, dataPlane.configuration.http2 {
+                        try dataPlane.configureHTTP2Synchronously(channel: channel, secure: true)
+                    } else {
+                        try dataPlane.configureHTTP1Synchronously(channel: channel, secure: true)
+                    }
+                }
+            })
+    }
+}
