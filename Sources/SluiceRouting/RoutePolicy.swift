@@ -24,6 +24,9 @@ public struct RoutePolicy: Hashable, Sendable {
     public var buffering: Bool
     /// Whether ordinary responses may be compressed. Event streams never are.
     public var compression: Bool
+    /// When set, the route is not served at all: each request gets a `503` saying why, and the
+    /// backend is never contacted. Decided before any other field is consulted.
+    public var refusal: RouteRefusal?
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -33,7 +36,8 @@ public struct RoutePolicy: Hashable, Sendable {
         maxStreamDuration: Duration? = nil,
         eventStreamPaths: [String] = [],
         buffering: Bool = false,
-        compression: Bool = false
+        compression: Bool = false,
+        refusal: RouteRefusal? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -43,6 +47,7 @@ public struct RoutePolicy: Hashable, Sendable {
         self.eventStreamPaths = eventStreamPaths
         self.buffering = buffering
         self.compression = compression
+        self.refusal = refusal
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.

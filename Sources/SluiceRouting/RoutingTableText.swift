@@ -5,6 +5,7 @@
 /// ```
 /// foo.com =/exact -> default/svc:80 [10.0.0.1:8080 10.0.0.2:8080] read=60s stream-idle=1h sse=/api/chat from=default/web
 /// *.foo.com / -> default/svc:80 [] from=default/web
+/// bar.com / -> default/admin:80 [10.0.0.3:8080] refused="unsupported access-control annotations: auth-url" from=default/admin
 /// default -> default/fallback:80 [10.0.0.9:8080] from=default/catch-all
 /// tls foo.com default/foo-tls sha256:3f2a9c0d1e4b5a67
 /// tls *.foo.com default/wild-tls sha256:0badc0ffee123456
@@ -12,9 +13,9 @@
 /// ```
 ///
 /// Host `*` means any host; paths are `PathMatch.text` (`=` marks Exact). Only policy fields that
-/// differ from `RoutePolicy.default` are shown. `from=` names the Ingress the route came from.
-/// Certificates follow, one `tls` line per host in name order, named by their Secret and
-/// fingerprint (never their key).
+/// differ from `RoutePolicy.default` are shown; `refused="…"` marks a route that fails closed.
+/// `from=` names the Ingress the route came from. Certificates follow, one `tls` line per host in
+/// name order, named by their Secret and fingerprint (never their key).
 public enum RoutingTableText {
     public static func render(_ table: RoutingTable) -> String {
         var lines = table.routes.map { route in
@@ -54,6 +55,7 @@ public enum RoutingTableText {
         }
         if policy.buffering != base.buffering { fields.append("buffering=\(policy.buffering ? "on" : "off")") }
         if policy.compression != base.compression { fields.append("compression=\(policy.compression ? "on" : "off")") }
+        if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }
 

@@ -24,6 +24,18 @@ struct RoutingTableTextTests {
             """)
     }
 
+    @Test func aRouteThatFailsClosedShowsWhy() {
+        let policy = RoutePolicy(refusal: RouteRefusal(reason: "unsupported access annotations: auth-url"))
+        let route = Route(
+            host: .exact("foo.com"), path: .prefix(ingressPath: "/"),
+            backend: Backend(name: "default/svc:80", endpoints: [Endpoint(host: "10.0.0.1", port: 8080)]),
+            policy: policy, source: "default/web")
+        #expect(RoutingTableText.render(RoutingTable(routes: [route])) == """
+            foo.com / -> default/svc:80 [10.0.0.1:8080] refused="unsupported access annotations: auth-url" from=default/web
+
+            """)
+    }
+
     @Test func emptyTableRendersNothing() {
         #expect(RoutingTableText.render(.empty) == "")
     }
