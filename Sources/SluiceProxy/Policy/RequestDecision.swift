@@ -13,8 +13,9 @@ enum RequestDecision: Equatable {
     /// The request itself is bad: answered at once, and the connection closes after the answer
     /// (what follows on it cannot be trusted).
     case reject(ProxyErrorResponse)
-    /// A well-formed request nothing serves. Without a body it is answered when its end arrives
-    /// and the connection stays open; with one, at once, and the connection closes after it.
+    /// A well-formed request nothing serves (no route, no endpoints, or a route that fails
+    /// closed). Without a body it is answered when its end arrives and the connection stays open;
+    /// with one, at once, and the connection closes after it.
     case refuse(ProxyErrorResponse, requestHasBody: Bool)
 
     /// Decides what to do with `received`, routed by `table`.
@@ -29,6 +30,9 @@ enum RequestDecision: Equatable {
         }
         guard let route = table.match(host: host, path: path) else {
             return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
+        }
+        if let refusal = route.policy.refusal {
+            return .refuse(.routeRefused(refusal, source: route.source), requestHasBody: hasBody(received))
         }
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))

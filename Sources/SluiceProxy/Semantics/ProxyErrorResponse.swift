@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SluiceRouting
 
 /// A response the proxy writes itself (no route, upstream failures, rejected requests): a small
 /// plain-text body stating the problem, and `Connection: close` when the connection ends after it.
@@ -20,6 +21,13 @@ public struct ProxyErrorResponse: Hashable, Sendable {
 
     public static func noEndpoints(backend: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .serviceUnavailable, message: "no ready endpoints for \(backend)", closeConnection: false)
+    }
+
+    /// A route translation refused (`RoutePolicy.refusal`): `503`, and the backend never asked.
+    public static func routeRefused(_ refusal: RouteRefusal, source: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(
+            status: .serviceUnavailable, message: "route of \(source) refused (fails closed): \(refusal.reason)",
+            closeConnection: false)
     }
 
     public static func upstreamUnreachable(backend: String) -> ProxyErrorResponse {

@@ -15,7 +15,10 @@ struct RequestDecisionTests {
         routes: [
             Route(host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"), backend: app, policy: streaming, source: "default/a"),
             Route(host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/gone"), backend: drained, source: "default/b"),
+            Route(host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/admin"), backend: app, policy: refused, source: "default/c"),
+            Route(host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/gone/admin"), backend: drained, policy: refused, source: "default/d"),
         ])
+    private static let refused = RoutePolicy(refusal: RouteRefusal(reason: "unsupported access-control annotations: auth-url"))
 
     private static func head(_ method: HTTPMethod = .GET, _ uri: String, _ fields: [(String, String)]) -> HTTPRequestHead {
         HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(fields))
@@ -79,6 +82,25 @@ struct RequestDecisionTests {
         guard case .refuse(let error, let requestHasBody) = Self.decide(Self.head(method, uri, [("Host", host)] + fields))
         else { Issue.record("not refused"); return }
         #expect(error.status == status)
+        #expect(!error.closeConnection)
+        #expect(requestHasBody == hasBody)
+    }
+
+    /// A route that fails closed is refused whatever it would otherwise do, before its endpoints
+    /// are looked at: `503` naming why, never forwarded, the connection kept.
+    @Test(arguments: [
+        (HTTPMethod.GET, "/admin", [(String, String)](), "default/c", false),
+        (.GET, "/admin/users?id=1", [], "default/c", false),
+        (.POST, "/admin", [("Content-Length", "5")], "default/c", true),
+        (.GET, "/gone/admin/x", [], "default/d", false),
+    ])
+    func aRouteThatFailsClosedIsRefused(
+        _ method: HTTPMethod, _ uri: String, _ fields: [(String, String)], source: String, hasBody: Bool
+    ) {
+        guard case .refuse(let error, let requestHasBody) = Self.decide(Self.head(method, uri, [("Host", "example.com")] + fields))
+        else { Issue.record("\(uri) not refused"); return }
+        #expect(error.status == .serviceUnavailable)
+        #expect(error.message == "route of \(source) refused (fails closed): unsupported access-control annotations: auth-url")
         #expect(!error.closeConnection)
         #expect(requestHasBody == hasBody)
     }
