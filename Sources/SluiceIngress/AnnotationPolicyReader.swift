@@ -18,7 +18,7 @@ struct AnnotationPolicyReader {
     static func read(_ annotations: [String: String]) -> (RoutePolicy, [IngressProblem]) {
         var reader = AnnotationPolicyReader(annotations)
         let policy = reader.policy()
-        reader.reportUnknownAndUnsupported()
+        reader.reportUnknown()
         return (policy, reader.problems)
     }
 
@@ -80,38 +80,15 @@ struct AnnotationPolicyReader {
         }
     }
 
-    private mutating func reportUnknownAndUnsupported() {
-        for key in annotations.keys.sorted() {
-            if IngressAnnotations.isSnippet(key) {
-                problems.append(IngressProblem(
-                    reason: DiagnosticReason.unsupportedAnnotation,
-                    message: "annotation \(key) ignored: snippet annotations are never supported (Sluice renders no config text)"
-                ))
-            } else if key.hasPrefix(IngressAnnotations.sluicePrefix), !IngressAnnotations.known.contains(key) {
-                var message = "annotation \(AnnotationValue.quoted(key)) is not a Sluice annotation and is ignored"
-                if let suggestion = Self.closestKnown(to: key) { message += "; did you mean \(suggestion)?" }
-                problems.append(IngressProblem(reason: DiagnosticReason.unknownAnnotation, message: message))
-            }
+    /// `sluice.io/` names Sluice does not know (`nginx.ingress.kubernetes.io/` ones are
+    /// `NginxAnnotationAudit`'s).
+    private mutating func reportUnknown() {
+        for key in annotations.keys.sorted()
+        where key.hasPrefix(IngressAnnotations.sluicePrefix) && !IngressAnnotations.known.contains(key) {
+            var message = "annotation \(AnnotationValue.quoted(key)) is not a Sluice annotation and is ignored"
+            if let suggestion = ClosestName.to(key, among: IngressAnnotations.known) { message += "; did you mean \(suggestion)?" }
+            problems.append(IngressProblem(reason: DiagnosticReason.unknownAnnotation, message: message))
         }
-    }
-
-    private static func closestKnown(to key: String) -> String? {
-        let candidates = IngressAnnotations.known.sorted().map { ($0, editDistance(Array(key.utf8), Array($0.utf8))) }
-        guard let best = candidates.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
-        return best.0
-    }
-
-    private static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        guard a.count <= 128 else { return Int.max }
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1]
-            for (j, y) in b.enumerated() {
-                current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
 

@@ -1,6 +1,7 @@
 /// The annotation names Sluice reads. Every `sluice.io/` name not listed here is reported as
 /// unknown (most likely a typo); `nginx.ingress.kubernetes.io/` aliases are read for the
-/// settings that have one, and its snippet annotations are always refused.
+/// settings that have one. What happens to the other `nginx.ingress.kubernetes.io/` names is
+/// `NginxAnnotation.table`'s to say.
 public enum IngressAnnotations {
     public static let sluicePrefix = "sluice.io/"
     public static let nginxPrefix = "nginx.ingress.kubernetes.io/"
@@ -23,9 +24,9 @@ public enum IngressAnnotations {
         proxyBuffering, compression,
     ]
 
-    /// `nginx.ingress.kubernetes.io/*-snippet` (including `configuration-snippet`,
-    /// `server-snippet`): arbitrary nginx config text, never applied.
-    static func isSnippet(_ key: String) -> Bool {
-        key.hasPrefix(nginxPrefix) && key.hasSuffix("snippet")
-    }
+    /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
+    /// `NginxAnnotation.table` honoured with any valid value.
+    static let nginxAliases: Set<String> = [
+        nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
+    ]
 }

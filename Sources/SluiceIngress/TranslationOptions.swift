@@ -14,14 +14,21 @@ public struct TranslationOptions: Sendable, Hashable {
     /// Keep it `false` in a cluster: there, a class-less Ingress is ours only while our
     /// IngressClass is the default (or the legacy annotation names our class).
     public var servesClasslessWithoutIngressClasses: Bool
+    /// `--allow-unsupported-security-annotations`: an Ingress carrying an ingress-nginx
+    /// annotation that guards access and that Sluice does not honour (`NginxAnnotation.table`)
+    /// is served anyway, without that protection, instead of failing closed. A Warning names the
+    /// annotations either way.
+    public var allowsUnsupportedSecurityAnnotations: Bool
 
     public init(
         ingressClass: String = "sluice", controllerName: String = "sluice.io/ingress-controller",
-        watchNamespace: String? = nil, servesClasslessWithoutIngressClasses: Bool = false
+        watchNamespace: String? = nil, servesClasslessWithoutIngressClasses: Bool = false,
+        allowsUnsupportedSecurityAnnotations: Bool = false
     ) {
         self.ingressClass = ingressClass
         self.controllerName = controllerName
         self.watchNamespace = watchNamespace
         self.servesClasslessWithoutIngressClasses = servesClasslessWithoutIngressClasses
+        self.allowsUnsupportedSecurityAnnotations = allowsUnsupportedSecurityAnnotations
     }
 }

@@ -12,7 +12,8 @@ import Testing
 /// A case may set translation options in lines at the top of its YAML, such as
 /// `# option: watchNamespace=team-a` (also `ingressClass=`, `controllerName=`). Cases translate
 /// as the controller does unless they say `# option: standalone` (as `sluice serve` does:
-/// `servesClasslessWithoutIngressClasses`).
+/// `servesClasslessWithoutIngressClasses`); `# option: allowUnsupportedSecurityAnnotations`
+/// translates as with `--allow-unsupported-security-annotations`.
 ///
 /// To rewrite the expected files after an intended change, run
 /// `SLUICE_UPDATE_GOLDEN=1 swift test --filter SluiceIngressTests`, then review every diff:
@@ -71,6 +72,10 @@ struct GoldenTests {
         for line in yaml.split(separator: "\n") where line.hasPrefix("# option: ") {
             if line == "# option: standalone" {
                 options.servesClasslessWithoutIngressClasses = true
+                continue
+            }
+            if line == "# option: allowUnsupportedSecurityAnnotations" {
+                options.allowsUnsupportedSecurityAnnotations = true
                 continue
             }
             let setting = line.dropFirst("# option: ".count).split(separator: "=", maxSplits: 1).map(String.init)

@@ -1,0 +1,219 @@
+extension NginxAnnotation {
+    /// Every annotation ingress-nginx documents or reads (its `docs/user-guide/nginx-configuration/
+    /// annotations.md` and `internal/ingress/annotations`, March 2026), and the few it used to
+    /// read (v1.0–v1.11) that migrated Ingresses may still carry. A name under the prefix that is
+    /// not here is reported as unknown (most likely a typo).
+    ///
+    /// What guards access: whatever makes ingress-nginx refuse a request it would otherwise serve,
+    /// for who sends it. Every `auth-*` annotation (each exists only to configure authentication:
+    /// a half-migrated auth setup is refused rather than guessed safe), the source-range allow and
+    /// deny lists, `satisfy`, ModSecurity, and the per-client request limits (`limit-rps`,
+    /// `limit-rpm`, `limit-connections`: they stop brute force and scraping, not only overload).
+    /// Not: settings that only loosen a guard (`limit-burst-multiplier`, `limit-allowlist`),
+    /// bandwidth (`limit-rate`), TLS to backends, redirects, and `proxy-body-size` (ingress-nginx
+    /// limits bodies with or without it, so the annotation is not what protects a route).
+    public static let table: [NginxAnnotation] = routing + timeoutsAndBuffers + access + traffic + tls + observability
+        + snippets
+
+    /// Paths, rewrites, redirects, errors, headers.
+    private static let routing: [NginxAnnotation] = [
+        unsupported("app-root", "redirect `/` to this path: not done"),
+        unsupported("rewrite-target", "not done: the backend sees the request's own path"),
+        partly("use-regex", only: falseValues, "paths are matched as the Ingress spec says, never as regular expressions"),
+        unsupported("x-forwarded-prefix", "`X-Forwarded-Prefix` is not sent"),
+        unsupported("upstream-vhost", "the backend gets the client's `Host`"),
+        unsupported("server-alias", "list every host in the Ingress's rules instead"),
+        unsupported("default-backend", "Sluice answers errors itself"),
+        unsupported("custom-http-errors", "backend errors reach the client as they are"),
+        partly("disable-proxy-intercept-errors", only: trueValues, "Sluice never replaces a backend's error response"),
+        unsupported("custom-headers", "no response headers are added from a ConfigMap"),
+        unsupported("connection-proxy-header", "Sluice manages the `Connection` field to backends itself"),
+        unsupported("permanent-redirect", "Sluice makes no redirects"),
+        unsupported("permanent-redirect-code", "Sluice makes no redirects"),
+        unsupported("temporal-redirect", "Sluice makes no redirects"),
+        unsupported("temporal-redirect-code", "Sluice makes no redirects"),
+        unsupported("from-to-www-redirect", "Sluice makes no redirects"),
+        partly("use-port-in-redirects", only: falseValues, "Sluice makes no redirects of its own"),
+        partly("relative-redirects", only: falseValues, "Sluice makes no redirects of its own"),
+        unsupported("proxy-redirect-from", "`Location` fields are passed on unchanged"),
+        unsupported("proxy-redirect-to", "`Location` fields are passed on unchanged"),
+        unsupported("proxy-cookie-domain", "`Set-Cookie` fields are passed on unchanged"),
+        unsupported("proxy-cookie-path", "`Set-Cookie` fields are passed on unchanged"),
+        unsupported("fastcgi-index", "FastCGI backends are not supported"),
+        unsupported("fastcgi-params-configmap", "FastCGI backends are not supported"),
+    ]
+
+    /// Timeouts, retries, buffering, body sizes, the protocol to backends.
+    private static let timeoutsAndBuffers: [NginxAnnotation] = [
+        supported("proxy-connect-timeout", "whole seconds, as `sluice.io/proxy-connect-timeout` (which wins)"),
+        supported("proxy-read-timeout",
+                  "whole seconds, as `sluice.io/proxy-read-timeout` (which wins); also the idle timeout of streams"),
+        supported("proxy-send-timeout", "whole seconds, as `sluice.io/proxy-send-timeout` (which wins)"),
+        partly("proxy-buffering",
+               "`on`/`off` for ordinary responses, buffered in memory up to a bound (never on disk); event streams are never buffered"),
+        partly("proxy-request-buffering", only: ["off"], "request bodies always stream to the backend as they arrive"),
+        unsupported("proxy-buffer-size", "buffers are sized by Sluice"),
+        unsupported("proxy-buffers-number", "buffers are sized by Sluice"),
+        unsupported("proxy-busy-buffers-size", "buffers are sized by Sluice"),
+        unsupported("proxy-max-temp-file-size", "nothing is buffered on disk"),
+        unsupported("client-body-buffer-size", "request bodies are streamed, not buffered"),
+        unsupported("proxy-body-size", "request bodies are not limited in size"),
+        unsupported("proxy-next-upstream", "a failed request is not retried on another endpoint"),
+        unsupported("proxy-next-upstream-timeout", "a failed request is not retried on another endpoint"),
+        unsupported("proxy-next-upstream-tries", "a failed request is not retried on another endpoint"),
+        partly("proxy-http-version", only: ["1.1"], "backends are spoken to in HTTP/1.1"),
+        partly("backend-protocol", only: ["http"], "backends are spoken to in plain HTTP/1.1"),
+        partly("service-upstream", only: falseValues, "requests go to the Service's endpoints, not its cluster IP"),
+    ]
+
+    /// Authentication, client certificates, allow and deny lists, limits, WAF.
+    private static let access: [NginxAnnotation] = [
+        unsupported("auth-url", guards: .always, "external authentication is not done"),
+        unsupported("auth-method", guards: .always, "external authentication is not done"),
+        unsupported("auth-signin", guards: .always, "external authentication is not done"),
+        unsupported("auth-signin-redirect-param", guards: .always, "external authentication is not done"),
+        unsupported("auth-response-headers", guards: .always, "external authentication is not done"),
+        unsupported("auth-request-redirect", guards: .always, "external authentication is not done"),
+        unsupported("auth-cache-key", guards: .always, "external authentication is not done"),
+        unsupported("auth-cache-duration", guards: .always, "external authentication is not done"),
+        unsupported("auth-keepalive", guards: .always, "external authentication is not done"),
+        unsupported("auth-keepalive-requests", guards: .always, "external authentication is not done"),
+        unsupported("auth-keepalive-share-vars", guards: .always, "external authentication is not done"),
+        unsupported("auth-keepalive-timeout", guards: .always, "external authentication is not done"),
+        unsupported("auth-proxy-set-headers", guards: .always, "external authentication is not done"),
+        unsupported("auth-always-set-cookie", guards: .always, "external authentication is not done"),
+        unsupported("auth-snippet", guards: .always, "never: Sluice renders no configuration text"),
+        partly("enable-global-auth", only: falseValues, guards: .always, "Sluice has no global external authentication"),
+        unsupported("auth-type", guards: .always, "basic and digest authentication are not done"),
+        unsupported("auth-secret", guards: .always, "basic and digest authentication are not done"),
+        unsupported("auth-secret-type", guards: .always, "basic and digest authentication are not done"),
+        unsupported("auth-realm", guards: .always, "basic and digest authentication are not done"),
+        unsupported("auth-tls-secret", guards: .always, "client certificates are not asked for (TLS is not terminated yet)"),
+        partly("auth-tls-verify-client", only: ["off"], guards: .always, "client certificates are not asked for"),
+        unsupported("auth-tls-verify-depth", guards: .always, "client certificates are not asked for"),
+        unsupported("auth-tls-error-page", guards: .always, "client certificates are not asked for"),
+        partly("auth-tls-pass-certificate-to-upstream", only: falseValues, guards: .always,
+               "no client certificate to pass on"),
+        unsupported("auth-tls-match-cn", guards: .always, "client certificates are not asked for"),
+        unsupported("allowlist-source-range", guards: .always, "client addresses are not checked"),
+        unsupported("whitelist-source-range", guards: .always, "client addresses are not checked"),
+        unsupported("denylist-source-range", guards: .always, "client addresses are not checked"),
+        partly("satisfy", only: ["all"], guards: .always,
+               "`all` (ingress-nginx's default) combines the access checks Sluice does; `any` cannot be honoured"),
+        unsupported("limit-connections", guards: .always, "requests are not limited per client"),
+        unsupported("limit-rps", guards: .always, "requests are not limited per client"),
+        unsupported("limit-rpm", guards: .always, "requests are not limited per client"),
+        unsupported("limit-burst-multiplier", "only loosens a limit"),
+        unsupported("limit-allowlist", "only loosens a limit"),
+        unsupported("limit-whitelist", "only loosens a limit"),
+        unsupported("limit-rate", "response bandwidth is not limited"),
+        unsupported("limit-rate-after", "response bandwidth is not limited"),
+        unsupported("global-rate-limit", guards: .always, "no longer in ingress-nginx; requests are not limited"),
+        unsupported("global-rate-limit-window", "no longer in ingress-nginx"),
+        unsupported("global-rate-limit-key", "no longer in ingress-nginx"),
+        unsupported("global-rate-limit-ignored-cidrs", "no longer in ingress-nginx; only loosens a limit"),
+        partly("enable-modsecurity", only: falseValues, guards: .always, "Sluice has no web application firewall"),
+        partly("enable-owasp-core-rules", only: falseValues, guards: .always, "Sluice has no web application firewall"),
+        unsupported("modsecurity-snippet", guards: .always, "never: Sluice renders no configuration text"),
+        unsupported("modsecurity-transaction-id", "Sluice has no web application firewall"),
+    ]
+
+    /// Balancing, affinity, canaries, mirroring.
+    private static let traffic: [NginxAnnotation] = [
+        partly("load-balance", only: ["round_robin"], "endpoints take requests in turn"),
+        unsupported("upstream-hash-by", "endpoints take requests in turn"),
+        unsupported("upstream-hash-by-subset", "endpoints take requests in turn"),
+        unsupported("upstream-hash-by-subset-size", "endpoints take requests in turn"),
+        unsupported("affinity", "no session affinity"),
+        unsupported("affinity-mode", "no session affinity"),
+        unsupported("affinity-canary-behavior", "no session affinity"),
+        unsupported("session-cookie-name", "no session affinity"),
+        unsupported("session-cookie-path", "no session affinity"),
+        unsupported("session-cookie-domain", "no session affinity"),
+        unsupported("session-cookie-expires", "no session affinity"),
+        unsupported("session-cookie-max-age", "no session affinity"),
+        unsupported("session-cookie-samesite", "no session affinity"),
+        unsupported("session-cookie-conditional-samesite-none", "no session affinity"),
+        unsupported("session-cookie-secure", "no session affinity"),
+        unsupported("session-cookie-change-on-failure", "no session affinity"),
+        partly("canary", only: falseValues,
+               "no canary routing: a canary Ingress would compete with its main Ingress for the same paths"),
+        unsupported("canary-by-header", "no canary routing"),
+        unsupported("canary-by-header-value", "no canary routing"),
+        unsupported("canary-by-header-pattern", "no canary routing"),
+        unsupported("canary-by-cookie", "no canary routing"),
+        unsupported("canary-weight", "no canary routing"),
+        unsupported("canary-weight-total", "no canary routing"),
+        unsupported("mirror-target", "requests are not mirrored"),
+        unsupported("mirror-host", "requests are not mirrored"),
+        unsupported("mirror-request-body", "requests are not mirrored"),
+        partly("enable-cors", only: falseValues, "no CORS handling: preflight requests reach the backend"),
+        unsupported("cors-allow-origin", "no CORS handling"),
+        unsupported("cors-allow-methods", "no CORS handling"),
+        unsupported("cors-allow-headers", "no CORS handling"),
+        unsupported("cors-expose-headers", "no CORS handling"),
+        unsupported("cors-allow-credentials", "no CORS handling"),
+        unsupported("cors-max-age", "no CORS handling"),
+        partly("http2-push-preload", only: falseValues, "no HTTP/2 server push"),
+    ]
+
+    /// TLS toward clients and backends.
+    private static let tls: [NginxAnnotation] = [
+        partly("ssl-redirect", only: falseValues, "TLS is not terminated yet, so nothing redirects to HTTPS"),
+        partly("force-ssl-redirect", only: falseValues, "TLS is not terminated yet, so nothing redirects to HTTPS"),
+        partly("preserve-trailing-slash", only: falseValues, "nothing redirects to HTTPS"),
+        partly("ssl-passthrough", only: falseValues, "TLS connections are not passed through"),
+        unsupported("ssl-ciphers", "TLS is not terminated yet"),
+        unsupported("ssl-prefer-server-ciphers", "TLS is not terminated yet"),
+        unsupported("proxy-ssl-secret", "no TLS to backends"),
+        unsupported("proxy-ssl-ciphers", "no TLS to backends"),
+        unsupported("proxy-ssl-name", "no TLS to backends"),
+        unsupported("proxy-ssl-protocols", "no TLS to backends"),
+        partly("proxy-ssl-verify", only: ["off"], "no TLS to backends"),
+        unsupported("proxy-ssl-verify-depth", "no TLS to backends"),
+        unsupported("proxy-ssl-server-name", "no TLS to backends"),
+    ]
+
+    /// Logs, tracing, metrics.
+    private static let observability: [NginxAnnotation] = [
+        unsupported("enable-access-log", "the access log is on or off for the whole proxy (`--access-log`)"),
+        partly("enable-rewrite-log", only: falseValues, "nothing is rewritten"),
+        partly("enable-opentelemetry", only: falseValues, "no tracing"),
+        unsupported("opentelemetry-trust-incoming-span", "no tracing"),
+        unsupported("opentelemetry-operation-name", "no tracing"),
+        unsupported("opentelemetry-trust-incoming-spans", "no longer in ingress-nginx; no tracing"),
+        partly("enable-opentracing", only: falseValues, "no longer in ingress-nginx; no tracing"),
+        unsupported("opentracing-trust-incoming-span", "no longer in ingress-nginx; no tracing"),
+        partly("enable-influxdb", only: falseValues, "no longer in ingress-nginx"),
+        unsupported("influxdb-measurement", "no longer in ingress-nginx"),
+        unsupported("influxdb-port", "no longer in ingress-nginx"),
+        unsupported("influxdb-host", "no longer in ingress-nginx"),
+        unsupported("influxdb-server-name", "no longer in ingress-nginx"),
+    ]
+
+    /// nginx configuration text: never applied. `auth-snippet` and `modsecurity-snippet` are
+    /// with the access annotations.
+    private static let snippets: [NginxAnnotation] = [
+        unsupported("configuration-snippet", guards: .unlessHarmlessSnippet, "never: Sluice renders no configuration text"),
+        unsupported("server-snippet", guards: .unlessHarmlessSnippet, "never: Sluice renders no configuration text"),
+        unsupported("stream-snippet", guards: .unlessHarmlessSnippet, "never: Sluice renders no configuration text"),
+    ]
+
+    /// The spellings of false and true ingress-nginx accepts (Go's `strconv.ParseBool`), lower-cased.
+    static let falseValues = ["false", "f", "0"]
+    static let trueValues = ["true", "t", "1"]
+
+    private static func supported(_ name: String, _ how: String) -> NginxAnnotation {
+        NginxAnnotation(name: name, support: .supported, guardsAccess: .never, acceptedValues: [], how: how)
+    }
+
+    private static func partly(
+        _ name: String, only values: [String] = [], guards: AccessGuard = .never, _ how: String
+    ) -> NginxAnnotation {
+        NginxAnnotation(name: name, support: .partly, guardsAccess: guards, acceptedValues: values, how: how)
+    }
+
+    private static func unsupported(_ name: String, guards: AccessGuard = .never, _ how: String) -> NginxAnnotation {
+        NginxAnnotation(name: name, support: .unsupported, guardsAccess: guards, acceptedValues: [], how: how)
+    }
+}

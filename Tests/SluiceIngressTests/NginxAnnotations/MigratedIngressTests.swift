@@ -1,0 +1,62 @@
+import Foundation
+import SluiceIngress
+import SluiceManifests
+import SluiceRouting
+import Testing
+
+/// The golden case of issue 27, read as assertions: `Golden/nginx-40-annotations.yaml` is an
+/// Ingress carrying 40 ingress-nginx annotations, and another one carrying none.
+@Suite("An Ingress migrated from ingress-nginx")
+struct MigratedIngressTests {
+    private static func translate(allowing: Bool) throws -> TranslationResult {
+        let directory = try #require(Bundle.module.url(forResource: "Golden", withExtension: nil))
+        let yaml = try String(contentsOf: directory.appendingPathComponent("nginx-40-annotations.yaml"), encoding: .utf8)
+        #expect(yaml.components(separatedBy: "nginx.ingress.kubernetes.io/").count - 1 == 40)
+        let (objects, errors) = ManifestLoader.parse(yaml: yaml, file: "nginx-40-annotations.yaml")
+        #expect(errors.isEmpty)
+        return IngressTranslator.translate(
+            ClusterSnapshot(objects: objects),
+            options: TranslationOptions(
+                servesClasslessWithoutIngressClasses: true, allowsUnsupportedSecurityAnnotations: allowing))
+    }
+
+    @Test func theSupportedAreAppliedTheRestNamedOnceAndTheRoutesFailClosed() throws {
+        let result = try Self.translate(allowing: false)
+        let migrated = result.table.routes.filter { $0.source == "default/migrated" }
+        #expect(migrated.count == 2)
+        for route in migrated + [try #require(result.table.defaultBackend)] {
+            #expect(route.policy.connectTimeout == .seconds(10))
+            #expect(route.policy.readTimeout == .seconds(3600))
+            #expect(route.policy.sendTimeout == .seconds(120))
+            #expect(route.policy.buffering)
+            #expect(route.policy.refusal?.reason == """
+                unsupported access-control annotations: auth-response-headers, auth-signin, auth-tls-verify-client, \
+                auth-url, denylist-source-range, enable-owasp-core-rules, limit-rps, satisfy, server-snippet, \
+                whitelist-source-range
+                """)
+        }
+        let plain = try #require(result.table.routes.first { $0.source == "default/plain" })
+        #expect(plain.policy == .default)
+
+        let warnings = result.diagnostics.filter { $0.name == "migrated" }
+        #expect(warnings.count == 1)
+        let warning = try #require(warnings.first)
+        #expect(warning.reason == DiagnosticReason.unsupportedAnnotation)
+        #expect(warning.message.contains("fails closed"))
+        #expect(warning.message.contains("--allow-unsupported-security-annotations"))
+        // 4 read, 9 honoured by value, 25 named as unsupported, 2 as typos.
+        let unsupported = try #require(warning.message.split(separator: "; ").first)
+        #expect(unsupported.split(separator: ", ").count == 25)
+        #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
+        #expect(!result.diagnostics.contains { $0.name == "plain" })
+    }
+
+    @Test func withTheFlagTheRoutesAreServedAndStillWarnedAbout() throws {
+        let result = try Self.translate(allowing: true)
+        #expect(result.table.routes.allSatisfy { $0.policy.refusal == nil })
+        #expect(result.table.defaultBackend?.policy.refusal == nil)
+        let warnings = result.diagnostics.filter { $0.name == "migrated" }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("served without that protection") == true)
+    }
+}

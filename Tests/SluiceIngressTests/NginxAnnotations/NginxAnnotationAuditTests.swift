@@ -1,0 +1,99 @@
+import SluiceRouting
+import Testing
+
+@testable import SluiceIngress
+
+/// `NginxAnnotationAudit`: one Ingress's ingress-nginx annotations → at most one Warning, and a
+/// refusal for its routes where an annotation Sluice does not honour guarded access.
+@Suite("ingress-nginx annotation audit")
+struct NginxAnnotationAuditTests {
+    private static func nginx(_ pairs: [String: String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: pairs.map { ("nginx.ingress.kubernetes.io/" + $0.key, $0.value) })
+    }
+
+    @Test func honouredAnnotationsAndOtherPrefixesSayNothing() {
+        var annotations = Self.nginx([
+            "proxy-read-timeout": "3600", "proxy-buffering": "on", "ssl-redirect": "false", "use-regex": "FALSE",
+            "enable-modsecurity": "false", "auth-tls-verify-client": "off", "satisfy": "all",
+        ])
+        annotations["sluice.io/sse-paths"] = "/chat"
+        annotations["kubernetes.io/ingress.class"] = "sluice"
+        annotations["example.com/nginx.ingress.kubernetes.io/auth-url"] = "x"
+        let audit = NginxAnnotationAudit(annotations)
+        #expect(audit.problem(allowingUnsupportedSecurity: false) == nil)
+        #expect(audit.refusal(allowingUnsupportedSecurity: false) == nil)
+    }
+
+    @Test func unsupportedAnnotationsAreNamedInOneWarningAndServed() throws {
+        let audit = NginxAnnotationAudit(Self.nginx([
+            "rewrite-target": "/$2", "ssl-redirect": "true", "enable-cors": "true", "proxy-body-size": "8m",
+            "configuration-snippet": #"more_set_headers "X-Frame-Options: DENY";"#,
+        ]))
+        #expect(audit.refusal(allowingUnsupportedSecurity: false) == nil)
+        let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
+        #expect(problem.reason == "UnsupportedAnnotation")
+        #expect(problem.message == """
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: configuration-snippet, enable-cors="true", \
+            proxy-body-size, rewrite-target, ssl-redirect="true"
+            """)
+    }
+
+    @Test func annotationsGuardingAccessMakeTheRoutesFailClosed() throws {
+        let audit = NginxAnnotationAudit(Self.nginx([
+            "whitelist-source-range": "10.0.0.0/8", "auth-url": "http://auth/", "canary": "true",
+            "enable-modsecurity": "true",
+        ]))
+        #expect(audit.guarding == ["auth-url", "enable-modsecurity", "whitelist-source-range"])
+        #expect(audit.refusal(allowingUnsupportedSecurity: false) == RouteRefusal(
+            reason: "unsupported access-control annotations: auth-url, enable-modsecurity, whitelist-source-range"))
+        let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
+        #expect(problem.message == """
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-url, canary="true", \
+            enable-modsecurity="true", whitelist-source-range; auth-url, enable-modsecurity, whitelist-source-range \
+            guarded access: every route of this Ingress fails closed (503, nothing forwarded) until they are removed \
+            or Sluice runs with --allow-unsupported-security-annotations
+            """)
+    }
+
+    @Test func withTheFlagTheRoutesAreServedAndTheWarningSaysWithoutWhat() throws {
+        let audit = NginxAnnotationAudit(Self.nginx(["auth-type": "basic", "auth-secret": "htpasswd"]))
+        #expect(audit.refusal(allowingUnsupportedSecurity: true) == nil)
+        let problem = try #require(audit.problem(allowingUnsupportedSecurity: true))
+        #expect(problem.message == """
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-secret, auth-type; auth-secret, \
+            auth-type guarded access: the routes of this Ingress are served without that protection, as \
+            --allow-unsupported-security-annotations is set
+            """)
+    }
+
+    @Test func namesIngressNginxNeverHadAreReportedAsTyposButGuardNothing() throws {
+        let audit = NginxAnnotationAudit(Self.nginx([
+            "whitelist-source-ranges": "0.0.0.0/0", "completely-made-up": "1", "bad\u{1B}key": "x",
+        ]))
+        #expect(audit.refusal(allowingUnsupportedSecurity: false) == nil)
+        let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
+        #expect(problem.message == #"""
+            not ingress-nginx annotations (typos?): "bad\u{1B}key", completely-made-up, whitelist-source-ranges \#
+            (did you mean whitelist-source-range?)
+            """#)
+    }
+
+    /// Ignoring a snippet opens a route only when it held something that could refuse a request.
+    @Test(arguments: [
+        ("more_set_headers \"X-Frame-Options: DENY\";", false),
+        ("proxy_set_header X-Real-Port $remote_port;\n  add_header X-A b;", false),
+        ("", false),
+        ("deny all;", true),
+        ("location /admin { deny all; }", true),
+        ("if ($http_x_token != \"s3cret\") { return 403; }", true),
+        ("auth_request /auth;", true),
+        ("# a comment\nadd_header X a;", true),
+        ("more_set_headers \"X: a;deny all\";", true),
+    ])
+    func aSnippetGuardsAccessUnlessItCannotRefuse(_ snippet: String, guards: Bool) {
+        let audit = NginxAnnotationAudit(Self.nginx(["server-snippet": snippet]))
+        #expect(audit.guarding == (guards ? ["server-snippet"] : []), "\(snippet)")
+        #expect((audit.refusal(allowingUnsupportedSecurity: false) != nil) == guards)
+        #expect(audit.problem(allowingUnsupportedSecurity: false) != nil)
+    }
+}
