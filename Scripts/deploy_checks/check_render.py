@@ -49,6 +49,8 @@ def check_default(kinds: dict, notes: str) -> list[str]:
         (deployment.get("replicas") == 2, "Deployment must run 2 replicas"),
         ("--publish-service=sluice/sluice" in c["args"], "--publish-service must name the Service"),
         ("--access-log" in c["args"], "requests are logged by default, as with ingress-nginx"),
+        ("--allow-unsupported-security-annotations" not in c["args"],
+         "routes guarded by unsupported ingress-nginx annotations fail closed by default"),
         (c["livenessProbe"]["httpGet"]["path"] == "/healthz", "liveness must probe /healthz"),
         (c["readinessProbe"]["httpGet"]["path"] == "/readyz", "readiness must probe /readyz"),
         (security.get("readOnlyRootFilesystem") is True and security.get("runAsNonRoot") is True
@@ -96,7 +98,7 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
         problems.append("service.type=ClusterIP must render a ClusterIP Service without externalTrafficPolicy")
     args = container(kinds)["args"]
     for flag in ("--watch-namespace=team-a", "--ingress-class=sluice-team-a", "--shutdown-grace-period=300s",
-                 "--log-level=debug", "--some-future-flag=1"):
+                 "--log-level=debug", "--allow-unsupported-security-annotations", "--some-future-flag=1"):
         if flag not in args:
             problems.append(f"args must contain {flag}")
     if "--access-log" in args:

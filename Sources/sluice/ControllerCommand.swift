@@ -42,6 +42,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Name of the Lease used for leader election, in POD_NAMESPACE.")
     var electionId: String = EnvironmentDefault.string("SLUICE_ELECTION_ID") ?? "sluice-leader"
 
+    @Flag(help: "Serve Ingresses whose ingress-nginx annotations guard access in ways Sluice does not support (auth, source ranges, ...), without that protection, instead of refusing their routes with 503. A Warning names the annotations either way.")
+    var allowUnsupportedSecurityAnnotations = EnvironmentDefault.string("SLUICE_ALLOW_UNSUPPORTED_SECURITY_ANNOTATIONS") == "true"
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     // Optional flags fall back to their environment variable here (ArgumentParser deprecates
@@ -76,7 +79,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let configuration = ControllerConfiguration(
             translation: TranslationOptions(
-                ingressClass: ingressClass, controllerName: controllerName, watchNamespace: namespaceToWatch),
+                ingressClass: ingressClass, controllerName: controllerName, watchNamespace: namespaceToWatch,
+                allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations),
             statusAddresses: statusAddresses,
             election: LeaderElectionConfiguration(
                 identity: environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName,

@@ -27,13 +27,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "spec.controller value of IngressClasses that belong to Sluice.")
     var controllerName: String = EnvironmentDefault.string("SLUICE_CONTROLLER_NAME") ?? "sluice.io/ingress-controller"
 
+    @Flag(help: "Serve Ingresses whose ingress-nginx annotations guard access in ways Sluice does not support (auth, source ranges, ...), without that protection, instead of refusing their routes with 503. A Warning names the annotations either way.")
+    var allowUnsupportedSecurityAnnotations = EnvironmentDefault.string("SLUICE_ALLOW_UNSUPPORTED_SECURITY_ANNOTATIONS") == "true"
+
     @Flag(help: "Load and translate once, print the routing table and every problem, then exit (non-zero on errors).")
     var check = false
 
     @OptionGroup var proxyOptions: ProxyOptions
 
     func run() async throws {
-        let options = TranslationOptions(ingressClass: ingressClass, controllerName: controllerName, servesClasslessWithoutIngressClasses: true)
+        let options = TranslationOptions(
+            ingressClass: ingressClass, controllerName: controllerName, servesClasslessWithoutIngressClasses: true,
+            allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations)
         if check {
             try Self.check(directory: manifests, options: options)
             return
