@@ -1,6 +1,4 @@
 import KubeModels
-import Logging
-import SluiceController
 import SluiceIngress
 import SluiceRouting
 import SluiceTestSupport
@@ -25,17 +23,8 @@ import Testing
             let paths = [("/", "web"), ("/events", "events"), ("/slow", "slow")]
             try kube.put(ClusterObjectsForTests.ingress("shop", paths: paths))
 
-            var logger = Logger(label: "test.controller")
-            logger.logLevel = .warning
-            let store = proxy.store
             let readiness = proxy.readiness
-            let controller = ControllerService(
-                client: ClusterObjectsForTests.client(kube),
-                configuration: ControllerConfiguration(
-                    holdOff: HoldOffScheduler(minimum: .milliseconds(20), maximum: .milliseconds(200))),
-                publish: { table, duration in store.publish(table, translationDuration: duration) },
-                markReady: { readiness.markRoutingTableLoaded() }, logger: logger)
-            let running = Task { await controller.runUntilCancelled() }
+            let running = proxy.runController(on: kube)
             defer { running.cancel() }
 
             // 1. Created objects become a live route: a request reaches the upstream.

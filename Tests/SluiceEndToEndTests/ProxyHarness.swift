@@ -1,6 +1,8 @@
 import Logging
 import NIOCore
 import NIOPosix
+import SluiceController
+import SluiceIngress
 import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
@@ -45,6 +47,25 @@ struct ProxyHarness {
             guard ContinuousClock.now < deadline else { throw HarnessTimeout(what: "routing table after generation \(generation)") }
             try await Task.sleep(for: .milliseconds(5))
         }
+    }
+
+    /// Runs a `ControllerService` against `kube` that publishes into this proxy (a short
+    /// hold-off, so changes are live quickly) until the returned task is cancelled.
+    func runController(
+        on kube: FakeKubeAPIServer, translation: TranslationOptions = TranslationOptions(), logLevel: Logger.Level = .warning
+    ) -> Task<Void, Never> {
+        var logger = Logger(label: "test.controller")
+        logger.logLevel = logLevel
+        let store = self.store
+        let readiness = self.readiness
+        let controller = ControllerService(
+            client: ClusterObjectsForTests.client(kube),
+            configuration: ControllerConfiguration(
+                translation: translation,
+                holdOff: HoldOffScheduler(minimum: .milliseconds(20), maximum: .milliseconds(200))),
+            publish: { table, duration in store.publish(table, translationDuration: duration) },
+            markReady: { readiness.markRoutingTableLoaded() }, logger: logger)
+        return Task { await controller.runUntilCancelled() }
     }
 
     func stop() async {
