@@ -10,7 +10,7 @@ extension NginxAnnotation {
             lines.append("| `\(row.name)` | \(row.supportText) | \(row.guardText) | \(row.how) |")
         }
         let count = { (support: Support) in table.filter { $0.support == support }.count }
-        let guarding = table.filter { $0.guardsAccess != .never }.count
+        let guarding = table.filter { $0.accessGuard != .never }.count
         lines.append("")
         lines.append(
             "\(table.count) annotations: \(count(.supported)) supported, \(count(.partly)) partly, "
@@ -27,7 +27,7 @@ extension NginxAnnotation {
     }
 
     private var guardText: String {
-        switch guardsAccess {
+        switch accessGuard {
         case .never: ""
         case .always: acceptedValues.isEmpty ? "yes: fails closed" : "yes: other values fail closed"
         case .unlessHarmlessSnippet: "unless it only sets headers, timeouts or compression: fails closed"

@@ -204,16 +204,16 @@ extension NginxAnnotation {
     static let trueValues = ["true", "t", "1"]
 
     private static func supported(_ name: String, _ how: String) -> NginxAnnotation {
-        NginxAnnotation(name: name, support: .supported, guardsAccess: .never, acceptedValues: [], how: how)
+        NginxAnnotation(name: name, support: .supported, accessGuard: .never, acceptedValues: [], how: how)
     }
 
     private static func partly(
         _ name: String, only values: [String] = [], guards: AccessGuard = .never, _ how: String
     ) -> NginxAnnotation {
-        NginxAnnotation(name: name, support: .partly, guardsAccess: guards, acceptedValues: values, how: how)
+        NginxAnnotation(name: name, support: .partly, accessGuard: guards, acceptedValues: values, how: how)
     }
 
     private static func unsupported(_ name: String, guards: AccessGuard = .never, _ how: String) -> NginxAnnotation {
-        NginxAnnotation(name: name, support: .unsupported, guardsAccess: guards, acceptedValues: [], how: how)
+        NginxAnnotation(name: name, support: .unsupported, accessGuard: guards, acceptedValues: [], how: how)
     }
 }

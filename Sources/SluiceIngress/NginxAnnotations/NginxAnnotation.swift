@@ -26,14 +26,14 @@ public struct NginxAnnotation: Hashable, Sendable {
     /// The name after `nginx.ingress.kubernetes.io/`.
     public var name: String
     public var support: Support
-    public var guardsAccess: AccessGuard
+    public var accessGuard: AccessGuard
     /// For `.partly`: the values (compared case-insensitively) that are honoured; any other
     /// value is reported as unsupported. Empty: every valid value is honoured.
     public var acceptedValues: [String]
     /// What Sluice does with it, or what to do instead; one line of the README's table.
     public var how: String
 
-    public static let prefix = "nginx.ingress.kubernetes.io/"
+    public static let prefix = IngressAnnotations.nginxPrefix
 
     /// Whether `value` gets its ingress-nginx meaning (or one Sluice gives it anyway).
     public func honours(_ value: String) -> Bool {
@@ -46,7 +46,7 @@ public struct NginxAnnotation: Hashable, Sendable {
 
     /// Whether ignoring `value` could let in a request ingress-nginx would have refused.
     public func guardsAccess(with value: String) -> Bool {
-        switch guardsAccess {
+        switch accessGuard {
         case .never: false
         case .always: true
         case .unlessHarmlessSnippet: !SnippetDirectives.cannotRefuse(value)

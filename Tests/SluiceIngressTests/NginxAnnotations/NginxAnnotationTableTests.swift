@@ -65,22 +65,22 @@ struct NginxAnnotationTableTests {
     /// request limits guard access; what only loosens a limit, or shapes traffic, does not.
     @Test func whatGuardsAccess() throws {
         for row in NginxAnnotation.table where row.name.hasPrefix("auth-") || row.name.hasSuffix("-source-range") {
-            #expect(row.guardsAccess == .always, "\(row.name)")
+            #expect(row.accessGuard == .always, "\(row.name)")
         }
         for name in [
             "satisfy", "enable-modsecurity", "enable-owasp-core-rules", "modsecurity-snippet", "enable-global-auth",
             "limit-rps", "limit-rpm", "limit-connections", "global-rate-limit",
         ] {
-            #expect(try #require(NginxAnnotation.named(name)).guardsAccess == .always, "\(name)")
+            #expect(try #require(NginxAnnotation.named(name)).accessGuard == .always, "\(name)")
         }
         for name in [
             "limit-burst-multiplier", "limit-allowlist", "limit-whitelist", "limit-rate", "proxy-body-size",
             "ssl-redirect", "rewrite-target", "canary", "proxy-ssl-verify", "modsecurity-transaction-id",
         ] {
-            #expect(try #require(NginxAnnotation.named(name)).guardsAccess == .never, "\(name)")
+            #expect(try #require(NginxAnnotation.named(name)).accessGuard == .never, "\(name)")
         }
         for name in ["configuration-snippet", "server-snippet", "stream-snippet"] {
-            #expect(try #require(NginxAnnotation.named(name)).guardsAccess == .unlessHarmlessSnippet, "\(name)")
+            #expect(try #require(NginxAnnotation.named(name)).accessGuard == .unlessHarmlessSnippet, "\(name)")
         }
     }
 
