@@ -3,15 +3,15 @@
 #   docker build -t sluice:0.1.0 .
 #
 # Build stage: the official Swift image, pinned to the toolchain Sluice is developed and
-# tested with, on Debian 12 (bookworm) like the runtime stage, so the libcurl the binary
-# links against is the one it finds at run time.
+# tested with, on Debian 12 (bookworm) like the runtime stage, so the libcurl and zlib the binary
+# links against are the ones it finds at run time.
 FROM swift:6.3.1-bookworm AS build
 
 # Reason for the ignore: the base image is pinned by tag and Debian bookworm's package
 # versions only move for security fixes, which we want.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev libjemalloc-dev \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev zlib1g-dev libjemalloc-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -30,14 +30,15 @@ RUN BIN="$(Scripts/build-release.sh)" \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static /out/swift-backtrace-static
 
 # Runtime stage: Debian slim plus what the binary loads: libcurl (the Kubernetes API
-# client), jemalloc (its allocator, see Scripts/build-release.sh) and CA certificates. The
+# client), zlib (response compression; also a dependency of libcurl), jemalloc (its allocator, see
+# Scripts/build-release.sh) and CA certificates. The
 # Swift runtime is linked in statically; libstdc++ and libc come with the base image.
 FROM debian:bookworm-slim
 
 # Reason for the ignore: as in the build stage, bookworm's versions move only for fixes.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4 libjemalloc2 ca-certificates \
+    && apt-get install -y --no-install-recommends libcurl4 zlib1g libjemalloc2 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 65532 sluice \
     && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \

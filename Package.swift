@@ -62,10 +62,16 @@ let package = Package(
         ),
 
         // MARK: Data plane
+        // zlib, for the proxy's response compression (`ResponseBodyCompressor`).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "SluiceProxy",
             dependencies: [
-                "SluiceRouting",
+                "SluiceRouting", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -163,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "SluiceProxyTests",
             dependencies: [
-                "SluiceProxy", "SluiceRouting", "SluiceTestSupport", "SluiceDemo",
+                "SluiceProxy", "SluiceRouting", "SluiceTestSupport", "SluiceDemo", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Sluice builds against (libcurl headers for the Kubernetes client)
-# when they are missing. Sourced by the demo and test scripts; prints the exact command when it
+# Installs the Debian packages Sluice builds against (libcurl headers for the Kubernetes client,
+# zlib headers for the proxy's response compression) when they are missing. Sourced by the demo and test scripts; prints the exact command when it
 # cannot install by itself.
 set -euo pipefail
 
 missing=()
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 # The tests drive the proxy with the real curl (TLS, streaming).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
