@@ -71,8 +71,8 @@ extension ClientConnectionHandler {
     }
 
     /// Takes the exchange's entry before its last writes, to be written by
-    /// ``logExchangeEnded(_:entry:)`` once they went through the pipeline: a compressor holds a
-    /// response's bytes until the flush, and the chunked end comes last. Taking it first also
+    /// ``logExchangeEnded(_:entry:)`` once they were written: a compressed body's last bytes go
+    /// out with its end, and the chunked end comes last. Taking it first also
     /// keeps a close those writes cause (`channelInactive`, before they return) from logging the
     /// exchange as the client's.
     func takeLogEntry() -> PendingAccessLogEntry? {

@@ -34,18 +34,20 @@ extension ClientConnectionHandler {
     ) {
         var response = error
         response.closeConnection = then != .awaitNextRequest
-        writeResponseHead(response.head(), answering: method, compress: false)
+        writeResponseHead(response.head(), answering: method)
         writer.writeBody(response.body(allocator: context.channel.allocator))
         finish(trailers: nil, then: then, context: context)
     }
 
     /// Writes a response head (see `HTTP1ResponseWriter.writeHead`), and notes a final one in the
     /// access log.
-    func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool, chunkedBodyRelayed: Bool = false) {
+    func writeResponseHead(
+        _ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression = .off, chunkedBodyRelayed: Bool = false
+    ) {
         if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
             logResponseStarted(status: head.status)
         }
-        writer.writeHead(head, answering: method, compress: compress, chunkedBodyRelayed: chunkedBodyRelayed)
+        writer.writeHead(head, answering: method, compression: compression, chunkedBodyRelayed: chunkedBodyRelayed)
     }
 
     /// Writes the end of the response, then closes (lingering if `then` says so) or waits for the

@@ -7,7 +7,6 @@ import NIOHTTP1
 extension ClientConnectionHandler: ExchangeClient {
     var isOpen: Bool { context != nil }
     var relaysChunkedBodies: Bool { writer.relaysChunkedBodies }
-    var compresses: Bool { writer.compresses }
 
     func responseHeadStarts(status: HTTPResponseStatus, mustClose: Bool) -> Bool {
         let close = machine.responseHeadReceived(status: status.code, mustClose: mustClose)
@@ -18,23 +17,15 @@ extension ClientConnectionHandler: ExchangeClient {
         return close
     }
 
-    func writeResponseHead(_ head: HTTPResponseHead, compress: Bool) {
+    func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression) {
         let interim = head.status.code < 200 && head.status != .switchingProtocols
-        writeResponseHead(head, answering: interim ? nil : machine.exchange?.method, compress: compress)
+        writeResponseHead(head, answering: interim ? nil : machine.exchange?.method, compression: compression)
         clientFlushPending = true
     }
 
     func writeRelayedHead(_ head: ChunkedResponseHead, plan: ResponseHeadPlan) {
         clientFlushPending = true
         guard let context else { return }
-        if writer.compresses {
-            // Through the pipeline, where the compressor pairs it with its request (and leaves it
-            // as it is: event streams are never compressed).
-            writeResponseHead(
-                ClientResponseHead.make(from: head.head, plan: plan), answering: machine.exchange?.method, compress: false,
-                chunkedBodyRelayed: true)
-            return
-        }
         // Nil when a `Connection` field names other fields: the general serializer drops them.
         let allocator = context.channel.allocator
         let clientHead =

@@ -32,8 +32,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     /// Response parts written to the client since the last flush.
     var clientFlushPending = false
     private var started = false
-    /// Queued parts are being handled again (their heads already passed the compressor).
-    private var replaying = false
     /// The header (slowloris) deadline on a fresh connection, the keep-alive deadline afterwards.
     var clientDeadline: (at: NIODeadline, event: ClientDeadline)?
     /// The connection's place in its loop's deadline wheel, and the deadline it is filed for
@@ -69,13 +67,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        writer.attach(context)
         if context.channel.isActive { connectionStarted(context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimer()
-        writer.attach(nil)
+        writer.detach()
         self.context = nil
     }
 
@@ -197,9 +194,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func handle(_ part: HTTPServerRequestPart) {
         switch part {
-        case .head(let decoded):
-            // Forwarded as the client sent it, not as the compressor was shown it.
-            let head = writer.requestHeadDecoded(decoded, replayed: replaying)
+        case .head(let head):
             switch machine.requestHeadReceived(head) {
             case .startExchange: startExchange(head)
             case .queued, .discard: break
@@ -250,13 +245,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let exchange = ProxiedExchange(
             client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy)
         self.exchange = exchange
-        if policy.compression, exchange.headRequest {
-            exchange.codingForHead = AcceptEncoding.preferred(in: head.headers["accept-encoding"])
-        }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the
             // `Expect` (nginx and Envoy answer it the same way).
-            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil, compress: false)
+            writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil)
             writer.flush()
         }
         exchange.attempt(endpoint: endpoint, fresh: false)
@@ -297,9 +289,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     func awaitNextRequest() {
         setClientDeadline(after: configuration.keepAliveIdleTimeout, .keepAlive)
         let parts = machine.takeQueued()
-        replaying = true
         for part in parts { handle(part) }
-        replaying = false
         exchange?.flushUpstream()
         resumeClientReads()
     }

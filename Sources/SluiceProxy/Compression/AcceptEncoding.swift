@@ -1,12 +1,10 @@
-/// Which content coding the proxy's compressor uses for a client, read from its
-/// `Accept-Encoding` field values (RFC 9110 §12.5.3).
+/// Which content coding the proxy compresses a response with for a client, read from its
+/// `Accept-Encoding` field values (RFC 9110 §12.5.3), once per request (`RequestDecision`).
 ///
-/// NIO's `HTTPResponseCompressor` reads the field itself, but more strictly than the RFC: codings
-/// in another case (`GZIP`), or with spaces around a parameter (`gzip ; q=1`), are not
-/// recognised, and when gzip and deflate are equally acceptable (`gzip, deflate`, as browsers and
-/// `curl --compressed` send) it picks deflate. This reading is the RFC's, and on a tie prefers
-/// gzip, the one coding nginx sends; `AcceptEncodingCanonicalizer` hands the compressor its
-/// answer in a form NIO reads the same way.
+/// Read as the RFC has it: codings in any case (`GZIP`), spaces around a parameter
+/// (`gzip ; q=1`), and on a tie (`gzip, deflate`, as browsers and `curl --compressed` send)
+/// gzip, the one coding nginx sends. (NIO's `HTTPResponseCompressor`, which compressed
+/// responses before `ResponseBodyCompressor`, read it more strictly and picked deflate on a tie.)
 enum AcceptEncoding: Equatable, Sendable {
     case gzip
     case deflate
@@ -47,7 +45,7 @@ enum AcceptEncoding: Equatable, Sendable {
         return 1
     }
 
-    /// A field value NIO's compressor reads as this choice (and a value for "none").
+    /// The coding's name in a field value (`Content-Encoding`), and `identity` for none.
     static func fieldValue(for choice: AcceptEncoding?) -> String {
         switch choice {
         case .gzip: "gzip"

@@ -14,15 +14,14 @@ protocol ClientResponseWriter {
     /// Whether a chunked upstream body may be written as the upstream framed it (HTTP/1 only):
     /// when false, the exchange has the body decoded and writes it with ``writeBody(_:)``.
     var relaysChunkedBodies: Bool { get }
-    /// Whether a response may be compressed on the way (see `ResponseCompression`).
-    var compresses: Bool { get }
     /// Bytes written to the client so far, framing included (the access log's `bytes_sent`).
     var bytesWritten: Int { get }
 
     /// Writes a response head, interim or final. `method`: the method of the request a final
-    /// head answers (its framing depends on it), nil for none. `compress`: the response may be
-    /// compressed (only where ``compresses``).
-    mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool)
+    /// head answers (its framing depends on it), nil for none. `compression`: what compression
+    /// does to the response (`ExchangePolicy` decides; the writer rewrites the head and
+    /// compresses the body).
+    mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression)
     mutating func writeBody(_ buffer: ByteBuffer)
     /// Writes the response's end; `promise` completes once it is written.
     mutating func writeEnd(trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?)

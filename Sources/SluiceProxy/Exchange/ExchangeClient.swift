@@ -27,15 +27,14 @@ protocol ExchangeClient: AnyObject {
     /// Whether a chunked upstream body may be relayed as the upstream framed it (see
     /// `ClientResponseWriter.relaysChunkedBodies`).
     var relaysChunkedBodies: Bool { get }
-    /// Whether a response may be compressed on the way (see `ClientResponseWriter.compresses`).
-    var compresses: Bool { get }
     /// A final response head is about to be written (decoded or relayed): returns whether the
     /// client's connection closes after this response (`mustClose`: the exchange knows it must).
     /// A head that refuses an upload (an error before the body's end) has the rest of the body
     /// dropped from here (`ProxiedExchange.uploadRefused`).
     func responseHeadStarts(status: HTTPResponseStatus, mustClose: Bool) -> Bool
-    /// Writes a response head made by a `ResponseHeadPlan`, interim or final.
-    func writeResponseHead(_ head: HTTPResponseHead, compress: Bool)
+    /// Writes a response head made by a `ResponseHeadPlan`, interim or final, and compresses
+    /// the body after it as `compression` says (the policy decided it).
+    func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression)
     /// Writes the head of an event stream whose body is relayed as the upstream chunked it.
     func writeRelayedHead(_ head: ChunkedResponseHead, plan: ResponseHeadPlan)
     func writeResponseBody(_ buffer: ByteBuffer)

@@ -57,25 +57,11 @@ extension ProxiedExchange: UpstreamResponseDelegate {
             of: head, declaredEventStream: policy.declaredEventStream, requestedUpgrade: requestedUpgrade)
         responseStarted(kind: kind)
         upstreamReusable = head.isKeepAlive && !requestedUpgrade
-        let compress = policy.compresses(head, kind: kind, headRequest: headRequest, clientVersion: clientVersion)
-        let compresses = client.compresses
-        // A compressor is only set up on connections opened while some route compresses. One
-        // opened before a table turned compression on answers uncompressed and closes, as an
-        // nginx reload closes its old workers' keep-alive connections: the client's next
-        // connection has the compressor.
-        let mustClose =
-            requestedUpgrade
-            || ClientResponseHead.needsCloseDelimiting(head, clientVersion: clientVersion)
-            || (compress && !compresses)
+        let compression = policy.compression(of: head, kind: kind, clientVersion: clientVersion)
+        let mustClose = requestedUpgrade || ClientResponseHead.needsCloseDelimiting(head, clientVersion: clientVersion)
         let close = client.responseHeadStarts(status: head.status, mustClose: mustClose)
-        var clientHead = ClientResponseHead.make(from: head, plan: headPlan(kind: kind, closeClient: close))
-        if compress, !compresses {
-            // Answered uncompressed for want of a compressor (see `mustClose`).
-            ResponseCompression.prepare(&clientHead.headers, compressed: false)
-        } else if headRequest, policy.compresses(head, kind: kind, headRequest: false, clientVersion: clientVersion) {
-            ResponseCompression.prepareHeadResponse(&clientHead.headers, coding: compresses ? codingForHead : nil)
-        }
-        client.writeResponseHead(clientHead, compress: compress)
+        let clientHead = ClientResponseHead.make(from: head, plan: headPlan(kind: kind, closeClient: close))
+        client.writeResponseHead(clientHead, compression: compression)
         responseHeadWritten(kind: kind)
     }
 
@@ -139,7 +125,7 @@ extension ProxiedExchange: UpstreamResponseDelegate {
         let interim = HTTPResponseHead(
             version: clientVersion, status: ClientResponseHead.interimStatus(head.status),
             headers: HopByHopHeaders.removing(from: head.headers))
-        client.writeResponseHead(interim, compress: false)
+        client.writeResponseHead(interim, compression: .off)
     }
 
     /// The end of an upstream read burst: what it brought goes to the client in one flush, and

@@ -28,7 +28,7 @@ final class ProxiedExchange {
     let idempotent: Bool
     /// The request asked to switch protocols.
     let requestedUpgrade: Bool
-    /// A `HEAD` request: its response has no body (and is never compressed).
+    /// A `HEAD` request: its response has no body.
     let headRequest: Bool
     /// The policies in force, decided with the route (`RequestDecision`).
     let policy: ExchangePolicy
@@ -65,9 +65,6 @@ final class ProxiedExchange {
     /// Since when the client has not taken response bytes while the proxy stopped reading the
     /// upstream for it, and how many bytes the client connection held then.
     var clientStall: (since: NIODeadline, buffered: Int)?
-    /// For a `HEAD` on a compressing route: the coding the same `GET` would get (nil: none), so
-    /// that the head says what the `GET`'s would.
-    var codingForHead: AcceptEncoding?
 
     init(
         client: any ExchangeClient, upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, backend: Backend,

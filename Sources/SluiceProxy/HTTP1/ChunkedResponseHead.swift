@@ -170,8 +170,8 @@ struct ChunkedResponseHead {
         return HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields))
     }
 
-    /// The client's head of this response relayed as an event stream to an HTTP/1.1 client, with
-    /// no compressor in the way: the bytes `ClientResponseHead.serializeRelayed` writes for
+    /// The client's head of this response relayed as an event stream to an HTTP/1.1 client: the
+    /// bytes `ClientResponseHead.serializeRelayed` writes for
     /// ``head`` and `plan`, copied from ``bytes`` field by field. Nil when a `Connection` field
     /// names other fields to drop: `serializeRelayed` handles that.
     func serializedForClient(plan: ResponseHeadPlan, allocator: ByteBufferAllocator) -> ByteBuffer? {

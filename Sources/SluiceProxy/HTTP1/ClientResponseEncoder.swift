@@ -63,8 +63,8 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// Writes bytes of a relayed body from this handler's place in the pipeline: they need no
     /// framing, and going past the handlers in front of it (and the `HTTPServerResponsePart`
     /// box every write through them costs) is measurable per event. Only while ``isRelaying``;
-    /// nothing in front of this encoder holds bytes back then (event streams are never
-    /// compressed), so the order of writes is kept.
+    /// no compressed bytes wait in the writer then (event streams are never compressed), so the
+    /// order of writes is kept.
     func writeRelayed(_ bytes: ByteBuffer) {
         precondition(isRelaying, "only the body of a relayed response may be written past the pipeline")
         bytesWritten &+= bytes.readableBytes

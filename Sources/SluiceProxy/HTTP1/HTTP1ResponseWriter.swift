@@ -3,11 +3,10 @@ import NIOHTTP1
 
 /// The responses of one HTTP/1 client connection (`ClientConnectionHandler`'s
 /// `ClientResponseWriter`), and the one place that knows how each reaches the socket:
-/// - with no compressor in the pipeline, straight into the connection's encoder from its own
-///   place (`ClientResponseEncoder.writeDirect`), past the handlers in between;
-/// - with one, through the pipeline from the handler's context, the compressor told per head
-///   whether it may compress (`ResponseCompression`), and heads that answer no request it saw
-///   written past it;
+/// - straight into the connection's encoder from its own place (`ClientResponseEncoder.
+///   writeDirect`), past the handlers in between;
+/// - a compressed response's body through its `ResponseBodyCompressor` first, then the same way
+///   (its head rewritten by its `ResponseCompression`);
 /// - a relayed event stream's head and body as bytes (``writeRelayedHead(_:)``,
 ///   ``writeRelayed(_:)``), framed as the upstream framed them.
 ///
@@ -17,79 +16,70 @@ import NIOHTTP1
 /// about 200 instructions per relayed event (measured with `bench/instructions.py`).
 struct HTTP1ResponseWriter: ClientResponseWriter {
     let encoder: ClientResponseEncoder
-    /// Present when the connection has a response compressor (see `ResponseCompression`).
-    let compression: ResponseCompression?
-    /// The handler's context: writes through the pipeline start there.
-    private var context: ChannelHandlerContext?
+    /// The body of the response being written is compressed through this (nil: it is not).
+    private var compressor: ResponseBodyCompressor?
 
-    init(encoder: ClientResponseEncoder, compression: ResponseCompression?) {
+    init(encoder: ClientResponseEncoder) {
         self.encoder = encoder
-        self.compression = compression
     }
 
-    /// The handler whose context writes through the pipeline start from joined (nil: left).
-    mutating func attach(_ context: ChannelHandlerContext?) {
-        self.context = context
-        if context == nil {
-            compression?.bypass = nil
-            if compression == nil { encoder.detach() }
-        }
+    /// The connection's handler left the pipeline: nothing is written any more, and a compressor
+    /// left over from a response cut short frees its zlib state now.
+    mutating func detach() {
+        compressor = nil
+        encoder.detach()
     }
 
     /// The decoder is leaving the pipeline (the connection becomes a tunnel): the encoder, which
     /// writes from its place, can no longer.
     mutating func decoderLeaving() {
-        if compression == nil { encoder.detach() }
+        encoder.detach()
     }
 
     var relaysChunkedBodies: Bool { true }
-    var compresses: Bool { compression != nil }
     var bytesWritten: Int { encoder.bytesWritten }
     /// A relayed body is being written (``writeRelayed(_:)`` writes raw bytes).
     var isRelaying: Bool { encoder.isRelaying }
 
-    /// A request head came from the decoder, as the compressor saw it: the head as the client
-    /// sent it (the compressor was shown a canonical `Accept-Encoding`, see
-    /// `AcceptEncodingCanonicalizer`). `replayed`: a queued head handled again, already counted.
-    mutating func requestHeadDecoded(_ head: HTTPRequestHead, replayed: Bool) -> HTTPRequestHead {
-        guard let compression, !replayed else { return head }
-        compression.unansweredRequests += 1
-        return compression.clientHeads.popFirst() ?? head
-    }
-
-    mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool) {
-        writeHead(head, answering: method, compress: compress, chunkedBodyRelayed: false)
+    mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression) {
+        writeHead(head, answering: method, compression: compression, chunkedBodyRelayed: false)
     }
 
     /// `writeHead`, for a head whose body will be relayed as the upstream chunked it
     /// (``writeRelayed(_:)``) when `chunkedBodyRelayed`.
-    mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool, chunkedBodyRelayed: Bool) {
+    mutating func writeHead(
+        _ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression, chunkedBodyRelayed: Bool
+    ) {
+        assert(compressor == nil, "a response head while a compressed body is unfinished")
         encoder.requestMethod = method
         encoder.nextBodyIsChunked = chunkedBodyRelayed
-        guard let compression, let context else {
+        if case .off = compression {
             encoder.writeDirect(.head(head))
             return
         }
-        let interim = head.status.code < 200 && head.status != .switchingProtocols
-        if !interim, compression.unansweredRequests > 0 {
-            compression.unansweredRequests -= 1
-            compression.compressNext = compress
-            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-        } else {
-            (compression.bypass ?? context).write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        var head = head
+        compression.prepare(&head.headers)
+        // A `HEAD`'s response has no body to compress.
+        if case .compress(let coding) = compression, method?.isHEAD != true {
+            compressor = ResponseBodyCompressor(coding: coding)
         }
+        encoder.writeDirect(.head(head))
     }
 
     /// Writes the head of a relayed event stream, serialized by its `ResponseHeadPlan`
-    /// (`ClientResponseHead.serializeRelayed`, `ChunkedResponseHead.serializedForClient`). Only
-    /// with no compressor in the way.
+    /// (`ClientResponseHead.serializeRelayed`, `ChunkedResponseHead.serializedForClient`).
     mutating func writeRelayedHead(_ bytes: ByteBuffer) {
-        precondition(compression == nil, "a head serialized here would pass the compressor unseen")
         encoder.writeRelayedHead(bytes)
     }
 
     mutating func writeBody(_ buffer: ByteBuffer) {
-        write(.body(.byteBuffer(buffer)), promise: nil)
+        guard let compressor else {
+            encoder.writeDirect(.body(.byteBuffer(buffer)))
+            return
+        }
+        if let compressed = compressor.compress(buffer) {
+            encoder.writeDirect(.body(.byteBuffer(compressed)))
+        }
     }
 
     /// Bytes of a body relayed as the upstream chunked it: as they are while the encoder relays
@@ -103,25 +93,22 @@ struct HTTP1ResponseWriter: ClientResponseWriter {
     }
 
     mutating func writeEnd(trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?) {
-        write(.end(trailers), promise: promise)
+        if let compressor {
+            self.compressor = nil
+            if let rest = compressor.finish() {
+                encoder.writeDirect(.body(.byteBuffer(rest)))
+            }
+        }
+        encoder.writeDirect(.end(trailers), promise: promise)
     }
 
-    /// Flushes from the encoder's place when nothing in between holds bytes (no compressor, or a
-    /// relayed body, never compressed), else through the pipeline.
+    /// Flushes the connection, with what a compressed body has so far (`Z_SYNC_FLUSH`: the client
+    /// can inflate every byte it was sent).
     mutating func flush() {
-        if compression == nil || encoder.isRelaying {
-            encoder.flushDirect()
-        } else {
-            context?.flush()
+        if let compressed = compressor?.flush() {
+            encoder.writeDirect(.body(.byteBuffer(compressed)))
         }
-    }
-
-    private mutating func write(_ part: HTTPServerResponsePart, promise: EventLoopPromise<Void>?) {
-        if compression == nil {
-            encoder.writeDirect(part, promise: promise)
-        } else {
-            context?.write(NIOAny(part), promise: promise)
-        }
+        encoder.flushDirect()
     }
 }
 

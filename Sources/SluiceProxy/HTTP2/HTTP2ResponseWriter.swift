@@ -10,7 +10,7 @@ import NIOHTTP1
 ///
 /// Heads come without connection-specific fields (a `ResponseHeadPlan` for `.http2` adds none,
 /// and the hop-by-hop ones are dropped: RFC 9113 §8.2.2). Bodies are never relayed pre-framed
-/// (HTTP/2 frames them itself) and not compressed (yet).
+/// (HTTP/2 frames them itself) and not compressed (yet: `compression` is not done here).
 final class HTTP2ResponseWriter: ClientResponseWriter {
     private let context: ChannelHandlerContext
     /// Body bytes written (header bytes are HPACK-compressed by the connection, and not known
@@ -22,11 +22,10 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
     }
 
     var relaysChunkedBodies: Bool { false }
-    var compresses: Bool { false }
 
     /// `method` is not needed: the codec frames a response by its stream, and a `HEAD`'s
     /// response has no body to write.
-    func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compress: Bool) {
+    func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression) {
         context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
     }
 

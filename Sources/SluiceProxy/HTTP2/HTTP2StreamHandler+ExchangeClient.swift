@@ -8,7 +8,6 @@ extension HTTP2StreamHandler: ExchangeClient {
     var isOpen: Bool { context != nil }
     /// HTTP/2 frames bodies itself: the exchange has chunked bodies decoded (`RelayPlan.allowed`).
     var relaysChunkedBodies: Bool { false }
-    var compresses: Bool { false }
 
     /// A stream carries one exchange: nothing closes after it but the stream itself.
     func responseHeadStarts(status: HTTPResponseStatus, mustClose: Bool) -> Bool {
@@ -20,8 +19,9 @@ extension HTTP2StreamHandler: ExchangeClient {
         return false
     }
 
-    func writeResponseHead(_ head: HTTPResponseHead, compress: Bool) {
-        writer?.writeHead(head, answering: nil, compress: false)
+    /// Not compressed (yet): `HTTP2ResponseWriter` ignores `compression`.
+    func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression) {
+        writer?.writeHead(head, answering: nil, compression: .off)
         flushPending = true
     }
 

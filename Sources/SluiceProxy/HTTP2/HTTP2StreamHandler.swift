@@ -138,7 +138,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         var response = error
         response.closeConnection = false
         _ = state?.responseHeadReceived(status: response.status.code, mustClose: false)
-        writer.writeHead(response.head(version: .http2), answering: nil, compress: false)
+        writer.writeHead(response.head(version: .http2), answering: nil, compression: .off)
         writer.writeBody(response.body(allocator: context.channel.allocator))
         endResponse(trailers: nil)
     }

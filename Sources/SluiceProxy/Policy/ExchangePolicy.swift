@@ -20,10 +20,13 @@ struct ExchangePolicy: Equatable, Sendable {
     private let streamIdleTimeout: TimeAmount
     private let streamCap: TimeAmount?
     private let buffering: Bool
-    /// The route compresses ordinary responses (see ``compresses(_:kind:headRequest:clientVersion:)``).
+    /// The route compresses ordinary responses (see ``compression(of:kind:clientVersion:)``).
     let compression: Bool
+    /// The coding the client's `Accept-Encoding` prefers (nil: none; only read on a route that
+    /// compresses).
+    let clientCoding: AcceptEncoding?
 
-    init(route: RoutePolicy, declaredEventStream: Bool) {
+    init(route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil) {
         self.declaredEventStream = declaredEventStream
         self.connectTimeout = TimeAmount(route.connectTimeout)
         self.sendTimeout = TimeAmount(route.sendTimeout)
@@ -32,6 +35,7 @@ struct ExchangePolicy: Equatable, Sendable {
         self.streamCap = route.maxStreamDuration.map(TimeAmount.init)
         self.buffering = route.buffering
         self.compression = route.compression
+        self.clientCoding = clientCoding
     }
 
     /// The longest the upstream may stay silent: for a response of `kind`, or before the response
@@ -58,10 +62,14 @@ struct ExchangePolicy: Equatable, Sendable {
         kind == .ordinary && buffering && buffered < limit
     }
 
-    /// Whether the response to this request may be compressed (see `ResponseCompression.allows`).
-    func compresses(_ head: HTTPResponseHead, kind: ResponseKind, headRequest: Bool, clientVersion: HTTPVersion) -> Bool {
-        ResponseCompression.allows(
-            head, kind: kind, compressionOn: compression, headRequest: headRequest, clientVersion: clientVersion)
+    /// What compression does to the response `head` of `kind` (see `ResponseCompression`): the
+    /// one place it is decided. A `HEAD`'s is decided as its `GET`'s would be, so that its head
+    /// says what the `GET`'s would; the writer sends it no body.
+    func compression(of head: HTTPResponseHead, kind: ResponseKind, clientVersion: HTTPVersion) -> ResponseCompression {
+        guard ResponseCompression.allows(head, kind: kind, compressionOn: compression, clientVersion: clientVersion) else {
+            return .off
+        }
+        return clientCoding.map(ResponseCompression.compress) ?? .varyOnly
     }
 
     /// The plan of the client's head for a response of `kind` (the one place a response edit is

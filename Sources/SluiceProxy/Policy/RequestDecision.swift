@@ -37,7 +37,9 @@ enum RequestDecision: Equatable {
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))
         }
-        let policy = ExchangePolicy(route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path))
+        let policy = ExchangePolicy(
+            route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path),
+            clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil)
         return .forward(head: head, route: route, policy: policy)
     }
 

@@ -61,7 +61,7 @@ public enum ClientResponseHead {
     }
 
     /// The client head of a relayed event stream (one its `RelayPlan` relays, to an HTTP/1.1
-    /// client, written with no compressor in the way), serialized in one pass from the upstream's
+    /// client), serialized in one pass from the upstream's
     /// head: the bytes `make` and `ClientResponseEncoder` produce for it, without building the
     /// client head's fields first. Hop-by-hop fields and those the plan sets are skipped as they
     /// are written; the plan's fields, `Connection: close` when the client connection ends after

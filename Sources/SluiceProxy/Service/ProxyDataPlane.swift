@@ -65,7 +65,7 @@ public final class ProxyDataPlane: Sendable {
     /// Counters of this pipeline (requests, upstream connections, buffered-bytes high-water marks).
     public var metrics: ProxyMetrics { _metrics }
 
-    /// Configures one accepted client connection's pipeline (HTTP/1.1 server codec + proxy handlers).
+    /// Configures one accepted client connection's pipeline (request decoder + proxy handler).
     public func configure(channel: any Channel) -> EventLoopFuture<Void> {
         if channel.eventLoop.inEventLoop {
             // The loop's cached succeeded future: no future is made and torn down per connection.
@@ -102,24 +102,16 @@ public final class ProxyDataPlane: Sendable {
         let decoder = ClientRequestDecoder(limits: limits)
         let sync = channel.pipeline.syncOperations
         let loop = loopContext(for: channel.eventLoop)
-        if loop.routes.compresses {
-            let compression = ResponseCompression()
-            let compressor = compression.makeCompressor()
-            try sync.addHandlers([encoder, decoder, AcceptEncodingCanonicalizer(compression: compression), compressor])
-            compression.bypass = try sync.context(handler: compressor)
-            let writer = HTTP1ResponseWriter(encoder: encoder, compression: compression)
-            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure))
-        } else {
-            // Without a compressor only the handler writes responses: the encoder is no handler of
-            // its own but writes from the decoder's place, next to the channel, where no outbound
-            // handler is passed on the way (`ClientResponseEncoder.attach`).
-            // One by one and named: `addHandlers` builds an array of existentials, and an unnamed
-            // handler gets a name made by string interpolation (1.1k instructions a connection).
-            try sync.addHandler(decoder, name: Self.requestDecoderName)
-            encoder.attach(to: try sync.context(handler: decoder))
-            let writer = HTTP1ResponseWriter(encoder: encoder, compression: nil)
-            try sync.addHandler(ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure), name: Self.handlerName)
-        }
+        // Only the handler writes responses (compressed ones too, see `HTTP1ResponseWriter`): the
+        // encoder is no handler of its own but writes from the decoder's place, next to the
+        // channel, where no outbound handler is passed on the way (`ClientResponseEncoder.attach`).
+        // One by one and named: `addHandlers` builds an array of existentials, and an unnamed
+        // handler gets a name made by string interpolation (1.1k instructions a connection).
+        try sync.addHandler(decoder, name: Self.requestDecoderName)
+        encoder.attach(to: try sync.context(handler: decoder))
+        let writer = HTTP1ResponseWriter(encoder: encoder)
+        try sync.addHandler(
+            ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure), name: Self.handlerName)
     }
 
     private static let requestDecoderName = "sluice.request-decoder"

@@ -14,7 +14,7 @@ extension ClientConnectionHandler {
         metrics.tunnelOpened()
         let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false))
         clientFlushPending = false
-        writeResponseHead(clientHead, answering: method, compress: false)
+        writeResponseHead(clientHead, answering: method)
         context.flush()
         let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
         // The splice removes the decoder, whose place an attached encoder writes from.

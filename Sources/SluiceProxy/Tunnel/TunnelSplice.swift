@@ -1,6 +1,5 @@
 import NIOCore
 import NIOHTTP1
-import NIOHTTPCompression
 
 /// Turns an upgraded exchange into a byte tunnel: removes the HTTP codecs and proxy handlers from
 /// both channels and glues them with a `TunnelGlueHandler` pair. `TunnelDeadlines` closes both
@@ -61,17 +60,6 @@ enum TunnelSplice {
         // counts it (exactly one of the two does, even if the splice fails below).
         glue.client.takeOverClientConnectionCount()
         client.removeHandler(context: clientContext, promise: nil)
-        if let compressor = try? client.handler(type: HTTPResponseCompressor.self) {
-            client.removeHandler(compressor, promise: nil)
-        }
-        if let canonicalizer = try? client.handler(type: AcceptEncodingCanonicalizer.self) {
-            client.removeHandler(canonicalizer, promise: nil)
-        }
-        // The encoder is a handler only in a pipeline with a compressor (else the client
-        // handler detached it before the splice).
-        if let encoder = try? client.handler(type: ClientResponseEncoder.self) {
-            client.removeHandler(encoder, promise: nil)
-        }
         // An upgrade request goes through NIO's decoder (`PlainRequestHead` declines it), behind
         // the connection's own decoder.
         if let nioDecoder = try? client.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {

@@ -89,7 +89,7 @@ import Testing
             readiness: ReadinessState(), childChannelInitializer: { _ in })
         #expect(
             service.metricsText() == """
-                # HELP sluice_open_connections Client connections currently open on the proxy listener.
+                # HELP sluice_open_connections Client connections currently open on the proxy listeners.
                 # TYPE sluice_open_connections gauge
                 sluice_open_connections 0
 

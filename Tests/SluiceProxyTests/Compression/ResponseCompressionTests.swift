@@ -27,7 +27,7 @@ struct ResponseCompressionTests {
     }
 
     private func allows(_ head: HTTPResponseHead) -> Bool {
-        ResponseCompression.allows(head, kind: .ordinary, compressionOn: true, headRequest: false, clientVersion: .http1_1)
+        ResponseCompression.allows(head, kind: .ordinary, compressionOn: true, clientVersion: .http1_1)
     }
 
     @Test func lengthTypeAndEncodingDecide() {
@@ -43,7 +43,7 @@ struct ResponseCompressionTests {
         func allows(_ status: HTTPResponseStatus) -> Bool {
             ResponseCompression.allows(
                 HTTPResponseHead(version: .http1_1, status: status, headers: HTTPHeaders([("Content-Type", "text/plain")])),
-                kind: .ordinary, compressionOn: true, headRequest: false, clientVersion: .http1_1)
+                kind: .ordinary, compressionOn: true, clientVersion: .http1_1)
         }
         #expect(allows(.ok) && allows(.forbidden) && allows(.notFound))
         #expect(!allows(.partialContent), "Content-Range counts uncompressed bytes")

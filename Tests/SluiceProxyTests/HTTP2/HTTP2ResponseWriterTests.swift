@@ -107,7 +107,7 @@ struct HTTP2ResponseWriterTests {
         let plan = ResponseHeadPlan(kind: .eventStream, closeClient: true, clientVersion: .http2)
         let writer = try #require(responder.writer)
         #expect(!writer.relaysChunkedBodies)
-        writer.writeHead(ClientResponseHead.make(from: upstream, plan: plan), answering: .GET, compress: false)
+        writer.writeHead(ClientResponseHead.make(from: upstream, plan: plan), answering: .GET, compression: .off)
         writer.writeBody(ByteBuffer(string: "data: 1\n\n"))
         writer.flush()
         try Self.moveBytes(between: client, and: server)
