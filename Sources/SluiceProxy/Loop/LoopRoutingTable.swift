@@ -12,7 +12,6 @@ final class LoopRoutingTable {
     private let index: Int
     private var generation: UInt64
     private var replica: RoutingTable
-    private var replicaCompresses: Bool
 
     init(store: RoutingTableStore, index: Int) {
         self.store = store
@@ -20,7 +19,6 @@ final class LoopRoutingTable {
         let published = store.snapshot
         self.generation = published.generation
         self.replica = published.replica(for: index)
-        self.replicaCompresses = published.compresses
     }
 
     /// The table in force.
@@ -29,18 +27,11 @@ final class LoopRoutingTable {
         return replica
     }
 
-    /// Whether some route of the table in force compresses responses.
-    var compresses: Bool {
-        refreshIfPublished()
-        return replicaCompresses
-    }
-
     private func refreshIfPublished() {
         guard store.generation != generation else { return }
         let published = store.snapshot
         generation = published.generation
         replica = published.replica(for: index)
-        replicaCompresses = published.compresses
     }
 }
 
