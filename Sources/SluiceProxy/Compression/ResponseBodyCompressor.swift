@@ -12,12 +12,13 @@ import NIOCore
 /// sync-flushed what it held. ``finish()`` ends the stream and frees zlib's state; `deinit`
 /// frees it for a response that never ended (its connection closed).
 ///
-/// Each call returns the compressed bytes that came out of it, nil when none did: zlib writes
-/// into a buffer kept here, handed out only once it holds some.
+/// What zlib writes goes into a buffer kept here, handed out by ``flush()`` and ``finish()``
+/// only: one buffer per flush (the writer makes one chunk of it), as NIO's compressor wrote one
+/// per flush, and none for the gzip header zlib writes at the first part.
 final class ResponseBodyCompressor {
     /// zlib keeps the address of the stream in its state: it is allocated, not stored inline.
     private let stream: UnsafeMutablePointer<z_stream>
-    /// Compressed bytes not handed out yet (usually none, and room for zlib's next output).
+    /// Compressed bytes not handed out yet, and room for zlib's next output.
     private var output: ByteBuffer
     /// Input went in since the last flush (a sync flush of nothing would add 5 bytes).
     private var unflushed = false
@@ -40,14 +41,13 @@ final class ResponseBodyCompressor {
     }
 
     /// Takes `part` into the stream.
-    func compress(_ part: ByteBuffer) -> ByteBuffer? {
-        guard part.readableBytes > 0 else { return nil }
+    func compress(_ part: ByteBuffer) {
+        guard part.readableBytes > 0 else { return }
         unflushed = true
         deflate(part, flush: Z_NO_FLUSH)
-        return takeOutput()
     }
 
-    /// Everything taken so far, compressed (nil when nothing came in since the last flush).
+    /// Everything taken since the last flush, compressed (nil when nothing came in).
     func flush() -> ByteBuffer? {
         guard unflushed else { return takeOutput() }
         unflushed = false
@@ -75,8 +75,7 @@ final class ResponseBodyCompressor {
     }
 
     /// Room zlib is given at least, per call: a sync flush needs more than 6 bytes to complete
-    /// (zlib's manual). `output` grows by doubling while zlib fills it, and keeps its room
-    /// between the calls that write nothing (most, without a flush).
+    /// (zlib's manual). `output` grows by doubling while zlib fills it.
     private static let room = 512
 
     /// Runs zlib over `input` (nil: none) with `flush` until it has taken all of it and, for a

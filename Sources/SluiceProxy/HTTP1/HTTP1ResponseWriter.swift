@@ -42,17 +42,8 @@ struct HTTP1ResponseWriter: ClientResponseWriter {
     var isRelaying: Bool { encoder.isRelaying }
 
     mutating func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression) {
-        writeHead(head, answering: method, compression: compression, chunkedBodyRelayed: false)
-    }
-
-    /// `writeHead`, for a head whose body will be relayed as the upstream chunked it
-    /// (``writeRelayed(_:)``) when `chunkedBodyRelayed`.
-    mutating func writeHead(
-        _ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression, chunkedBodyRelayed: Bool
-    ) {
         assert(compressor == nil, "a response head while a compressed body is unfinished")
         encoder.requestMethod = method
-        encoder.nextBodyIsChunked = chunkedBodyRelayed
         if case .off = compression {
             encoder.writeDirect(.head(head))
             return
@@ -77,9 +68,7 @@ struct HTTP1ResponseWriter: ClientResponseWriter {
             encoder.writeDirect(.body(.byteBuffer(buffer)))
             return
         }
-        if let compressed = compressor.compress(buffer) {
-            encoder.writeDirect(.body(.byteBuffer(compressed)))
-        }
+        compressor.compress(buffer)
     }
 
     /// Bytes of a body relayed as the upstream chunked it: as they are while the encoder relays
