@@ -41,13 +41,11 @@ extension ClientConnectionHandler {
 
     /// Writes a response head (see `HTTP1ResponseWriter.writeHead`), and notes a final one in the
     /// access log.
-    func writeResponseHead(
-        _ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression = .off, chunkedBodyRelayed: Bool = false
-    ) {
+    func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression = .off) {
         if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
             logResponseStarted(status: head.status)
         }
-        writer.writeHead(head, answering: method, compression: compression, chunkedBodyRelayed: chunkedBodyRelayed)
+        writer.writeHead(head, answering: method, compression: compression)
     }
 
     /// Writes the end of the response, then closes (lingering if `then` says so) or waits for the

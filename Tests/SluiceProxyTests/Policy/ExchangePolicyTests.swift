@@ -54,4 +54,24 @@ struct ExchangePolicyTests {
         #expect(policy.headPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1).fields.map(\.name) == ["X-Accel-Buffering"])
         #expect(policy.headPlan(kind: .ordinary, closeClient: false, clientVersion: .http1_1).fields.isEmpty)
     }
+
+    /// Compression is decided here, once per response: the route and the response decide
+    /// whether (`ResponseCompression.allows`), the client's coding how.
+    @Test(arguments: [
+        (true, AcceptEncoding?.some(.gzip), ResponseKind.ordinary, HTTPVersion.http1_1, ResponseCompression.compress(.gzip)),
+        (true, .deflate, .ordinary, .http1_1, .compress(.deflate)),
+        (true, nil, .ordinary, .http1_1, .varyOnly),
+        (false, .gzip, .ordinary, .http1_1, .off),
+        (true, .gzip, .eventStream, .http1_1, .off),
+        (true, .gzip, .ordinary, .http1_0, .off),
+    ])
+    func compressionFollowsTheRouteTheResponseAndTheClientsCoding(
+        on: Bool, coding: AcceptEncoding?, kind: ResponseKind, version: HTTPVersion, expected: ResponseCompression
+    ) {
+        var route = Self.route
+        route.compression = on
+        let policy = ExchangePolicy(route: route, declaredEventStream: false, clientCoding: coding)
+        let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders([("Content-Type", "text/html")]))
+        #expect(policy.compression(of: head, kind: kind, clientVersion: version) == expected)
+    }
 }

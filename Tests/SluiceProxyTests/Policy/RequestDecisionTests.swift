@@ -105,6 +105,19 @@ struct RequestDecisionTests {
         #expect(requestHasBody == hasBody)
     }
 
+    /// The client's `Accept-Encoding` is read into the policy on a route that compresses, and
+    /// only there.
+    @Test(arguments: [(true, "gzip, deflate", AcceptEncoding?.some(.gzip)), (true, "br", nil), (false, "gzip", nil)])
+    func theClientsCodingIsReadOnCompressingRoutes(compression: Bool, acceptEncoding: String, coding: AcceptEncoding?) {
+        let route = Route(
+            host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"), backend: Self.app,
+            policy: RoutePolicy(compression: compression), source: "default/a")
+        let head = Self.head(.GET, "/", [("Host", "example.com"), ("Accept-Encoding", acceptEncoding)])
+        guard case .forward(_, _, let policy) = Self.decide(head, table: RoutingTable(routes: [route]))
+        else { Issue.record("not forwarded"); return }
+        #expect(policy.clientCoding == coding)
+    }
+
     @Test func theDefaultBackendTakesWhatNoRuleMatches() {
         let catchAll = Route(
             host: .any, path: .prefix(ingressPath: "/"), backend: Self.app, source: "default/catch-all")
