@@ -54,6 +54,13 @@ struct AnnotationPolicyReader {
         if let value = setting(A.compression, onOff) {
             policy.compression = value
         }
+        let trueFalse = Grammar(accepted: BooleanGrammar.accepted, parse: BooleanGrammar.parse)
+        if let value = setting(A.sslRedirect, trueFalse, alias: (A.nginxSSLRedirect, trueFalse)) {
+            policy.sslRedirect = value
+        }
+        if let value = setting(A.forceSSLRedirect, trueFalse, alias: (A.nginxForceSSLRedirect, trueFalse)) {
+            policy.forceSSLRedirect = value
+        }
         return policy
     }
 

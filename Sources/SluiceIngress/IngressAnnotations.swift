@@ -13,20 +13,25 @@ public enum IngressAnnotations {
     public static let maxStreamDuration = "sluice.io/max-stream-duration"
     public static let proxyBuffering = "sluice.io/proxy-buffering"
     public static let compression = "sluice.io/compression"
+    public static let sslRedirect = "sluice.io/ssl-redirect"
+    public static let forceSSLRedirect = "sluice.io/force-ssl-redirect"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
     public static let nginxProxySendTimeout = "nginx.ingress.kubernetes.io/proxy-send-timeout"
     public static let nginxProxyBuffering = "nginx.ingress.kubernetes.io/proxy-buffering"
+    public static let nginxSSLRedirect = "nginx.ingress.kubernetes.io/ssl-redirect"
+    public static let nginxForceSSLRedirect = "nginx.ingress.kubernetes.io/force-ssl-redirect"
 
     public static let known: Set<String> = [
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
-        proxyBuffering, compression,
+        proxyBuffering, compression, sslRedirect, forceSSLRedirect,
     ]
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
     static let nginxAliases: Set<String> = [
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
+        nginxSSLRedirect, nginxForceSSLRedirect,
     ]
 }

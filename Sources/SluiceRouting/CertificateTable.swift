@@ -36,6 +36,9 @@ public struct CertificateTable: Hashable, Sendable {
 
     public var isEmpty: Bool { exact.isEmpty && wildcard.isEmpty && defaultCertificate == nil }
 
+    /// Some host has a certificate of its own (not only the default).
+    public var hasHostCertificates: Bool { !exact.isEmpty || !wildcard.isEmpty }
+
     /// Every distinct certificate in the table.
     public var certificates: Set<ServingCertificate> {
         var all = Set(exact.values).union(wildcard.values)

@@ -24,6 +24,12 @@ public struct RoutePolicy: Hashable, Sendable {
     public var buffering: Bool
     /// Whether ordinary responses may be compressed. Event streams never are.
     public var compression: Bool
+    /// Plain HTTP to a host with a certificate of its own (`CertificateTable.hostCertificate`) is
+    /// redirected to HTTPS with `308` (ingress-nginx's `ssl-redirect`, on by default).
+    public var sslRedirect: Bool
+    /// Plain HTTP is redirected to HTTPS even for a host without a certificate (Sluice behind a
+    /// TLS-terminating load balancer: ingress-nginx's `force-ssl-redirect`).
+    public var forceSSLRedirect: Bool
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
     public var refusal: RouteRefusal?
@@ -37,6 +43,8 @@ public struct RoutePolicy: Hashable, Sendable {
         eventStreamPaths: [String] = [],
         buffering: Bool = false,
         compression: Bool = false,
+        sslRedirect: Bool = true,
+        forceSSLRedirect: Bool = false,
         refusal: RouteRefusal? = nil
     ) {
         self.connectTimeout = connectTimeout
@@ -47,6 +55,8 @@ public struct RoutePolicy: Hashable, Sendable {
         self.eventStreamPaths = eventStreamPaths
         self.buffering = buffering
         self.compression = compression
+        self.sslRedirect = sslRedirect
+        self.forceSSLRedirect = forceSSLRedirect
         self.refusal = refusal
     }
 

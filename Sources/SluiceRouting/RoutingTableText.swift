@@ -55,6 +55,10 @@ public enum RoutingTableText {
         }
         if policy.buffering != base.buffering { fields.append("buffering=\(policy.buffering ? "on" : "off")") }
         if policy.compression != base.compression { fields.append("compression=\(policy.compression ? "on" : "off")") }
+        if policy.sslRedirect != base.sslRedirect { fields.append("ssl-redirect=\(policy.sslRedirect ? "on" : "off")") }
+        if policy.forceSSLRedirect != base.forceSSLRedirect {
+            fields.append("force-ssl-redirect=\(policy.forceSSLRedirect ? "on" : "off")")
+        }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

@@ -14,6 +14,21 @@ struct ProxyOptions: ParsableArguments {
     @Option(help: "Port of the HTTPS proxy listener (TLS terminated with the certificates of the Ingresses' spec.tls).")
     var httpsPort: Int = EnvironmentDefault.int("SLUICE_HTTPS_PORT") ?? 8443
 
+    @Option(help: "Port that redirects to HTTPS name: the port clients reach the HTTPS listener on from outside (left out of the URL when 443).")
+    var httpsRedirectPort: Int = EnvironmentDefault.int("SLUICE_HTTPS_REDIRECT_PORT") ?? 443
+
+    @Flag(inversion: .prefixedNo, help: "Send Strict-Transport-Security on responses over TLS (never over plain HTTP).")
+    var hsts = EnvironmentDefault.string("SLUICE_HSTS").map { $0 != "false" } ?? true
+
+    @Option(help: "HSTS max-age, in seconds.")
+    var hstsMaxAge: Int = EnvironmentDefault.int("SLUICE_HSTS_MAX_AGE") ?? 31_536_000
+
+    @Flag(inversion: .prefixedNo, help: "HSTS includeSubDomains.")
+    var hstsIncludeSubdomains = EnvironmentDefault.string("SLUICE_HSTS_INCLUDE_SUBDOMAINS").map { $0 != "false" } ?? true
+
+    @Flag(help: "HSTS preload (only once the domain is meant for browsers' preload lists).")
+    var hstsPreload = EnvironmentDefault.string("SLUICE_HSTS_PRELOAD") == "true"
+
     @Option(help: "Port of the admin listener (/healthz, /readyz, /metrics).")
     var adminPort: Int = EnvironmentDefault.int("SLUICE_ADMIN_PORT") ?? 10254
 
@@ -66,6 +81,11 @@ struct ProxyOptions: ParsableArguments {
         configuration.clientSendTimeout = clientSendTimeout.duration
         configuration.keepAliveIdleTimeout = keepAliveTimeout.duration
         configuration.forwardsUnderscoredHeaderNames = allowUnderscoresInHeaders
+        configuration.httpsRedirectPort = httpsRedirectPort
+        configuration.strictTransportSecurity =
+            hsts
+            ? StrictTransportSecurity(maxAgeSeconds: hstsMaxAge, includeSubdomains: hstsIncludeSubdomains, preload: hstsPreload)
+            : nil
         if accessLog { configuration.accessLog = .fileDescriptor(1, flushInterval: accessLogFlushInterval.duration) }
         return configuration
     }
@@ -82,5 +102,13 @@ struct ProxyOptions: ParsableArguments {
         for (flag, value) in timeouts where value.duration <= .zero {
             throw ValidationError("\(flag) must be longer than zero")
         }
+        for (flag, port) in [("--http-port", httpPort), ("--https-port", httpsPort), ("--admin-port", adminPort)]
+        where !(0...65535).contains(port) {
+            throw ValidationError("\(flag) must be between 0 and 65535, not \(port)")
+        }
+        guard (1...65535).contains(httpsRedirectPort) else {
+            throw ValidationError("--https-redirect-port must be between 1 and 65535, not \(httpsRedirectPort)")
+        }
+        guard hstsMaxAge >= 0 else { throw ValidationError("--hsts-max-age must not be negative") }
     }
 }

@@ -33,8 +33,8 @@ extension NginxAnnotation {
         unsupported("temporal-redirect", "Sluice makes no redirects"),
         unsupported("temporal-redirect-code", "Sluice makes no redirects"),
         unsupported("from-to-www-redirect", "Sluice makes no redirects"),
-        partly("use-port-in-redirects", only: falseValues, "Sluice makes no redirects of its own"),
-        partly("relative-redirects", only: falseValues, "Sluice makes no redirects of its own"),
+        partly("use-port-in-redirects", only: falseValues, "redirects to HTTPS name `--https-redirect-port`, not the listener's"),
+        partly("relative-redirects", only: falseValues, "redirects to HTTPS are absolute"),
         unsupported("proxy-redirect-from", "`Location` fields are passed on unchanged"),
         unsupported("proxy-redirect-to", "`Location` fields are passed on unchanged"),
         unsupported("proxy-cookie-domain", "`Set-Cookie` fields are passed on unchanged"),
@@ -159,9 +159,13 @@ extension NginxAnnotation {
 
     /// TLS toward clients and backends.
     private static let tls: [NginxAnnotation] = [
-        partly("ssl-redirect", only: falseValues, "TLS is not terminated yet, so nothing redirects to HTTPS"),
-        partly("force-ssl-redirect", only: falseValues, "TLS is not terminated yet, so nothing redirects to HTTPS"),
-        partly("preserve-trailing-slash", only: falseValues, "nothing redirects to HTTPS"),
+        supported(
+            "ssl-redirect",
+            "plain HTTP to a host with a certificate of its own gets `308` to HTTPS (default true; also `sluice.io/ssl-redirect`)"),
+        supported(
+            "force-ssl-redirect",
+            "`308` to HTTPS for hosts without a certificate too (also `sluice.io/force-ssl-redirect`); judged by the connection, not `X-Forwarded-Proto`"),
+        partly("preserve-trailing-slash", only: trueValues, "redirects to HTTPS keep the path exactly as sent"),
         partly("ssl-passthrough", only: falseValues, "TLS connections are not passed through"),
         unsupported("ssl-ciphers", "TLS is not terminated yet"),
         unsupported("ssl-prefer-server-ciphers", "TLS is not terminated yet"),

@@ -223,13 +223,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let head: HTTPRequestHead
         let route: Route
         let policy: ExchangePolicy
-        switch RequestDecision.decide(received, table: loop.routes.table, maxHeaderBytes: configuration.maxHeaderBytes) {
+        switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure) {
         case .forward(let forwarded, let matched, let decided):
             (head, route, policy) = (forwarded, matched, decided)
         case .reject(let error):
             fail(nil, error)
             return
-        case .refuse(let error, let requestHasBody):
+        case .refuse(let error, let requestHasBody), .respond(let error, let requestHasBody):
             refuse(error, requestHasBody: requestHasBody)
             return
         }

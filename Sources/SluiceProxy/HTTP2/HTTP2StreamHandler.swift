@@ -100,7 +100,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private func start(_ received: HTTPRequestHead, context: ChannelHandlerContext) {
         loop.metrics.requestReceived()
         state = ExchangeStateMachine(method: received.method, closeAfter: false)
-        switch RequestDecision.decide(received, table: loop.routes.table, maxHeaderBytes: configuration.maxHeaderBytes) {
+        switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure) {
         case .forward(let head, let route, let policy):
             guard let endpoint = loop.balancer.next(for: route.backend) else {
                 answer(.noEndpoints(backend: route.backend.name))
@@ -119,7 +119,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
                 policy: policy)
             self.exchange = exchange
             exchange.attempt(endpoint: endpoint, fresh: false)
-        case .reject(let error), .refuse(let error, _):
+        case .reject(let error), .refuse(let error, _), .respond(let error, _):
             answer(error)
         }
     }

@@ -25,8 +25,13 @@ struct ExchangePolicy: Equatable, Sendable {
     /// The coding the client's `Accept-Encoding` prefers (nil: none; only read on a route that
     /// compresses).
     let clientCoding: AcceptEncoding?
+    /// Fields every response of the exchange gets (`Strict-Transport-Security` over TLS).
+    let responseFields: [ResponseField]
 
-    init(route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil) {
+    init(
+        route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil,
+        responseFields: [ResponseField] = []
+    ) {
         self.declaredEventStream = declaredEventStream
         self.connectTimeout = TimeAmount(route.connectTimeout)
         self.sendTimeout = TimeAmount(route.sendTimeout)
@@ -36,6 +41,7 @@ struct ExchangePolicy: Equatable, Sendable {
         self.buffering = route.buffering
         self.compression = route.compression
         self.clientCoding = clientCoding
+        self.responseFields = responseFields
     }
 
     /// The longest the upstream may stay silent: for a response of `kind`, or before the response
@@ -75,6 +81,6 @@ struct ExchangePolicy: Equatable, Sendable {
     /// The plan of the client's head for a response of `kind` (the one place a response edit is
     /// decided: see `ResponseHeadPlan`).
     func headPlan(kind: ResponseKind, closeClient: Bool, clientVersion: HTTPVersion) -> ResponseHeadPlan {
-        ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion)
+        ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: responseFields)
     }
 }

@@ -17,10 +17,16 @@ enum RequestDecision: Equatable {
     /// closed). Without a body it is answered when its end arrives and the connection stays open;
     /// with one, at once, and the connection closes after it.
     case refuse(ProxyErrorResponse, requestHasBody: Bool)
+    /// A request the proxy answers itself (a redirect to HTTPS), like a refusal: without a body
+    /// when its end arrives, with one at once and the connection closes after it.
+    case respond(ProxyErrorResponse, requestHasBody: Bool)
 
-    /// Decides what to do with `received`, routed by `table`.
-    static func decide(_ received: HTTPRequestHead, table: RoutingTable, maxHeaderBytes: Int) -> RequestDecision {
-        if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: maxHeaderBytes) {
+    /// Decides what to do with `received`, routed by `table`, under `configuration`; `secure`:
+    /// it came over TLS.
+    static func decide(
+        _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool
+    ) -> RequestDecision {
+        if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             return .reject(.rejected(rejection))
         }
         let head = RequestTarget.originForm(received)
@@ -31,6 +37,13 @@ enum RequestDecision: Equatable {
         guard let route = table.match(host: host, path: path) else {
             return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
         }
+        if !secure,
+            let location = HTTPSRedirect.location(
+                host: host, target: head.uri, path: path, route: route, certificates: table.certificates,
+                port: configuration.httpsRedirectPort)
+        {
+            return .respond(.redirectToHTTPS(location), requestHasBody: hasBody(received))
+        }
         if let refusal = route.policy.refusal {
             return .refuse(.routeRefused(refusal, source: route.source), requestHasBody: hasBody(received))
         }
@@ -39,7 +52,8 @@ enum RequestDecision: Equatable {
         }
         let policy = ExchangePolicy(
             route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path),
-            clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil)
+            clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil,
+            responseFields: secure ? configuration.strictTransportSecurity?.fields ?? [] : [])
         return .forward(head: head, route: route, policy: policy)
     }
 

@@ -2,17 +2,28 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// A response the proxy writes itself (no route, upstream failures, rejected requests): a small
-/// plain-text body stating the problem, and `Connection: close` when the connection ends after it.
+/// A response the proxy writes itself (no route, upstream failures, rejected requests, redirects
+/// to HTTPS): a small plain-text body stating the problem, `Location` for a redirect, and
+/// `Connection: close` when the connection ends after it.
 public struct ProxyErrorResponse: Hashable, Sendable {
     public var status: HTTPResponseStatus
     public var message: String
     public var closeConnection: Bool
+    /// Where a redirect sends the client.
+    public var location: String?
 
-    public init(status: HTTPResponseStatus, message: String, closeConnection: Bool) {
+    public init(status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil) {
         self.status = status
         self.message = message
         self.closeConnection = closeConnection
+        self.location = location
+    }
+
+    /// Plain HTTP to a host served over HTTPS: `308`, so that the method and body are kept
+    /// (ingress-nginx's `ssl-redirect` answers the same, with `http-redirect-code` 308).
+    public static func redirectToHTTPS(_ location: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(
+            status: .permanentRedirect, message: "moved to \(location)", closeConnection: false, location: location)
     }
 
     public static func noRoute(host: String, path: String) -> ProxyErrorResponse {
@@ -61,6 +72,7 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(bodyText.utf8.count))
+        if let location { headers.add(name: "Location", value: location) }
         if closeConnection { headers.add(name: "Connection", value: "close") }
         return HTTPResponseHead(version: version, status: status, headers: headers)
     }

@@ -57,6 +57,12 @@ public struct ProxyConfiguration: Sendable {
     /// Offer HTTP/2 over TLS (ALPN `h2`). Off until HTTP/2 has every guarantee HTTP/1.1 has (the
     /// HTTP/2 issue): access log lines and request-body timeouts per stream.
     public var http2: Bool
+    /// `Strict-Transport-Security` on responses over TLS; nil: none.
+    public var strictTransportSecurity: StrictTransportSecurity?
+    /// The port a redirect to HTTPS names (`--https-redirect-port`): the port clients reach the
+    /// HTTPS listener on from outside (443, left out of the URL, unless a load balancer maps
+    /// another).
+    public var httpsRedirectPort: Int
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -76,7 +82,9 @@ public struct ProxyConfiguration: Sendable {
         forwardedProto: String = "http",
         maxBufferedResponseBytes: Int = 1024 * 1024,
         http2MaxConcurrentStreams: Int = 128,
-        http2: Bool = false
+        http2: Bool = false,
+        strictTransportSecurity: StrictTransportSecurity? = StrictTransportSecurity(),
+        httpsRedirectPort: Int = 443
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -96,6 +104,8 @@ public struct ProxyConfiguration: Sendable {
         self.maxBufferedResponseBytes = maxBufferedResponseBytes
         self.http2MaxConcurrentStreams = http2MaxConcurrentStreams
         self.http2 = http2
+        self.strictTransportSecurity = strictTransportSecurity
+        self.httpsRedirectPort = httpsRedirectPort
     }
 
     /// The defaults documented on each field.

@@ -34,7 +34,7 @@ struct NginxAnnotationAuditTests {
         #expect(problem.reason == "UnsupportedAnnotation")
         #expect(problem.message == """
             nginx.ingress.kubernetes.io annotations not supported by Sluice: configuration-snippet, enable-cors="true", \
-            proxy-body-size, rewrite-target, ssl-redirect="true"
+            proxy-body-size, rewrite-target
             """)
     }
 

@@ -25,7 +25,9 @@ struct RequestDecisionTests {
     }
 
     private static func decide(_ head: HTTPRequestHead, table: RoutingTable = table) -> RequestDecision {
-        RequestDecision.decide(head, table: table, maxHeaderBytes: 8192)
+        var configuration = ProxyConfiguration()
+        configuration.maxHeaderBytes = 8192
+        return RequestDecision.decide(head, table: table, configuration: configuration, secure: false)
     }
 
     @Test func aRoutedRequestIsForwardedWithItsRoutesPolicy() throws {

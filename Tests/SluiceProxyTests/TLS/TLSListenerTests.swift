@@ -159,6 +159,31 @@ struct TLSListenerTests {
         }
     }
 
+    /// Plain HTTP to a host with a certificate is sent to HTTPS (`308`, path and query kept);
+    /// the answer over TLS carries `Strict-Transport-Security`, relayed event streams included,
+    /// and plain answers never do.
+    @Test func plainHTTPIsRedirectedAndTLSResponsesCarryHSTS() async throws {
+        let app = serving(try ca.issue(dnsNames: ["app.example.com"]), source: "default/app-tls")
+        let permits = UpstreamPermits()
+        permits.open()
+        try await withUpstream(.eventStream(count: 1, permits: permits)) { upstream in
+            let table = Self.table(upstream, certificates: CertificateTable(hosts: ["app.example.com": app]))
+            try await withProxy(table) { proxy in
+                let plain = try await CurlProcess.run([
+                    "-i", "--resolve", "app.example.com:\(proxy.port):127.0.0.1", "http://app.example.com:\(proxy.port)/chat?x=1",
+                ])
+                #expect(plain.stdout.hasPrefix("HTTP/1.1 308 Permanent Redirect\r\n"), "\(plain.stdout)")
+                #expect(plain.stdout.contains("Location: https://app.example.com/chat?x=1\r\n"))
+                #expect(!plain.stdout.lowercased().contains("strict-transport-security"))
+
+                let overTLS = try await curl("app.example.com", port: proxy.httpsPort, path: "/chat", ["-i", "-N"])
+                #expect(overTLS.exitCode == 0, "\(overTLS.stderr)")
+                #expect(overTLS.stdout.contains("Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n"), "\(overTLS.stdout)")
+                #expect(overTLS.stdout.contains("data: event 0\n"))
+            }
+        }
+    }
+
     @Test func aHandshakeThatStallsIsCutAtTheHeaderTimeout() async throws {
         var configuration = ProxyConfiguration()
         configuration.clientHeaderTimeout = .milliseconds(300)
