@@ -27,7 +27,15 @@ let package = Package(
         // MARK: Pure layers (no I/O)
         .target(name: "SluiceRouting"),
         .target(name: "KubeModels"),
-        .target(name: "SluiceIngress", dependencies: ["SluiceRouting", "KubeModels"]),
+        .target(
+            name: "SluiceIngress",
+            dependencies: [
+                "SluiceRouting", "KubeModels",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
 
         // MARK: Sources of cluster state
         .target(
@@ -160,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceIngressTests",
-            dependencies: ["SluiceIngress", "SluiceRouting", "KubeModels", "SluiceManifests"],
+            dependencies: ["SluiceIngress", "SluiceRouting", "KubeModels", "SluiceManifests", "SluiceTestSupport"],
             resources: [.copy("Golden")]
         ),
         .testTarget(name: "SluiceManifestsTests", dependencies: ["SluiceManifests", "KubeModels"]),

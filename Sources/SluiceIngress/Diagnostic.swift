@@ -36,5 +36,8 @@ public enum DiagnosticReason {
     public static let unknownAnnotation = "UnknownAnnotation"
     public static let tlsSecretNotFound = "TLSSecretNotFound"
     public static let tlsSecretInvalid = "TLSSecretInvalid"
-    public static let tlsNotServed = "TLSNotServed"
+    public static let tlsCertificateExpired = "TLSCertificateExpired"
+    public static let tlsCertificateNotYetValid = "TLSCertificateNotYetValid"
+    /// The certificate is good but does not name some hosts its `spec.tls` entry lists.
+    public static let tlsHostNotCovered = "TLSHostNotCovered"
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The pure translation `ClusterSnapshot → RoutingTable + diagnostics`, used unchanged by the
 /// controller (cluster state) and by `sluice serve --manifests` (files).
 ///
@@ -16,11 +18,13 @@
 /// claim a host + path + kind keeps it, later claimants get a `ConflictLost` diagnostic naming
 /// the winner. The oldest Ingress with `spec.defaultBackend` provides the table's default
 /// backend. Backends resolve through `BackendResolver`; annotations through
-/// `AnnotationPolicyReader`. Nothing here fails: whatever is wrong is reported and the rest is
+/// `AnnotationPolicyReader`. Each `spec.tls` Secret is checked (`IngressTLSProcessor`) and the good
+/// certificates go into the table's `CertificateTable` with the routes. Nothing here fails: whatever is wrong is reported and the rest is
 /// served.
 public enum IngressTranslator {
-    public static func translate(_ snapshot: ClusterSnapshot, options: TranslationOptions) -> TranslationResult {
-        let build = IngressGraphBuilder.build(snapshot, options: options)
+    /// `now` judges certificates' validity windows (a parameter so that tests are deterministic).
+    public static func translate(_ snapshot: ClusterSnapshot, options: TranslationOptions, now: Date = Date()) -> TranslationResult {
+        let build = IngressGraphBuilder.build(snapshot, options: options, now: now)
         return TranslationResult(
             table: RoutingTableAssembler.table(from: build.graph),
             diagnostics: build.diagnostics,

@@ -19,16 +19,21 @@ public struct TranslationOptions: Sendable, Hashable {
     /// is served anyway, without that protection, instead of failing closed. A Warning names the
     /// annotations either way.
     public var allowsUnsupportedSecurityAnnotations: Bool
+    /// `--default-ssl-certificate`: the `kubernetes.io/tls` Secret (`namespace/name`) served to
+    /// TLS clients whose server name no `spec.tls` host has; nil, or a Secret that fails its
+    /// checks: the listener's generated certificate.
+    public var defaultCertificateSecret: String?
 
     public init(
         ingressClass: String = "sluice", controllerName: String = "sluice.io/ingress-controller",
         watchNamespace: String? = nil, servesClasslessWithoutIngressClasses: Bool = false,
-        allowsUnsupportedSecurityAnnotations: Bool = false
+        allowsUnsupportedSecurityAnnotations: Bool = false, defaultCertificateSecret: String? = nil
     ) {
         self.ingressClass = ingressClass
         self.controllerName = controllerName
         self.watchNamespace = watchNamespace
         self.servesClasslessWithoutIngressClasses = servesClasslessWithoutIngressClasses
         self.allowsUnsupportedSecurityAnnotations = allowsUnsupportedSecurityAnnotations
+        self.defaultCertificateSecret = defaultCertificateSecret
     }
 }

@@ -13,7 +13,9 @@ import Testing
 /// `# option: watchNamespace=team-a` (also `ingressClass=`, `controllerName=`). Cases translate
 /// as the controller does unless they say `# option: standalone` (as `sluice serve` does:
 /// `servesClasslessWithoutIngressClasses`); `# option: allowUnsupportedSecurityAnnotations`
-/// translates as with `--allow-unsupported-security-annotations`.
+/// translates as with `--allow-unsupported-security-annotations`. `# option: defaultCertificate=ns/name`
+/// sets `--default-ssl-certificate`. Certificates are judged at 2030-06-01 (`TLSFixtures.now`); a
+/// case makes its own with `# certificate:` lines (`GoldenCertificates`).
 ///
 /// To rewrite the expected files after an intended change, run
 /// `SLUICE_UPDATE_GOLDEN=1 swift test --filter SluiceIngressTests`, then review every diff:
@@ -34,11 +36,11 @@ struct GoldenTests {
     @Test(arguments: caseNames())
     func golden(_ name: String) throws {
         let directory = try #require(Bundle.module.url(forResource: "Golden", withExtension: nil))
-        let yaml = try String(contentsOf: directory.appendingPathComponent("\(name).yaml"), encoding: .utf8)
+        let yaml = try GoldenCertificates.expand(String(contentsOf: directory.appendingPathComponent("\(name).yaml"), encoding: .utf8))
         let (objects, errors) = ManifestLoader.parse(yaml: yaml, file: "\(name).yaml")
         #expect(errors.isEmpty, "manifest errors: \(errors)")
 
-        let result = IngressTranslator.translate(ClusterSnapshot(objects: objects), options: Self.options(in: yaml))
+        let result = IngressTranslator.translate(ClusterSnapshot(objects: objects), options: Self.options(in: yaml), now: TLSFixtures.now)
         var actual = RoutingTableText.render(result.table)
         actual += "# owned: \(result.ownedIngresses.joined(separator: " "))\n"
         for diagnostic in result.diagnostics {
@@ -57,11 +59,11 @@ struct GoldenTests {
     @Test func translationIsDeterministicUnderInputOrder() throws {
         let directory = try #require(Bundle.module.url(forResource: "Golden", withExtension: nil))
         for name in Self.caseNames() {
-            let yaml = try String(contentsOf: directory.appendingPathComponent("\(name).yaml"), encoding: .utf8)
+            let yaml = try GoldenCertificates.expand(String(contentsOf: directory.appendingPathComponent("\(name).yaml"), encoding: .utf8))
             let (objects, _) = ManifestLoader.parse(yaml: yaml, file: name)
             let options = Self.options(in: yaml)
-            let forward = IngressTranslator.translate(ClusterSnapshot(objects: objects), options: options)
-            let backward = IngressTranslator.translate(ClusterSnapshot(objects: objects.reversed()), options: options)
+            let forward = IngressTranslator.translate(ClusterSnapshot(objects: objects), options: options, now: TLSFixtures.now)
+            let backward = IngressTranslator.translate(ClusterSnapshot(objects: objects.reversed()), options: options, now: TLSFixtures.now)
             #expect(forward.table == backward.table, "\(name)")
             #expect(Set(forward.diagnostics) == Set(backward.diagnostics), "\(name)")
         }
@@ -84,6 +86,7 @@ struct GoldenTests {
             case "watchNamespace": options.watchNamespace = setting[1]
             case "ingressClass": options.ingressClass = setting[1]
             case "controllerName": options.controllerName = setting[1]
+            case "defaultCertificate": options.defaultCertificateSecret = setting[1]
             default: continue
             }
         }

@@ -36,7 +36,7 @@ struct IngressGraphTests {
         #expect(build.graph.virtualHosts[.wildcard(suffix: ".shop.com")]?.tls == expected)
         #expect(build.graph.virtualHosts[.wildcard(suffix: ".shop.com")]?.routes.isEmpty == true)
         #expect(build.graph.virtualHosts[.exact("plain.com")]?.tls == nil)
-        #expect(build.diagnostics.filter { $0.reason == DiagnosticReason.tlsNotServed }.map(\.name) == ["shop", "late"])
+        #expect(build.diagnostics.map { "\($0.name) \($0.reason)" } == ["shop TLSSecretNotFound", "late TLSSecretNotFound"])
 
         let table = RoutingTableAssembler.table(from: build.graph)
         #expect(table.routes.map(\.host) == [.exact("plain.com"), .exact("shop.com"), .exact("shop.com")])
@@ -78,7 +78,7 @@ struct IngressGraphTests {
 
         #expect(build.diagnostics.map(\.reason) == [
             DiagnosticReason.invalidAnnotation, DiagnosticReason.serviceNotFound, DiagnosticReason.conflictLost,
-            DiagnosticReason.tlsNotServed, DiagnosticReason.tlsSecretNotFound,
+            DiagnosticReason.tlsSecretNotFound,
         ])
     }
 

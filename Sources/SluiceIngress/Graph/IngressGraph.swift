@@ -14,6 +14,9 @@ struct IngressGraph: Hashable, Sendable {
     var defaultRoute: RouteNode?
     /// Every backend the routes reference, each resolved once.
     var backends: [BackendReference: Backend] = [:]
+    /// `--default-ssl-certificate`, when its Secret passed the checks; nil: the listener's
+    /// generated certificate.
+    var defaultCertificate: ServingCertificate?
 
     /// The virtual host for `host`, created empty if absent, for in-place edits.
     subscript(host host: HostMatch) -> VirtualHostNode {
@@ -32,7 +35,7 @@ struct IngressGraph: Hashable, Sendable {
 /// One host and everything served under it.
 struct VirtualHostNode: Hashable, Sendable {
     var host: HostMatch
-    /// Filled from `spec.tls` for the hosts listed there; not served yet.
+    /// Filled from `spec.tls` for the hosts listed there.
     var tls: VirtualHostTLS?
     /// At most one route per path and kind: the first Ingress (oldest) to claim it keeps it.
     var routes: [PathMatch: RouteNode] = [:]

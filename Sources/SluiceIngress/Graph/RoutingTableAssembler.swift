@@ -2,13 +2,28 @@ import SluiceRouting
 
 /// The last, separate step of translation: an `IngressGraph` becomes the `RoutingTable` the
 /// proxy serves. Hosts in `HostMatch` order, each host's routes longest match first, then the
-/// default route; a virtual host without routes (named only in `spec.tls`) contributes nothing.
+/// default route. Each virtual host whose TLS slot holds a certificate contributes it to the
+/// table's `CertificateTable`, with or without routes (a host named only in `spec.tls` still
+/// gets its certificate).
 enum RoutingTableAssembler {
     static func table(from graph: IngressGraph) -> RoutingTable {
         let routes = graph.virtualHosts.values.sorted { $0.host < $1.host }.flatMap { virtualHost in
             virtualHost.routesInPrecedenceOrder.map { route($0, host: virtualHost.host, in: graph) }
         }
-        return RoutingTable(routes: routes, defaultBackend: graph.defaultRoute.map { route($0, host: .any, in: graph) })
+        return RoutingTable(
+            routes: routes,
+            defaultBackend: graph.defaultRoute.map { route($0, host: .any, in: graph) },
+            certificates: certificates(in: graph))
+    }
+
+    private static func certificates(in graph: IngressGraph) -> CertificateTable {
+        var hosts: [String: ServingCertificate] = [:]
+        for virtualHost in graph.virtualHosts.values where virtualHost.host != .any {
+            if let certificate = virtualHost.tls?.certificate {
+                hosts[virtualHost.host.text] = certificate
+            }
+        }
+        return CertificateTable(hosts: hosts, defaultCertificate: graph.defaultCertificate)
     }
 
     /// A reference the graph holds no backend for (a graph built without

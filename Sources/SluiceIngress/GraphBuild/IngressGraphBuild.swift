@@ -1,3 +1,4 @@
+import Foundation
 import KubeModels
 import SluiceRouting
 
@@ -7,6 +8,8 @@ import SluiceRouting
 struct IngressGraphBuild: Sendable {
     let snapshot: ClusterSnapshot
     let options: TranslationOptions
+    /// When certificates are judged (expired, not yet valid).
+    let now: Date
     var graph = IngressGraph()
     /// The Ingresses of our class, oldest first; `ServedIngress.rank` indexes this.
     var ingresses: [ServedIngress] = []
@@ -14,10 +17,14 @@ struct IngressGraphBuild: Sendable {
     /// reference that does not resolve is reported to every one of them.
     private(set) var backendRequests: [(reference: BackendReference, ingress: Int, field: IngressField)] = []
     private var findings: [Finding] = []
+    /// Warnings about objects other than Ingresses (the default certificate's Secret), after
+    /// the Ingresses' in ``diagnostics``.
+    var objectDiagnostics: [Diagnostic] = []
 
-    init(snapshot: ClusterSnapshot, options: TranslationOptions) {
+    init(snapshot: ClusterSnapshot, options: TranslationOptions, now: Date) {
         self.snapshot = snapshot
         self.options = options
+        self.now = now
     }
 
     mutating func report(_ problem: IngressProblem, ingress rank: Int, at field: IngressField) {
@@ -48,7 +55,7 @@ struct IngressGraphBuild: Sendable {
             let ingress = ingresses[finding.ingress].ingress
             return Diagnostic(kind: "Ingress", namespace: ingress.namespaceOrDefault, name: ingress.nameOrEmpty,
                               reason: finding.problem.reason, message: finding.problem.message)
-        }
+        } + objectDiagnostics
     }
 
     /// `namespace/name` of every Ingress of our class, sorted: the ones whose status we write.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds an `IngressGraph` from a snapshot, after Contour's `dag.Builder`: a pure build that
 /// runs one small processor after another over the same `IngressGraphBuild`.
 enum IngressGraphBuilder {
@@ -8,12 +10,13 @@ enum IngressGraphBuilder {
         AnnotationPolicyProcessor(),
         IngressRuleProcessor(),
         IngressTLSProcessor(),
+        DefaultCertificateProcessor(),
         DefaultBackendProcessor(),
         BackendResolutionProcessor(),
     ]
 
-    static func build(_ snapshot: ClusterSnapshot, options: TranslationOptions) -> IngressGraphBuild {
-        var build = IngressGraphBuild(snapshot: snapshot, options: options)
+    static func build(_ snapshot: ClusterSnapshot, options: TranslationOptions, now: Date = Date()) -> IngressGraphBuild {
+        var build = IngressGraphBuild(snapshot: snapshot, options: options, now: now)
         for processor in processors {
             processor.run(&build)
         }

@@ -1,58 +1,68 @@
 import KubeModels
 import SluiceRouting
 
-/// Fills the TLS slot of each virtual host listed in a `spec.tls[].hosts` with that entry's
-/// `secretName` (the oldest Ingress listing a host sets it), and checks the secrets: each must be
-/// a `kubernetes.io/tls` Secret with `tls.crt` and `tls.key` in the Ingress's namespace.
+/// Fills the TLS slot of each virtual host listed in a `spec.tls[].hosts` (the oldest Ingress
+/// listing a host sets it) with that entry's Secret, checked by ``TLSSecretInspector``, and the
+/// certificate when it is good and its names cover the host (``CertificateNames``).
 ///
-/// TLS is not served yet: an Ingress that asks for it is told so once (`TLSNotServed`), and its
-/// hosts are served over plain HTTP only.
+/// A bad Secret never takes a host down: its Ingress gets one Warning per `spec.tls` entry
+/// naming the Secret and what is wrong (the expiry date, the hosts not covered), the host gets
+/// no certificate of its own (the listener serves the default one) and the routes are served.
 struct IngressTLSProcessor: IngressGraphProcessor {
     func run(_ build: inout IngressGraphBuild) {
         let secrets = Dictionary(
             build.snapshot.secrets.map { ("\($0.metadata.namespace ?? "default")/\($0.metadata.name ?? "")", $0) },
             uniquingKeysWith: { first, _ in first }
         )
+        var inspections: [SecretReference: Result<InspectedCertificate, TLSSecretProblem>] = [:]
         for served in build.ingresses {
-            let entries = served.ingress.spec?.tls ?? []
-            guard !entries.isEmpty else { continue }
-            build.report(DiagnosticReason.tlsNotServed,
-                         "spec.tls: Sluice does not terminate TLS yet; this Ingress is served over plain HTTP only",
-                         ingress: served.rank, at: .tls)
-            for (index, entry) in entries.enumerated() {
+            for (index, entry) in (served.ingress.spec?.tls ?? []).enumerated() {
                 guard let name = entry.secretName, !name.isEmpty else { continue }
-                let secret = SecretReference(namespace: served.namespace, name: name)
-                fillSlots(for: entry.hosts ?? [], with: VirtualHostTLS(secret: secret, source: served.key), in: &build.graph)
-                if let problem = Self.problem(with: secret, in: secrets, field: "spec.tls[\(index)]") {
-                    build.report(problem, ingress: served.rank, at: .tls)
+                let reference = SecretReference(namespace: served.namespace, name: name)
+                let inspection = inspections[reference] ?? TLSSecretInspector.inspect(
+                    secrets[reference.description], reference: reference, now: build.now)
+                inspections[reference] = inspection
+                let hosts = (entry.hosts ?? []).filter { !$0.isEmpty }
+                let field = "spec.tls[\(index)]"
+
+                switch inspection {
+                case .failure(let problem):
+                    fillSlots(for: hosts, with: VirtualHostTLS(secret: reference, source: served.key), in: &build.graph)
+                    build.report(problem.reason, "\(field): secret \(reference) \(problem.detail)\(Self.fallback(hosts))",
+                                 ingress: served.rank, at: .tls)
+                case .success(let inspected):
+                    let uncovered = hosts.filter { !inspected.names.covers($0) }
+                    for host in hosts {
+                        let certificate = uncovered.contains(host) ? nil : inspected.serving
+                        fillSlots(for: [host], with: VirtualHostTLS(secret: reference, source: served.key, certificate: certificate),
+                                  in: &build.graph)
+                    }
+                    if !uncovered.isEmpty {
+                        let names = inspected.names.dnsNames.isEmpty ? "no DNS names" : inspected.names.dnsNames.joined(separator: ", ")
+                        build.report(DiagnosticReason.tlsHostNotCovered,
+                                     "\(field): secret \(reference) holds a certificate for \(names), which does not cover \(uncovered.joined(separator: ", "))\(Self.fallback(uncovered))",
+                                     ingress: served.rank, at: .tls)
+                    }
                 }
             }
         }
     }
 
+    /// `; a.example.com gets the default certificate`, for the hosts left without one.
+    private static func fallback(_ hosts: [String]) -> String {
+        switch hosts.count {
+        case 0: ""
+        case 1: "; \(hosts[0]) gets the default certificate"
+        default: "; \(hosts.joined(separator: ", ")) get the default certificate"
+        }
+    }
+
     private func fillSlots(for hosts: [String], with tls: VirtualHostTLS, in graph: inout IngressGraph) {
-        for host in hosts where !host.isEmpty {
+        for host in hosts {
             let match = HostMatch(ingressHost: host)
             if graph[host: match].tls == nil {
                 graph[host: match].tls = tls
             }
         }
-    }
-
-    private static func problem(with reference: SecretReference, in secrets: [String: Secret], field: String) -> IngressProblem? {
-        guard let secret = secrets[reference.description] else {
-            return IngressProblem(reason: DiagnosticReason.tlsSecretNotFound, message: "\(field): secret \(reference) not found")
-        }
-        if !secret.isTLS {
-            let type = secret.type.map { AnnotationValue.quoted($0) } ?? "absent"
-            return IngressProblem(
-                reason: DiagnosticReason.tlsSecretInvalid,
-                message: "\(field): secret \(reference) has type \(type), not \(Secret.tlsType)"
-            )
-        }
-        if secret.data?["tls.crt"] == nil || secret.data?["tls.key"] == nil {
-            return IngressProblem(reason: DiagnosticReason.tlsSecretInvalid, message: "\(field): secret \(reference) lacks tls.crt or tls.key")
-        }
-        return nil
     }
 }
