@@ -11,6 +11,8 @@ public struct ClusterObjects: Sendable, Hashable {
     public var secrets: [String: Secret] = [:]
     /// The `--publish-service` Service when it lies outside the watched namespace.
     public var publishServices: [String: Service] = [:]
+    /// The `--default-ssl-certificate` Secret when it lies outside the watched namespace.
+    public var defaultCertificateSecrets: [String: Secret] = [:]
 
     public init() {}
 
@@ -19,7 +21,7 @@ public struct ClusterObjects: Sendable, Hashable {
         ClusterSnapshot(
             ingresses: Self.sorted(ingresses), ingressClasses: Self.sorted(ingressClasses),
             services: Self.sorted(services), endpointSlices: Self.sorted(endpointSlices),
-            secrets: Self.sorted(secrets))
+            secrets: Self.sorted(secrets.merging(defaultCertificateSecrets) { watched, _ in watched }))
     }
 
     /// The Service `namespace/name`, from whichever slot holds it.

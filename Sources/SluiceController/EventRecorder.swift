@@ -72,7 +72,8 @@ public struct EventRecorder: Sendable {
         let (apiVersion, uid): (String, String?) =
             switch diagnostic.kind {
             case Service.kindName: (Service.groupVersion, objects.services[key]?.metadata.uid)
-            case Secret.kindName: (Secret.groupVersion, objects.secrets[key]?.metadata.uid)
+            case Secret.kindName:
+                (Secret.groupVersion, (objects.secrets[key] ?? objects.defaultCertificateSecrets[key])?.metadata.uid)
             default: (Ingress.groupVersion, objects.ingresses[key]?.metadata.uid)
             }
         let timestamp = KubeTime.time(now)

@@ -30,7 +30,9 @@ struct ReflectorPlan: Sendable {
     }
 
     /// Every reflector `configuration` asks for: the kinds translation reads, scoped to the
-    /// watched namespace, plus the `--publish-service` Service by name when it lies outside it.
+    /// watched namespace (Secrets: only `kubernetes.io/tls` ones, by field selector), plus the
+    /// `--publish-service` Service and the `--default-ssl-certificate` Secret by name when they
+    /// lie outside it.
     static func all(for configuration: ControllerConfiguration) -> [ReflectorPlan] {
         let namespace = configuration.translation.watchNamespace
         var plans = [
@@ -49,6 +51,15 @@ struct ReflectorPlan: Sendable {
                 ReflectorPlan(
                     "publish-service", .services.namespace(serviceNamespace), \ClusterObjects.publishServices,
                     fieldSelector: "metadata.name=\(name)"))
+        }
+        if let secret = configuration.translation.defaultCertificateSecret,
+            let namespace, !secret.hasPrefix("\(namespace)/")
+        {
+            let parts = secret.split(separator: "/", maxSplits: 1).map(String.init)
+            plans.append(
+                ReflectorPlan(
+                    "default-certificate", .secrets.namespace(parts[0]), \ClusterObjects.defaultCertificateSecrets,
+                    fieldSelector: "type=\(Secret.tlsType),metadata.name=\(parts.count == 2 ? parts[1] : "")"))
         }
         return plans
     }

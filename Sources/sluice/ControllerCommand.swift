@@ -45,6 +45,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(help: "Serve Ingresses whose ingress-nginx annotations guard access in ways Sluice does not support (auth, source ranges, ...), without that protection, instead of refusing their routes with 503. A Warning names the annotations either way.")
     var allowUnsupportedSecurityAnnotations = EnvironmentDefault.string("SLUICE_ALLOW_UNSUPPORTED_SECURITY_ANNOTATIONS") == "true"
 
+    @OptionGroup var defaultCertificate: DefaultCertificateOptions
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     // Optional flags fall back to their environment variable here (ArgumentParser deprecates
@@ -80,7 +82,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let configuration = ControllerConfiguration(
             translation: TranslationOptions(
                 ingressClass: ingressClass, controllerName: controllerName, watchNamespace: namespaceToWatch,
-                allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations),
+                allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations,
+                defaultCertificateSecret: defaultCertificate.secret),
             statusAddresses: statusAddresses,
             election: LeaderElectionConfiguration(
                 identity: environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName,

@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve Ingresses from YAML manifests in a directory, reloading on every change.",
         discussion: """
             Reads every *.yaml/*.yml file under DIR (multi-document files too) for networking.k8s.io/v1 \
-            Ingress and IngressClass, v1 Service and Secret, and discovery.k8s.io/v1 EndpointSlice objects. \
+            Ingress and IngressClass, v1 Service and kubernetes.io/tls Secret (data or stringData), and \
+            discovery.k8s.io/v1 EndpointSlice objects. \
             Endpoint addresses may be anything, loopback included. A broken file is reported and the last \
             good routing table keeps serving.
             """
@@ -33,12 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load and translate once, print the routing table and every problem, then exit (non-zero on errors).")
     var check = false
 
+    @OptionGroup var defaultCertificate: DefaultCertificateOptions
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     func run() async throws {
         let options = TranslationOptions(
             ingressClass: ingressClass, controllerName: controllerName, servesClasslessWithoutIngressClasses: true,
-            allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations)
+            allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations,
+            defaultCertificateSecret: defaultCertificate.secret)
         if check {
             try Self.check(directory: manifests, options: options)
             return

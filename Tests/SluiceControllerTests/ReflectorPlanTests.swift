@@ -24,4 +24,16 @@ import Testing
             statusAddresses: .service(namespace: "sluice-system", name: "sluice"))
         #expect(!ReflectorPlan.all(for: configuration).map(\.name).contains("publish-service"))
     }
+
+    @Test func aDefaultCertificateOutsideTheWatchedNamespaceGetsItsOwnReflector() {
+        let outside = ControllerConfiguration(
+            translation: TranslationOptions(watchNamespace: "shop", defaultCertificateSecret: "sluice-system/fallback"))
+        #expect(ReflectorPlan.all(for: outside).map(\.name).last == "default-certificate")
+
+        let inside = ControllerConfiguration(
+            translation: TranslationOptions(watchNamespace: "shop", defaultCertificateSecret: "shop/fallback"))
+        let everywhere = ControllerConfiguration(translation: TranslationOptions(defaultCertificateSecret: "sluice-system/fallback"))
+        #expect(!ReflectorPlan.all(for: inside).map(\.name).contains("default-certificate"))
+        #expect(!ReflectorPlan.all(for: everywhere).map(\.name).contains("default-certificate"))
+    }
 }
