@@ -171,7 +171,7 @@ let package = Package(
             dependencies: ["SluiceIngress", "SluiceRouting", "KubeModels", "SluiceManifests", "SluiceTestSupport"],
             resources: [.copy("Golden")]
         ),
-        .testTarget(name: "SluiceManifestsTests", dependencies: ["SluiceManifests", "KubeModels"]),
+        .testTarget(name: "SluiceManifestsTests", dependencies: ["SluiceManifests", "KubeModels", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceProxyTests",
             dependencies: [
