@@ -88,6 +88,10 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
     bindings = {(b["metadata"]["namespace"], b["metadata"]["name"]) for b in kinds.get("RoleBinding", [])}
     if ("team-a", "sluice") not in bindings or (NAMESPACE, "sluice-leader-election") not in bindings:
         problems.append("watchNamespace: RoleBindings for team-a and the lease are both needed")
+    certificate = roles.get((NAMESPACE, "sluice-default-certificate"))
+    if (not certificate or resources_of(certificate["rules"]) != {"secrets"}
+            or (NAMESPACE, "sluice-default-certificate") not in bindings):
+        problems.append("defaultSSLCertificate outside the watched namespace: a Role and RoleBinding there to read Secrets")
     lease = roles.get((NAMESPACE, "sluice-leader-election"))
     if not lease or ["sluice-team-a"] not in [rule.get("resourceNames") for rule in lease["rules"]]:
         problems.append("electionID: the lease Role must name the Lease sluice-team-a")
@@ -98,7 +102,8 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
         problems.append("service.type=ClusterIP must render a ClusterIP Service without externalTrafficPolicy")
     args = container(kinds)["args"]
     for flag in ("--watch-namespace=team-a", "--ingress-class=sluice-team-a", "--shutdown-grace-period=300s",
-                 "--log-level=debug", "--allow-unsupported-security-annotations", "--some-future-flag=1"):
+                 "--log-level=debug", "--allow-unsupported-security-annotations", "--some-future-flag=1",
+                 f"--default-ssl-certificate={NAMESPACE}/fallback-tls"):
         if flag not in args:
             problems.append(f"args must contain {flag}")
     if "--access-log" in args:
