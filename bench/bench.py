@@ -642,7 +642,7 @@ def run_target(target, args, results):
 
     def memory():
         per_stream, total = asyncio.run(measure_idle_stream_memory(target, args.idle_streams))
-        column["rss_per_stream"] = fmt(per_stream, 1)
+        column["rss_per_stream"] = fmt(per_stream, 2)
         column["rss_total"] = fmt(total, 1)
 
     def route_changes():
