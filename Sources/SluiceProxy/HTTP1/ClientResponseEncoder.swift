@@ -24,14 +24,11 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     /// The method of the request the next final head answers (nil: unknown, e.g. a request that
     /// could not be parsed; treated as a method whose response has a body).
     var requestMethod: HTTPMethod?
-    /// The body of the next final head arrives already chunked (relayed from the upstream as it
-    /// framed it, terminating chunk and trailers included): it is written as it comes, and the
-    /// end writes nothing. Set with ``requestMethod``; only for a head that gets chunked framing.
-    var nextBodyIsChunked = false
     private var chunked = false
     private var bodySuppressed = false
-    /// The response being written has a relayed body (``nextBodyIsChunked`` was set for its
-    /// head): ``writeRelayed(_:)`` may be used until its end.
+    /// The response being written has a relayed body, framed as the upstream chunked it (its
+    /// head came by ``writeRelayedHead(_:)``): ``writeRelayed(_:)`` may be used until its end,
+    /// and the end writes nothing.
     private(set) var isRelaying = false
     /// Bytes of heads and bodies written so far on this connection, chunk framing included (as
     /// nginx's `$bytes_sent`), for the access log.
@@ -47,12 +44,10 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
     }
 
     /// Writes the head of a response whose body is relayed, serialized by the caller
-    /// (`ClientResponseHead.serializeRelayed`), and sets up what ``encode(_:context:promise:)``
-    /// does for a head when ``nextBodyIsChunked`` is set. Only from the encoder's own place
-    /// (nothing, once it left the pipeline).
+    /// (`ClientResponseHead.serializeRelayed`): the body that follows is relayed as it comes
+    /// (``isRelaying``). Only from the encoder's own place (nothing, once it left the pipeline).
     func writeRelayedHead(_ bytes: ByteBuffer) {
         requestMethod = nil
-        nextBodyIsChunked = false
         bodySuppressed = false
         chunked = false
         isRelaying = true
@@ -90,11 +85,8 @@ final class ClientResponseEncoder: DirectlyWritableEncoder, ChannelOutboundHandl
             requestMethod = nil
             let framing = Self.frame(&head.headers, status: head.status, version: head.version, method: method)
             bodySuppressed = method?.isHEAD == true || method?.isCONNECT == true
-            let relayed = nextBodyIsChunked
-            nextBodyIsChunked = false
-            assert(!relayed || (framing.isChunked && !bodySuppressed), "a relayed chunked body needs a chunked response")
-            chunked = framing.isChunked && !bodySuppressed && !relayed
-            isRelaying = relayed
+            chunked = framing.isChunked && !bodySuppressed
+            isRelaying = false
             let bytes = Self.serialize(head, addingChunkedField: framing == .chunkedAddingField, allocator: context.channel.allocator)
             bytesWritten &+= bytes.readableBytes
             context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
