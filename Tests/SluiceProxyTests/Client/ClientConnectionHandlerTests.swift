@@ -13,14 +13,8 @@ import Testing
 /// sockets; these pin the order of events exactly.
 @Suite("Client connection handler")
 struct ClientConnectionHandlerTests {
-    private static let endpoint = Endpoint(host: "10.0.0.1", port: 8080)
-
     private static func table(_ policy: RoutePolicy = .default) -> RoutingTable {
-        RoutingTable(routes: [
-            Route(
-                host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"),
-                backend: Backend(name: "default/app:80", endpoints: [endpoint]), policy: policy, source: "default/app")
-        ])
+        EmbeddedUpstreams.table(policy)
     }
 
     @Test func aKeepAliveExchangeIsProxiedAndItsUpstreamReused() throws {

@@ -98,19 +98,6 @@ final class EmbeddedHTTP2Connection {
 
     /// Runs the loop and moves bytes between the client and the proxy until neither has more.
     func moveBytes() throws {
-        loop.run()
-        var moved = true
-        while moved {
-            moved = false
-            while let bytes = try client.readOutbound(as: ByteBuffer.self) {
-                try server.writeInbound(bytes)
-                moved = true
-            }
-            while let bytes = try server.readOutbound(as: ByteBuffer.self) {
-                try client.writeInbound(bytes)
-                moved = true
-            }
-            loop.run()
-        }
+        try EmbeddedUpstreams.moveBytes(between: client, and: server, loop: loop)
     }
 }

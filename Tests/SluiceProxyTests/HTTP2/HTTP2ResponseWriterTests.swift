@@ -51,20 +51,8 @@ struct HTTP2ResponseWriterTests {
     }
 
     private static func moveBytes(between client: EmbeddedChannel, and server: EmbeddedChannel) throws {
-        (client.eventLoop as? EmbeddedEventLoop)?.run()
-        var moved = true
-        while moved {
-            moved = false
-            while let bytes = try client.readOutbound(as: ByteBuffer.self) {
-                try server.writeInbound(bytes)
-                moved = true
-            }
-            while let bytes = try server.readOutbound(as: ByteBuffer.self) {
-                try client.writeInbound(bytes)
-                moved = true
-            }
-            (client.eventLoop as? EmbeddedEventLoop)?.run()
-        }
+        guard let loop = client.eventLoop as? EmbeddedEventLoop else { return }
+        try EmbeddedUpstreams.moveBytes(between: client, and: server, loop: loop)
     }
 
     @Test func anEventStreamGoesOutAsHeadersAndOneDataFramePerFlush() throws {

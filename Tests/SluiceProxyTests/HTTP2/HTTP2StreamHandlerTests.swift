@@ -11,14 +11,8 @@ import Testing
 /// of an HTTP/1 request, and what goes wrong with one stream stays with that stream.
 @Suite("HTTP/2 stream handler")
 struct HTTP2StreamHandlerTests {
-    private static let endpoint = Endpoint(host: "10.0.0.1", port: 8080)
-
     private static func table(_ policy: RoutePolicy = .default) -> RoutingTable {
-        RoutingTable(routes: [
-            Route(
-                host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"),
-                backend: Backend(name: "default/app:80", endpoints: [endpoint]), policy: policy, source: "default/app")
-        ])
+        EmbeddedUpstreams.table(policy)
     }
 
     @Test func aGetGoesUpstreamAsHTTP1AndItsAnswerComesBackOnTheStream() throws {

@@ -52,6 +52,37 @@ final class EmbeddedUpstreams {
         try Self.drain(opened[index])
     }
 
+    /// The endpoint of ``table(_:)``'s one backend (nothing listens there: the connector makes
+    /// embedded channels).
+    static let endpoint = Endpoint(host: "10.0.0.1", port: 8080)
+
+    /// One route, `example.com` `/` prefix, to `default/app:80` at ``endpoint``, under `policy`.
+    static func table(_ policy: RoutePolicy = .default) -> RoutingTable {
+        RoutingTable(routes: [
+            Route(
+                host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"),
+                backend: Backend(name: "default/app:80", endpoints: [endpoint]), policy: policy, source: "default/app")
+        ])
+    }
+
+    /// Runs `loop` and moves bytes between two embedded connections until neither has more.
+    static func moveBytes(between client: EmbeddedChannel, and server: EmbeddedChannel, loop: EmbeddedEventLoop) throws {
+        loop.run()
+        var moved = true
+        while moved {
+            moved = false
+            while let bytes = try client.readOutbound(as: ByteBuffer.self) {
+                try server.writeInbound(bytes)
+                moved = true
+            }
+            while let bytes = try server.readOutbound(as: ByteBuffer.self) {
+                try client.writeInbound(bytes)
+                moved = true
+            }
+            loop.run()
+        }
+    }
+
     /// What was written to `channel` since the last call, as text.
     static func drain(_ channel: EmbeddedChannel) throws -> String {
         var text = ""
