@@ -1,6 +1,8 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
+import X509
 
 /// A raw TCP client for proxy tests: sends whatever bytes a test writes (well-formed HTTP or not)
 /// and records what comes back, so a test can wait for exactly the bytes it expects, read
@@ -15,23 +17,42 @@ public final class TestClient: Sendable {
     }
 
     /// Connects to `127.0.0.1:port`. With `autoRead` false nothing is read until `startReading()`.
+    /// With `tls`, over TLS (the client verifies the server against `tls.trustRootPEM`), and what
+    /// is sent and recorded is the plaintext.
     public static func connect(
         port: Int,
         autoRead: Bool = true,
+        tls: TestClientTLS? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TestClient {
         let inbox = TestClientInbox()
+        let context = try tls.map { try $0.makeContext() }
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.autoRead, value: autoRead)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: context, serverHostname: tls?.serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandler(TestClientRecorder(inbox: inbox))
                 }
             }
             .connect(host: "127.0.0.1", port: port)
             .get()
         return TestClient(channel: channel, inbox: inbox)
+    }
+
+    /// The common name of the certificate a TLS server presented (nil: none, or not TLS).
+    public func peerCertificateCommonName() async throws -> String? {
+        let channel = self.channel
+        let der = try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self).peerCertificate?.toDERBytes()
+        }.get()
+        guard let der else { return nil }
+        let certificate = try Certificate(derEncoded: der)
+        return certificate.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map { "\($0.value)" }
     }
 
     public func send(_ text: String) async throws {
@@ -219,3 +240,22 @@ final class TestClientRecorder: ChannelInboundHandler {
 
 @available(*, unavailable)
 extension TestClientRecorder: Sendable {}
+
+/// How a ``TestClient`` speaks TLS: the root it trusts, and the server name it sends (SNI and the
+/// name it verifies; nil: none sent, and the name is not checked).
+public struct TestClientTLS: Sendable {
+    public let trustRootPEM: String
+    public let serverName: String?
+
+    public init(trustRootPEM: String, serverName: String?) {
+        self.trustRootPEM = trustRootPEM
+        self.serverName = serverName
+    }
+
+    func makeContext() throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(trustRootPEM.utf8)))
+        if serverName == nil { configuration.certificateVerification = .noHostnameVerification }
+        return try NIOSSLContext(configuration: configuration)
+    }
+}
