@@ -67,10 +67,12 @@ def check_default(kinds: dict, notes: str) -> list[str]:
         ("HorizontalPodAutoscaler" not in kinds, "no HPA expected"),
         ("sse-paths" in notes and "loadBalancer.ingress" in notes,
          "NOTES.txt must show how to find the address and annotate for SSE"),
-        ([p["name"] for p in kinds["Service"][0]["spec"]["ports"]] == ["http"]
-         and "https" not in {p["name"] for p in c["ports"]}
-         and not any(a.startswith("--https-port") for a in c["args"]),
-         "no HTTPS port by default: nothing serves TLS yet"),
+        ([(p["name"], p["port"], p["targetPort"]) for p in kinds["Service"][0]["spec"]["ports"]]
+         == [("http", 80, "http"), ("https", 443, "https")],
+         "the Service must expose HTTPS by default: port 443 to the container's https port"),
+        ({"name": "https", "containerPort": 8443, "protocol": "TCP"} in c["ports"]
+         and "--https-port=8443" in c["args"],
+         "the container must listen for HTTPS on 8443 (--https-port) and declare the port"),
     ]
     return [message for holds, message in expectations if not holds]
 
@@ -100,7 +102,12 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
     service = kinds["Service"][0]["spec"]
     if service["type"] != "ClusterIP" or "externalTrafficPolicy" in service:
         problems.append("service.type=ClusterIP must render a ClusterIP Service without externalTrafficPolicy")
-    args = container(kinds)["args"]
+    if [p["name"] for p in service["ports"]] != ["http"]:
+        problems.append("service.https.enabled=false must leave the https port out of the Service")
+    c = container(kinds)
+    if "--https-port=8443" not in c["args"] or "https" not in {p["name"] for p in c["ports"]}:
+        problems.append("service.https.enabled=false must not stop the pod's HTTPS listener (--https-port, port https)")
+    args = c["args"]
     for flag in ("--watch-namespace=team-a", "--ingress-class=sluice-team-a", "--shutdown-grace-period=300s",
                  "--log-level=debug", "--allow-unsupported-security-annotations", "--some-future-flag=1",
                  f"--default-ssl-certificate={NAMESPACE}/fallback-tls"):
@@ -134,7 +141,7 @@ def check_autoscaling(kinds: dict, notes: str) -> list[str]:
     c = container(kinds)
     if (not https or https[0].get("nodePort") != 30443 or "https" not in {p["name"] for p in c["ports"]}
             or "--https-port=8443" not in c["args"]):
-        problems.append("service.https.enabled must expose the https port (with its fixed nodePort)")
+        problems.append("NodePort Service must expose the https port with its fixed nodePort")
     return problems
 
 
