@@ -70,6 +70,8 @@ def check_default(kinds: dict, notes: str) -> list[str]:
         ([(p["name"], p["port"], p["targetPort"]) for p in kinds["Service"][0]["spec"]["ports"]]
          == [("http", 80, "http"), ("https", 443, "https")],
          "the Service must expose HTTPS by default: port 443 to the container's https port"),
+        (not any(a.startswith(("--hsts", "--no-hsts", "--https-redirect-port")) for a in c["args"]),
+         "HSTS and the redirect port at the binary's defaults must render no flags"),
         ({"name": "https", "containerPort": 8443, "protocol": "TCP"} in c["ports"]
          and "--https-port=8443" in c["args"],
          "the container must listen for HTTPS on 8443 (--https-port) and declare the port"),
@@ -110,9 +112,12 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
     args = c["args"]
     for flag in ("--watch-namespace=team-a", "--ingress-class=sluice-team-a", "--shutdown-grace-period=300s",
                  "--log-level=debug", "--allow-unsupported-security-annotations", "--some-future-flag=1",
-                 f"--default-ssl-certificate={NAMESPACE}/fallback-tls"):
+                 f"--default-ssl-certificate={NAMESPACE}/fallback-tls", "--hsts-max-age=600",
+                 "--no-hsts-include-subdomains", "--hsts-preload", "--https-redirect-port=8443"):
         if flag not in args:
             problems.append(f"args must contain {flag}")
+    if "--no-hsts" in args:
+        problems.append("controller.hsts.enabled (default true) must not render --no-hsts")
     if "--access-log" in args:
         problems.append("controller.accessLog=false must drop --access-log")
     if args[-1] != "--some-future-flag=1":
@@ -142,6 +147,11 @@ def check_autoscaling(kinds: dict, notes: str) -> list[str]:
     if (not https or https[0].get("nodePort") != 30443 or "https" not in {p["name"] for p in c["ports"]}
             or "--https-port=8443" not in c["args"]):
         problems.append("NodePort Service must expose the https port with its fixed nodePort")
+    hsts = [a for a in c["args"] if a.startswith(("--hsts", "--no-hsts"))]
+    if hsts != ["--no-hsts"]:
+        problems.append(f"controller.hsts.enabled=false must render --no-hsts and no other HSTS flag, not {hsts}")
+    if "--https-redirect-port=30443" not in c["args"]:
+        problems.append("controller.httpsRedirectPort must render --https-redirect-port=30443")
     return problems
 
 
