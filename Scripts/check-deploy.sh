@@ -63,15 +63,26 @@ yaml_files() {
   find "$ROOT/Manifests" "$ROOT/Examples" -type f \( -name '*.yaml' -o -name '*.yml' \) | sort
 }
 
+# Kinds kubernetes-validate has no schema for that Examples/ may hold on purpose: cert-manager's
+# custom resources (Examples/cert-manager/). The validator only knows built-in kinds and merely
+# warns about others, so these objects are skipped here, by name, and not validated (their CRD
+# schemas are hundreds of kilobytes; yamllint still reads them). Any other kind without a schema
+# (a typo in kind or apiVersion) fails the check instead of passing with a warning.
+UNVALIDATED_KINDS='kind (ClusterIssuer|Issuer|Certificate) with api version cert-manager\.io/v1 '
+
 validate_yaml_files() {
-  local version files
+  local version files output unknown
   mapfile -t files < <(yaml_files)
   [[ ${#files[@]} -gt 0 ]] || { echo "no YAML in Manifests/ or Examples/"; return 1; }
   # The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and the newest known.
   for version in 1.25.0 1.37.0; do
-    kubernetes-validate --strict --quiet --kubernetes-version "$version" "${files[@]}" || return 1
+    output="$(kubernetes-validate --strict --quiet --kubernetes-version "$version" "${files[@]}" 2>&1)" \
+      || { echo "$output"; return 1; }
+    unknown="$(grep "Couldn't find schema" <<<"$output" | grep -Ev "$UNVALIDATED_KINDS" || true)"
+    [[ -z "$unknown" ]] || { echo "$unknown"; echo "kinds without a schema: fix them, or name them in UNVALIDATED_KINDS"; return 1; }
   done
-  echo "${#files[@]} files valid for Kubernetes 1.25.0 and 1.37.0"
+  echo "${#files[@]} files valid for Kubernetes 1.25.0 and 1.37.0" \
+    "($(grep -c "Couldn't find schema" <<<"$output" || true) cert-manager objects not validated: no schema)"
 }
 
 lint_yaml_files() {
