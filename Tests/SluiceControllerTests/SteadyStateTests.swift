@@ -35,7 +35,8 @@ import Testing
             server.failNext(5, path: "/api/v1/secrets", with: .internalError)
             let controller = RunningController(server, configuration: RunningController.configuration())
             controller.start()
-            try await server.waitUntil("secrets retried") { server in
+            // Two backoffs (0.8 s, then 1.6 s, with jitter) on a loaded machine: a generous limit.
+            try await server.waitUntil(timeout: .seconds(40), "secrets retried") { server in
                 server.requests.filter { $0.path == "/api/v1/secrets" }.count >= 3
             }
             #expect(!controller.isReady)

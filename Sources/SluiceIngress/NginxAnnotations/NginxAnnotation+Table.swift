@@ -95,8 +95,8 @@ extension NginxAnnotation {
         partly("auth-tls-pass-certificate-to-upstream", only: falseValues, guards: .always,
                "no client certificate to pass on"),
         unsupported("auth-tls-match-cn", guards: .always, "client certificates are not asked for"),
-        unsupported("allowlist-source-range", guards: .always, "client addresses are not checked"),
-        unsupported("whitelist-source-range", guards: .always, "client addresses are not checked"),
+        partly("allowlist-source-range", only: allowEveryAddress, guards: .always, allowEveryAddressHow),
+        partly("whitelist-source-range", only: allowEveryAddress, guards: .always, allowEveryAddressHow),
         unsupported("denylist-source-range", guards: .always, "client addresses are not checked"),
         partly("satisfy", only: ["all"], guards: .always,
                "`all` (ingress-nginx's default) combines the access checks Sluice does; `any` cannot be honoured"),
@@ -205,6 +205,12 @@ extension NginxAnnotation {
 
     /// The spellings of false and true ingress-nginx accepts (Go's `strconv.ParseBool`), lower-cased.
     static let falseValues = ["false", "f", "0"]
+    /// An allow list of every IPv4 and IPv6 address: no restriction. cert-manager puts it on the
+    /// Ingress of each HTTP-01 challenge it solves (so that an allow list elsewhere cannot block
+    /// the ACME server); failing those closed would stop certificates from being issued.
+    static let allowEveryAddress = ["0.0.0.0/0,::/0", "0.0.0.0/0, ::/0", "::/0,0.0.0.0/0", "::/0, 0.0.0.0/0"]
+    static let allowEveryAddressHow =
+        "client addresses are not checked: only a list of every address (`0.0.0.0/0,::/0`, as cert-manager's HTTP-01 solver sets) is honoured; any other fails closed"
     static let trueValues = ["true", "t", "1"]
 
     private static func supported(_ name: String, _ how: String) -> NginxAnnotation {
