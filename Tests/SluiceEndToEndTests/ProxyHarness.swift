@@ -7,13 +7,15 @@ import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
 
-/// The real data plane on 127.0.0.1:0: a routing table store, `ProxyDataPlane` on a listener, and
-/// the readiness flag the controller sets.
+/// The real data plane as `sluice` runs it, on 127.0.0.1: a routing table store and a
+/// `ProxyService` with its plain and HTTPS listeners (ports 0), and the readiness flag the
+/// controller sets.
 struct ProxyHarness {
     let store: RoutingTableStore
     let readiness: ReadinessState
     let port: Int
-    private let listener: any Channel
+    let httpsPort: Int
+    private let run: Task<Void, any Error>
 
     static func start() async throws -> ProxyHarness {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -21,14 +23,20 @@ struct ProxyHarness {
         logger.logLevel = .error
         let store = RoutingTableStore(replicasFor: group, logger: logger)
         let dataPlane = ProxyDataPlane(store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
-        let listener = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { dataPlane.configure(channel: $0) }
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
+        let tls = try TLSTermination(dataPlane: dataPlane)
         let readiness = ReadinessState()
-        readiness.markListening()
-        return ProxyHarness(store: store, readiness: readiness, port: listener.localAddress?.port ?? 0, listener: listener)
+        let service = ProxyService(
+            configuration: ProxyServiceConfiguration(host: "127.0.0.1", port: 0), group: group, readiness: readiness,
+            logger: logger,
+            onDrained: { dataPlane.closeIdleUpstreamConnections() },
+            childChannelInitializer: { try dataPlane.configureSynchronously(channel: $0) },
+            additionalListeners: [
+                ProxyListenerSpec(name: "https", port: 0) { try tls.configureSynchronously(channel: $0) }
+            ])
+        let run = Task { try await service.run() }
+        return ProxyHarness(
+            store: store, readiness: readiness, port: try await service.port, httpsPort: try await service.port(of: "https"),
+            run: run)
     }
 
     func connect() async throws -> TestClient {
@@ -69,7 +77,8 @@ struct ProxyHarness {
     }
 
     func stop() async {
-        try? await listener.close()
+        run.cancel()
+        _ = try? await run.value
     }
 }
 

@@ -49,7 +49,7 @@ struct TLSRotationTests {
                     let fresh = try await TestClient.connect(port: proxy.httpsPort, tls: tls)
                     // A host no route has: answered 404 by the proxy, so the upstream's streams alone
                     // take its permits.
-                    try await fresh.send("GET / HTTP/1.1\r\nHost: unrouted.test\r\nConnection: close\r\n\r\n")
+                    try await fresh.send("GET / HTTP/1.1\r\nHost: unrouted.test\r\n\r\n")
                     #expect(try await fresh.readResponse().status == 404)
                     #expect(try await fresh.peerCertificateCommonName() == "generation-\(generation).example.com")
                     await fresh.close()
