@@ -85,6 +85,22 @@ struct TLSListenerTests {
         }
     }
 
+    /// A client that comes back resumes its session (a TLS 1.3 ticket) instead of a full
+    /// handshake: curl fetching twice, each on a new connection, reuses the first's session.
+    @Test func aReturningClientResumesItsSession() async throws {
+        try await withUpstream(.echo) { upstream in
+            try await withProxy(Self.table(upstream, certificates: .empty)) { proxy in
+                let url = "https://127.0.0.1:\(proxy.httpsPort)/"
+                let result = try await CurlProcess.run(["-v", "-k", "-H", "Connection: close", url, url])
+                #expect(result.exitCode == 0, "\(result.stderr)")
+                #expect(result.stderr.contains("SSL re-using session ID"), "\(result.stderr)")
+                // A resumed handshake sends no certificate: only the first connection's has one.
+                let certificates = result.stderr.components(separatedBy: "TLS handshake, Certificate (11)").count - 1
+                #expect(certificates == 1, "\(result.stderr)")
+            }
+        }
+    }
+
     @Test func tlsOlderThan1_2IsRefused() async throws {
         try await withUpstream(.echo) { upstream in
             try await withProxy(Self.table(upstream, certificates: .empty)) { proxy in
