@@ -61,7 +61,30 @@ struct AnnotationPolicyReader {
         if let value = setting(A.forceSSLRedirect, trueFalse, alias: (A.nginxForceSSLRedirect, trueFalse)) {
             policy.forceSSLRedirect = value
         }
+        readSourceRanges(into: &policy)
         return policy
+    }
+
+    /// The allow and deny lists. They guard access, so a bad value is not ignored: the routes
+    /// fail closed (`RoutePolicy.refusal`), and a bad `sluice.io/` value is not replaced by its
+    /// alias either.
+    private mutating func readSourceRanges(into policy: inout RoutePolicy) {
+        typealias A = IngressAnnotations
+        let ranges = Grammar(accepted: SourceRangeGrammar.accepted, parse: SourceRangeGrammar.parse)
+        var invalid: [String] = []
+        func list(_ keys: [String]) -> [AddressRange] {
+            guard let key = keys.first(where: { annotations[$0] != nil }) else { return [] }
+            if let value = parsed(key, ranges, consequence: "every route of this Ingress fails closed (503)") { return value }
+            invalid.append(String(key.split(separator: "/").last ?? ""))
+            return []
+        }
+        let allow = list([A.allowlistSourceRange, A.nginxAllowlistSourceRange, A.nginxWhitelistSourceRange])
+        let deny = list([A.denylistSourceRange, A.nginxDenylistSourceRange])
+        if !invalid.isEmpty {
+            policy.refusal = RouteRefusal(reason: "invalid \(invalid.joined(separator: ", "))")
+        } else if !allow.isEmpty || !deny.isEmpty {
+            policy.sourceRanges = SourceRanges(allow: allow, deny: deny)
+        }
     }
 
     private mutating func setting<Value>(
@@ -72,7 +95,10 @@ struct AnnotationPolicyReader {
         return nil
     }
 
-    private mutating func parsed<Value>(_ key: String, _ grammar: Grammar<Value>) -> Value? {
+    /// `consequence`: what an invalid value leads to (by default it is ignored).
+    private mutating func parsed<Value>(
+        _ key: String, _ grammar: Grammar<Value>, consequence: String = "ignored"
+    ) -> Value? {
         guard let raw = annotations[key] else { return nil }
         let result = AnnotationValue.basicCheck(raw).map { Result<Value, GrammarFailure>.failure($0) } ?? grammar.parse(raw)
         switch result {
@@ -81,7 +107,7 @@ struct AnnotationPolicyReader {
         case .failure(let failure):
             problems.append(IngressProblem(
                 reason: DiagnosticReason.invalidAnnotation,
-                message: "annotation \(key)=\(AnnotationValue.quoted(raw)) ignored: \(failure.problem); accepted: \(grammar.accepted)"
+                message: "annotation \(key)=\(AnnotationValue.quoted(raw)) \(consequence): \(failure.problem); accepted: \(grammar.accepted)"
             ))
             return nil
         }

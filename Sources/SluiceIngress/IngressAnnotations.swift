@@ -15,6 +15,8 @@ public enum IngressAnnotations {
     public static let compression = "sluice.io/compression"
     public static let sslRedirect = "sluice.io/ssl-redirect"
     public static let forceSSLRedirect = "sluice.io/force-ssl-redirect"
+    public static let allowlistSourceRange = "sluice.io/allowlist-source-range"
+    public static let denylistSourceRange = "sluice.io/denylist-source-range"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
@@ -22,16 +24,20 @@ public enum IngressAnnotations {
     public static let nginxProxyBuffering = "nginx.ingress.kubernetes.io/proxy-buffering"
     public static let nginxSSLRedirect = "nginx.ingress.kubernetes.io/ssl-redirect"
     public static let nginxForceSSLRedirect = "nginx.ingress.kubernetes.io/force-ssl-redirect"
+    public static let nginxAllowlistSourceRange = "nginx.ingress.kubernetes.io/allowlist-source-range"
+    public static let nginxWhitelistSourceRange = "nginx.ingress.kubernetes.io/whitelist-source-range"
+    public static let nginxDenylistSourceRange = "nginx.ingress.kubernetes.io/denylist-source-range"
 
     public static let known: Set<String> = [
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
-        proxyBuffering, compression, sslRedirect, forceSSLRedirect,
+        proxyBuffering, compression, sslRedirect, forceSSLRedirect, allowlistSourceRange, denylistSourceRange,
     ]
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
     static let nginxAliases: Set<String> = [
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
-        nginxSSLRedirect, nginxForceSSLRedirect,
+        nginxSSLRedirect, nginxForceSSLRedirect, nginxAllowlistSourceRange, nginxWhitelistSourceRange,
+        nginxDenylistSourceRange,
     ]
 }

@@ -30,6 +30,9 @@ public struct RoutePolicy: Hashable, Sendable {
     /// Plain HTTP is redirected to HTTPS even for a host without a certificate (Sluice behind a
     /// TLS-terminating load balancer: ingress-nginx's `force-ssl-redirect`).
     public var forceSSLRedirect: Bool
+    /// Which client addresses may reach the route (`allowlist-source-range`,
+    /// `denylist-source-range`); nil: any.
+    public var sourceRanges: SourceRanges?
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
     public var refusal: RouteRefusal?
@@ -45,6 +48,7 @@ public struct RoutePolicy: Hashable, Sendable {
         compression: Bool = false,
         sslRedirect: Bool = true,
         forceSSLRedirect: Bool = false,
+        sourceRanges: SourceRanges? = nil,
         refusal: RouteRefusal? = nil
     ) {
         self.connectTimeout = connectTimeout
@@ -57,6 +61,7 @@ public struct RoutePolicy: Hashable, Sendable {
         self.compression = compression
         self.sslRedirect = sslRedirect
         self.forceSSLRedirect = forceSSLRedirect
+        self.sourceRanges = sourceRanges
         self.refusal = refusal
     }
 

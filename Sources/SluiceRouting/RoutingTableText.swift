@@ -59,6 +59,10 @@ public enum RoutingTableText {
         if policy.forceSSLRedirect != base.forceSSLRedirect {
             fields.append("force-ssl-redirect=\(policy.forceSSLRedirect ? "on" : "off")")
         }
+        if let ranges = policy.sourceRanges {
+            if !ranges.allow.isEmpty { fields.append("allow=" + ranges.allow.map(\.description).joined(separator: ",")) }
+            if !ranges.deny.isEmpty { fields.append("deny=" + ranges.deny.map(\.description).joined(separator: ",")) }
+        }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

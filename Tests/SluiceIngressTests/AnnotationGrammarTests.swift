@@ -110,3 +110,42 @@ struct AnnotationPolicyReaderTests {
         #expect(audit.problem(allowingUnsupportedSecurity: false)?.reason == "UnsupportedAnnotation")
     }
 }
+
+@Suite("source-range annotations")
+struct SourceRangeAnnotationTests {
+    @Test func aListParsesWithSpacesAndBothFamilies() throws {
+        let ranges = try SourceRangeGrammar.parse("10.0.0.0/8, 192.168.1.7 ,2001:db8::/32,").get()
+        #expect(ranges.map(\.description) == ["10.0.0.0/8", "192.168.1.7/32", "2001:db8:0:0:0:0:0:0/32"])
+    }
+
+    @Test(arguments: ["", " , ", "10.0.0.0/8,bogus", "10.0.0.0/40"])
+    func aBadListIsRefused(text: String) {
+        guard case .failure = SourceRangeGrammar.parse(text) else {
+            Issue.record("\(text.debugDescription) accepted")
+            return
+        }
+    }
+
+    /// The nginx names are read too (`allowlist-`, then the older `whitelist-`), and a bad value
+    /// of a list that guards access fails the routes closed instead of being ignored.
+    @Test func theListsAreReadAndABadOneFailsClosed() throws {
+        let (policy, problems) = AnnotationPolicyReader.read([
+            "nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8",
+            "nginx.ingress.kubernetes.io/denylist-source-range": "10.9.0.0/16",
+        ])
+        #expect(problems.isEmpty)
+        #expect(policy.refusal == nil)
+        #expect(policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8"])
+        #expect(policy.sourceRanges?.deny.map(\.description) == ["10.9.0.0/16"])
+
+        let (bad, badProblems) = AnnotationPolicyReader.read([
+            "sluice.io/allowlist-source-range": "10.0.0.0/8,not-an-address",
+            "nginx.ingress.kubernetes.io/allowlist-source-range": "0.0.0.0/0",
+        ])
+        #expect(bad.sourceRanges == nil)
+        #expect(bad.refusal == RouteRefusal(reason: "invalid allowlist-source-range"))
+        #expect(badProblems.map(\.message) == [
+            "annotation sluice.io/allowlist-source-range=\"10.0.0.0/8,not-an-address\" every route of this Ingress fails closed (503): \"not-an-address\" is not an address or CIDR range; accepted: \(SourceRangeGrammar.accepted)"
+        ])
+    }
+}

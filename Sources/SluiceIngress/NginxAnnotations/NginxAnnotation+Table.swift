@@ -95,9 +95,9 @@ extension NginxAnnotation {
         partly("auth-tls-pass-certificate-to-upstream", only: falseValues, guards: .always,
                "no client certificate to pass on"),
         unsupported("auth-tls-match-cn", guards: .always, "client certificates are not asked for"),
-        partly("allowlist-source-range", only: allowEveryAddress, guards: .always, allowEveryAddressHow),
-        partly("whitelist-source-range", only: allowEveryAddress, guards: .always, allowEveryAddressHow),
-        unsupported("denylist-source-range", guards: .always, "client addresses are not checked"),
+        supported("allowlist-source-range", guards: .always, sourceRangeHow("only these addresses may reach the routes", "allowlist")),
+        supported("whitelist-source-range", guards: .always, sourceRangeHow("the older name of `allowlist-source-range`", "allowlist")),
+        supported("denylist-source-range", guards: .always, sourceRangeHow("these addresses get `403`, before the allow list is asked", "denylist")),
         partly("satisfy", only: ["all"], guards: .always,
                "`all` (ingress-nginx's default) combines the access checks Sluice does; `any` cannot be honoured"),
         unsupported("limit-connections", guards: .always, "requests are not limited per client"),
@@ -205,16 +205,14 @@ extension NginxAnnotation {
 
     /// The spellings of false and true ingress-nginx accepts (Go's `strconv.ParseBool`), lower-cased.
     static let falseValues = ["false", "f", "0"]
-    /// An allow list of every IPv4 and IPv6 address: no restriction. cert-manager puts it on the
-    /// Ingress of each HTTP-01 challenge it solves (so that an allow list elsewhere cannot block
-    /// the ACME server); failing those closed would stop certificates from being issued.
-    static let allowEveryAddress = ["0.0.0.0/0,::/0", "0.0.0.0/0, ::/0", "::/0,0.0.0.0/0", "::/0, 0.0.0.0/0"]
-    static let allowEveryAddressHow =
-        "client addresses are not checked: only a list of every address (`0.0.0.0/0,::/0`, as cert-manager's HTTP-01 solver sets) is honoured; any other fails closed"
+    /// The row text of the source-range lists.
+    static func sourceRangeHow(_ what: String, _ sluiceName: String) -> String {
+        "\(what) (IPv4 and IPv6 addresses and CIDRs, judged on the connection's address; also `sluice.io/\(sluiceName)-source-range`); a bad value fails the routes closed"
+    }
     static let trueValues = ["true", "t", "1"]
 
-    private static func supported(_ name: String, _ how: String) -> NginxAnnotation {
-        NginxAnnotation(name: name, support: .supported, accessGuard: .never, acceptedValues: [], how: how)
+    private static func supported(_ name: String, guards: AccessGuard = .never, _ how: String) -> NginxAnnotation {
+        NginxAnnotation(name: name, support: .supported, accessGuard: guards, acceptedValues: [], how: how)
     }
 
     private static func partly(

@@ -91,7 +91,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         facts = ClientConnectionFacts(
             clientIP: context.channel.remoteAddress?.clientIPText,
             localPort: context.channel.localAddress?.port,
-            proto: secure ? "https" : configuration.forwardedProto)
+            proto: secure ? "https" : configuration.forwardedProto,
+            clientAddress: context.channel.remoteAddress?.clientIPAddress)
         setClientDeadline(after: configuration.clientHeaderTimeout, .header)
     }
 
@@ -223,7 +224,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let head: HTTPRequestHead
         let route: Route
         let policy: ExchangePolicy
-        switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure) {
+        switch RequestDecision.decide(
+            received, table: loop.routes.table, configuration: configuration, secure: secure, clientAddress: facts.clientAddress)
+        {
         case .forward(let forwarded, let matched, let decided):
             (head, route, policy) = (forwarded, matched, decided)
         case .reject(let error):

@@ -100,16 +100,19 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     private func start(_ received: HTTPRequestHead, context: ChannelHandlerContext) {
         loop.metrics.requestReceived()
         state = ExchangeStateMachine(method: received.method, closeAfter: false)
-        switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure) {
+        let parent = context.channel.parent
+        let clientAddress = parent?.remoteAddress?.clientIPAddress
+        switch RequestDecision.decide(
+            received, table: loop.routes.table, configuration: configuration, secure: secure, clientAddress: clientAddress)
+        {
         case .forward(let head, let route, let policy):
             guard let endpoint = loop.balancer.next(for: route.backend) else {
                 answer(.noEndpoints(backend: route.backend.name))
                 return
             }
-            let parent = context.channel.parent
             let facts = ClientConnectionFacts(
                 clientIP: parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
-                proto: secure ? "https" : configuration.forwardedProto)
+                proto: secure ? "https" : configuration.forwardedProto, clientAddress: clientAddress)
             let upstreamHead = UpstreamRequestHead(
                 from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),

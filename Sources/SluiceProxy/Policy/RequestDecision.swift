@@ -22,9 +22,10 @@ enum RequestDecision: Equatable {
     case respond(ProxyErrorResponse, requestHasBody: Bool)
 
     /// Decides what to do with `received`, routed by `table`, under `configuration`; `secure`:
-    /// it came over TLS.
+    /// it came over TLS; `clientAddress`: the client's, if known.
     static func decide(
-        _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool
+        _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool,
+        clientAddress: IPAddress?
     ) -> RequestDecision {
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             return .reject(.rejected(rejection))
@@ -46,6 +47,9 @@ enum RequestDecision: Equatable {
         }
         if let refusal = route.policy.refusal {
             return .refuse(.routeRefused(refusal, source: route.source), requestHasBody: hasBody(received))
+        }
+        if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress) {
+            return .refuse(.addressNotAllowed, requestHasBody: hasBody(received))
         }
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))

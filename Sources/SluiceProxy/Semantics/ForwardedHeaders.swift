@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SluiceRouting
 
 /// What the proxy knows about the client side of a request, for the `X-Forwarded-*` fields.
 public struct ClientConnectionFacts: Sendable, Hashable {
@@ -10,9 +11,12 @@ public struct ClientConnectionFacts: Sendable, Hashable {
     let localPortText: String?
     /// `http` or `https`.
     public let proto: String
+    /// The client's address, for allow and deny lists.
+    public let clientAddress: IPAddress?
 
-    public init(clientIP: String?, localPort: Int?, proto: String) {
+    public init(clientIP: String?, localPort: Int?, proto: String, clientAddress: IPAddress? = nil) {
         self.clientIP = clientIP
+        self.clientAddress = clientAddress
         self.localPort = localPort
         self.localPortText = localPort.map { String($0) }
         self.proto = proto

@@ -41,6 +41,11 @@ public struct ProxyErrorResponse: Hashable, Sendable {
             closeConnection: false)
     }
 
+    /// The client's address is not allowed on the route (its allow or deny list): `403`, as
+    /// nginx's `deny` answers.
+    public static let addressNotAllowed = ProxyErrorResponse(
+        status: .forbidden, message: "client address not allowed", closeConnection: false)
+
     public static func upstreamUnreachable(backend: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) unreachable", closeConnection: false)
     }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import NIOCore
+import SluiceRouting
 
 extension SocketAddress {
     /// The IP address as text, as `ipAddress` gives it, for `X-Forwarded-For`/`X-Real-IP`.
@@ -12,6 +13,20 @@ extension SocketAddress {
     var clientIPText: String? {
         guard case .v4(let address) = self else { return ipAddress }
         return Self.dottedQuad(UInt32(bigEndian: address.address.sin_addr.s_addr))
+    }
+
+    /// The IP address, for allow and deny lists (nil: not an IP socket).
+    var clientIPAddress: IPAddress? {
+        switch self {
+        case .v4(let address): return IPAddress(ipv4: UInt32(bigEndian: address.address.sin_addr.s_addr))
+        case .v6(let address):
+            #if canImport(Glibc)
+            return IPAddress(ipv6: address.address.sin6_addr.__in6_u.__u6_addr8)
+            #else
+            return IPAddress(ipv6: address.address.sin6_addr.__u6_addr.__u6_addr8)
+            #endif
+        default: return nil
+        }
     }
 
     /// `value` (host byte order) as `a.b.c.d`, in decimal without leading zeros.

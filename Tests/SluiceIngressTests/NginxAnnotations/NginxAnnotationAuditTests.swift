@@ -38,30 +38,18 @@ struct NginxAnnotationAuditTests {
             """)
     }
 
-    /// cert-manager's HTTP-01 challenge Ingress allows every address: no restriction, so the
-    /// challenge is served (failing it closed would stop certificates from being issued). Any
-    /// narrower list still fails closed.
-    @Test(arguments: ["0.0.0.0/0,::/0", "::/0, 0.0.0.0/0"])
-    func anAllowListOfEveryAddressIsNoRestriction(value: String) {
-        let audit = NginxAnnotationAudit(Self.nginx(["whitelist-source-range": value]))
-        #expect(audit.refusal(allowingUnsupportedSecurity: false) == nil)
-        #expect(audit.problem(allowingUnsupportedSecurity: false) == nil)
-        let narrower = NginxAnnotationAudit(Self.nginx(["allowlist-source-range": "0.0.0.0/0"]))
-        #expect(narrower.refusal(allowingUnsupportedSecurity: false) != nil, "IPv4 only: nginx refuses IPv6 clients")
-    }
-
     @Test func annotationsGuardingAccessMakeTheRoutesFailClosed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "whitelist-source-range": "10.0.0.0/8", "auth-url": "http://auth/", "canary": "true",
+            "limit-rps": "5", "auth-url": "http://auth/", "canary": "true",
             "enable-modsecurity": "true",
         ]))
-        #expect(audit.guarding == ["auth-url", "enable-modsecurity", "whitelist-source-range"])
+        #expect(audit.guarding == ["auth-url", "enable-modsecurity", "limit-rps"])
         #expect(audit.refusal(allowingUnsupportedSecurity: false) == RouteRefusal(
-            reason: "unsupported access-control annotations: auth-url, enable-modsecurity, whitelist-source-range"))
+            reason: "unsupported access-control annotations: auth-url, enable-modsecurity, limit-rps"))
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
         #expect(problem.message == """
             nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-url, canary="true", \
-            enable-modsecurity="true", whitelist-source-range="10.0.0.0/8"; auth-url, enable-modsecurity, whitelist-source-range \
+            enable-modsecurity="true", limit-rps; auth-url, enable-modsecurity, limit-rps \
             guarded access: every route of this Ingress fails closed (503, nothing forwarded) until they are removed \
             or Sluice runs with --allow-unsupported-security-annotations
             """)

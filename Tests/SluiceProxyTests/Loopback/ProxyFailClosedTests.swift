@@ -9,7 +9,7 @@ import Testing
 @Suite("Proxy: routes that fail closed")
 struct ProxyFailClosedTests {
     private static let refused = RoutePolicy(
-        refusal: RouteRefusal(reason: "unsupported access-control annotations: whitelist-source-range"))
+        refusal: RouteRefusal(reason: "unsupported access-control annotations: auth-url"))
 
     @Test func everyRequestGets503AndTheUpstreamReceivesNothing() async throws {
         try await withProxy(upstream: .echo, policy: Self.refused) { proxy, upstream in
@@ -18,7 +18,7 @@ struct ProxyFailClosedTests {
             let plain = try await client.readResponse()
             #expect(plain.status == 503)
             #expect(plain.bodyText == """
-                route of default/test refused (fails closed): unsupported access-control annotations: whitelist-source-range
+                route of default/test refused (fails closed): unsupported access-control annotations: auth-url
 
                 """)
 
