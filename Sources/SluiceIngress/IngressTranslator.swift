@@ -28,7 +28,8 @@ public enum IngressTranslator {
         return TranslationResult(
             table: RoutingTableAssembler.table(from: build.graph),
             diagnostics: build.diagnostics,
-            ownedIngresses: build.ownedIngresses
+            ownedIngresses: build.ownedIngresses,
+            referencedSecrets: build.referencedSecrets
         )
     }
 }

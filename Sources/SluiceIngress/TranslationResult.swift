@@ -8,10 +8,17 @@ public struct TranslationResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// `namespace/name` of every Ingress of our class, sorted: the ones whose status we write.
     public var ownedIngresses: [String]
+    /// `namespace/name` of every Secret translation read or wanted to: the `spec.tls` Secrets of
+    /// our Ingresses (whether or not they exist) and the `--default-ssl-certificate` one. The
+    /// controller keeps the data of these Secrets only.
+    public var referencedSecrets: Set<String>
 
-    public init(table: RoutingTable, diagnostics: [Diagnostic], ownedIngresses: [String]) {
+    public init(
+        table: RoutingTable, diagnostics: [Diagnostic], ownedIngresses: [String], referencedSecrets: Set<String> = []
+    ) {
         self.table = table
         self.diagnostics = diagnostics
         self.ownedIngresses = ownedIngresses
+        self.referencedSecrets = referencedSecrets
     }
 }

@@ -2,12 +2,15 @@ import KubeModels
 
 /// Checks the `--default-ssl-certificate` Secret like any `spec.tls` one, except for host
 /// coverage (it is served to whatever name no host claims). A bad one is reported as a Warning
-/// on the Secret and left out: the listener then serves its generated certificate.
+/// on the Secret and left out: the listener then serves its generated certificate. One still
+/// being loaded (`ClusterSnapshot.unloadedSecrets`) is left out without a Warning.
 struct DefaultCertificateProcessor: IngressGraphProcessor {
     func run(_ build: inout IngressGraphBuild) {
         guard let option = build.options.defaultCertificateSecret,
             let reference = SecretReference(namespacedName: option)
         else { return }
+        build.referencedSecrets.insert(reference.description)
+        guard !build.snapshot.unloadedSecrets.contains(reference.description) else { return }
         let secret = build.snapshot.secrets.first {
             $0.metadata.namespace == reference.namespace && $0.metadata.name == reference.name
         }

@@ -20,6 +20,9 @@ struct IngressGraphBuild: Sendable {
     /// Warnings about objects other than Ingresses (the default certificate's Secret), after
     /// the Ingresses' in ``diagnostics``.
     var objectDiagnostics: [Diagnostic] = []
+    /// `namespace/name` of each Secret the TLS processors looked up (see
+    /// `TranslationResult.referencedSecrets`).
+    var referencedSecrets: Set<String> = []
 
     init(snapshot: ClusterSnapshot, options: TranslationOptions, now: Date) {
         self.snapshot = snapshot

@@ -5,6 +5,9 @@ import SluiceRouting
 /// listing a host sets it) with that entry's Secret, checked by ``TLSSecretInspector``, and the
 /// certificate when it is good and its names cover the host (``CertificateNames``).
 ///
+/// A Secret the snapshot lists as unloaded (its data is being fetched) is neither checked nor
+/// reported: its hosts get the default certificate until it is loaded.
+///
 /// A bad Secret never takes a host down: its Ingress gets one Warning per `spec.tls` entry
 /// naming the Secret and what is wrong (the expiry date, the hosts not covered), the host gets
 /// no certificate of its own (the listener serves the default one) and the routes are served.
@@ -19,10 +22,15 @@ struct IngressTLSProcessor: IngressGraphProcessor {
             for (index, entry) in (served.ingress.spec?.tls ?? []).enumerated() {
                 guard let name = entry.secretName, !name.isEmpty else { continue }
                 let reference = SecretReference(namespace: served.namespace, name: name)
+                let hosts = (entry.hosts ?? []).filter { !$0.isEmpty }
+                build.referencedSecrets.insert(reference.description)
+                if build.snapshot.unloadedSecrets.contains(reference.description) {
+                    fillSlots(for: hosts, with: VirtualHostTLS(secret: reference, source: served.key), in: &build.graph)
+                    continue
+                }
                 let inspection = inspections[reference] ?? TLSSecretInspector.inspect(
                     secrets[reference.description], reference: reference, now: build.now)
                 inspections[reference] = inspection
-                let hosts = (entry.hosts ?? []).filter { !$0.isEmpty }
                 let field = "spec.tls[\(index)]"
 
                 switch inspection {
