@@ -95,6 +95,28 @@ extension FakeKubeAPIServer {
         state.withLockedValue { $0.store.compact() }
     }
 
+    /// From now on, requests to exactly `path` (no query) are answered as they arrive (a GET
+    /// reads the object as it is then) but the answers are sent only by
+    /// ``releaseHeldAnswers()``: a slow GET, ordered after whatever the test does meanwhile.
+    public func holdAnswers(path: String) {
+        state.withLockedValue { _ = $0.heldPaths.insert(path) }
+    }
+
+    /// How many answers are held.
+    public var heldAnswerCount: Int {
+        state.withLockedValue { $0.heldAnswers.count }
+    }
+
+    /// Sends every held answer and stops holding.
+    public func releaseHeldAnswers() {
+        let held = state.withLockedValue { state in
+            state.heldPaths.removeAll()
+            defer { state.heldAnswers.removeAll() }
+            return state.heldAnswers
+        }
+        for release in held { release.succeed() }
+    }
+
     // MARK: Open watches
 
     /// How many WATCH responses are open.

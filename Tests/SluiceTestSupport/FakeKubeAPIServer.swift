@@ -89,6 +89,7 @@ public final class FakeKubeAPIServer: Sendable {
 
     /// Closes the listener and every connection.
     public func shutdown() async throws {
+        releaseHeldAnswers()
         try? await serverChannel.close()
         try await group.shutdownGracefully()
     }

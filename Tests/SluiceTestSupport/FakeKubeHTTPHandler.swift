@@ -54,14 +54,16 @@ final class FakeKubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         let answer = state.withLockedValue { $0.handle(request, watcher: watcher) }
         switch answer {
         case .response(let status, let body, let extraHeaders):
-            var responseHeaders = HTTPHeaders(extraHeaders)
-            responseHeaders.add(name: "Content-Length", value: String(body.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: status), headers: responseHeaders))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
             // An HTTP/2 stream ends with its response; its connection stays.
             let keepAlive = head.isKeepAlive || head.version.major == 2
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
-                if !keepAlive { channel.close(promise: nil) }
+            let version = head.version
+            if let release = state.withLockedValue({ $0.hold(request, on: context.eventLoop) }) {
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                release.whenSuccess {
+                    Self.write(status: status, body: body, headers: extraHeaders, version: version, keepAlive: keepAlive, context: bound.value)
+                }
+            } else {
+                Self.write(status: status, body: body, headers: extraHeaders, version: version, keepAlive: keepAlive, context: context)
             }
         case .linesThenEnd(let lines):
             writeStreamHead(context: context, version: head.version)
@@ -82,6 +84,20 @@ final class FakeKubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
                     state.withLockedValue { $0.endWatch(watcher) }
                 }
             }
+        }
+    }
+
+    private static func write(
+        status: Int, body: Data, headers: [(String, String)], version: HTTPVersion, keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        var responseHeaders = HTTPHeaders(headers)
+        responseHeaders.add(name: "Content-Length", value: String(body.count))
+        let head = HTTPResponseHead(version: version, status: .init(statusCode: status), headers: responseHeaders)
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { [channel = context.channel] _ in
+            if !keepAlive { channel.close(promise: nil) }
         }
     }
 

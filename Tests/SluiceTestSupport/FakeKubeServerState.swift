@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Everything the fake API server knows: the store, open watches, scripted faults, the request
 /// log and the tokens it accepts. Lives behind one lock; methods that touch watchers only queue
@@ -15,6 +16,18 @@ struct FakeKubeServerState: Sendable {
     var acceptedTokens: Set<String>?
     /// How many TCP connections the server has accepted (HTTP/2 streams are not connections).
     var acceptedConnections = 0
+    /// Exact URL paths whose answers are held (decided on arrival, sent on release).
+    var heldPaths: Set<String> = []
+    /// The held answers, released in order.
+    var heldAnswers: [EventLoopPromise<Void>] = []
+
+    /// A future that releases the answer to `request`, when its path is held; nil: answer now.
+    mutating func hold(_ request: FakeKubeRequest, on loop: any EventLoop) -> EventLoopFuture<Void>? {
+        guard heldPaths.contains(request.path) else { return nil }
+        let release = loop.makePromise(of: Void.self)
+        heldAnswers.append(release)
+        return release.futureResult
+    }
 
     /// Counts a newly accepted connection; returns its number, from 1.
     mutating func acceptConnection() -> Int {
