@@ -13,15 +13,23 @@ public struct ClusterObjects: Sendable, Hashable {
     public var publishServices: [String: Service] = [:]
     /// The `--default-ssl-certificate` Secret when it lies outside the watched namespace.
     public var defaultCertificateSecrets: [String: Secret] = [:]
+    /// `namespace/name` of the Secrets (in either slot) held as stubs, without their data: no
+    /// Ingress of ours references them, or their data is being fetched (``SecretRetention``).
+    public var withheldSecrets: Set<String> = []
 
     public init() {}
 
-    /// What translation reads, in a deterministic order.
+    /// What translation reads, in a deterministic order; Secrets held as stubs are listed as
+    /// unloaded, not as Secrets.
     public var snapshot: ClusterSnapshot {
         ClusterSnapshot(
             ingresses: Self.sorted(ingresses), ingressClasses: Self.sorted(ingressClasses),
             services: Self.sorted(services), endpointSlices: Self.sorted(endpointSlices),
-            secrets: Self.sorted(secrets.merging(defaultCertificateSecrets) { watched, _ in watched }))
+            secrets: Self.sorted(
+                secrets.merging(defaultCertificateSecrets) { watched, _ in watched }.filter {
+                    !withheldSecrets.contains($0.key)
+                }),
+            unloadedSecrets: withheldSecrets)
     }
 
     /// The Service `namespace/name`, from whichever slot holds it.

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import SluiceRouting
 
 /// The controller as one `Service`: reflectors fill the cache, the reconcile loop publishes
-/// tables from it, and the elected leader writes Ingress status and Events. Every replica
+/// tables from it, the Secret fetcher reads Secrets that became referenced, and the elected leader writes Ingress status and Events. Every replica
 /// serves traffic. On graceful shutdown it stops watching and hands the Lease over.
 public final class ControllerService: ServiceLifecycle.Service, Sendable {
     public let client: KubeAPIClient
@@ -58,9 +58,11 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
         let reconcile = ReconcileLoop(
             cache: cache, options: configuration.translation, holdOff: configuration.holdOff, publish: publish,
             markReady: markReady, rebuilt: { await duties.reconciled($0) }, logger: logger)
+        let fetcher = SecretFetcher(client: client, cache: cache, configuration: configuration.reflector, logger: logger)
         await withDiscardingTaskGroup { group in
             addReflectors(to: &group)
             group.addTask { await reconcile.run() }
+            group.addTask { await fetcher.run() }
             group.addTask { await duties.run() }
             if let elector { group.addTask { await elector.run() } }
         }

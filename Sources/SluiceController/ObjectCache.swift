@@ -4,8 +4,11 @@ import KubeModels
 ///
 /// Writers only mark the cache dirty (a change counter, the time of the last change, and a
 /// signal); what to do about it is the reconcile loop's business (level-triggered).
+///
+/// Secrets, whoever writes them, pass through ``SecretRetention``: only referenced ones keep
+/// their data (see `ObjectCache+Secrets.swift`).
 public actor ObjectCache {
-    public private(set) var objects = ClusterObjects()
+    public internal(set) var objects = ClusterObjects()
     /// Increases on every write that changed something.
     public private(set) var changeCount: UInt64 = 0
     /// The first and the last change not yet taken by ``take()``.
@@ -14,12 +17,17 @@ public actor ObjectCache {
     private let signal: AsyncStream<Void>.Continuation
     /// Yields (coalesced) after every change and when the last reflector syncs.
     public nonisolated let changes: AsyncStream<Void>
+    var retention = SecretRetention()
+    let fetchSignal: AsyncStream<String>.Continuation
+    /// `namespace/name` of each Secret to GET, once per fetch (``SecretFetcher`` reads it).
+    nonisolated let secretFetches: AsyncStream<String>
 
     /// `reflectors`: the names of the reflectors that must each finish a LIST before
     /// ``hasSynced`` is true.
     public init(reflectors: Set<String>) {
         self.unsynced = reflectors
         (changes, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (secretFetches, fetchSignal) = AsyncStream.makeStream(of: String.self)
     }
 
     /// True once every reflector has listed.
@@ -29,17 +37,30 @@ public actor ObjectCache {
     public func replace<Object: KubeObject>(
         _ items: [Object], in slot: ClusterObjectsSlot<Object>, reflector: String
     ) {
-        let changed = objects.replace(items, in: slot)
+        let changed =
+            if let slot = slot as? SecretSlot, let secrets = items as? [Secret] {
+                replaceSecrets(secrets, in: slot)
+            } else {
+                objects.replace(items, in: slot)
+            }
         let justSynced = unsynced.remove(reflector) != nil && unsynced.isEmpty
         if changed || justSynced { markDirty() }
     }
 
     public func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
-        if objects.upsert(object, in: slot) { markDirty() }
+        if let slot = slot as? SecretSlot, let secret = object as? Secret {
+            if upsertSecret(secret, in: slot) { markDirty() }
+        } else if objects.upsert(object, in: slot) {
+            markDirty()
+        }
     }
 
     public func delete<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
-        if objects.delete(object, in: slot) { markDirty() }
+        if let slot = slot as? SecretSlot, let secret = object as? Secret {
+            if deleteSecret(secret, in: slot) { markDirty() }
+        } else if objects.delete(object, in: slot) {
+            markDirty()
+        }
     }
 
     /// The objects as they are now; clears ``pending``.
@@ -48,12 +69,13 @@ public actor ObjectCache {
         return objects
     }
 
-    /// Ends ``changes``.
+    /// Ends ``changes`` and ``secretFetches``.
     public func finish() {
         signal.finish()
+        fetchSignal.finish()
     }
 
-    private func markDirty() {
+    func markDirty() {
         changeCount &+= 1
         let now = ContinuousClock.now
         pending = (pending?.first ?? now, now)

@@ -16,6 +16,8 @@ public struct ReconcileOutcome: Sendable {
 /// Rebuilds the whole routing table from the cache whenever it changed (level-triggered: the
 /// events' contents are never looked at), after a hold-off that coalesces bursts, and publishes
 /// it. Nothing is built before every reflector has synced; readiness follows the first publish.
+/// After each rebuild the cache learns which Secrets translation read: it keeps only their data,
+/// and asks for the ones it must fetch (``ObjectCache/reference(_:)``).
 public struct ReconcileLoop: Sendable {
     public let cache: ObjectCache
     public let holdOff: HoldOffScheduler
@@ -58,6 +60,7 @@ public struct ReconcileLoop: Sendable {
                         "routes": "\(result.table.routes.count)",
                     ])
             }
+            await cache.reference(result.referencedSecrets)
             await rebuilt(ReconcileOutcome(objects: objects, result: result))
         }
     }

@@ -1,0 +1,97 @@
+import KubeModels
+
+/// A slot of ``ClusterObjects`` holding Secrets, as the cache recognises it in a generic write.
+typealias SecretSlot = WritableKeyPath<ClusterObjects, [String: Secret]>
+
+/// Secrets pass through ``SecretRetention`` on their way in: a referenced one is stored whole,
+/// any other as a stub. A change to an unreferenced Secret is stored but does not mark the cache
+/// dirty: translation never reads one, so the table cannot change.
+extension ObjectCache {
+    /// A LIST of Secrets: the slot becomes `items`. Returns whether the table may change.
+    func replaceSecrets(_ items: [Secret], in slot: SecretSlot) -> Bool {
+        var fresh: [String: Secret] = [:]
+        fresh.reserveCapacity(items.count)
+        var matters = false
+        for item in items {
+            let key = item.namespacedName
+            let kept = retention.admit(item)
+            if objects[keyPath: slot][key] != kept && retention.matters(key) { matters = true }
+            fresh[key] = kept
+        }
+        for key in objects[keyPath: slot].keys where fresh[key] == nil {
+            retention.removed(key)
+            if retention.matters(key) { matters = true }
+        }
+        objects[keyPath: slot] = fresh
+        objects.withheldSecrets = retention.withheld
+        return matters
+    }
+
+    /// An ADDED or MODIFIED Secret. Returns whether the table may change.
+    func upsertSecret(_ secret: Secret, in slot: SecretSlot) -> Bool {
+        let key = secret.namespacedName
+        let kept = retention.admit(secret)
+        let changed = objects[keyPath: slot][key] != kept
+        objects[keyPath: slot][key] = kept
+        objects.withheldSecrets = retention.withheld
+        return changed && retention.matters(key)
+    }
+
+    /// A DELETED Secret. Returns whether the table may change.
+    func deleteSecret(_ secret: Secret, in slot: SecretSlot) -> Bool {
+        let key = secret.namespacedName
+        retention.removed(key)
+        let existed = objects[keyPath: slot].removeValue(forKey: key) != nil
+        objects.withheldSecrets = retention.withheld
+        return existed && retention.matters(key)
+    }
+
+    /// After a rebuild: translation read exactly the Secrets `keys`
+    /// (``TranslationResult/referencedSecrets``). Drops the data of every other Secret (without
+    /// marking the cache dirty: the table did not read it) and asks for the referenced ones held
+    /// as stubs on ``secretFetches``.
+    func reference(_ keys: Set<String>) {
+        let held = Array(objects.secrets.keys) + Array(objects.defaultCertificateSecrets.keys)
+        for key in retention.reference(keys, held: held) {
+            guard let slot = slot(holding: key), let secret = objects[keyPath: slot][key] else { continue }
+            objects[keyPath: slot][key] = SecretRetention.stub(secret)
+            retention.dropped(key)
+        }
+        objects.withheldSecrets = retention.withheld
+        startFetches()
+    }
+
+    /// A GET of the Secret `key` ended with `result`; folds it in as ``SecretRetention`` says.
+    /// Returns true when the GET should be retried after backoff.
+    func fetched(_ key: String, _ result: SecretRetention.FetchResult) -> Bool {
+        switch retention.fetched(key, result) {
+        case .store(let secret):
+            if let slot = slot(holding: key) {
+                objects[keyPath: slot][key] = secret
+                markDirty()
+            }
+        case .remove:
+            if let slot = slot(holding: key) {
+                objects[keyPath: slot][key] = nil
+                markDirty()
+            }
+        case .drop:
+            break
+        case .retry:
+            return true
+        }
+        objects.withheldSecrets = retention.withheld
+        startFetches()
+        return false
+    }
+
+    private func slot(holding key: String) -> SecretSlot? {
+        if objects.secrets[key] != nil { return \ClusterObjects.secrets }
+        if objects.defaultCertificateSecrets[key] != nil { return \ClusterObjects.defaultCertificateSecrets }
+        return nil
+    }
+
+    private func startFetches() {
+        for key in retention.startFetches() { fetchSignal.yield(key) }
+    }
+}
