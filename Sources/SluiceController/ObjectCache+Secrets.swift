@@ -1,6 +1,8 @@
 import KubeModels
 
 /// A slot of ``ClusterObjects`` holding Secrets, as the cache recognises it in a generic write.
+/// The check goes through `AnyKeyPath`, a class downcast decided at run time: cast directly,
+/// Swift 6.x warns that a generic slot "always fails" to cast, which is not so.
 typealias SecretSlot = WritableKeyPath<ClusterObjects, [String: Secret]>
 
 /// Secrets pass through ``SecretRetention`` on their way in: a referenced one is stored whole,

@@ -38,7 +38,7 @@ public actor ObjectCache {
         _ items: [Object], in slot: ClusterObjectsSlot<Object>, reflector: String
     ) {
         let changed =
-            if let slot = slot as? SecretSlot, let secrets = items as? [Secret] {
+            if let slot = (slot as AnyKeyPath) as? SecretSlot, let secrets = items as? [Secret] {
                 replaceSecrets(secrets, in: slot)
             } else {
                 objects.replace(items, in: slot)
@@ -48,7 +48,7 @@ public actor ObjectCache {
     }
 
     public func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
-        if let slot = slot as? SecretSlot, let secret = object as? Secret {
+        if let slot = (slot as AnyKeyPath) as? SecretSlot, let secret = object as? Secret {
             if upsertSecret(secret, in: slot) { markDirty() }
         } else if objects.upsert(object, in: slot) {
             markDirty()
@@ -56,7 +56,7 @@ public actor ObjectCache {
     }
 
     public func delete<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
-        if let slot = slot as? SecretSlot, let secret = object as? Secret {
+        if let slot = (slot as AnyKeyPath) as? SecretSlot, let secret = object as? Secret {
             if deleteSecret(secret, in: slot) { markDirty() }
         } else if objects.delete(object, in: slot) {
             markDirty()
