@@ -270,12 +270,14 @@ class StreamCut(Exception):
     pass
 
 
-async def sse_stream(port, path, on_event, started=None):
+async def sse_stream(port, path, on_event, started=None, tls=None, server_name=None):
     """GETs an event stream; calls on_event(receive_ns, data) per event. Returns when the response
-    ends cleanly; raises StreamCut when the connection ends mid-response."""
-    reader, writer = await asyncio.open_connection(HOST, port)
+    ends cleanly; raises StreamCut when the connection ends mid-response. `tls`: an
+    ssl.SSLContext to connect with, and `server_name` its SNI and Host (tls.py)."""
+    reader, writer = await asyncio.open_connection(HOST, port, ssl=tls, server_hostname=server_name if tls else None)
     try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n".encode())
+        host = server_name or "bench"
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n".encode())
         await writer.drain()
         try:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -542,9 +544,10 @@ async def measure_first_event(targets, requests, warmup=50):
     return results
 
 
-async def open_streams(port, count, interval_ms, connect_parallelism=200):
-    """Opens `count` streams that get one event at once and then one every `interval_ms`.
-    Returns the tasks and a future that completes when every stream has its response head."""
+async def open_streams(port, count, interval_ms, connect_parallelism=200, tls=None, server_name=None):
+    """Opens `count` streams that get one event at once and then one every `interval_ms`
+    (over TLS with `tls` and `server_name`, as sse_stream). Returns the tasks and a future that
+    completes when every stream has its response head."""
     loop = asyncio.get_running_loop()
     all_started = loop.create_future()
     started = [0]
@@ -563,7 +566,8 @@ async def open_streams(port, count, interval_ms, connect_parallelism=200):
                 all_started.set_result(None)
 
         async with gate:
-            task = asyncio.ensure_future(sse_stream(port, path, on_event, started=on_start))
+            task = asyncio.ensure_future(sse_stream(port, path, on_event, started=on_start, tls=tls,
+                                                     server_name=server_name))
             waiter = asyncio.ensure_future(opened.wait())
             await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
@@ -574,10 +578,13 @@ async def open_streams(port, count, interval_ms, connect_parallelism=200):
     return tasks, all_started
 
 
-async def measure_idle_stream_memory(target, count):
+async def measure_idle_stream_memory(target, count, port=None, tls=None, server_name=None):
+    """(RSS delta per stream in KiB, RSS with the streams open in MiB) for `count` idle streams
+    to `port` (default: the target's), over TLS with `tls` and `server_name` (tls.py)."""
     pids = target.proxy_pids()
     before = sum(rss_kib(pid) for pid in pids)
-    tasks, all_started = await open_streams(target.port, count, interval_ms=3_600_000)
+    tasks, all_started = await open_streams(port or target.port, count, interval_ms=3_600_000, tls=tls,
+                                            server_name=server_name)
     try:
         await asyncio.wait_for(all_started, timeout=180)
         await asyncio.sleep(3)
