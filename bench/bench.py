@@ -59,6 +59,21 @@ def wait_for_port(port, timeout=30.0):
     raise RuntimeError(f"nothing answers /bench/small on port {port} after {timeout}s")
 
 
+def wait_until_ready(process, admin_port, port, timeout):
+    """Waits for a started `sluice serve` to answer /readyz with 200 and accept on `port`."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            if http_get(f"http://{HOST}:{admin_port}/readyz")[0] == 200:
+                break
+        except Exception:
+            pass
+        if process.poll() is not None or time.time() > deadline:
+            raise RuntimeError("sluice serve did not become ready")
+        time.sleep(0.2)
+    wait_for_port(port, timeout)
+
+
 def http_get(url, timeout=2.0):
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, response.read().decode()
@@ -217,17 +232,7 @@ class Sluice:
             [*launcher, binary, "serve", "--manifests", self.directory, "--bind-address", HOST,
              "--http-port", str(port), "--admin-port", str(admin_port), "--log-level", "warning", *extra_arguments],
         )
-        deadline = time.time() + ready_timeout
-        while True:
-            try:
-                if http_get(f"http://{HOST}:{admin_port}/readyz")[0] == 200:
-                    break
-            except Exception:
-                pass
-            if self.process.poll() is not None or time.time() > deadline:
-                raise RuntimeError("sluice serve did not become ready")
-            time.sleep(0.2)
-        wait_for_port(port, ready_timeout)
+        wait_until_ready(self.process, admin_port, port, ready_timeout)
 
     def generation(self):
         _, text = http_get(f"http://{HOST}:{self.admin_port}/metrics")

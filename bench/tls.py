@@ -137,17 +137,7 @@ class TLSSluice(bench.Sluice):
         self.process = subprocess.Popen(
             [binary, "serve", "--manifests", self.directory, "--bind-address", HOST, "--http-port", str(port),
              "--https-port", str(tls_port), "--admin-port", str(admin_port), "--log-level", "warning"])
-        deadline = time.time() + ready_timeout
-        while True:
-            try:
-                if bench.http_get(f"http://{HOST}:{admin_port}/readyz")[0] == 200:
-                    break
-            except Exception:
-                pass
-            if self.process.poll() is not None or time.time() > deadline:
-                raise RuntimeError("sluice serve did not become ready")
-            time.sleep(0.2)
-        bench.wait_for_port(port, ready_timeout)
+        bench.wait_until_ready(self.process, admin_port, port, ready_timeout)
 
 
 # ---------------------------------------------------------------------------------------------
