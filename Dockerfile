@@ -16,9 +16,9 @@ RUN apt-get update \
 
 WORKDIR /src
 
-# Resolve dependencies in their own layer: it is reused while only sources change.
-# (Package.resolved is not committed; versions resolve from Package.swift's ranges.)
-COPY Package.swift ./
+# Resolve dependencies in their own layer: it is reused while only sources change. The pinned
+# versions (Package.resolved) are the ones CI tested.
+COPY Package.swift Package.resolved ./
 RUN swift package resolve
 
 COPY Sources ./Sources
