@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import SluiceProxy
+import SluiceRouting
 
 /// Listener and lifecycle flags shared by `serve` and `demo`. Each flag can also be set from the
 /// environment as `SLUICE_<FLAG>` (for example `SLUICE_HTTP_PORT`); the flag wins.
@@ -16,6 +17,9 @@ struct ProxyOptions: ParsableArguments {
 
     @Option(help: "Port that redirects to HTTPS name: the port clients reach the HTTPS listener on from outside (left out of the URL when 443).")
     var httpsRedirectPort: Int = EnvironmentDefault.int("SLUICE_HTTPS_REDIRECT_PORT") ?? 443
+
+    @Option(help: "Comma-separated CIDRs of proxies in front of Sluice (load balancers): from them X-Forwarded-For names the client (allow lists, X-Real-IP) and X-Forwarded-Proto is kept; from anyone else both are replaced. Default: none.")
+    var trustedProxyCidrs: String = EnvironmentDefault.string("SLUICE_TRUSTED_PROXY_CIDRS") ?? ""
 
     @Flag(inversion: .prefixedNo, help: "Send Strict-Transport-Security on responses over TLS (never over plain HTTP).")
     var hsts = EnvironmentDefault.string("SLUICE_HSTS").map { $0 != "false" } ?? true
@@ -73,6 +77,17 @@ struct ProxyOptions: ParsableArguments {
 
     var level: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
 
+    /// `--trusted-proxy-cidrs` parsed; nil when an element is not an address or CIDR.
+    private var trustedProxyRanges: [AddressRange]? {
+        var ranges: [AddressRange] = []
+        for element in trustedProxyCidrs.split(separator: ",") {
+            let trimmed = element.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
+            guard let range = AddressRange(Substring(String(trimmed))) else { return nil }
+            ranges.append(range)
+        }
+        return ranges
+    }
+
     /// The proxy's connection-level settings from these flags (the rest at their defaults).
     var proxyConfiguration: ProxyConfiguration {
         var configuration = ProxyConfiguration.default
@@ -82,6 +97,7 @@ struct ProxyOptions: ParsableArguments {
         configuration.keepAliveIdleTimeout = keepAliveTimeout.duration
         configuration.forwardsUnderscoredHeaderNames = allowUnderscoresInHeaders
         configuration.httpsRedirectPort = httpsRedirectPort
+        configuration.trustedProxies = trustedProxyRanges ?? []
         configuration.strictTransportSecurity =
             hsts
             ? StrictTransportSecurity(maxAgeSeconds: hstsMaxAge, includeSubdomains: hstsIncludeSubdomains, preload: hstsPreload)
@@ -110,5 +126,8 @@ struct ProxyOptions: ParsableArguments {
             throw ValidationError("--https-redirect-port must be between 1 and 65535, not \(httpsRedirectPort)")
         }
         guard hstsMaxAge >= 0 else { throw ValidationError("--hsts-max-age must not be negative") }
+        guard trustedProxyRanges != nil else {
+            throw ValidationError("--trusted-proxy-cidrs must be comma-separated IPv4/IPv6 addresses or CIDRs, not \"\(trustedProxyCidrs)\"")
+        }
     }
 }

@@ -54,3 +54,31 @@ struct SourceRangesTests {
         #expect(Self.range("::1").description == "0:0:0:0:0:0:0:1/128")
     }
 }
+
+/// nginx's `real_ip_recursive on` as a table: from the right, the first address that is not a
+/// trusted proxy.
+@Suite("Real client address")
+struct RealClientAddressTests {
+    private static let trusted = [AddressRange("10.0.0.0/8")!, AddressRange("2001:db8::/32")!]
+
+    @Test(arguments: [
+        ("203.0.113.7", "203.0.113.7"), ("198.51.100.1, 203.0.113.7", "203.0.113.7"),
+        ("203.0.113.7, 10.0.0.5", "203.0.113.7"), ("198.51.100.1, 203.0.113.7, 10.1.1.1, 2001:db8::9", "203.0.113.7"),
+        ("10.0.0.9, 10.0.0.5", "10.0.0.9"),
+    ])
+    func theRightmostUntrustedAddressIsTheClient(chain: String, client: String) {
+        let elements = chain.split(separator: ",").map { $0.drop { $0 == " " } }
+        #expect(RealClientAddress.text(in: elements, trusted: Self.trusted) == client)
+        #expect(RealClientAddress.resolve(peer: IPAddress("10.9.9.9"), chain: elements, trusted: Self.trusted) == IPAddress(client))
+    }
+
+    @Test func anUntrustedPeerIsTheClientWhateverItSays() {
+        #expect(RealClientAddress.resolve(peer: IPAddress("192.0.2.1"), chain: ["10.0.0.1"], trusted: Self.trusted) == IPAddress("192.0.2.1"))
+        #expect(RealClientAddress.resolve(peer: IPAddress("10.0.0.1"), chain: [], trusted: Self.trusted) == IPAddress("10.0.0.1"))
+    }
+
+    @Test func aGarbledElementIsNoClient() {
+        #expect(RealClientAddress.text(in: ["203.0.113.7", "garbage", "10.0.0.5"], trusted: Self.trusted) == nil)
+        #expect(RealClientAddress.resolve(peer: IPAddress("10.0.0.1"), chain: ["garbage"], trusted: Self.trusted) == nil)
+    }
+}

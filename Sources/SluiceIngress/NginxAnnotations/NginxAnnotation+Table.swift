@@ -207,7 +207,7 @@ extension NginxAnnotation {
     static let falseValues = ["false", "f", "0"]
     /// The row text of the source-range lists.
     static func sourceRangeHow(_ what: String, _ sluiceName: String) -> String {
-        "\(what) (IPv4 and IPv6 addresses and CIDRs, judged on the connection's address; also `sluice.io/\(sluiceName)-source-range`); a bad value fails the routes closed"
+        "\(what) (IPv4 and IPv6 addresses and CIDRs, judged on the client's address, behind `--trusted-proxy-cidrs` the one `X-Forwarded-For` names; also `sluice.io/\(sluiceName)-source-range`); a bad value fails the routes closed"
     }
     static let trueValues = ["true", "t", "1"]
 

@@ -92,7 +92,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             clientIP: context.channel.remoteAddress?.clientIPText,
             localPort: context.channel.localAddress?.port,
             proto: secure ? "https" : configuration.forwardedProto,
-            clientAddress: context.channel.remoteAddress?.clientIPAddress)
+            clientAddress: context.channel.remoteAddress?.clientIPAddress, trustedProxies: configuration.trustedProxies)
         setClientDeadline(after: configuration.clientHeaderTimeout, .header)
     }
 
@@ -225,7 +225,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let route: Route
         let policy: ExchangePolicy
         switch RequestDecision.decide(
-            received, table: loop.routes.table, configuration: configuration, secure: secure, clientAddress: facts.clientAddress)
+            received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts)
         {
         case .forward(let forwarded, let matched, let decided):
             (head, route, policy) = (forwarded, matched, decided)

@@ -101,18 +101,16 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         loop.metrics.requestReceived()
         state = ExchangeStateMachine(method: received.method, closeAfter: false)
         let parent = context.channel.parent
-        let clientAddress = parent?.remoteAddress?.clientIPAddress
-        switch RequestDecision.decide(
-            received, table: loop.routes.table, configuration: configuration, secure: secure, clientAddress: clientAddress)
-        {
+        let facts = ClientConnectionFacts(
+            clientIP: parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
+            proto: secure ? "https" : configuration.forwardedProto, clientAddress: parent?.remoteAddress?.clientIPAddress,
+            trustedProxies: configuration.trustedProxies)
+        switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
         case .forward(let head, let route, let policy):
             guard let endpoint = loop.balancer.next(for: route.backend) else {
                 answer(.noEndpoints(backend: route.backend.name))
                 return
             }
-            let facts = ClientConnectionFacts(
-                clientIP: parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
-                proto: secure ? "https" : configuration.forwardedProto, clientAddress: clientAddress)
             let upstreamHead = UpstreamRequestHead(
                 from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),

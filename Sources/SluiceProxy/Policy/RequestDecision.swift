@@ -22,10 +22,11 @@ enum RequestDecision: Equatable {
     case respond(ProxyErrorResponse, requestHasBody: Bool)
 
     /// Decides what to do with `received`, routed by `table`, under `configuration`; `secure`:
-    /// it came over TLS; `clientAddress`: the client's, if known.
+    /// it came over TLS; `facts`: the connection's client side (its address, whether it is a
+    /// trusted proxy).
     static func decide(
         _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool,
-        clientAddress: IPAddress?
+        facts: ClientConnectionFacts
     ) -> RequestDecision {
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             return .reject(.rejected(rejection))
@@ -48,7 +49,7 @@ enum RequestDecision: Equatable {
         if let refusal = route.policy.refusal {
             return .refuse(.routeRefused(refusal, source: route.source), requestHasBody: hasBody(received))
         }
-        if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress) {
+        if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress(head, facts: facts)) {
             return .refuse(.addressNotAllowed, requestHasBody: hasBody(received))
         }
         guard !route.backend.endpoints.isEmpty else {
@@ -59,6 +60,14 @@ enum RequestDecision: Equatable {
             clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil,
             responseFields: secure ? configuration.strictTransportSecurity?.fields ?? [] : [])
         return .forward(head: head, route: route, policy: policy)
+    }
+
+    /// The client's address: the peer's, or behind a trusted proxy the one its
+    /// `X-Forwarded-For` names (`RealClientAddress`).
+    private static func clientAddress(_ head: HTTPRequestHead, facts: ClientConnectionFacts) -> IPAddress? {
+        guard facts.trustsForwarding else { return facts.clientAddress }
+        let chain = head.headers["x-forwarded-for"].flatMap { $0.split(separator: ",").map { $0.trimmingSpaces() } }
+        return RealClientAddress.resolve(peer: facts.clientAddress, chain: chain, trusted: facts.trustedProxies)
     }
 
     /// Whether a body follows the head (RFC 9112 §6.3): `Transfer-Encoding`, or a

@@ -11,16 +11,28 @@ public struct ClientConnectionFacts: Sendable, Hashable {
     let localPortText: String?
     /// `http` or `https`.
     public let proto: String
-    /// The client's address, for allow and deny lists.
+    /// The peer's address (the client's, unless it is a trusted proxy), for allow and deny lists.
     public let clientAddress: IPAddress?
+    /// `--trusted-proxy-cidrs`, when the peer is in them (empty otherwise): its
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`RealClientAddress`).
+    public let trustedProxies: [AddressRange]
 
-    public init(clientIP: String?, localPort: Int?, proto: String, clientAddress: IPAddress? = nil) {
+    /// - Parameter trustedProxies: `--trusted-proxy-cidrs`; kept only if the peer is in them.
+    public init(
+        clientIP: String?, localPort: Int?, proto: String, clientAddress: IPAddress? = nil,
+        trustedProxies: [AddressRange] = []
+    ) {
         self.clientIP = clientIP
         self.clientAddress = clientAddress
+        self.trustedProxies =
+            clientAddress.map { peer in trustedProxies.contains { $0.contains(peer) } } == true ? trustedProxies : []
         self.localPort = localPort
         self.localPortText = localPort.map { String($0) }
         self.proto = proto
     }
+
+    /// The peer is a trusted proxy: what it says of the client is believed.
+    public var trustsForwarding: Bool { !trustedProxies.isEmpty }
 }
 
 /// The forwarding fields' values that `UpstreamRequestHead` writes: `X-Request-ID`s it keeps

@@ -1,3 +1,5 @@
+import SluiceRouting
+
 /// Settings of the streaming reverse proxy that do not come from the routing table.
 ///
 /// Per-route timeouts (connect, read, stream idle, max stream duration) live in `RoutePolicy`;
@@ -63,6 +65,10 @@ public struct ProxyConfiguration: Sendable {
     /// HTTPS listener on from outside (443, left out of the URL, unless a load balancer maps
     /// another).
     public var httpsRedirectPort: Int
+    /// Proxies in front of Sluice (`--trusted-proxy-cidrs`): from these peers `X-Forwarded-For`
+    /// names the client (for allow lists, `X-Real-IP` and the chain sent upstream) and
+    /// `X-Forwarded-Proto` is kept; from any other peer both are replaced. Empty: none.
+    public var trustedProxies: [AddressRange]
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -84,7 +90,8 @@ public struct ProxyConfiguration: Sendable {
         http2MaxConcurrentStreams: Int = 128,
         http2: Bool = false,
         strictTransportSecurity: StrictTransportSecurity? = StrictTransportSecurity(),
-        httpsRedirectPort: Int = 443
+        httpsRedirectPort: Int = 443,
+        trustedProxies: [AddressRange] = []
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -106,6 +113,7 @@ public struct ProxyConfiguration: Sendable {
         self.http2 = http2
         self.strictTransportSecurity = strictTransportSecurity
         self.httpsRedirectPort = httpsRedirectPort
+        self.trustedProxies = trustedProxies
     }
 
     /// The defaults documented on each field.

@@ -1,13 +1,16 @@
 import NIOCore
 import NIOHTTP1
+import SluiceRouting
 
 /// The request head the proxy sends upstream, serialized straight from the one the client sent
 /// (no `HTTPRequestHead` is built for it, and nothing but the bytes is kept for a replay):
 /// - hop-by-hop fields removed (`Upgrade`, and `Connection: upgrade` after the client's fields,
 ///   kept for an upgrade request), `Host` preserved;
-/// - the forwarding fields replaced and added after them (`X-Forwarded-For` appended to,
-///   `X-Real-IP`, `X-Forwarded-Proto`, `-Host`, `-Port`, `X-Request-ID` kept when the client sent
-///   one sane one, otherwise generated);
+/// - the forwarding fields replaced and added after them (`X-Forwarded-For`, `X-Real-IP`,
+///   `X-Forwarded-Proto`, `-Host`, `-Port`; `X-Request-ID` kept when the client sent one sane
+///   one, otherwise generated). From a trusted proxy (`ClientConnectionFacts.trustsForwarding`)
+///   `X-Forwarded-For` is appended to, `X-Real-IP` is the client it names
+///   (`RealClientAddress`), and its `X-Forwarded-Proto` is kept;
 /// - an event-stream request (the route declares the path, or the client accepts
 ///   `text/event-stream`) loses `Accept-Encoding`, so the upstream sends the stream
 ///   uncompressed;
@@ -65,12 +68,14 @@ public struct UpstreamRequestHead: Sendable {
         let keepsUpgrade = filter?.keepsUpgrade ?? false
         let forwarded = { (name: String) in filter?.forwards(name) ?? true }
 
-        let clientIP = facts.clientIP
-        // The client's chain with its address appended; just the address when it sent none.
-        let forwardedFor = clientIP.map { ip in
-            guard !survey.forwardedFor.isEmpty, forwarded("x-forwarded-for") else { return ip }
-            return (survey.forwardedFor + [Substring(ip)]).joined(separator: ", ")
+        let trusted = facts.trustsForwarding && !survey.forwardedFor.isEmpty && forwarded("x-forwarded-for")
+        // From a trusted proxy: the chain with the proxy's address appended, and the client it
+        // names; from anyone else, just the peer's address (what a client claims is replaced).
+        let forwardedFor = facts.clientIP.map { ip in
+            trusted ? (survey.forwardedFor + [Substring(ip)]).joined(separator: ", ") : ip
         }
+        let clientIP = trusted ? RealClientAddress.text(in: survey.forwardedFor, trusted: facts.trustedProxies) ?? facts.clientIP : facts.clientIP
+        let keepsProto = facts.trustsForwarding && survey.forwardedProto && forwarded("x-forwarded-proto")
         let requestIDValue: Substring
         if survey.requestIDs.count == 1, ForwardedHeaders.isSaneRequestID(survey.requestIDs[0]), forwarded("x-request-id") {
             requestIDValue = survey.requestIDs[0]
@@ -84,7 +89,7 @@ public struct UpstreamRequestHead: Sendable {
         if let clientIP, let forwardedFor {
             length += HeadCursor.lengthOfField("X-Forwarded-For", forwardedFor) + HeadCursor.lengthOfField("X-Real-IP", clientIP)
         }
-        length += HeadCursor.lengthOfField("X-Forwarded-Proto", facts.proto)
+        if !keepsProto { length += HeadCursor.lengthOfField("X-Forwarded-Proto", facts.proto) }
         if let host = survey.host { length += HeadCursor.lengthOfField("X-Forwarded-Host", host) }
         if let port = facts.localPortText { length += HeadCursor.lengthOfField("X-Forwarded-Port", port) }
         length += 16 + requestIDValue.utf8.count
@@ -98,7 +103,7 @@ public struct UpstreamRequestHead: Sendable {
             cursor.append(" HTTP/1.1\r\n")
             for (name, value) in head.headers {
                 switch UpstreamRequestField(name) {
-                case .forwardedProto, .requestID:
+                case .forwardedProto where !keepsProto, .requestID:
                     continue
                 case .forwardedFor where clientIP != nil, .realIP where clientIP != nil,
                     .forwardedPort where facts.localPortText != nil, .forwardedHost where survey.host != nil,
@@ -120,7 +125,7 @@ public struct UpstreamRequestHead: Sendable {
                 cursor.appendField("X-Forwarded-For", forwardedFor)
                 cursor.appendField("X-Real-IP", clientIP)
             }
-            cursor.appendField("X-Forwarded-Proto", facts.proto)
+            if !keepsProto { cursor.appendField("X-Forwarded-Proto", facts.proto) }
             if let host = survey.host { cursor.appendField("X-Forwarded-Host", host) }
             if let port = facts.localPortText { cursor.appendField("X-Forwarded-Port", port) }
             cursor.append("X-Request-ID: ")
@@ -162,6 +167,8 @@ public struct UpstreamRequestHead: Sendable {
         /// allocation, when there is none).
         var forwardedFor: [Substring] = []
         var requestIDs: [Substring] = []
+        /// The client sent an `X-Forwarded-Proto` field.
+        var forwardedProto = false
         /// The bytes all the fields take as field lines: at least what the kept ones take.
         var fieldBytes = 0
 
@@ -197,6 +204,8 @@ public struct UpstreamRequestHead: Sendable {
                     sawHopByHop = true
                 case .forwardedFor:
                     forwardedFor += value.split(separator: ",").map { $0.trimmingSpaces() }
+                case .forwardedProto:
+                    forwardedProto = true
                 case .requestID:
                     requestIDs += value.split(separator: ",").map { $0.trimmingSpaces() }
                 default:

@@ -38,7 +38,7 @@ struct HTTPSRedirectTests {
         if method == .POST { headers.add(name: "Content-Length", value: "3") }
         return RequestDecision.decide(
             HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers), table: table,
-            configuration: configuration, secure: secure, clientAddress: IPAddress("192.0.2.7"))
+            configuration: configuration, secure: secure, facts: ClientConnectionFacts(clientIP: "192.0.2.7", localPort: 80, proto: "http", clientAddress: IPAddress("192.0.2.7")))
     }
 
     @Test(arguments: [

@@ -27,7 +27,7 @@ struct RequestDecisionTests {
     private static func decide(_ head: HTTPRequestHead, table: RoutingTable = table) -> RequestDecision {
         var configuration = ProxyConfiguration()
         configuration.maxHeaderBytes = 8192
-        return RequestDecision.decide(head, table: table, configuration: configuration, secure: false, clientAddress: IPAddress("192.0.2.7"))
+        return RequestDecision.decide(head, table: table, configuration: configuration, secure: false, facts: ClientConnectionFacts(clientIP: "192.0.2.7", localPort: 80, proto: "http", clientAddress: IPAddress("192.0.2.7")))
     }
 
     @Test func aRoutedRequestIsForwardedWithItsRoutesPolicy() throws {

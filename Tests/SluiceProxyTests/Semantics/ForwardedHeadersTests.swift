@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SluiceRouting
 import Testing
 
 @testable import SluiceProxy
@@ -33,9 +34,39 @@ struct ForwardedHeadersTests {
         #expect(result["x-forwarded-port"] == ["8080"])
     }
 
-    @Test func appendsToExistingForwardedFor() throws {
+    /// A client's own chain is not believed (it could name anyone): replaced by its address, as
+    /// ingress-nginx does without `use-forwarded-headers`.
+    @Test func replacesTheChainOfAnUntrustedClient() throws {
         let result = try forwarded([("X-Forwarded-For", "1.1.1.1"), ("X-Forwarded-For", "2.2.2.2, 3.3.3.3")])
-        #expect(result["x-forwarded-for"] == ["1.1.1.1, 2.2.2.2, 3.3.3.3, 10.1.2.3"])
+        #expect(result["x-forwarded-for"] == ["10.1.2.3"])
+        #expect(result["x-real-ip"] == ["10.1.2.3"])
+    }
+
+    /// From a trusted proxy (`--trusted-proxy-cidrs`) the chain is appended to, the client is the
+    /// rightmost address that is not a trusted proxy, and its `X-Forwarded-Proto` is kept.
+    @Test(arguments: [
+        ("203.0.113.7", "203.0.113.7"), ("198.51.100.1, 203.0.113.7", "203.0.113.7"),
+        ("203.0.113.7, 10.0.0.5", "203.0.113.7"),  // 10.0.0.5: another trusted hop
+        ("10.0.0.9, 10.0.0.5", "10.0.0.9"),  // all trusted: the leftmost
+    ])
+    func believesATrustedProxy(chain: String, client: String) throws {
+        let trusted = [AddressRange("10.0.0.0/8")!]
+        let proxy = ClientConnectionFacts(
+            clientIP: "10.1.2.3", localPort: 8080, proto: "http", clientAddress: IPAddress("10.1.2.3"), trustedProxies: trusted)
+        let result = try UpstreamRequestHeadTests.fields(of: UpstreamRequestHeadTests.serialize(
+            .GET, [("X-Forwarded-For", chain), ("X-Forwarded-Proto", "https")], facts: proxy))
+        #expect(result["x-forwarded-for"] == [chain + ", 10.1.2.3"])
+        #expect(result["x-real-ip"] == [client])
+        #expect(result["x-forwarded-proto"] == ["https"])
+
+        let stranger = ClientConnectionFacts(
+            clientIP: "192.0.2.9", localPort: 8080, proto: "http", clientAddress: IPAddress("192.0.2.9"), trustedProxies: trusted)
+        #expect(!stranger.trustsForwarding)
+        let spoofed = try UpstreamRequestHeadTests.fields(of: UpstreamRequestHeadTests.serialize(
+            .GET, [("X-Forwarded-For", chain), ("X-Forwarded-Proto", "https")], facts: stranger))
+        #expect(spoofed["x-forwarded-for"] == ["192.0.2.9"])
+        #expect(spoofed["x-real-ip"] == ["192.0.2.9"])
+        #expect(spoofed["x-forwarded-proto"] == ["http"])
     }
 
     @Test func keepsSaneRequestIDAndReplacesOthers() throws {

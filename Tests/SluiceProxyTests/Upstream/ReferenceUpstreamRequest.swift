@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import SluiceRouting
 
 @testable import SluiceProxy
 
@@ -22,15 +23,20 @@ enum ReferenceUpstreamRequest {
         let host = fields.first(name: "host").map { trimmed(Substring($0)) }
         let forwardedFor = fields["x-forwarded-for"].flatMap { $0.split(separator: ",").map(trimmed) }
         let requestIDs = fields["x-request-id"].flatMap { $0.split(separator: ",").map(trimmed) }
-        fields.remove(name: "x-forwarded-proto")
+        // A trusted proxy's X-Forwarded-Proto is kept; anyone else's is replaced.
+        let keepsProto = facts.trustsForwarding && !fields["x-forwarded-proto"].isEmpty
+        if !keepsProto { fields.remove(name: "x-forwarded-proto") }
         fields.remove(name: "x-request-id")
         if let ip = facts.clientIP {
             fields.remove(name: "x-forwarded-for")
             fields.remove(name: "x-real-ip")
-            fields.add(name: "X-Forwarded-For", value: (forwardedFor + [ip]).joined(separator: ", "))
-            fields.add(name: "X-Real-IP", value: ip)
+            // A trusted proxy's chain is appended to and names the client; anyone else's is replaced.
+            let trusted = facts.trustsForwarding && !forwardedFor.isEmpty
+            fields.add(name: "X-Forwarded-For", value: trusted ? (forwardedFor + [ip]).joined(separator: ", ") : ip)
+            let client = trusted ? RealClientAddress.text(in: forwardedFor.map { Substring($0) }, trusted: facts.trustedProxies) ?? ip : ip
+            fields.add(name: "X-Real-IP", value: client)
         }
-        fields.add(name: "X-Forwarded-Proto", value: facts.proto)
+        if !keepsProto { fields.add(name: "X-Forwarded-Proto", value: facts.proto) }
         if let host {
             fields.remove(name: "x-forwarded-host")
             fields.add(name: "X-Forwarded-Host", value: host)

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import SluiceRouting
 import Testing
 
 @testable import SluiceProxy
@@ -157,6 +158,10 @@ private enum GeneratedRequests {
         ClientConnectionFacts(clientIP: "10.0.0.1", localPort: 80, proto: "http"),
         ClientConnectionFacts(clientIP: "::1", localPort: nil, proto: "https"),
         ClientConnectionFacts(clientIP: nil, localPort: 8080, proto: "http"),
+        // A trusted proxy: its chain appended to, its client and X-Forwarded-Proto believed.
+        ClientConnectionFacts(
+            clientIP: "10.0.0.1", localPort: 80, proto: "http", clientAddress: IPAddress("10.0.0.1"),
+            trustedProxies: [AddressRange("10.0.0.0/8")!, AddressRange("3.3.3.0/24")!]),
     ]
 
     static func next(using generator: inout RequestIDGenerator) -> UpstreamRequestEncoderTests.ClientRequest {
