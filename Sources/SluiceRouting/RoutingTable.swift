@@ -12,6 +12,9 @@ public struct RoutingTable: Hashable, Sendable {
     public let defaultBackend: Route?
     /// The certificates TLS clients get, by server name.
     public let certificates: CertificateTable
+    /// Some host has a certificate of its own: read per plain request (whether it may redirect
+    /// to HTTPS) without touching the certificates, which every loop's replica shares.
+    public let hasHostCertificates: Bool
 
     private let exactHosts: [String: [Route]]
     private let wildcardHosts: [String: [Route]]
@@ -32,6 +35,7 @@ public struct RoutingTable: Hashable, Sendable {
         self.routes = kept
         self.defaultBackend = defaultBackend
         self.certificates = certificates
+        self.hasHostCertificates = certificates.hasHostCertificates
 
         var exact: [String: [Route]] = [:]
         var wildcard: [String: [Route]] = [:]

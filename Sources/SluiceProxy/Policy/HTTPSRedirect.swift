@@ -1,7 +1,9 @@
 import SluiceRouting
 
 /// Whether a plain-HTTP request goes to HTTPS instead, and where: the decision of ingress-nginx's
-/// `ssl-redirect` and `force-ssl-redirect`, made for `RequestDecision`.
+/// `ssl-redirect` and `force-ssl-redirect`, made for `RequestDecision` (which first checks
+/// `RoutingTable.hasHostCertificates`, so that plain HTTP in a cluster without TLS hosts costs one
+/// stored flag per request).
 ///
 /// - A host with a certificate of its own is redirected unless its route says `ssl-redirect`
 ///   off; `force-ssl-redirect` redirects hosts without one too.
@@ -19,7 +21,6 @@ enum HTTPSRedirect {
         host: Substring, target: String, path: Substring, route: Route, certificates: CertificateTable, port: Int
     ) -> String? {
         let force = route.policy.forceSSLRedirect
-        // Plain HTTP in a cluster without TLS hosts costs one check per request.
         guard force || (route.policy.sslRedirect && certificates.hasHostCertificates) else { return nil }
         let name = HostMatch.normalize(hostHeader: host)
         // `force-ssl-redirect` needs no certificate, but a catch-all route names no host.

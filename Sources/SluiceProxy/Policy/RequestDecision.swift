@@ -39,7 +39,7 @@ enum RequestDecision: Equatable {
         guard let route = table.match(host: host, path: path) else {
             return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
         }
-        if !secure,
+        if !secure, route.policy.forceSSLRedirect || (route.policy.sslRedirect && table.hasHostCertificates),
             let location = HTTPSRedirect.location(
                 host: host, target: head.uri, path: path, route: route, certificates: table.certificates,
                 port: configuration.httpsRedirectPort)
