@@ -50,10 +50,16 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
             let v = UInt32(truncatingIfNeeded: low)
             return "\(v >> 24).\(v >> 16 & 0xFF).\(v >> 8 & 0xFF).\(v & 0xFF)"
         }
-        let groups = (0..<8).map { index -> String in
-            let word = index < 4 ? high >> UInt64(48 - 16 * index) : low >> UInt64(48 - 16 * (index - 4))
-            return String(UInt16(truncatingIfNeeded: word), radix: 16)
+        // inet_ntop: RFC 5952's compressed form (`2001:db8::1`).
+        var raw = in6_addr()
+        withUnsafeMutableBytes(of: &raw) { out in
+            for index in 0..<8 {
+                out[index] = UInt8(truncatingIfNeeded: high >> UInt64(56 - 8 * index))
+                out[8 + index] = UInt8(truncatingIfNeeded: low >> UInt64(56 - 8 * index))
+            }
         }
-        return groups.joined(separator: ":")
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        guard inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count)) != nil else { return "::" }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

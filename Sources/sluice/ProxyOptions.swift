@@ -21,6 +21,9 @@ struct ProxyOptions: ParsableArguments {
     @Option(help: "Comma-separated CIDRs of proxies in front of Sluice (load balancers): from them X-Forwarded-For names the client (allow lists, X-Real-IP) and X-Forwarded-Proto is kept; from anyone else both are replaced. Default: none.")
     var trustedProxyCidrs: String = EnvironmentDefault.string("SLUICE_TRUSTED_PROXY_CIDRS") ?? ""
 
+    @Flag(help: "Read a PROXY protocol header (v1 or v2) at the start of every connection, as a load balancer sends when told to: the client it names is the one allow lists, X-Forwarded-For and the access log see. Connections without one are closed.")
+    var proxyProtocol = EnvironmentDefault.string("SLUICE_PROXY_PROTOCOL") == "true"
+
     @Flag(inversion: .prefixedNo, help: "Send Strict-Transport-Security on responses over TLS (never over plain HTTP).")
     var hsts = EnvironmentDefault.string("SLUICE_HSTS").map { $0 != "false" } ?? true
 
@@ -98,6 +101,7 @@ struct ProxyOptions: ParsableArguments {
         configuration.forwardsUnderscoredHeaderNames = allowUnderscoresInHeaders
         configuration.httpsRedirectPort = httpsRedirectPort
         configuration.trustedProxies = trustedProxyRanges ?? []
+        configuration.proxyProtocol = proxyProtocol
         configuration.strictTransportSecurity =
             hsts
             ? StrictTransportSecurity(maxAgeSeconds: hstsMaxAge, includeSubdomains: hstsIncludeSubdomains, preload: hstsPreload)

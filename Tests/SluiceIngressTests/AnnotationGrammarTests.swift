@@ -115,7 +115,7 @@ struct AnnotationPolicyReaderTests {
 struct SourceRangeAnnotationTests {
     @Test func aListParsesWithSpacesAndBothFamilies() throws {
         let ranges = try SourceRangeGrammar.parse("10.0.0.0/8, 192.168.1.7 ,2001:db8::/32,").get()
-        #expect(ranges.map(\.description) == ["10.0.0.0/8", "192.168.1.7/32", "2001:db8:0:0:0:0:0:0/32"])
+        #expect(ranges.map(\.description) == ["10.0.0.0/8", "192.168.1.7/32", "2001:db8::/32"])
     }
 
     @Test(arguments: ["", " , ", "10.0.0.0/8,bogus", "10.0.0.0/40"])

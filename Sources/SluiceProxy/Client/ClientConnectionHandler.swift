@@ -47,13 +47,19 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
     /// The connection came over TLS.
     private let secure: Bool
+    /// The client a load balancer's PROXY header named (nil: the socket's peer).
+    private let proxiedClient: ProxiedClient?
 
     /// - Parameters:
     ///   - loop: the context of the event loop the connection's channel belongs to.
     ///   - secure: the connection came over TLS (`X-Forwarded-Proto: https`).
-    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, writer: HTTP1ResponseWriter, secure: Bool = false) {
+    init(
+        dataPlane: ProxyDataPlane, loop: ProxyLoopContext, writer: HTTP1ResponseWriter, secure: Bool = false,
+        proxiedClient: ProxiedClient? = nil
+    ) {
         self.dataPlane = dataPlane
         self.secure = secure
+        self.proxiedClient = proxiedClient
         self.loop = loop
         self.writer = writer
         self.accessLog = loop.accessLog
@@ -88,11 +94,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         // handler event, not a close-future callback, which costs a closure to register and
         // about 1.5k instructions to run per connection.
         metrics.clientConnectionOpened()
+        let remote = context.channel.remoteAddress
         facts = ClientConnectionFacts(
-            clientIP: context.channel.remoteAddress?.clientIPText,
+            clientIP: proxiedClient?.text ?? remote?.clientIPText,
             localPort: context.channel.localAddress?.port,
             proto: secure ? "https" : configuration.forwardedProto,
-            clientAddress: context.channel.remoteAddress?.clientIPAddress, trustedProxies: configuration.trustedProxies)
+            clientAddress: proxiedClient?.address ?? remote?.clientIPAddress, trustedProxies: configuration.trustedProxies)
         setClientDeadline(after: configuration.clientHeaderTimeout, .header)
     }
 

@@ -39,9 +39,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     /// The connection came over TLS.
     private let secure: Bool
 
-    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, secure: Bool) {
+    /// The client a load balancer's PROXY header named (nil: the connection's peer).
+    private let proxiedClient: ProxiedClient?
+
+    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, secure: Bool, proxiedClient: ProxiedClient? = nil) {
         self.dataPlane = dataPlane
         self.secure = secure
+        self.proxiedClient = proxiedClient
         self.loop = loop
     }
 
@@ -102,8 +106,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         state = ExchangeStateMachine(method: received.method, closeAfter: false)
         let parent = context.channel.parent
         let facts = ClientConnectionFacts(
-            clientIP: parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
-            proto: secure ? "https" : configuration.forwardedProto, clientAddress: parent?.remoteAddress?.clientIPAddress,
+            clientIP: proxiedClient?.text ?? parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
+            proto: secure ? "https" : configuration.forwardedProto,
+            clientAddress: proxiedClient?.address ?? parent?.remoteAddress?.clientIPAddress,
             trustedProxies: configuration.trustedProxies)
         switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
         case .forward(let head, let route, let policy):

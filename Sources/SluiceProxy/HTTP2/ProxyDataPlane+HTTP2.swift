@@ -12,7 +12,8 @@ extension ProxyDataPlane {
     /// lists up to `maxHeaderBytes`; swift-nio-http2's own limits stand against control-frame,
     /// CONTINUATION and reset floods.
     /// `secure`: the connection came over TLS (`X-Forwarded-Proto: https`).
-    func configureHTTP2Synchronously(channel: any Channel, secure: Bool = false) throws {
+    /// `client`: who a load balancer's PROXY header named (nil: the socket's peer).
+    func configureHTTP2Synchronously(channel: any Channel, secure: Bool = false, client: ProxiedClient? = nil) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: configuration.http2MaxConcurrentStreams),
@@ -22,7 +23,7 @@ extension ProxyDataPlane {
             mode: .server, connectionConfiguration: connection, streamConfiguration: .init()
         ) { [self] stream in
             stream.eventLoop.makeCompletedFuture {
-                let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure)
+                let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure, proxiedClient: client)
                 try stream.pipeline.syncOperations.addHandlers([HTTP2FramePayloadToHTTP1ServerCodec(), handler])
             }
         }

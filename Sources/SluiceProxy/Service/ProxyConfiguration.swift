@@ -69,6 +69,9 @@ public struct ProxyConfiguration: Sendable {
     /// names the client (for allow lists, `X-Real-IP` and the chain sent upstream) and
     /// `X-Forwarded-Proto` is kept; from any other peer both are replaced. Empty: none.
     public var trustedProxies: [AddressRange]
+    /// Every connection starts with a PROXY protocol header (v1 or v2, `--proxy-protocol`) naming
+    /// the client, as cloud load balancers send when told to; one without it is closed.
+    public var proxyProtocol: Bool
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -91,7 +94,8 @@ public struct ProxyConfiguration: Sendable {
         http2: Bool = false,
         strictTransportSecurity: StrictTransportSecurity? = StrictTransportSecurity(),
         httpsRedirectPort: Int = 443,
-        trustedProxies: [AddressRange] = []
+        trustedProxies: [AddressRange] = [],
+        proxyProtocol: Bool = false
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -114,6 +118,7 @@ public struct ProxyConfiguration: Sendable {
         self.strictTransportSecurity = strictTransportSecurity
         self.httpsRedirectPort = httpsRedirectPort
         self.trustedProxies = trustedProxies
+        self.proxyProtocol = proxyProtocol
     }
 
     /// The defaults documented on each field.

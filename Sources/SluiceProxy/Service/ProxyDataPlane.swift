@@ -82,12 +82,20 @@ public final class ProxyDataPlane: Sendable {
     /// `configure(channel:)` without a future, for an initializer that runs on the channel's event
     /// loop (``ProxyService``'s does). Must be called there.
     public func configureSynchronously(channel: any Channel) throws {
-        try configureHTTP1Synchronously(channel: channel, secure: false)
+        guard configuration.proxyProtocol else {
+            try configureHTTP1Synchronously(channel: channel, secure: false, client: nil)
+            return
+        }
+        try channel.pipeline.syncOperations.addHandler(
+            ProxyProtocolHandler(timeout: TimeAmount(configuration.clientHeaderTimeout)) { [self] channel, client in
+                try configureHTTP1Synchronously(channel: channel, secure: false, client: client)
+            })
     }
 
     /// `configureSynchronously(channel:)` for a connection that came over TLS (`secure`: the
-    /// upstream is told `X-Forwarded-Proto: https`) or not.
-    func configureHTTP1Synchronously(channel: any Channel, secure: Bool) throws {
+    /// upstream is told `X-Forwarded-Proto: https`) or not, from `client` when a load balancer's
+    /// PROXY header named one (nil: the socket's peer).
+    func configureHTTP1Synchronously(channel: any Channel, secure: Bool, client: ProxiedClient?) throws {
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
@@ -111,7 +119,7 @@ public final class ProxyDataPlane: Sendable {
         encoder.attach(to: try sync.context(handler: decoder))
         let writer = HTTP1ResponseWriter(encoder: encoder)
         try sync.addHandler(
-            ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure), name: Self.handlerName)
+            ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure, proxiedClient: client), name: Self.handlerName)
     }
 
     private static let requestDecoderName = "sluice.request-decoder"

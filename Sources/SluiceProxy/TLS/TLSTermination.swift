@@ -59,11 +59,24 @@ public final class TLSTermination: Sendable {
         .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ]
 
-    /// Configures one accepted connection of the HTTPS listener: plain HTTP is answered `400`
+    /// Configures one accepted connection of the HTTPS listener (after its PROXY header, with
+    /// `ProxyConfiguration.proxyProtocol`): plain HTTP is answered `400`
     /// (`PlainHTTPOnTLSPortHandler`), a handshake must finish within the header timeout
     /// (`TLSHandshakeDeadline`), and the negotiated protocol's pipeline follows the handshake.
     /// Must be called on the channel's event loop.
     public func configureSynchronously(channel: any Channel) throws {
+        guard dataPlane.configuration.proxyProtocol else {
+            try configureTLS(channel: channel, client: nil)
+            return
+        }
+        // The PROXY header comes before the TLS handshake.
+        try channel.pipeline.syncOperations.addHandler(
+            ProxyProtocolHandler(timeout: TimeAmount(dataPlane.configuration.clientHeaderTimeout)) { [self] channel, client in
+                try configureTLS(channel: channel, client: client)
+            })
+    }
+
+    private func configureTLS(channel: any Channel, client: ProxiedClient?) throws {
         let dataPlane = self.dataPlane
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(PlainHTTPOnTLSPortHandler())
@@ -73,9 +86,9 @@ public final class TLSTermination: Sendable {
             ApplicationProtocolNegotiationHandler { result, channel in
                 channel.eventLoop.makeCompletedFuture {
                     if case .negotiated("h2") = result, dataPlane.configuration.http2 {
-                        try dataPlane.configureHTTP2Synchronously(channel: channel, secure: true)
+                        try dataPlane.configureHTTP2Synchronously(channel: channel, secure: true, client: client)
                     } else {
-                        try dataPlane.configureHTTP1Synchronously(channel: channel, secure: true)
+                        try dataPlane.configureHTTP1Synchronously(channel: channel, secure: true, client: client)
                     }
                 }
             })
