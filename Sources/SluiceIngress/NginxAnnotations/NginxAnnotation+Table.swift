@@ -164,7 +164,7 @@ extension NginxAnnotation {
             "plain HTTP to a host with a certificate of its own gets `308` to HTTPS (default true; also `sluice.io/ssl-redirect`)"),
         supported(
             "force-ssl-redirect",
-            "`308` to HTTPS for hosts without a certificate too (also `sluice.io/force-ssl-redirect`); judged by the connection, not `X-Forwarded-Proto`"),
+            "`308` to HTTPS for hosts without a certificate too (also `sluice.io/force-ssl-redirect`); judged by the connection, or a `--trusted-proxy-cidrs` proxy's `X-Forwarded-Proto`"),
         partly("preserve-trailing-slash", only: trueValues, "redirects to HTTPS keep the path exactly as sent"),
         partly("ssl-passthrough", only: falseValues, "TLS connections are not passed through"),
         unsupported("ssl-ciphers", "one cipher list for every host: Mozilla's \"intermediate\""),

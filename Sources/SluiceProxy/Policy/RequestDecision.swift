@@ -39,6 +39,8 @@ enum RequestDecision: Equatable {
         guard let route = table.match(host: host, path: path) else {
             return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
         }
+        // Behind a trusted proxy that terminated TLS, its X-Forwarded-Proto says how the client came.
+        let secure = secure || (facts.trustsForwarding && head.headers.first(name: "x-forwarded-proto") == "https")
         if !secure, route.policy.forceSSLRedirect || (route.policy.sslRedirect && table.hasHostCertificates),
             let location = HTTPSRedirect.location(
                 host: host, target: head.uri, path: path, route: route, certificates: table.certificates,

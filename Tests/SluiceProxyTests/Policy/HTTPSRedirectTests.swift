@@ -113,4 +113,30 @@ struct HTTPSRedirectTests {
     @Test func hstsIsConfigurable() {
         #expect(StrictTransportSecurity(maxAgeSeconds: 600, includeSubdomains: false, preload: true).headerValue == "max-age=600; preload")
     }
+
+    /// Behind a load balancer that terminated TLS (a trusted proxy saying
+    /// `X-Forwarded-Proto: https`) the request is not redirected and gets HSTS; the same field from
+    /// anyone else changes nothing.
+    @Test func aTrustedProxysForwardedProtoCounts() {
+        func decide(peer: String) -> RequestDecision {
+            RequestDecision.decide(
+                HTTPRequestHead(
+                    version: .http1_1, method: .GET, uri: "/login",
+                    headers: HTTPHeaders([("Host", "forced.example.com"), ("X-Forwarded-Proto", "https")])),
+                table: Self.table, configuration: ProxyConfiguration(), secure: false,
+                facts: ClientConnectionFacts(
+                    clientIP: peer, localPort: 80, proto: "http", clientAddress: IPAddress(peer),
+                    trustedProxies: [AddressRange("10.0.0.0/8")!]))
+        }
+        guard case .forward(_, _, let policy) = decide(peer: "10.1.1.1") else {
+            Issue.record("redirected although the trusted proxy said https")
+            return
+        }
+        #expect(policy.headPlan(kind: .ordinary, closeClient: false, clientVersion: .http1_1).fields.map(\.name) == ["Strict-Transport-Security"])
+        guard case .respond(let redirect, _) = decide(peer: "192.0.2.5") else {
+            Issue.record("an untrusted client's X-Forwarded-Proto was believed")
+            return
+        }
+        #expect(redirect.location == "https://forced.example.com/login")
+    }
 }
