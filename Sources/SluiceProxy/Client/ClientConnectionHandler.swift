@@ -34,10 +34,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var started = false
     /// The header (slowloris) deadline on a fresh connection, the keep-alive deadline afterwards.
     var clientDeadline: (at: NIODeadline, event: ClientDeadline)?
-    /// The connection's place in its loop's deadline wheel, and the deadline it is filed for
-    /// (see `+Deadlines`).
+    /// The connection's place in its loop's deadline wheel (see `+Deadlines`).
     var wheelPlace: DeadlineWheel.Place?
-    var timerDeadline = NIODeadline.uptimeNanoseconds(0)
     /// Set once the connection only waits to close, dropping what the client still sends.
     var lingering: LingeringClose?
     /// The loop's access log writer (nil: no access log), read once.

@@ -21,7 +21,8 @@ enum ClientDeadline {
 ///
 /// Activity only moves timestamps (`ProxiedExchange.lastUpstreamActivity`, the keep-alive
 /// deadline); nothing is scheduled or cancelled per request or per chunk. The timer is moved
-/// only when a deadline comes *earlier* than the one it is set for; when it fires it checks the
+/// only when a deadline comes *earlier* than the tick it is filed for
+/// (`DeadlineWheel.fire(_:noLaterThan:)`); when it fires it checks the
 /// deadlines in force and sets itself for the next one.
 extension ClientConnectionHandler: DeadlineWheelMember {
     func setClientDeadline(after delay: Duration, _ event: ClientDeadline) {
@@ -35,10 +36,7 @@ extension ClientConnectionHandler: DeadlineWheelMember {
         let exchangeDeadline = exchange?.nextDeadline(clientSendTimeout: configuration.clientSendTimeout)
         let clientAt = clientDeadline?.at
         guard let deadline = exchangeDeadline.map({ min($0, clientAt ?? $0) }) ?? clientAt else { return }
-        if wheelPlace != nil, timerDeadline <= deadline { return }
-        loop.deadlines.remove(self)
-        timerDeadline = deadline
-        loop.deadlines.add(self, at: deadline)
+        loop.deadlines.fire(self, noLaterThan: deadline)
     }
 
     func cancelTimer() {

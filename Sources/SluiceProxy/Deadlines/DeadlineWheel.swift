@@ -63,14 +63,30 @@ final class DeadlineWheel {
     func add(_ member: any DeadlineWheelMember, at deadline: NIODeadline) {
         eventLoop.preconditionInEventLoop()
         precondition(member.wheelPlace == nil, "a member is in the wheel once")
-        // Clamped so that the tick's time still fits in 64 bits (`.distantFuture` included).
-        let nanoseconds = min(Int64(clamping: deadline.uptimeNanoseconds), Int64.max - resolution)
-        let tick = max(nanoseconds / resolution + (nanoseconds % resolution == 0 ? 0 : 1), handledTick + 1)
+        let tick = tick(for: deadline)
         let slot = Int(tick % Int64(slots.count))
         member.wheelPlace = Place(slot: slot, index: slots[slot].count, tick: tick)
         slots[slot].append(member)
         count += 1
         if tick < timerTick, !firing { arm(at: tick) }
+    }
+
+    /// Makes sure `member` is told no later than `deadline` (to the wheel's resolution): filed
+    /// for it when not in the wheel, moved when filed for a later tick, left alone otherwise.
+    /// Activity that only pushes a deadline later therefore costs no wheel operation.
+    func fire(_ member: any DeadlineWheelMember, noLaterThan deadline: NIODeadline) {
+        if let place = member.wheelPlace {
+            if place.tick <= tick(for: deadline) { return }
+            remove(member)
+        }
+        add(member, at: deadline)
+    }
+
+    /// The tick a deadline is filed for: rounded up to the resolution, and never one already
+    /// handled. Clamped so that the tick's time still fits in 64 bits (`.distantFuture` included).
+    private func tick(for deadline: NIODeadline) -> Int64 {
+        let nanoseconds = min(Int64(clamping: deadline.uptimeNanoseconds), Int64.max - resolution)
+        return max(nanoseconds / resolution + (nanoseconds % resolution == 0 ? 0 : 1), handledTick + 1)
     }
 
     /// Takes `member` out of the wheel, if it is there.

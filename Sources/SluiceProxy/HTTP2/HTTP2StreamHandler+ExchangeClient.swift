@@ -94,10 +94,7 @@ extension HTTP2StreamHandler: ExchangeClient {
     func exchangeDeadlinesChanged() {
         guard context != nil, let deadline = exchange?.nextDeadline(clientSendTimeout: configuration.clientSendTimeout)
         else { return }
-        if wheelPlace != nil, timerDeadline <= deadline { return }
-        loop.deadlines.remove(self)
-        timerDeadline = deadline
-        loop.deadlines.add(self, at: deadline)
+        loop.deadlines.fire(self, noLaterThan: deadline)
     }
 }
 

@@ -32,9 +32,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     var flushPending = false
     /// The stream is not being read (`autoRead` off): its upstream cannot take more.
     var readHeld = false
-    /// The stream's place in its loop's deadline wheel, and the deadline it is filed for.
+    /// The stream's place in its loop's deadline wheel.
     var wheelPlace: DeadlineWheel.Place?
-    var timerDeadline = NIODeadline.uptimeNanoseconds(0)
 
     /// The connection came over TLS.
     private let secure: Bool
