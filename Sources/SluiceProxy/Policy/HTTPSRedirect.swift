@@ -1,9 +1,7 @@
 import SluiceRouting
 
 /// Whether a plain-HTTP request goes to HTTPS instead, and where: the decision of ingress-nginx's
-/// `ssl-redirect` and `force-ssl-redirect`, made for `RequestDecision` (which first checks
-/// `RoutingTable.hasHostCertificates`, so that plain HTTP in a cluster without TLS hosts costs one
-/// stored flag per request).
+/// `ssl-redirect` and `force-ssl-redirect`, made for `RequestDecision`.
 ///
 /// - A host with a certificate of its own is redirected unless its route says `ssl-redirect`
 ///   off; `force-ssl-redirect` redirects hosts without one too.
@@ -18,13 +16,14 @@ enum HTTPSRedirect {
 
     /// The redirect's `Location`, or nil to serve the request as it is.
     static func location(
-        host: Substring, target: String, path: Substring, route: Route, certificates: CertificateTable, port: Int
+        host: Substring, target: String, path: Substring, route: Route, table: RoutingTable, port: Int
     ) -> String? {
         let force = route.policy.forceSSLRedirect
-        guard force || (route.policy.sslRedirect && certificates.hasHostCertificates) else { return nil }
+        // A stored flag first: a cluster without TLS hosts reads no certificate per request.
+        guard force || (route.policy.sslRedirect && table.hasHostCertificates) else { return nil }
         let name = HostMatch.normalize(hostHeader: host)
         // `force-ssl-redirect` needs no certificate, but a catch-all route names no host.
-        guard certificates.hostCertificate(name) != nil || (force && route.host != .any) else { return nil }
+        guard table.certificates.hostCertificate(name) != nil || (force && route.host != .any) else { return nil }
         guard !path.hasPrefix(acmeChallengePrefix) else { return nil }
         let authority = port == 443 ? name : "\(name):\(port)"
         return "https://\(authority)\(target)"

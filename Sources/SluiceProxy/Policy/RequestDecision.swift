@@ -41,10 +41,9 @@ enum RequestDecision: Equatable {
         }
         // Behind a trusted proxy that terminated TLS, its X-Forwarded-Proto says how the client came.
         let secure = secure || (facts.trustsForwarding && head.headers.first(name: "x-forwarded-proto") == "https")
-        if !secure, route.policy.forceSSLRedirect || (route.policy.sslRedirect && table.hasHostCertificates),
+        if !secure,
             let location = HTTPSRedirect.location(
-                host: host, target: head.uri, path: path, route: route, certificates: table.certificates,
-                port: configuration.httpsRedirectPort)
+                host: host, target: head.uri, path: path, route: route, table: table, port: configuration.httpsRedirectPort)
         {
             return .respond(.redirectToHTTPS(location), requestHasBody: hasBody(received))
         }
