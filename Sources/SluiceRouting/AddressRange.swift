@@ -38,6 +38,26 @@ public struct AddressRange: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(network)/\(prefixLength)" }
+
+    /// A comma-separated list (`10.0.0.0/8, 192.168.1.7 ,2001:db8::/32`), as annotations and flags
+    /// take one: spaces around items and empty items are ignored. Fails with the first item that
+    /// is not an address or range.
+    public static func list(_ text: String) -> Result<[AddressRange], InvalidItem> {
+        var ranges: [AddressRange] = []
+        for item in text.split(separator: ",") {
+            let trimmed = item.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+            if trimmed.isEmpty { continue }
+            let element = String(trimmed)
+            guard let range = AddressRange(Substring(element)) else { return .failure(InvalidItem(item: element)) }
+            ranges.append(range)
+        }
+        return .success(ranges)
+    }
+
+    /// The item of a list that is not an address or range.
+    public struct InvalidItem: Error, Equatable {
+        public let item: String
+    }
 }
 
 /// Who may reach a route by client address (ingress-nginx's `allowlist-source-range` and

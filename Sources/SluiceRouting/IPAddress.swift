@@ -21,9 +21,10 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// An IPv6 address from its 16 bytes, network order (an IPv4-mapped one becomes IPv4).
     public init(ipv6 bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)) {
-        let array = withUnsafeBytes(of: bytes) { Array($0) }
-        let high = array[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let low = array[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        // Read in place: one per IPv6 connection, no array.
+        let (high, low) = withUnsafeBytes(of: bytes) { raw in
+            (raw[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, raw[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        }
         self.high = high
         self.low = low
         self.isIPv4 = high == 0 && low >> 32 == 0xFFFF

@@ -82,13 +82,7 @@ struct ProxyOptions: ParsableArguments {
 
     /// `--trusted-proxy-cidrs` parsed; nil when an element is not an address or CIDR.
     private var trustedProxyRanges: [AddressRange]? {
-        var ranges: [AddressRange] = []
-        for element in trustedProxyCidrs.split(separator: ",") {
-            let trimmed = element.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
-            guard let range = AddressRange(Substring(String(trimmed))) else { return nil }
-            ranges.append(range)
-        }
-        return ranges
+        try? AddressRange.list(trustedProxyCidrs).get()
     }
 
     /// The proxy's connection-level settings from these flags (the rest at their defaults).
