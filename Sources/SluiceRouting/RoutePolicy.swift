@@ -33,6 +33,8 @@ public struct RoutePolicy: Hashable, Sendable {
     /// Which client addresses may reach the route (`allowlist-source-range`,
     /// `denylist-source-range`); nil: any.
     public var sourceRanges: SourceRanges?
+    /// How the backend is spoken to (`backend-protocol`); plain HTTP/1.1 by default.
+    public var upstreamProtocol: UpstreamProtocol
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
     public var refusal: RouteRefusal?
@@ -49,6 +51,7 @@ public struct RoutePolicy: Hashable, Sendable {
         sslRedirect: Bool = true,
         forceSSLRedirect: Bool = false,
         sourceRanges: SourceRanges? = nil,
+        upstreamProtocol: UpstreamProtocol = .http,
         refusal: RouteRefusal? = nil
     ) {
         self.connectTimeout = connectTimeout
@@ -62,6 +65,7 @@ public struct RoutePolicy: Hashable, Sendable {
         self.sslRedirect = sslRedirect
         self.forceSSLRedirect = forceSSLRedirect
         self.sourceRanges = sourceRanges
+        self.upstreamProtocol = upstreamProtocol
         self.refusal = refusal
     }
 
