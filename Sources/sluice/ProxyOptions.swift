@@ -24,6 +24,15 @@ struct ProxyOptions: ParsableArguments {
     @Flag(help: "Read a PROXY protocol header (v1 or v2) at the start of every connection, as a load balancer sends when told to: the client it names is the one allow lists, X-Forwarded-For and the access log see. Connections without one are closed.")
     var proxyProtocol = EnvironmentDefault.string("SLUICE_PROXY_PROTOCOL") == "true"
 
+    @Flag(inversion: .prefixedNo, help: "Offer HTTP/2 on the HTTPS listener (ALPN h2): every EventSource of a browser tab on one connection, gRPC end to end.")
+    var http2 = EnvironmentDefault.string("SLUICE_HTTP2").map { $0 != "false" } ?? true
+
+    @Flag(help: "Also serve HTTP/2 with prior knowledge (h2c) on the HTTP listener: a connection that starts with HTTP/2's preface speaks HTTP/2, any other HTTP/1.1.")
+    var enableH2c = EnvironmentDefault.string("SLUICE_ENABLE_H2C") == "true"
+
+    @Option(help: "Most streams an HTTP/2 client may have open at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS).")
+    var http2MaxConcurrentStreams: Int = EnvironmentDefault.int("SLUICE_HTTP2_MAX_CONCURRENT_STREAMS") ?? 128
+
     @Flag(inversion: .prefixedNo, help: "Send Strict-Transport-Security on responses over TLS (never over plain HTTP).")
     var hsts = EnvironmentDefault.string("SLUICE_HSTS").map { $0 != "false" } ?? true
 
@@ -96,6 +105,9 @@ struct ProxyOptions: ParsableArguments {
         configuration.httpsRedirectPort = httpsRedirectPort
         configuration.trustedProxies = trustedProxyRanges ?? []
         configuration.proxyProtocol = proxyProtocol
+        configuration.http2 = http2
+        configuration.h2c = enableH2c
+        configuration.http2MaxConcurrentStreams = http2MaxConcurrentStreams
         configuration.strictTransportSecurity =
             hsts
             ? StrictTransportSecurity(maxAgeSeconds: hstsMaxAge, includeSubdomains: hstsIncludeSubdomains, preload: hstsPreload)
@@ -122,6 +134,9 @@ struct ProxyOptions: ParsableArguments {
         }
         guard (1...65535).contains(httpsRedirectPort) else {
             throw ValidationError("--https-redirect-port must be between 1 and 65535, not \(httpsRedirectPort)")
+        }
+        guard (1...1_000_000).contains(http2MaxConcurrentStreams) else {
+            throw ValidationError("--http2-max-concurrent-streams must be between 1 and 1000000, not \(http2MaxConcurrentStreams)")
         }
         guard hstsMaxAge >= 0 else { throw ValidationError("--hsts-max-age must not be negative") }
         guard trustedProxyRanges != nil else {

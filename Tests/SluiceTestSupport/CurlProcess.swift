@@ -2,7 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 
 /// The real `curl` as a test's client, its output read as it comes: what a user types against
-/// the proxy (`curl -N`, `--cacert`, `--resolve`, `--http2`).
+/// the proxy (`curl -N`, `--cacert`, `--resolve`, `--http2`); or another client program
+/// (``init(executable:arguments:)``: the HTTP/2 client script on Debian's `python3-h2`).
 public final class CurlProcess {
     public struct Result: Sendable {
         public let exitCode: Int32
@@ -15,10 +16,15 @@ public final class CurlProcess {
     private let exited = NIOLockedValueBox<Int32?>(nil)
 
     /// Starts `curl` with `arguments` (`--silent --show-error` come first).
-    public init(_ arguments: [String]) throws {
+    public convenience init(_ arguments: [String]) throws {
+        try self.init(executable: "/usr/bin/curl", arguments: ["--silent", "--show-error"] + arguments)
+    }
+
+    /// Starts the program at `executable` with `arguments`.
+    public init(executable: String, arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["--silent", "--show-error"] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout

@@ -21,6 +21,7 @@ extension HTTP2StreamHandler: ExchangeClient {
 
     /// Not compressed (yet): `HTTP2ResponseWriter` ignores `compression`.
     func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression) {
+        if accessLog != nil, head.status.code >= 200 { logResponseStarted(status: head.status) }
         writer?.writeHead(head, answering: nil, compression: .off)
         flushPending = true
     }
@@ -67,7 +68,7 @@ extension HTTP2StreamHandler: ExchangeClient {
         if self.exchange === exchange { self.exchange = nil }
         switch state?.failed(error, requestHasNoBody: false) {
         case .writeError(let error, _)?: writeError(error)
-        case .cut?: context?.close(promise: nil)
+        case .cut?: resetStream()
         case .deferred?, nil: break
         }
     }
@@ -77,6 +78,14 @@ extension HTTP2StreamHandler: ExchangeClient {
     func exchangeCut(_ exchange: ProxiedExchange) {
         exchange.closeUpstream()
         if self.exchange === exchange { self.exchange = nil }
+        resetStream()
+    }
+
+    /// Ends the stream without its response's end (RST_STREAM), logged as cut.
+    func resetStream() {
+        loop.deadlines.remove(self)
+        requestBodyDeadline = nil
+        if accessLog != nil { logExchangeEnded(.cut) }
         context?.close(promise: nil)
     }
 
@@ -92,16 +101,6 @@ extension HTTP2StreamHandler: ExchangeClient {
     }
 
     func exchangeDeadlinesChanged() {
-        guard context != nil, let deadline = exchange?.nextDeadline(clientSendTimeout: configuration.clientSendTimeout)
-        else { return }
-        loop.deadlines.fire(self, noLaterThan: deadline)
-    }
-}
-
-/// The exchange's deadlines, on one entry in the loop's `DeadlineWheel` per stream.
-extension HTTP2StreamHandler: DeadlineWheelMember {
-    func wheelDeadlineReached() {
-        exchange?.deadlineReached(now: loop.now)
-        exchangeDeadlinesChanged()
+        rearmTimer()
     }
 }

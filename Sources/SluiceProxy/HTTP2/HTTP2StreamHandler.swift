@@ -34,6 +34,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     var readHeld = false
     /// The stream's place in its loop's deadline wheel.
     var wheelPlace: DeadlineWheel.Place?
+    /// While the request body is unfinished: when the client must have sent more of it
+    /// (`clientBodyTimeout`, see `+Deadlines`).
+    var requestBodyDeadline: NIODeadline?
+    /// The loop's access log writer (nil: no access log), read once.
+    let accessLog: AccessLogWriter?
+    /// The access log entry of the stream's exchange (only with an access log).
+    var pendingLog: PendingAccessLogEntry?
+    /// The client's address, as logged (the connection's peer, or who a PROXY header named).
+    private(set) var clientAddress: String?
 
     /// The connection came over TLS.
     private let secure: Bool
@@ -46,6 +55,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         self.secure = secure
         self.proxiedClient = proxiedClient
         self.loop = loop
+        self.accessLog = loop.accessLog
     }
 
     var configuration: ProxyConfiguration { dataPlane.configuration }
@@ -66,9 +76,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             guard state == nil else { return }
             start(head, context: context)
         case .body(let buffer):
+            if requestBodyDeadline != nil { requestBodyProgressed() }
             guard state?.requestBodyReceived() == .forward else { return }
             exchange?.forward(.body(.byteBuffer(buffer)))
         case .end(let trailers):
+            requestBodyDeadline = nil
             switch state?.requestEndReceived() {
             case .forward?: exchange?.forward(.end(trailers))
             case .writeError(let error, _)?: writeError(error)
@@ -83,15 +95,19 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             readHeld = true
             context.setAutoRead(false)
         }
+        if requestBodyDeadline != nil { rearmTimer() }
         context.fireChannelReadComplete()
     }
 
+    /// The stream closed: reset by the client, or the connection went away.
     func channelInactive(context: ChannelHandlerContext) {
         loop.deadlines.remove(self)
         if let exchange {
+            if accessLog != nil { logUpstreamTried(exchange.endpoint) }
             exchange.closeUpstream()
             self.exchange = nil
         }
+        if accessLog != nil { logExchangeEnded(.clientClosed) }
         context.fireChannelInactive()
     }
 
@@ -109,6 +125,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             proto: secure ? "https" : configuration.forwardedProto,
             clientAddress: proxiedClient?.address ?? parent?.remoteAddress?.clientIPAddress,
             trustedProxies: configuration.trustedProxies)
+        clientAddress = facts.clientIP
+        if accessLog != nil { logRequestStarted(received) }
+        // The head's END_STREAM comes as `.end` in the same read: until then a body may follow.
+        requestBodyProgressed()
         switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
         case .forward(let head, let route, let policy):
             guard let endpoint = loop.balancer.next(for: route.backend) else {
@@ -119,6 +139,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
                 from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
                 allocator: context.channel.allocator)
+            if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
             let exchange = ProxiedExchange(
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
                 policy: policy)
@@ -143,6 +164,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         var response = error
         response.closeConnection = false
         _ = state?.responseHeadReceived(status: response.status.code, mustClose: false)
+        if accessLog != nil { logResponseStarted(status: response.status) }
         writer.writeHead(response.head(version: .http2), answering: nil, compression: .off)
         writer.writeBody(response.body(allocator: context.channel.allocator))
         endResponse(trailers: nil)
@@ -154,8 +176,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     func endResponse(trailers: HTTPHeaders?) {
         guard let context, let writer else { return }
         flushPending = false
+        requestBodyDeadline = nil
         loop.deadlines.remove(self)
         _ = state?.responseEnded()
+        let logEntry = accessLog != nil ? takeLogEntry() : nil
+        defer { if let logEntry { logExchangeEnded(.complete, entry: logEntry) } }
         guard state?.requestComplete == false else {
             writer.writeEnd(trailers: trailers, promise: nil)
             writer.flush()

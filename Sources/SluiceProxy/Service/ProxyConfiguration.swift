@@ -56,9 +56,13 @@ public struct ProxyConfiguration: Sendable {
     /// Most streams an HTTP/2 client may have open at once on one connection
     /// (`SETTINGS_MAX_CONCURRENT_STREAMS`; nginx's `http2_max_concurrent_streams`).
     public var http2MaxConcurrentStreams: Int
-    /// Offer HTTP/2 over TLS (ALPN `h2`). Off until HTTP/2 has every guarantee HTTP/1.1 has (the
-    /// HTTP/2 issue): access log lines and request-body timeouts per stream.
+    /// Offer HTTP/2 over TLS (ALPN `h2`, preferred to `http/1.1`), as ingress-nginx does by
+    /// default (`use-http2`).
     public var http2: Bool
+    /// Serve HTTP/2 with prior knowledge (`h2c`) on the plain listener too: a connection that
+    /// opens with HTTP/2's preface speaks HTTP/2, any other HTTP/1.1 (`--enable-h2c`; off by
+    /// default, as in nginx, where one port cannot serve both).
+    public var h2c: Bool
     /// `Strict-Transport-Security` on responses over TLS; nil: none.
     public var strictTransportSecurity: StrictTransportSecurity?
     /// The port a redirect to HTTPS names (`--https-redirect-port`): the port clients reach the
@@ -91,7 +95,8 @@ public struct ProxyConfiguration: Sendable {
         forwardedProto: String = "http",
         maxBufferedResponseBytes: Int = 1024 * 1024,
         http2MaxConcurrentStreams: Int = 128,
-        http2: Bool = false,
+        http2: Bool = true,
+        h2c: Bool = false,
         strictTransportSecurity: StrictTransportSecurity? = StrictTransportSecurity(),
         httpsRedirectPort: Int = 443,
         trustedProxies: [AddressRange] = [],
@@ -115,6 +120,7 @@ public struct ProxyConfiguration: Sendable {
         self.maxBufferedResponseBytes = maxBufferedResponseBytes
         self.http2MaxConcurrentStreams = http2MaxConcurrentStreams
         self.http2 = http2
+        self.h2c = h2c
         self.strictTransportSecurity = strictTransportSecurity
         self.httpsRedirectPort = httpsRedirectPort
         self.trustedProxies = trustedProxies

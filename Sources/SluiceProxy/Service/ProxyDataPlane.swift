@@ -83,12 +83,29 @@ public final class ProxyDataPlane: Sendable {
     /// loop (``ProxyService``'s does). Must be called there.
     public func configureSynchronously(channel: any Channel) throws {
         guard configuration.proxyProtocol else {
-            try configureHTTP1Synchronously(channel: channel, secure: false, client: nil)
+            try configurePlainSynchronously(channel: channel, client: nil)
             return
         }
         try channel.pipeline.syncOperations.addHandler(
             ProxyProtocolHandler(timeout: TimeAmount(configuration.clientHeaderTimeout)) { [self] channel, client in
-                try configureHTTP1Synchronously(channel: channel, secure: false, client: client)
+                try configurePlainSynchronously(channel: channel, client: client)
+            })
+    }
+
+    /// A plain listener's connection: HTTP/1.1, or with h2c on whichever protocol its first
+    /// bytes speak (`HTTP2PrefaceSniffer`).
+    private func configurePlainSynchronously(channel: any Channel, client: ProxiedClient?) throws {
+        guard configuration.h2c else {
+            try configureHTTP1Synchronously(channel: channel, secure: false, client: client)
+            return
+        }
+        try channel.pipeline.syncOperations.addHandler(
+            HTTP2PrefaceSniffer(timeout: TimeAmount(configuration.clientHeaderTimeout)) { [self] channel, verdict in
+                if verdict == .http2 {
+                    try configureHTTP2Synchronously(channel: channel, secure: false, client: client)
+                } else {
+                    try configureHTTP1Synchronously(channel: channel, secure: false, client: client)
+                }
             })
     }
 

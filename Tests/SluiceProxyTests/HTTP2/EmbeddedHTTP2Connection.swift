@@ -40,7 +40,18 @@ final class EmbeddedHTTP2Connection {
         }
     }
 
+    /// The frames of the connection's root stream the client received (SETTINGS, PING, GOAWAY).
+    final class ConnectionFrames: ChannelInboundHandler {
+        typealias InboundIn = HTTP2Frame
+        var goAways: [HTTP2ErrorCode] = []
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if case .goAway(_, let code, _) = unwrapInboundIn(data).payload { goAways.append(code) }
+        }
+    }
+
     let upstreams = EmbeddedUpstreams()
+    let connectionFrames = ConnectionFrames()
     var loop: EmbeddedEventLoop { upstreams.loop }
     let server: EmbeddedChannel
     let client: EmbeddedChannel
@@ -55,6 +66,7 @@ final class EmbeddedHTTP2Connection {
         multiplexer = try client.pipeline.syncOperations.configureHTTP2Pipeline(
             mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
         ) { $0.eventLoop.makeSucceededVoidFuture() }
+        try client.pipeline.syncOperations.addHandler(connectionFrames)
         try client.connect(to: SocketAddress(ipAddress: "192.0.2.1", port: 443)).wait()
         try moveBytes()
     }

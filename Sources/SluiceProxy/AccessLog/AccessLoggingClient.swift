@@ -35,11 +35,25 @@ struct TunnelAccessLogEntry {
     }
 }
 
-/// Access logging (`ProxyConfiguration.accessLog`): an entry is started when a request head
-/// arrives and written once when its exchange ends, however it ends. Callers check `accessLog`
-/// first, so that with the log off no argument is even evaluated (per request, on the path
+/// The client end of exchanges that are access-logged (`ProxyConfiguration.accessLog`): an
+/// HTTP/1 connection or an HTTP/2 stream. An entry is started when a request head arrives and
+/// written once when its exchange ends, however it ends. Callers check `accessLog` first, so
+/// that with the log off no argument is even evaluated (per request, on the path
 /// `bench/instructions.py` counts).
-extension ClientConnectionHandler {
+protocol AccessLoggingClient: AnyObject {
+    /// The loop's access log writer (nil: no access log), read once.
+    var accessLog: AccessLogWriter? { get }
+    /// The access log entry of the exchange in progress (only with an access log).
+    var pendingLog: PendingAccessLogEntry? { get set }
+    var loop: ProxyLoopContext { get }
+    var exchange: ProxiedExchange? { get }
+    /// The client's address as logged (`remote_addr`).
+    var clientAddress: String? { get }
+    /// Response bytes written to the client so far (on the connection, or the stream).
+    var responseBytesWritten: Int { get }
+}
+
+extension AccessLoggingClient {
     func logRequestStarted(_ head: HTTPRequestHead) {
         startLogEntry(
             method: head.method.rawValue, host: head.headers.first(name: "host"), target: head.uri,
@@ -86,7 +100,7 @@ extension ClientConnectionHandler {
         var pending = entry
         pending.entry.outcome = outcome
         if pending.entry.status == 0, outcome == .clientClosed { pending.entry.status = 499 }
-        pending.entry.bytesSent = writer.bytesWritten &- pending.bytesBefore
+        pending.entry.bytesSent = responseBytesWritten &- pending.bytesBefore
         pending.write(to: accessLog, now: loop.now)
     }
 
@@ -97,7 +111,7 @@ extension ClientConnectionHandler {
         guard let accessLog, var pending = pendingLog else { return nil }
         pendingLog = nil
         pending.entry.outcome = .upgraded
-        pending.entry.bytesSent = writer.bytesWritten &- pending.bytesBefore
+        pending.entry.bytesSent = responseBytesWritten &- pending.bytesBefore
         return TunnelAccessLogEntry(pending: pending, writer: accessLog)
     }
 
@@ -113,7 +127,7 @@ extension ClientConnectionHandler {
             startedAtMilliseconds: Self.wallClockMilliseconds(), clientAddress: clientAddress, requestID: nil,
             method: method, host: host, target: target, version: version, status: 0, bytesSent: 0, durationSeconds: 0,
             upstreamAddress: nil, backend: nil, ingress: nil, userAgent: userAgent, outcome: .complete)
-        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: loop.now, bytesBefore: writer.bytesWritten)
+        pendingLog = PendingAccessLogEntry(entry: entry, startedAt: loop.now, bytesBefore: responseBytesWritten)
     }
 
     private static func wallClockMilliseconds() -> Int64 {
@@ -121,4 +135,12 @@ extension ClientConnectionHandler {
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
+}
+
+extension ClientConnectionHandler: AccessLoggingClient {
+    var responseBytesWritten: Int { writer.bytesWritten }
+}
+
+extension HTTP2StreamHandler: AccessLoggingClient {
+    var responseBytesWritten: Int { writer?.bytesWritten ?? 0 }
 }
