@@ -77,6 +77,10 @@ class Reader:
     def pump(self):
         try:
             data = self.sock.recv(65536)
+        except socket.timeout:
+            say("error timeout")
+            self.done = True
+            return
         except (ConnectionResetError, ssl.SSLError, OSError) as error:
             say("closed", type(error).__name__)
             self.done = True
@@ -155,6 +159,8 @@ def watch_until_closed(sock, seconds=10):
     while time.time() < deadline:
         try:
             data = sock.recv(65536)
+        except socket.timeout:
+            break
         except (ConnectionResetError, ssl.SSLError, OSError) as error:
             say("closed", type(error).__name__)
             return

@@ -79,6 +79,9 @@ public final class CurlProcess {
         return Result(exitCode: exited.withLockedValue { $0 } ?? -1, stdout: stdout, stderr: stderr)
     }
 
+    /// Whether the program is still running.
+    public var isRunning: Bool { process.isRunning }
+
     /// Stops curl (a stream that would run on).
     public func terminate() {
         if process.isRunning { process.terminate() }

@@ -23,6 +23,7 @@ extension ProxyDataPlane {
             configuration: .init(
                 maxIdleTime: TimeAmount(configuration.keepAliveIdleTimeout), maxAge: nil, maxGraceTime: nil, keepalive: nil))
         let sync = channel.pipeline.syncOperations
+        try sync.addHandler(HTTP2AbuseCloser())
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: http2ConnectionConfiguration, streamConfiguration: Self.http2StreamConfiguration,
             streamDelegate: manager.http2StreamDelegate
@@ -41,7 +42,7 @@ extension ProxyDataPlane {
     }
 
     /// The connection's settings and its defences, each closing an abusive connection with
-    /// GOAWAY without touching the others:
+    /// GOAWAY (then closed: `HTTP2AbuseCloser`) without touching the others:
     /// - at most ``ProxyConfiguration/http2MaxConcurrentStreams`` streams at once; header lists
     ///   (HPACK-decoded, so a compression bomb counts at its decoded size) up to `maxHeaderBytes`;
     /// - rapid reset (CVE-2023-44487): at most 200 client RST_STREAMs in 30 s, and streams reset
