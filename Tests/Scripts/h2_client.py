@@ -20,7 +20,10 @@ Usage: h2_client.py [--tls] HOST PORT MODE [ARGS]
   big-headers BYTES       one request whose header list is BYTES long
   settings-flood COUNT    COUNT SETTINGS frames
   ping-flood COUNT        COUNT PING frames
+  websocket PATH TEXT...  a WebSocket over HTTP/2 (RFC 8441 extended CONNECT): each TEXT sent as a
+                          text message, each echo printed as `ws <text>`, then a close handshake
 """
+import os
 import socket
 import ssl
 import struct
@@ -143,6 +146,33 @@ class Reader:
             self.pump()
 
 
+def ws_frame(opcode, payload):
+    """A masked client WebSocket frame (RFC 6455 §5.2)."""
+    mask = os.urandom(4)
+    header = bytes([0x80 | opcode])
+    if len(payload) < 126:
+        header += bytes([0x80 | len(payload)])
+    else:
+        header += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
+    return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def ws_messages(buffer):
+    """Unmasked server frames in `buffer`: ([(opcode, payload)], rest)."""
+    messages = []
+    while len(buffer) >= 2:
+        length, offset = buffer[1] & 0x7F, 2
+        if length == 126:
+            if len(buffer) < 4:
+                break
+            length, offset = struct.unpack(">H", buffer[2:4])[0], 4
+        if len(buffer) < offset + length:
+            break
+        messages.append((buffer[0] & 0x0F, buffer[offset : offset + length]))
+        buffer = buffer[offset + length :]
+    return messages, buffer
+
+
 def frame(kind, flags, stream, payload):
     return struct.pack(">I", len(payload))[1:] + bytes([kind, flags]) + struct.pack(">I", stream) + payload
 
@@ -239,6 +269,58 @@ def main():
             pass
         sock.settimeout(10)
         reader.run(until=lambda: False)
+    elif mode == "websocket":
+        config = h2.config.H2Configuration(client_side=True, header_encoding="utf-8", validate_outbound_headers=False)
+        conn = h2.connection.H2Connection(config=config)
+        conn.initiate_connection()
+        sock.sendall(conn.data_to_send())
+        # Wait for the server's SETTINGS: extended CONNECT needs SETTINGS_ENABLE_CONNECT_PROTOCOL.
+        settings = {}
+        while not settings:
+            for event in conn.receive_data(sock.recv(65536)):
+                if isinstance(event, h2.events.RemoteSettingsChanged):
+                    settings = {int(k): v.new_value for k, v in event.changed_settings.items()}
+            sock.sendall(conn.data_to_send())
+        say("setting enable_connect_protocol", settings.get(8, 0))
+        headers = [(":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "https"), (":path", rest[0]),
+                   (":authority", "example.com"), ("sec-websocket-version", "13")]
+        conn.send_headers(1, headers, end_stream=False)
+        sock.sendall(conn.data_to_send())
+        texts, buffer, accepted = list(rest[1:]), b"", False
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                say("closed")
+                return
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.ResponseReceived):
+                    say("status", event.stream_id, dict(event.headers).get(":status"))
+                    for name, value in event.headers:
+                        say("field", event.stream_id, name, value)
+                    accepted = dict(event.headers).get(":status") == "200"
+                    if accepted and texts:
+                        conn.send_data(1, ws_frame(0x1, texts.pop(0).encode()))
+                elif isinstance(event, h2.events.DataReceived):
+                    conn.acknowledge_received_data(event.flow_controlled_length, 1)
+                    messages, buffer = ws_messages(buffer + event.data)
+                    for opcode, payload in messages:
+                        if opcode == 0x1:
+                            say("ws", payload.decode())
+                            if texts:
+                                conn.send_data(1, ws_frame(0x1, texts.pop(0).encode()))
+                            else:
+                                conn.send_data(1, ws_frame(0x8, struct.pack(">H", 1000)))
+                        elif opcode == 0x8:
+                            say("ws-close")
+                            conn.end_stream(1)
+                elif isinstance(event, h2.events.StreamEnded):
+                    say("end", event.stream_id)
+                    sock.sendall(conn.data_to_send())
+                    return
+                elif isinstance(event, h2.events.StreamReset):
+                    say("reset", event.stream_id, int(event.error_code))
+                    return
+            sock.sendall(conn.data_to_send())
     elif mode == "continuation-flood":
         sock.sendall(raw_preface())
         # A literal header field without indexing, new name: `x-a: b`.

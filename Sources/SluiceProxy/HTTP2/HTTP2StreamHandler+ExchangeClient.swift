@@ -89,11 +89,35 @@ extension HTTP2StreamHandler: ExchangeClient {
         context?.close(promise: nil)
     }
 
-    /// Never asked: an HTTP/2 request cannot ask to upgrade (`Upgrade` is connection-specific),
-    /// and the exchange fails a `101` to a request that did not.
+    /// The upstream accepted the WebSocket of an extended CONNECT (the only HTTP/2 request that
+    /// asks to upgrade, see `WebSocketOverHTTP2`): the client gets `200`, and the stream and the
+    /// upstream connection become a tunnel.
     func upgraded(_ exchange: ProxiedExchange, connection: UpstreamConnection, head: HTTPResponseHead) {
-        connection.close()
-        exchangeCut(exchange)
+        guard let context, let writer, carriesWebSocket else {
+            connection.close()
+            exchangeCut(exchange)
+            return
+        }
+        loop.deadlines.remove(self)
+        self.exchange = nil
+        connection.handler.delegate = nil
+        loop.metrics.tunnelOpened()
+        let clientHead = WebSocketOverHTTP2.clientResponse(to: head, plan: exchange.headPlan(kind: .ordinary, closeClient: false))
+        if accessLog != nil { logResponseStarted(status: clientHead.status) }
+        writer.writeHead(clientHead, answering: nil, compression: .off)
+        writer.flush()
+        flushPending = false
+        let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
+        do {
+            try TunnelSplice.splice(
+                stream: context, upstream: connection,
+                idleTimeout: exchange.policy.idleTimeout(for: .upgrade), maxDuration: exchange.policy.lifetimeCap(for: .upgrade),
+                wheel: loop.deadlines, metrics: loop.metrics, accessLog: tunnelLog)
+        } catch {
+            dataPlane.logger.warning("could not set up WebSocket tunnel", metadata: ["error": "\(error)"])
+            connection.channel.close(promise: nil)
+            context.close(promise: nil)
+        }
     }
 
     func requestMayFlow() {

@@ -15,7 +15,7 @@ import SluiceRouting
 /// Backpressure per stream: the stream is not read while its upstream cannot take the upload
 /// (the client's window is not replenished), and its upstream is not read while the stream is
 /// not writable (the client grants no window).
-final class HTTP2StreamHandler: ChannelInboundHandler {
+final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -41,6 +41,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
     let accessLog: AccessLogWriter?
     /// The access log entry of the stream's exchange (only with an access log).
     var pendingLog: PendingAccessLogEntry?
+    /// The `:protocol` of an extended CONNECT (`ExtendedConnectReader`).
+    var extendedConnectProtocol: String?
+    /// The stream carries a WebSocket (RFC 8441), relayed as an HTTP/1.1 upgrade.
+    private(set) var carriesWebSocket = false
     /// The client's address, as logged (the connection's peer, or who a PROXY header named).
     private(set) var clientAddress: String?
 
@@ -116,8 +120,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    private func start(_ received: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         loop.metrics.requestReceived()
+        var received = head
+        if head.method == .CONNECT, extendedConnectProtocol?.lowercased() == "websocket" {
+            carriesWebSocket = true
+            received = WebSocketOverHTTP2.upstreamRequest(from: head)
+        }
         state = ExchangeStateMachine(method: received.method, closeAfter: false)
         let parent = context.channel.parent
         let facts = ClientConnectionFacts(
@@ -126,9 +135,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
             clientAddress: proxiedClient?.address ?? parent?.remoteAddress?.clientIPAddress,
             trustedProxies: configuration.trustedProxies)
         clientAddress = facts.clientIP
-        if accessLog != nil { logRequestStarted(received) }
+        if accessLog != nil { logRequestStarted(head) }
         // The head's END_STREAM comes as `.end` in the same read: until then a body may follow.
-        requestBodyProgressed()
+        // A WebSocket's stream stays open for the tunnel, and is not read until it is spliced.
+        if carriesWebSocket {
+            readHeld = true
+            context.setAutoRead(false)
+        } else {
+            requestBodyProgressed()
+        }
         switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
         case .forward(let head, let route, let policy):
             guard let endpoint = loop.balancer.next(for: route.backend) else {
@@ -145,6 +160,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
                 policy: policy)
             self.exchange = exchange
             exchange.attempt(endpoint: endpoint, fresh: false)
+            // The upgrade request has no body: it ends with its head.
+            if carriesWebSocket, state?.requestEndReceived() == .forward { exchange.forward(.end(nil)) }
         case .reject(let error), .refuse(let error, _), .respond(let error, _):
             answer(error)
         }

@@ -5,8 +5,8 @@ import NIOHTTP2
 extension ProxyDataPlane {
     /// Configures a client connection that speaks HTTP/2 (from its first byte: prior knowledge,
     /// or after ALPN chose `h2`): swift-nio-http2's connection handler, a connection manager, and
-    /// on each stream the client opens `HTTP2FramePayloadToHTTP1ServerCodec` and an
-    /// `HTTP2StreamHandler`. Must be called on the channel's event loop.
+    /// on each stream the client opens an `ExtendedConnectReader`,
+    /// `HTTP2FramePayloadToHTTP1ServerCodec` and an `HTTP2StreamHandler`. Must be called on the channel's event loop.
     ///
     /// See ``http2ConnectionConfiguration`` for the limits. The connection manager
     /// (`NIOHTTP2ServerConnectionManagementHandler`) closes a connection that has had no stream
@@ -31,6 +31,7 @@ extension ProxyDataPlane {
             stream.eventLoop.makeCompletedFuture {
                 let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure, proxiedClient: client)
                 let sync = stream.pipeline.syncOperations
+                try sync.addHandler(ExtendedConnectReader(handler: handler))
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try sync.addHandler(handler)
             }
@@ -59,6 +60,8 @@ extension ProxyDataPlane {
             HTTP2Setting(parameter: .maxConcurrentStreams, value: configuration.http2MaxConcurrentStreams),
             HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.maxHeaderBytes),
             HTTP2Setting(parameter: .initialWindowSize, value: Self.http2StreamConfiguration.targetWindowSize),
+            // WebSocket over HTTP/2 (`WebSocketOverHTTP2`).
+            HTTP2Setting(parameter: .enableConnectProtocol, value: 1),
         ]
         return connection
     }

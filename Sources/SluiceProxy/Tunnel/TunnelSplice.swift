@@ -21,7 +21,6 @@ enum TunnelSplice {
         let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
         let clientChannel = clientContext.channel
         let client = clientContext.pipeline.syncOperations
-        let upstream = connection.channel.pipeline.syncOperations
 
         // The glue's client end goes on first: it holds the access log entry and writes it when
         // the client channel closes, which the caller does if anything below throws.
@@ -33,25 +32,7 @@ enum TunnelSplice {
             throw error
         }
         try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-        try connection.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-        try upstream.addHandler(glue.upstream)
-        let upstreamChannel = connection.channel
-        // Stopped by the glue when the client channel closes, however the splice ends.
-        deadlines.start {
-            upstreamChannel.close(promise: nil)
-            clientChannel.close(promise: nil)
-        }
-
-        // Upstream: the response handler goes first so that bytes the decoder held after the
-        // 101 head (forwarded on its removal) reach the glue.
-        upstream.removeHandler(connection.handler, promise: nil)
-        // The decoder's removal completes on a later turn of the loop, which is when it forwards
-        // the bytes it holds; they come with no read burst's end, which is when the glue flushes.
-        let responseDecoderRemoved = clientChannel.eventLoop.makePromise(of: Void.self)
-        upstream.removeHandler(
-            try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: responseDecoderRemoved)
-        responseDecoderRemoved.futureResult.assumeIsolated().whenSuccess { clientChannel.flush() }
-        upstream.removeHandler(connection.splitter, promise: nil)
+        let upstreamChannel = try spliceUpstream(connection, glue: glue.upstream, deadlines: deadlines, client: clientChannel)
 
         // Client: the handlers that take HTTP parts go first, the decoders last, so that bytes the
         // client sent right behind its upgrade request (its first frame, sent before the `101`),
@@ -77,5 +58,70 @@ enum TunnelSplice {
         try clientChannel.syncOptions?.setOption(.autoRead, value: true)
         clientChannel.read()
         connection.channel.read()
+    }
+
+    /// The upstream half of a splice, shared by both client protocols: the glue's upstream end
+    /// goes on, the HTTP handlers leave (bytes the decoder held after the `101` head reach the
+    /// glue), and the deadlines start, closing both channels when they pass.
+    private static func spliceUpstream(
+        _ connection: UpstreamConnection, glue: TunnelGlueHandler, deadlines: TunnelDeadlines, client clientChannel: any Channel
+    ) throws -> any Channel {
+        let upstream = connection.channel.pipeline.syncOperations
+        try connection.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+        try upstream.addHandler(glue)
+        let upstreamChannel = connection.channel
+        // Stopped by the glue when the client channel closes, however the splice ends.
+        deadlines.start {
+            upstreamChannel.close(promise: nil)
+            clientChannel.close(promise: nil)
+        }
+        // The response handler goes first so that bytes the decoder held after the 101 head
+        // (forwarded on its removal) reach the glue.
+        upstream.removeHandler(connection.handler, promise: nil)
+        // The decoder's removal completes on a later turn of the loop, which is when it forwards
+        // the bytes it holds; they come with no read burst's end, which is when the glue flushes.
+        let responseDecoderRemoved = clientChannel.eventLoop.makePromise(of: Void.self)
+        upstream.removeHandler(
+            try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: responseDecoderRemoved)
+        responseDecoderRemoved.futureResult.assumeIsolated().whenSuccess { clientChannel.flush() }
+        upstream.removeHandler(connection.splitter, promise: nil)
+        return upstreamChannel
+    }
+
+    /// Splices an HTTP/2 stream that carries a WebSocket (RFC 8441) with its upgraded upstream
+    /// connection, right after the stream's `200` head was written: the stream's
+    /// `HTTP2StreamHandler` (`stream`) and `:protocol` reader give way to `HTTP2StreamBytes` and
+    /// the glue's client end. The stream is not a client connection:
+    /// closing it resets the stream only.
+    static func splice(
+        stream streamContext: ChannelHandlerContext,
+        upstream connection: UpstreamConnection,
+        idleTimeout: TimeAmount,
+        maxDuration: TimeAmount?,
+        wheel: DeadlineWheel,
+        metrics: ProxyMetricsShard,
+        accessLog: TunnelAccessLogEntry?
+    ) throws {
+        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel)
+        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
+        let streamChannel = streamContext.channel
+        let stream = streamContext.pipeline.syncOperations
+        do {
+            try stream.addHandler(glue.client)
+        } catch {
+            var entry = accessLog
+            entry?.write(tunnelBytes: 0, now: streamChannel.eventLoop.now)
+            throw error
+        }
+        try stream.addHandler(HTTP2StreamBytes(), position: .before(glue.client))
+        let upstreamChannel = try spliceUpstream(connection, glue: glue.upstream, deadlines: deadlines, client: streamChannel)
+        stream.removeHandler(context: streamContext, promise: nil)
+        if let reader = try? stream.handler(type: ExtendedConnectReader.self) {
+            stream.removeHandler(reader, promise: nil)
+        }
+        try upstreamChannel.syncOptions?.setOption(.autoRead, value: true)
+        try streamChannel.syncOptions?.setOption(.autoRead, value: true)
+        streamChannel.read()
+        upstreamChannel.read()
     }
 }

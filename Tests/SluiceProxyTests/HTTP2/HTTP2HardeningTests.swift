@@ -56,7 +56,7 @@ struct HTTP2HardeningTests {
         try await watcher.waitUntil("an event after the attack", timeout: .seconds(1)) { $0.eventCount == expected + 1 }
         // The proxy still serves new connections.
         let after = try await CurlProcess.run([
-            "-k", "--http2", "-H", "Host: example.com", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+            "-k", "--http2", "-H", "Host: example.com", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
             "https://127.0.0.1:\(proxy.httpsPort)/",
         ])
         #expect(after.stdout == "200")

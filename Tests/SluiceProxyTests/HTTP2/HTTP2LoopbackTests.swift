@@ -143,3 +143,40 @@ struct HTTP2LoopbackTests {
         }
     }
 }
+
+/// WebSocket over HTTP/2 (RFC 8441): an extended CONNECT reaches an HTTP/1.1 WebSocket upstream
+/// as an ordinary upgrade, and messages go both ways over the stream.
+@Suite("WebSocket over HTTP/2", .serialized)
+struct WebSocketOverHTTP2Tests {
+    @Test func anExtendedConnectIsRelayedToAnHTTP1WebSocketUpstream() async throws {
+        let lines = ProxyAccessLogTests.Lines()
+        try await withProxy(upstream: .webSocketEcho, configuration: ProxyConfiguration(accessLog: lines.log)) { proxy, _ in
+            let client = try H2ClientScript(port: proxy.httpsPort, tls: true, "websocket", ["/ws", "hello", "über", "third"])
+            let result = try await client.finish()
+            #expect(client.lines("setting").first?[2] == "1", "SETTINGS_ENABLE_CONNECT_PROTOCOL offered: \(result.stdout)")
+            #expect(client.lines("status").first?[2] == "200", "\(result.stdout) \(result.stderr)")
+            #expect(client.lines("ws").map { $0[1...].joined(separator: " ") } == ["hello", "über", "third"])
+            #expect(!client.lines("ws-close").isEmpty)
+            #expect(client.lines("end").count == 1, "the stream ended cleanly: \(result.stdout)")
+            let fields = client.lines("field").map { String($0[2]) }
+            for field in ["upgrade", "connection", "sec-websocket-accept"] {
+                #expect(!fields.contains(field), "\(field) is HTTP/1.1's handshake")
+            }
+            let entries = try await lines.waitForCount(1)
+            #expect(entries.first?["outcome"] as? String == "upgraded")
+            #expect(entries.first?["protocol"] as? String == "HTTP/2.0")
+        }
+    }
+
+    /// An extended CONNECT for a protocol Sluice does not relay, or a plain CONNECT, is refused.
+    @Test func otherConnectsAreRefused() async throws {
+        try await withProxy(upstream: .echo) { proxy, upstream in
+            let result = try await CurlProcess.run([
+                "-v", "--http2", "-k", "-X", "CONNECT", "--resolve", "example.com:\(proxy.httpsPort):127.0.0.1",
+                "https://example.com:\(proxy.httpsPort)/x",
+            ])
+            #expect(!result.stderr.contains("< HTTP/2 200"), "\(result.stderr)")
+            #expect(upstream.acceptedConnections == 0)
+        }
+    }
+}
