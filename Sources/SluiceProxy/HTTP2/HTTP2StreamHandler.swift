@@ -121,7 +121,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        loop.metrics.requestReceived()
+        loop.metrics.http2RequestReceived(secure: secure)
         var received = head
         if head.method == .CONNECT, extendedConnectProtocol?.lowercased() == "websocket" {
             carriesWebSocket = true

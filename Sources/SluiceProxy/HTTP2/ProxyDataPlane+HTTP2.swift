@@ -37,6 +37,9 @@ extension ProxyDataPlane {
             }
         }
         try sync.addHandler(manager)
+        let metrics = loopContext(for: channel.eventLoop).metrics
+        metrics.http2ConnectionOpened()
+        channel.closeFuture.whenComplete { _ in metrics.http2ConnectionClosed() }
         // Added to a connection already active (after ALPN, or the preface sniffed): the manager
         // starts its idle clock on `channelActive`, which has passed.
         if channel.isActive { manager.channelActive(context: try sync.context(handler: manager)) }

@@ -2,7 +2,13 @@ extension ProxyMetrics {
     /// The counters in Prometheus text format, for ``AdminServer``'s `/metrics`.
     public func prometheusText() -> String {
         PrometheusExposition.text([
-            .init("sluice_requests_total", .counter, help: "Request heads received from clients.", value: requests),
+            .init(
+                "sluice_requests_total", .counter, help: "Request heads received from clients, by the protocol they came in.",
+                samples: [
+                    .init(requests - http2Requests - h2cRequests, labels: [("protocol", "http/1.1")]),
+                    .init(http2Requests, labels: [("protocol", "h2")]),
+                    .init(h2cRequests, labels: [("protocol", "h2c")]),
+                ]),
             .init(
                 "sluice_upstream_connections_opened_total", .counter,
                 help: "TCP connections opened to upstream endpoints.", value: upstreamConnectionsOpened),
@@ -34,10 +40,12 @@ extension ProxyMetrics {
                 value: eventStreamsRelayed),
             .init(
                 "sluice_client_connections", .gauge,
-                help: "Client connections open now (tunnels included), per event loop.",
+                help: "Client connections open now (HTTP/2 connections and tunnels included), per event loop.",
                 samples: openClientConnectionsPerLoop.enumerated().map { loop, open in
                     .init(open, labels: [("event_loop", "\(loop)")])
                 }),
+            .init(
+                "sluice_http2_connections", .gauge, help: "HTTP/2 client connections open now.", value: openHTTP2Connections),
         ])
     }
 }

@@ -29,6 +29,12 @@ public final class ProxyMetrics: Sendable {
 
     /// Request heads received from clients.
     public var requests: Int { sum(\.requests) }
+    /// Of ``requests``, those that came on HTTP/2 streams over TLS (`h2`) and in the clear
+    /// (`h2c`); the rest came over HTTP/1.x.
+    public var http2Requests: Int { sum(\.http2Requests) }
+    public var h2cRequests: Int { sum(\.h2cRequests) }
+    /// HTTP/2 client connections open now (each also counted in ``openClientConnections``).
+    public var openHTTP2Connections: Int { sum(\.openHTTP2Connections) }
     /// TCP connections opened to upstream endpoints.
     public var upstreamConnectionsOpened: Int { sum(\.upstreamConnectionsOpened) }
     /// Requests sent on a pooled (kept-alive) upstream connection.
@@ -62,6 +68,9 @@ public final class ProxyMetrics: Sendable {
 /// One event loop's counters. Only that loop writes them; any thread may read them.
 final class ProxyMetricsShard: Sendable {
     let requests = ManagedAtomic<Int>(0)
+    let http2Requests = ManagedAtomic<Int>(0)
+    let h2cRequests = ManagedAtomic<Int>(0)
+    let openHTTP2Connections = ManagedAtomic<Int>(0)
     let upstreamConnectionsOpened = ManagedAtomic<Int>(0)
     let upstreamConnectionsReused = ManagedAtomic<Int>(0)
     let upstreamRetries = ManagedAtomic<Int>(0)
@@ -74,6 +83,19 @@ final class ProxyMetricsShard: Sendable {
     let openClientConnections = ManagedAtomic<Int>(0)
 
     func requestReceived() { requests.wrappingIncrement(ordering: .relaxed) }
+    /// A request on an HTTP/2 stream (`secure`: over TLS).
+    func http2RequestReceived(secure: Bool) {
+        requests.wrappingIncrement(ordering: .relaxed)
+        (secure ? http2Requests : h2cRequests).wrappingIncrement(ordering: .relaxed)
+    }
+    func http2ConnectionOpened() {
+        openClientConnections.wrappingIncrement(ordering: .relaxed)
+        openHTTP2Connections.wrappingIncrement(ordering: .relaxed)
+    }
+    func http2ConnectionClosed() {
+        openClientConnections.wrappingDecrement(ordering: .relaxed)
+        openHTTP2Connections.wrappingDecrement(ordering: .relaxed)
+    }
     func upstreamConnectionOpened() { upstreamConnectionsOpened.wrappingIncrement(ordering: .relaxed) }
     func upstreamConnectionReused() { upstreamConnectionsReused.wrappingIncrement(ordering: .relaxed) }
     func upstreamRetried() { upstreamRetries.wrappingIncrement(ordering: .relaxed) }

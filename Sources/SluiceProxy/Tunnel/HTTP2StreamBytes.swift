@@ -35,8 +35,15 @@ final class HTTP2StreamBytes: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.body(.byteBuffer(unwrapOutboundIn(data)))), promise: promise)
     }
 
+    /// Closing the output ends the response (END_STREAM). A full close — the upstream connection
+    /// closed, the tunnel's deadline passed — ends it first too, as the end of a TCP stream is
+    /// a FIN, then closes the stream (a reset, if the client has not ended its side).
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         guard mode == .output else {
+            if !outputClosed, context.channel.isActive {
+                outputClosed = true
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
             context.close(mode: mode, promise: promise)
             return
         }

@@ -28,6 +28,8 @@ import Testing
         let second = metrics.makeShard()
         first.requestReceived()
         second.requestReceived()
+        second.http2RequestReceived(secure: true)
+        second.http2ConnectionOpened()
         first.upstreamConnectionOpened()
         first.upstreamReadPaused()
         second.observeClientBuffered(4096)
@@ -35,9 +37,11 @@ import Testing
         for _ in 0..<3 { second.clientConnectionOpened() }
         #expect(
             metrics.prometheusText() == """
-                # HELP sluice_requests_total Request heads received from clients.
+                # HELP sluice_requests_total Request heads received from clients, by the protocol they came in.
                 # TYPE sluice_requests_total counter
-                sluice_requests_total 2
+                sluice_requests_total{protocol="http/1.1"} 2
+                sluice_requests_total{protocol="h2"} 1
+                sluice_requests_total{protocol="h2c"} 0
                 # HELP sluice_upstream_connections_opened_total TCP connections opened to upstream endpoints.
                 # TYPE sluice_upstream_connections_opened_total counter
                 sluice_upstream_connections_opened_total 1
@@ -65,20 +69,24 @@ import Testing
                 # HELP sluice_event_streams_relayed_total Event streams whose chunked body was relayed as the upstream framed it.
                 # TYPE sluice_event_streams_relayed_total counter
                 sluice_event_streams_relayed_total 0
-                # HELP sluice_client_connections Client connections open now (tunnels included), per event loop.
+                # HELP sluice_client_connections Client connections open now (HTTP/2 connections and tunnels included), per event loop.
                 # TYPE sluice_client_connections gauge
                 sluice_client_connections{event_loop="0"} 1
-                sluice_client_connections{event_loop="1"} 3
+                sluice_client_connections{event_loop="1"} 4
+                # HELP sluice_http2_connections HTTP/2 client connections open now.
+                # TYPE sluice_http2_connections gauge
+                sluice_http2_connections 1
 
                 """)
     }
 
     @Test func perLoopConnectionsBeforeAnyLoopServedKeepTheirHeader() {
         #expect(
-            ProxyMetrics().prometheusText().hasSuffix(
+            ProxyMetrics().prometheusText().contains(
                 """
-                # HELP sluice_client_connections Client connections open now (tunnels included), per event loop.
+                # HELP sluice_client_connections Client connections open now (HTTP/2 connections and tunnels included), per event loop.
                 # TYPE sluice_client_connections gauge
+                # HELP sluice_http2_connections HTTP/2 client connections open now.
 
                 """))
     }

@@ -114,6 +114,8 @@ struct HTTP2LoopbackTests {
             let script = try H2ClientScript(port: proxy.port, tls: false, "get", ["/p"])
             _ = try await script.finish()
             #expect(script.lines("status").first?[2] == "200")
+            #expect(proxy.metrics.h2cRequests == 2)
+            #expect(proxy.metrics.requests == 3)
         }
         try await withProxy(upstream: .echo) { proxy, _ in
             let h2 = try await CurlProcess.run(["--http2-prior-knowledge", "-H", "Host: example.com", "http://127.0.0.1:\(proxy.port)/p"])
@@ -132,6 +134,8 @@ struct HTTP2LoopbackTests {
             #expect(result.exitCode == 0)
             let entries = try await lines.waitForCount(2)
             #expect(entries.map { $0["uri"] as? String } == ["/one", "/two"])
+            #expect(proxy.metrics.http2Requests == 2)
+            #expect(proxy.metrics.prometheusText().contains("sluice_requests_total{protocol=\"h2\"} 2\n"))
             for entry in entries {
                 #expect(entry["protocol"] as? String == "HTTP/2.0")
                 #expect(entry["status"] as? Int == 200)
