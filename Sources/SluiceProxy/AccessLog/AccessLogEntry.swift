@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// One line of the access log: a request as the proxy answered it, written when its exchange
 /// ends (for a stream, when the stream ends; for a WebSocket, when it switches protocols).
 ///
@@ -16,6 +18,18 @@ public struct AccessLogEntry: Equatable, Sendable {
         case clientClosed = "client_closed"
         /// `101`: the connection became a tunnel.
         case upgraded
+    }
+
+    /// What kind of stream the response was, if it was one.
+    public enum Stream: String, Sendable {
+        /// An event stream (`text/event-stream`, or a path the route declares).
+        case sse
+        /// A WebSocket (over HTTP/1.1's upgrade, or an HTTP/2 extended CONNECT).
+        case websocket
+        /// A gRPC call (`application/grpc…`).
+        case grpc
+        /// A tunnel for another protocol an upgrade switched to.
+        case upgrade
     }
 
     /// Milliseconds since 1970 when the request head arrived.
@@ -40,6 +54,8 @@ public struct AccessLogEntry: Equatable, Sendable {
     public var ingress: String?
     public var userAgent: String?
     public var outcome: Outcome
+    /// The kind of stream the response was; nil for an ordinary response.
+    public var stream: Stream? = nil
 
     /// The entry as one line of JSON, newline included.
     public func jsonLine() -> String {
@@ -61,6 +77,7 @@ public struct AccessLogEntry: Equatable, Sendable {
         add("ingress", ingress)
         add("user_agent", userAgent)
         add("outcome", outcome.rawValue)
+        add("stream", stream?.rawValue)
         line += "}\n"
         return line
     }
@@ -112,5 +129,21 @@ public struct AccessLogEntry: Equatable, Sendable {
             }
         }
         line += "\""
+    }
+}
+
+extension AccessLogEntry.Stream {
+    /// The stream a response `head` starts, of `kind` as the exchange classified it.
+    init?(of head: HTTPResponseHead, kind: ResponseKind?) {
+        if head.status == .switchingProtocols {
+            let upgrade = head.headers.first(name: "upgrade")
+            self = upgrade.map { $0.lowercased().contains("websocket") } == true ? .websocket : .upgrade
+        } else if kind == .eventStream {
+            self = .sse
+        } else if head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true {
+            self = .grpc
+        } else {
+            return nil
+        }
     }
 }

@@ -66,10 +66,12 @@ extension AccessLoggingClient {
         pendingLog?.entry.requestID = String(requestID)
     }
 
-    /// A final response head went to the client (from the exchange's endpoint, if it has one).
-    func logResponseStarted(status: HTTPResponseStatus) {
+    /// A final response `head` went to the client (from the exchange's endpoint, if it has one),
+    /// answering a stream of kind `stream` (nil: as the head and the exchange say).
+    func logResponseStarted(_ head: HTTPResponseHead, stream: AccessLogEntry.Stream? = nil) {
         guard pendingLog != nil else { return }
-        pendingLog?.entry.status = Int(status.code)
+        pendingLog?.entry.status = Int(head.status.code)
+        pendingLog?.entry.stream = stream ?? AccessLogEntry.Stream(of: head, kind: exchange?.responseKind)
         if let endpoint = exchange?.endpoint { pendingLog?.entry.upstreamAddress = endpoint.description }
     }
 

@@ -43,7 +43,7 @@ extension ClientConnectionHandler {
     /// access log.
     func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression = .off) {
         if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
-            logResponseStarted(status: head.status)
+            logResponseStarted(head)
         }
         writer.writeHead(head, answering: method, compression: compression)
     }

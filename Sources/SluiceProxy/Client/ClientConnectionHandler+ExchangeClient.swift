@@ -32,7 +32,7 @@ extension ClientConnectionHandler: ExchangeClient {
             head.serializedForClient(plan: plan, allocator: allocator)
             ?? ClientResponseHead.serializeRelayed(head.head, plan: plan, allocator: allocator)
         writer.writeRelayedHead(clientHead)
-        if accessLog != nil { logResponseStarted(status: head.status) }
+        if accessLog != nil { logResponseStarted(head.head, stream: .sse) }
     }
 
     func writeResponseBody(_ buffer: ByteBuffer) {

@@ -21,7 +21,7 @@ extension HTTP2StreamHandler: ExchangeClient {
 
     /// Not compressed (yet): `HTTP2ResponseWriter` ignores `compression`.
     func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression) {
-        if accessLog != nil, head.status.code >= 200 { logResponseStarted(status: head.status) }
+        if accessLog != nil, head.status.code >= 200 { logResponseStarted(head) }
         writer?.writeHead(head, answering: nil, compression: .off)
         flushPending = true
     }
@@ -103,7 +103,7 @@ extension HTTP2StreamHandler: ExchangeClient {
         connection.handler.delegate = nil
         loop.metrics.tunnelOpened()
         let clientHead = WebSocketOverHTTP2.clientResponse(to: head, plan: exchange.headPlan(kind: .ordinary, closeClient: false))
-        if accessLog != nil { logResponseStarted(status: clientHead.status) }
+        if accessLog != nil { logResponseStarted(clientHead, stream: .websocket) }
         writer.writeHead(clientHead, answering: nil, compression: .off)
         writer.flush()
         flushPending = false

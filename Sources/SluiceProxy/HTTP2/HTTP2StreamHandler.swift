@@ -181,8 +181,9 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         var response = error
         response.closeConnection = false
         _ = state?.responseHeadReceived(status: response.status.code, mustClose: false)
-        if accessLog != nil { logResponseStarted(status: response.status) }
-        writer.writeHead(response.head(version: .http2), answering: nil, compression: .off)
+        let head = response.head(version: .http2)
+        if accessLog != nil { logResponseStarted(head) }
+        writer.writeHead(head, answering: nil, compression: .off)
         writer.writeBody(response.body(allocator: context.channel.allocator))
         endResponse(trailers: nil)
     }

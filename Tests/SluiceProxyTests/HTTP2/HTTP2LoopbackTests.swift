@@ -168,6 +168,7 @@ struct WebSocketOverHTTP2Tests {
             }
             let entries = try await lines.waitForCount(1)
             #expect(entries.first?["outcome"] as? String == "upgraded")
+            #expect(entries.first?["stream"] as? String == "websocket")
             #expect(entries.first?["protocol"] as? String == "HTTP/2.0")
         }
     }

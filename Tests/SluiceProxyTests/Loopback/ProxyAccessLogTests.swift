@@ -61,6 +61,7 @@ struct ProxyAccessLogTests {
             #expect(entry["ingress"] as? String == "default/test")
             #expect(entry["user_agent"] as? String == "test/1.0")
             #expect(entry["outcome"] as? String == "complete")
+            #expect(entry["stream"] is NSNull, "an ordinary response is no stream")
             // The upstream echoes the fields it got: the logged ID is the one it was sent.
             let requestID = try #require(entry["request_id"] as? String)
             #expect(response.bodyText.contains("\nx-request-id: \(requestID)\n"))
@@ -149,6 +150,7 @@ struct ProxyAccessLogTests {
             let entry = try #require(try await lines.waitForCount(1).first)
             #expect(entry["status"] as? Int == 200)
             #expect(entry["outcome"] as? String == "client_closed")
+            #expect(entry["stream"] as? String == "sse")
             #expect((entry["bytes_sent"] as? Int ?? 0) > 0)
         }
     }
@@ -188,6 +190,7 @@ struct ProxyAccessLogTests {
             let entry = try #require(try await lines.waitForCount(1).first)
             #expect(entry["status"] as? Int == 101)
             #expect(entry["outcome"] as? String == "upgraded")
+            #expect(entry["stream"] as? String == "websocket")
             #expect(entry["bytes_sent"] as? Int == client.receivedByteCount)
             #expect(client.receivedByteCount > 2 * 7, "the 101 head and two frames")
         }
