@@ -19,10 +19,9 @@ extension HTTP2StreamHandler: ExchangeClient {
         return false
     }
 
-    /// Not compressed (yet): `HTTP2ResponseWriter` ignores `compression`.
     func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression) {
         if accessLog != nil, head.status.code >= 200 { logResponseStarted(head) }
-        writer?.writeHead(head, answering: nil, compression: .off)
+        writer?.writeHead(head, answering: state?.method, compression: compression)
         flushPending = true
     }
 

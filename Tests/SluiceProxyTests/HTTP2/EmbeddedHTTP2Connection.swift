@@ -16,6 +16,8 @@ final class EmbeddedHTTP2Connection {
         typealias InboundIn = HTTPClientResponsePart
         var head: HTTPResponseHead?
         var body = ""
+        /// Every body byte received, as bytes (a compressed body is no text).
+        var bodyBytes: [UInt8] = []
         var ended = false
         /// The stream closed (reset by the proxy, unless it ended first).
         var closed = false
@@ -23,7 +25,9 @@ final class EmbeddedHTTP2Connection {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .head(let head): self.head = head
-            case .body(let buffer): body += String(buffer: buffer)
+            case .body(let buffer):
+                body += String(buffer: buffer)
+                bodyBytes += buffer.readableBytesView
             case .end: ended = true
             }
         }

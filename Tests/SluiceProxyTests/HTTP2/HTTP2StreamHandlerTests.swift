@@ -100,4 +100,21 @@ struct HTTP2StreamHandlerTests {
         #expect(response.ended)
         #expect(!proxy.upstreams.opened[0].isActive)
     }
+
+    /// A route that compresses does so over HTTP/2 as over HTTP/1.1: gzip, flushed at each
+    /// upstream read burst, `Vary: Accept-Encoding`.
+    @Test func aCompressibleResponseIsCompressedOnItsStream() throws {
+        var policy = RoutePolicy.default
+        policy.compression = true
+        let proxy = try EmbeddedHTTP2Connection(Self.table(policy))
+        let (_, response) = try proxy.request(EmbeddedHTTP2Connection.get("/page", [("accept-encoding", "gzip")]))
+        let page = String(repeating: "<p>hello, streams</p>\n", count: 200)
+        try proxy.upstream(sends: "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(page.utf8.count)\r\n\r\n" + page)
+        #expect(response.head?.headers["content-encoding"] == ["gzip"])
+        #expect(response.head?.headers["content-length"] == [])
+        #expect(response.head?.headers["vary"] == ["Accept-Encoding"])
+        #expect(response.ended)
+        #expect(response.bodyBytes.count < page.utf8.count / 4)
+        #expect(inflate(response.bodyBytes, windowBits: 31).map { String(decoding: $0, as: UTF8.self) } == page)
+    }
 }
