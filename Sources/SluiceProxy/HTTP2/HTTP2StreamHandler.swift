@@ -159,6 +159,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
                 policy: policy)
             self.exchange = exchange
+            if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
+                // As over HTTP/1.1: the client waits for this before sending its body, and the
+                // upstream never sees the `Expect`.
+                writer.writeHead(HTTPResponseHead(version: .http2, status: .continue), answering: nil, compression: .off)
+                writer.flush()
+            }
             exchange.attempt(endpoint: endpoint, fresh: false)
             // The upgrade request has no body: it ends with its head.
             if carriesWebSocket, state?.requestEndReceived() == .forward { exchange.forward(.end(nil)) }

@@ -15,6 +15,8 @@ final class EmbeddedHTTP2Connection {
     final class StreamRecorder: ChannelInboundHandler {
         typealias InboundIn = HTTPClientResponsePart
         var head: HTTPResponseHead?
+        /// Every head, interim ones included.
+        var heads: [HTTPResponseHead] = []
         var body = ""
         /// Every body byte received, as bytes (a compressed body is no text).
         var bodyBytes: [UInt8] = []
@@ -24,7 +26,9 @@ final class EmbeddedHTTP2Connection {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let head): self.head = head
+            case .head(let head):
+                self.head = head
+                heads.append(head)
             case .body(let buffer):
                 body += String(buffer: buffer)
                 bodyBytes += buffer.readableBytesView

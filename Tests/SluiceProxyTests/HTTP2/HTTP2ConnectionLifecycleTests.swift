@@ -84,4 +84,22 @@ struct HTTP2ConnectionLifecycleTests {
         #expect(!proxy.connectionFrames.goAways.isEmpty)
         #expect(!proxy.server.isActive)
     }
+
+    /// `Expect: 100-continue` is answered by the proxy, as over HTTP/1.1; the upstream never
+    /// sees it.
+    @Test func anExpectingUploadGets100Continue() throws {
+        let proxy = try EmbeddedHTTP2Connection(EmbeddedUpstreams.table())
+        var head = Self.upload("/upload")
+        head.headers.add(name: "expect", value: "100-continue")
+        let (stream, response) = try proxy.request(head, endRequest: false)
+        #expect(response.heads.map(\.status) == [.continue])
+        stream.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "1234567890"))), promise: nil)
+        stream.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        try proxy.moveBytes()
+        let sent = try proxy.upstreams.received()
+        #expect(!sent.lowercased().contains("expect"))
+        #expect(sent.hasSuffix("1234567890"))
+        try proxy.upstream(sends: "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+        #expect(response.heads.map(\.status) == [.continue, .created])
+    }
 }
