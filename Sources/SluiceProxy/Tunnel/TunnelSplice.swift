@@ -17,20 +17,10 @@ enum TunnelSplice {
         metrics: ProxyMetricsShard,
         accessLog: TunnelAccessLogEntry?
     ) throws {
-        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel)
-        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
         let clientChannel = clientContext.channel
         let client = clientContext.pipeline.syncOperations
-
-        // The glue's client end goes on first: it holds the access log entry and writes it when
-        // the client channel closes, which the caller does if anything below throws.
-        do {
-            try client.addHandler(glue.client)
-        } catch {
-            var entry = accessLog
-            entry?.write(tunnelBytes: 0, now: clientChannel.eventLoop.now)
-            throw error
-        }
+        let (glue, deadlines) = try glueClientEnd(
+            on: clientChannel, idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, metrics: metrics, accessLog: accessLog)
         try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
         let upstreamChannel = try spliceUpstream(connection, glue: glue.upstream, deadlines: deadlines, client: clientChannel)
 
@@ -58,6 +48,25 @@ enum TunnelSplice {
         try clientChannel.syncOptions?.setOption(.autoRead, value: true)
         clientChannel.read()
         connection.channel.read()
+    }
+
+    /// A glued pair and its deadlines, the client end already on `channel`. It goes on first: it
+    /// holds the access log entry and writes it when the client channel closes, which the caller
+    /// does if anything after this throws.
+    private static func glueClientEnd(
+        on channel: any Channel, idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel,
+        metrics: ProxyMetricsShard, accessLog: TunnelAccessLogEntry?
+    ) throws -> (glue: (client: TunnelGlueHandler, upstream: TunnelGlueHandler), deadlines: TunnelDeadlines) {
+        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel)
+        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
+        do {
+            try channel.pipeline.syncOperations.addHandler(glue.client)
+        } catch {
+            var entry = accessLog
+            entry?.write(tunnelBytes: 0, now: channel.eventLoop.now)
+            throw error
+        }
+        return (glue, deadlines)
     }
 
     /// The upstream half of a splice, shared by both client protocols: the glue's upstream end
@@ -102,17 +111,10 @@ enum TunnelSplice {
         metrics: ProxyMetricsShard,
         accessLog: TunnelAccessLogEntry?
     ) throws {
-        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel)
-        let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
         let streamChannel = streamContext.channel
         let stream = streamContext.pipeline.syncOperations
-        do {
-            try stream.addHandler(glue.client)
-        } catch {
-            var entry = accessLog
-            entry?.write(tunnelBytes: 0, now: streamChannel.eventLoop.now)
-            throw error
-        }
+        let (glue, deadlines) = try glueClientEnd(
+            on: streamChannel, idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, metrics: metrics, accessLog: accessLog)
         try stream.addHandler(HTTP2StreamBytes(), position: .before(glue.client))
         let upstreamChannel = try spliceUpstream(connection, glue: glue.upstream, deadlines: deadlines, client: streamChannel)
         stream.removeHandler(context: streamContext, promise: nil)
