@@ -1,9 +1,9 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// The real `curl` as a test's client, its output read as it comes: what a user types against
-/// the proxy (`curl -N`, `--cacert`, `--resolve`, `--http2`).
-public final class CurlProcess {
+/// A real program as a test's peer, its output read as it comes: `curl` as a client
+/// (``CurlProcess``), or a Python client or upstream (`PythonPeer`).
+public final class ChildProcess {
     public struct Result: Sendable {
         public let exitCode: Int32
         public let stdout: String
@@ -14,11 +14,11 @@ public final class CurlProcess {
     private let output = NIOLockedValueBox((stdout: Data(), stderr: Data()))
     private let exited = NIOLockedValueBox<Int32?>(nil)
 
-    /// Starts `curl` with `arguments` (`--silent --show-error` come first).
-    public init(_ arguments: [String]) throws {
+    /// Starts the program at `executable` with `arguments`.
+    public init(executable: String, arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["--silent", "--show-error"] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
@@ -40,12 +40,12 @@ public final class CurlProcess {
         try process.run()
     }
 
-    /// Runs `curl` with `arguments` to its end.
-    public static func run(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> Result {
-        try await CurlProcess(arguments).finish(timeout: timeout)
+    /// Runs the program at `executable` with `arguments` to its end.
+    public static func run(executable: String, arguments: [String], timeout: Duration = .seconds(20)) async throws -> Result {
+        try await ChildProcess(executable: executable, arguments: arguments).finish(timeout: timeout)
     }
 
-    /// What curl wrote to standard output so far.
+    /// What the program wrote to standard output so far.
     public var stdout: String { String(decoding: output.withLockedValue { $0.stdout }, as: UTF8.self) }
     public var stderr: String { String(decoding: output.withLockedValue { $0.stderr }, as: UTF8.self) }
 
@@ -58,7 +58,7 @@ public final class CurlProcess {
         }
     }
 
-    /// Waits for curl to exit (terminating it after `timeout`), then for the rest of its output.
+    /// Waits for the program to exit (terminating it after `timeout`), then for the rest of its output.
     public func finish(timeout: Duration = .seconds(20)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
         while exited.withLockedValue({ $0 }) == nil {
@@ -73,9 +73,25 @@ public final class CurlProcess {
         return Result(exitCode: exited.withLockedValue { $0 } ?? -1, stdout: stdout, stderr: stderr)
     }
 
-    /// Stops curl (a stream that would run on).
+    /// Stops the program (a stream that would run on, a server).
     public func terminate() {
         if process.isRunning { process.terminate() }
+    }
+}
+
+/// The real `curl` as a test's client: what a user types against the proxy (`curl -N`,
+/// `--cacert`, `--resolve`, `--http2`).
+public typealias CurlProcess = ChildProcess
+
+extension ChildProcess {
+    /// Starts `curl` with `arguments` (`--silent --show-error` come first).
+    public convenience init(_ arguments: [String]) throws {
+        try self.init(executable: "/usr/bin/curl", arguments: ["--silent", "--show-error"] + arguments)
+    }
+
+    /// Runs `curl` with `arguments` to its end.
+    public static func run(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> Result {
+        try await ChildProcess(arguments).finish(timeout: timeout)
     }
 }
 
@@ -86,9 +102,9 @@ public enum CurlError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .outputMissing(let text, let stdout, let stderr):
-            "curl's output never contained \(text.debugDescription); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
+            "the output never contained \(text.debugDescription); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
         case .timedOut(let stdout, let stderr):
-            "curl did not finish; stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
+            "the program did not finish; stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
         }
     }
 }
