@@ -1,5 +1,7 @@
 import NIOCore
+import NIOHPACK
 import NIOHTTP1
+import NIOHTTP2
 
 /// The responses of one HTTP/2 stream (a `ClientResponseWriter`): `HTTPServerResponsePart`s
 /// written to the stream channel from a handler's context, above swift-nio-http2's
@@ -11,11 +13,19 @@ import NIOHTTP1
 /// Heads come without connection-specific fields (a `ResponseHeadPlan` for `.http2` adds none,
 /// and the hop-by-hop ones are dropped: RFC 9113 §8.2.2). Bodies are never relayed pre-framed
 /// (HTTP/2 frames them itself) and not compressed (yet: `compression` is not done here).
+///
+/// A final head is held until the next write or flush: a response that ends right after its head
+/// (no body, no trailers) leaves as one HEADERS frame that ends the stream. That is how a gRPC
+/// upstream's trailers-only response (`grpc-status` in the only header block) must reach a gRPC
+/// client (a head, then an empty DATA frame to end the stream, is an error to it); other
+/// bodiless responses save a frame.
 final class HTTP2ResponseWriter: ClientResponseWriter {
     private let context: ChannelHandlerContext
     /// Body bytes written (header bytes are HPACK-compressed by the connection, and not known
     /// here).
     private(set) var bytesWritten = 0
+    /// A final head not written yet (see the type's comment).
+    private var pendingHead: HTTPResponseHead?
 
     init(context: ChannelHandlerContext) {
         self.context = context
@@ -26,20 +36,62 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
     /// `method` is not needed: the codec frames a response by its stream, and a `HEAD`'s
     /// response has no body to write.
     func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression) {
-        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        writePendingHead()
+        if head.status.code >= 200 {
+            pendingHead = head
+        } else {
+            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        }
     }
 
     func writeBody(_ buffer: ByteBuffer) {
+        writePendingHead()
         bytesWritten &+= buffer.readableBytes
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
     }
 
     func writeEnd(trailers: HTTPHeaders?, promise: EventLoopPromise<Void>?) {
+        if trailers == nil, let head = pendingHead {
+            pendingHead = nil
+            var fields: [(String, String)] = [(":status", String(head.status.code))]
+            for field in HPACKHeaders(httpHeaders: head.headers, normalizeHTTPHeaders: true) {
+                fields.append((field.name, field.value))
+            }
+            writeEndingHeaders(HPACKHeaders(fields), promise: promise)
+            return
+        }
+        writePendingHead()
         context.write(NIOAny(HTTPServerResponsePart.end(trailers)), promise: promise)
     }
 
+    /// Writes a whole response as one HEADERS frame that ends the stream (gRPC's trailers-only
+    /// response): `fields` with `:status` first.
+    func writeTrailersOnly(_ fields: HPACKHeaders, promise: EventLoopPromise<Void>?) {
+        writePendingHead()
+        writeEndingHeaders(fields, promise: promise)
+    }
+
     func flush() {
+        writePendingHead()
         context.flush()
+    }
+
+    private func writePendingHead() {
+        guard let head = pendingHead else { return }
+        pendingHead = nil
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+    }
+
+    /// The codec cannot make a HEADERS frame that ends the stream (it ends a response with an
+    /// empty DATA frame), so the frame is written from the codec's place, past it; nothing is
+    /// written on the stream after it.
+    private func writeEndingHeaders(_ fields: HPACKHeaders, promise: EventLoopPromise<Void>?) {
+        guard let codec = try? context.pipeline.syncOperations.context(handlerType: HTTP2FramePayloadToHTTP1ServerCodec.self)
+        else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        codec.write(NIOAny(HTTP2Frame.FramePayload.headers(.init(headers: fields, endStream: true))), promise: promise)
     }
 }
 

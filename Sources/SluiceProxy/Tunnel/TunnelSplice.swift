@@ -51,7 +51,7 @@ enum TunnelSplice {
         upstream.removeHandler(
             try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: responseDecoderRemoved)
         responseDecoderRemoved.futureResult.assumeIsolated().whenSuccess { clientChannel.flush() }
-        upstream.removeHandler(connection.splitter, promise: nil)
+        if case .http1(let splitter) = connection.transport { upstream.removeHandler(splitter, promise: nil) }
 
         // Client: the handlers that take HTTP parts go first, the decoders last, so that bytes the
         // client sent right behind its upgrade request (its first frame, sent before the `101`),
