@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOConcurrencyHelpers
 
 /// A real program as a test's peer, its output read as it comes: `curl` as a client
@@ -63,7 +64,7 @@ public final class ChildProcess {
         let deadline = ContinuousClock.now + timeout
         while exited.withLockedValue({ $0 }) == nil {
             if ContinuousClock.now >= deadline {
-                process.terminate()
+                terminate()
                 throw CurlError.timedOut(stdout: stdout, stderr: stderr)
             }
             try await Task.sleep(for: .milliseconds(10))
@@ -73,9 +74,11 @@ public final class ChildProcess {
         return Result(exitCode: exited.withLockedValue { $0 } ?? -1, stdout: stdout, stderr: stderr)
     }
 
-    /// Stops the program (a stream that would run on, a server).
+    /// Stops the program (a stream that would run on, a server) with `SIGKILL`: a child of the
+    /// test runner may inherit a signal mask that blocks `SIGTERM` (a Python server then never
+    /// stops).
     public func terminate() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 

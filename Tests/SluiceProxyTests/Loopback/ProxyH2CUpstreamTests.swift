@@ -44,12 +44,20 @@ struct ProxyH2CUpstreamTests {
         }
     }
 
-    /// `curl` over TLS to the proxy with `arguments`, each response body on a line of its own.
+    /// `curl` over TLS to the proxy with `arguments`: the upstream's echoes, one per response (with
+    /// `--parallel`, curl may write two bodies before their newlines).
     private func curl(_ proxy: ProxyUnderTest, _ arguments: [String]) async throws -> [Echo] {
         let result = try await CurlProcess.run(
             ["--cacert", tls.caFile.path, "--resolve", "\(Self.host):\(proxy.httpsPort):127.0.0.1", "-w", "\n"] + arguments)
         #expect(result.exitCode == 0, "\(result.stderr)")
-        return try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Echo.self, from: Data($0.utf8)) }
+        return try result.stdout.replacingOccurrences(of: "}{", with: "}\n{").split(separator: "\n").map { line in
+            do {
+                return try JSONDecoder().decode(Echo.self, from: Data(line.utf8))
+            } catch {
+                Issue.record("not the upstream's echo: \(line.debugDescription)")
+                throw error
+            }
+        }
     }
 
     private func url(_ proxy: ProxyUnderTest, _ path: String) -> String {
