@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 Scripts/ensure-system-packages.sh
+Scripts/ensure-test-venv.sh
 
 echo "== swift build (debug, with tests)"
 swift build --build-tests

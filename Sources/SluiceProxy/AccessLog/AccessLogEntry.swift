@@ -140,7 +140,7 @@ extension AccessLogEntry.Stream {
             self = upgrade.map { $0.lowercased().contains("websocket") } == true ? .websocket : .upgrade
         } else if kind == .eventStream {
             self = .sse
-        } else if head.headers.first(name: "content-type")?.lowercased().hasPrefix("application/grpc") == true {
+        } else if kind == .grpc || GRPCErrorResponse.isGRPC(contentType: head.headers.first(name: "content-type")) {
             self = .grpc
         } else {
             return nil

@@ -12,4 +12,12 @@ extension ChannelHandlerContext {
             close(promise: nil)
         }
     }
+
+    /// `setAutoRead(true)` for an HTTP/2 stream channel, which only sets the flag where a socket
+    /// channel issues a read: the read is issued here, or the frames the stream held while paused
+    /// would wait for the connection's next read (a client's upload held until it gave up).
+    func resumeStreamAutoRead() {
+        setAutoRead(true)
+        read()
+    }
 }

@@ -8,24 +8,44 @@ import SluiceRouting
 extension ProxiedExchange {
     /// An upgrade request always gets a new connection: the connection becomes a tunnel and
     /// never returns to the pool, and many servers (SwiftNIO's `HTTPServerUpgradeHandler` among
-    /// them) honour `Upgrade` only on the first request of a connection.
+    /// them) honour `Upgrade` only on the first request of a connection. A route to an HTTP/2
+    /// backend draws a stream from the loop's `HTTP2UpstreamPool` instead of a connection.
     func attempt(endpoint: Endpoint, fresh: Bool) {
         guard client.isOpen else { return }
         attempts += 1
         self.endpoint = endpoint
-        let pool = client.loop.pool
-        pool.acquire(endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade) {
-            [self] result in
+        let acquired = { [self] (result: Result<(connection: UpstreamConnection, reused: Bool), any Error>) in
             guard client.exchange === self, client.isOpen else {
-                if case .success(let lease) = result {
-                    if lease.reused { pool.release(lease.connection) } else { lease.connection.close() }
-                }
+                if case .success(let lease) = result { letGo(lease.connection, reusable: lease.reused) }
                 return
             }
             switch result {
             case .success(let lease): upstreamReady(lease.connection, reused: lease.reused)
             case .failure(let error): connectFailed(error)
             }
+        }
+        switch policy.upstreamProtocol.version {
+        case .http1:
+            client.loop.pool.acquire(
+                endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade, completion: acquired)
+        case .http2:
+            guard !requestedUpgrade else {
+                client.exchangeFailed(self, .upgradeToHTTP2Upstream(backend: backend.name))
+                return
+            }
+            client.loop.http2Pool.acquire(
+                endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh, completion: acquired)
+        }
+    }
+
+    /// Lets go of a connection the exchange is done with: an HTTP/1.1 connection goes back to the
+    /// pool when `reusable` (its response ended cleanly after the whole request), otherwise it
+    /// closes; an HTTP/2 stream that ended both ways has closed itself, otherwise it is reset.
+    func letGo(_ connection: UpstreamConnection, reusable: Bool) {
+        switch connection.transport {
+        case .http1 where reusable: client.loop.pool.release(connection)
+        case .http2 where reusable: connection.handler.delegate = nil
+        case .http1, .http2: connection.close()
         }
     }
 
@@ -35,8 +55,8 @@ extension ProxiedExchange {
         upstreamReused = reused
         connection.handler.delegate = self
         connection.requestsSent += 1
-        if !requestedUpgrade, !headRequest {
-            connection.splitter.expectResponse(
+        if case .http1(let splitter) = connection.transport, !requestedUpgrade, !headRequest {
+            splitter.expectResponse(
                 RelayPlan(
                     declaredEventStream: policy.declaredEventStream,
                     allowed: clientVersion == .http1_1 && client.relaysChunkedBodies,
@@ -119,3 +139,4 @@ extension ProxiedExchange {
         upstream = nil
     }
 }
+

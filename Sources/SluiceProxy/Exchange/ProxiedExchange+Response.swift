@@ -43,18 +43,15 @@ extension ProxiedExchange: UpstreamResponseDelegate {
                 return
             }
             upstream = nil
-            if upstreamReusable, requestEndSent {
-                client.loop.pool.release(connection)
-            } else {
-                connection.close()
-            }
+            letGo(connection, reusable: upstreamReusable && requestEndSent)
             client.responseEnded(self, trailers: trailers)
         }
     }
 
     private func responseHeadReceived(_ head: HTTPResponseHead) {
         let kind = ClientResponseHead.kind(
-            of: head, declaredEventStream: policy.declaredEventStream, requestedUpgrade: requestedUpgrade)
+            of: head, declaredEventStream: policy.declaredEventStream, requestedUpgrade: requestedUpgrade,
+            grpc: policy.upstreamProtocol.grpc)
         responseStarted(kind: kind)
         upstreamReusable = head.isKeepAlive && !requestedUpgrade
         let compression = policy.compression(of: head, kind: kind, clientVersion: clientVersion)

@@ -1,5 +1,7 @@
 import NIOCore
+import NIOHPACK
 import NIOHTTP1
+import NIOHTTP2
 
 /// The responses of one HTTP/2 stream (a `ClientResponseWriter`): `HTTPServerResponsePart`s
 /// written to the stream channel from a handler's context, above swift-nio-http2's
@@ -12,6 +14,12 @@ import NIOHTTP1
 /// and the hop-by-hop ones are dropped: RFC 9113 §8.2.2). Bodies are never relayed pre-framed
 /// (HTTP/2 frames them itself); a compressed body goes through its `ResponseBodyCompressor`, as
 /// over HTTP/1.1 (`HTTP1ResponseWriter`), sync-flushed at each flush.
+///
+/// A final head is held until the next write or flush: a response that ends right after its head
+/// (no body, no trailers) leaves as one HEADERS frame that ends the stream. That is how a gRPC
+/// upstream's trailers-only response (`grpc-status` in the only header block) must reach a gRPC
+/// client (a head, then an empty DATA frame to end the stream, is an error to it); other
+/// bodiless responses save a frame.
 final class HTTP2ResponseWriter: ClientResponseWriter {
     private let context: ChannelHandlerContext
     /// Body bytes written (header bytes are HPACK-compressed by the connection, and not known
@@ -19,6 +27,8 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
     private(set) var bytesWritten = 0
     /// The body of the response being written is compressed through this (nil: it is not).
     private var compressor: ResponseBodyCompressor?
+    /// A final head not written yet (see the type's comment).
+    private var pendingHead: HTTPResponseHead?
 
     init(context: ChannelHandlerContext) {
         self.context = context
@@ -29,16 +39,17 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
     /// `method` says whether the response has a body to compress (not a `HEAD`'s); the codec
     /// frames a response by its stream.
     func writeHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression) {
-        guard case .off = compression else {
-            var head = head
-            compression.prepare(&head.headers)
-            if case .compress(let coding) = compression, method?.isHEAD != true {
-                compressor = ResponseBodyCompressor(coding: coding)
-            }
-            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-            return
+        writePendingHead()
+        var head = head
+        if case .off = compression {} else { compression.prepare(&head.headers) }
+        if case .compress(let coding) = compression, method?.isHEAD != true {
+            compressor = ResponseBodyCompressor(coding: coding)
         }
-        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        if head.status.code >= 200 {
+            pendingHead = head
+        } else {
+            context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        }
     }
 
     func writeBody(_ buffer: ByteBuffer) {
@@ -54,17 +65,54 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
             self.compressor = nil
             if let rest = compressor.finish() { write(rest) }
         }
+        if trailers == nil, let head = pendingHead {
+            pendingHead = nil
+            var fields: [(String, String)] = [(":status", String(head.status.code))]
+            for field in HPACKHeaders(httpHeaders: head.headers, normalizeHTTPHeaders: true) {
+                fields.append((field.name, field.value))
+            }
+            writeEndingHeaders(HPACKHeaders(fields), promise: promise)
+            return
+        }
+        writePendingHead()
         context.write(NIOAny(HTTPServerResponsePart.end(trailers)), promise: promise)
+    }
+
+    /// Writes a whole response as one HEADERS frame that ends the stream (gRPC's trailers-only
+    /// response): `fields` with `:status` first.
+    func writeTrailersOnly(_ fields: HPACKHeaders, promise: EventLoopPromise<Void>?) {
+        writePendingHead()
+        writeEndingHeaders(fields, promise: promise)
     }
 
     func flush() {
         if let compressed = compressor?.flush() { write(compressed) }
+        writePendingHead()
         context.flush()
     }
 
     private func write(_ buffer: ByteBuffer) {
+        writePendingHead()
         bytesWritten &+= buffer.readableBytes
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    private func writePendingHead() {
+        guard let head = pendingHead else { return }
+        pendingHead = nil
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+    }
+
+    /// The codec cannot make a HEADERS frame that ends the stream (it ends a response with an
+    /// empty DATA frame), so the frame is written from the codec's place, past it; nothing is
+    /// written on the stream after it.
+    private func writeEndingHeaders(_ fields: HPACKHeaders, promise: EventLoopPromise<Void>?) {
+        guard let codec = try? context.pipeline.syncOperations.context(handlerType: HTTP2FramePayloadToHTTP1ServerCodec.self)
+        else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        codec.write(NIOAny(HTTP2Frame.FramePayload.headers(.init(headers: fields, endStream: true))), promise: promise)
     }
 }
 

@@ -47,6 +47,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var carriesWebSocket = false
     /// The client's address, as logged (the connection's peer, or who a PROXY header named).
     private(set) var clientAddress: String?
+    /// The request is gRPC (its `content-type`): the proxy's own answers are gRPC statuses.
+    private(set) var grpcRequest = false
 
     /// The connection came over TLS.
     private let secure: Bool
@@ -128,6 +130,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             received = WebSocketOverHTTP2.upstreamRequest(from: head)
         }
         state = ExchangeStateMachine(method: received.method, closeAfter: false)
+        grpcRequest = GRPCErrorResponse.isGRPC(contentType: received.headers.first(name: "content-type"))
         let parent = context.channel.parent
         let facts = ClientConnectionFacts(
             clientIP: proxiedClient?.text ?? parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
@@ -181,23 +184,35 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         writeError(error)
     }
 
-    /// Writes `error` as the whole response, and ends the stream.
+    /// Writes `error` as the whole response, and ends the stream: to a gRPC request as a
+    /// trailers-only gRPC response (`GRPCErrorResponse`), to any other as a text page.
     func writeError(_ error: ProxyErrorResponse) {
         guard let context, let writer else { return }
         var response = error
         response.closeConnection = false
         _ = state?.responseHeadReceived(status: response.status.code, mustClose: false)
         let head = response.head(version: .http2)
+        if grpcRequest {
+            if accessLog != nil { logResponseStarted(HTTPResponseHead(version: .http2, status: .ok), stream: .grpc) }
+            finishResponse { writer.writeTrailersOnly(GRPCErrorResponse.headers(for: response), promise: $0) }
+            return
+        }
         if accessLog != nil { logResponseStarted(head) }
         writer.writeHead(head, answering: nil, compression: .off)
         writer.writeBody(response.body(allocator: context.channel.allocator))
         endResponse(trailers: nil)
     }
 
-    /// Writes the response's end and flushes. A client still sending its request (an early
-    /// answer) has its stream reset once the end is written (RFC 9113 §8.1: `NO_ERROR` tells it
-    /// to stop, the response stands).
+    /// Writes the response's end and flushes.
     func endResponse(trailers: HTTPHeaders?) {
+        guard let writer else { return }
+        finishResponse { writer.writeEnd(trailers: trailers, promise: $0) }
+    }
+
+    /// Ends the response with what `writeEnd` writes, and flushes. A client still sending its
+    /// request (an early answer) has its stream reset once the end is written (RFC 9113 §8.1:
+    /// `NO_ERROR` tells it to stop, the response stands).
+    private func finishResponse(_ writeEnd: (EventLoopPromise<Void>?) -> Void) {
         guard let context, let writer else { return }
         flushPending = false
         requestBodyDeadline = nil
@@ -206,12 +221,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         let logEntry = accessLog != nil ? takeLogEntry() : nil
         defer { if let logEntry { logExchangeEnded(.complete, entry: logEntry) } }
         guard state?.requestComplete == false else {
-            writer.writeEnd(trailers: trailers, promise: nil)
+            writeEnd(nil)
             writer.flush()
             return
         }
         let written = context.eventLoop.makePromise(of: Void.self)
-        writer.writeEnd(trailers: trailers, promise: written)
+        writeEnd(written)
         writer.flush()
         written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
@@ -225,9 +240,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     func resumeReading() {
         guard readHeld, mayRead, let context else { return }
         readHeld = false
-        context.setAutoRead(true)
+        context.resumeStreamAutoRead()
     }
 }
 
 @available(*, unavailable)
 extension HTTP2StreamHandler: Sendable {}
+

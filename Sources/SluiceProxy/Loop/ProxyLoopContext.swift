@@ -1,6 +1,6 @@
 import NIOCore
 
-/// What one event loop's connections share, and nothing another loop writes: the upstream pool,
+/// What one event loop's connections share, and nothing another loop writes: the upstream pools,
 /// the loop's replica of the routing table, its round-robin positions, its metric counters, its
 /// request-id generator, the wheel its connections' deadlines are filed in and its access log
 /// buffer.
@@ -11,6 +11,8 @@ import NIOCore
 final class ProxyLoopContext {
     let eventLoop: any EventLoop
     let pool: UpstreamConnectionPool
+    /// Multiplexed connections to HTTP/2 upstreams (`H2C`, `GRPC`).
+    let http2Pool: HTTP2UpstreamPool
     let metrics: ProxyMetricsShard
     let routes: LoopRoutingTable
     var balancer = RoundRobinBalancer()
@@ -20,11 +22,12 @@ final class ProxyLoopContext {
     let accessLog: AccessLogWriter?
 
     init(
-        eventLoop: any EventLoop, pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable,
+        eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable,
         deadlines: DeadlineWheel, accessLog: AccessLogWriter?
     ) {
         self.eventLoop = eventLoop
         self.pool = pool
+        self.http2Pool = http2Pool
         self.metrics = metrics
         self.routes = routes
         self.deadlines = deadlines

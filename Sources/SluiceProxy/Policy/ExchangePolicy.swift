@@ -27,6 +27,9 @@ struct ExchangePolicy: Equatable, Sendable {
     let clientCoding: AcceptEncoding?
     /// Fields every response of the exchange gets (`Strict-Transport-Security` over TLS).
     let responseFields: [ResponseField]
+    /// How the backend is spoken to (`backend-protocol`): which pool an attempt draws from, and
+    /// whether its responses are gRPC streams.
+    let upstreamProtocol: UpstreamProtocol
 
     init(
         route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil,
@@ -42,13 +45,16 @@ struct ExchangePolicy: Equatable, Sendable {
         self.compression = route.compression
         self.clientCoding = clientCoding
         self.responseFields = responseFields
+        self.upstreamProtocol = route.upstreamProtocol
     }
 
     /// The longest the upstream may stay silent: for a response of `kind`, or before the response
     /// starts (`nil`). Streams get the stream idle timeout, ordinary responses the read timeout.
+    /// A gRPC response is a stream (a server-streaming call may send its next message minutes
+    /// later): the read timeout bounds only the wait for its head.
     func idleTimeout(for kind: ResponseKind?) -> TimeAmount {
         switch kind {
-        case .eventStream?, .upgrade?: return streamIdleTimeout
+        case .eventStream?, .upgrade?, .grpc?: return streamIdleTimeout
         case .ordinary?: return readTimeout
         case nil: return declaredEventStream ? streamIdleTimeout : readTimeout
         }

@@ -53,6 +53,9 @@ enum RequestDecision: Equatable {
         if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress(head, facts: facts)) {
             return .refuse(.addressNotAllowed, requestHasBody: hasBody(received))
         }
+        if route.policy.upstreamProtocol.grpc, received.version.major < 2 {
+            return .refuse(.grpcNeedsHTTP2(secure: secure), requestHasBody: hasBody(received))
+        }
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))
         }

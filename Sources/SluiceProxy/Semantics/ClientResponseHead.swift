@@ -10,6 +10,9 @@ public enum ResponseKind: Hashable, Sendable {
     case eventStream
     /// `101 Switching Protocols` to an upgrade request: the connection becomes a byte tunnel.
     case upgrade
+    /// A response on a gRPC route (`backend-protocol: GRPC`): a stream of messages ended by
+    /// trailers; never buffered or compressed, stream idle timeout between messages.
+    case grpc
 }
 
 /// Builds the response head the client receives from the one the upstream sent.
@@ -23,14 +26,17 @@ public enum ClientResponseHead {
     }
 
     /// Classifies an upstream response head. `declaredEventStream` is the route policy's verdict
-    /// on the request path; `requestedUpgrade` whether the request asked to upgrade.
+    /// on the request path; `requestedUpgrade` whether the request asked to upgrade; `grpc`
+    /// whether the route's backend speaks gRPC (every response of it is then one).
     public static func kind(
         of head: HTTPResponseHead,
         declaredEventStream: Bool,
-        requestedUpgrade: Bool
+        requestedUpgrade: Bool,
+        grpc: Bool = false
     ) -> ResponseKind {
         if head.status == .switchingProtocols, requestedUpgrade { return .upgrade }
         if declaredEventStream { return .eventStream }
+        if grpc { return .grpc }
         guard let contentType = head.headers.first(name: "content-type") else { return .ordinary }
         return isEventStream(contentType: contentType) ? .eventStream : .ordinary
     }

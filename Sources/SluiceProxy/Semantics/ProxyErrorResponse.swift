@@ -3,20 +3,37 @@ import NIOHTTP1
 import SluiceRouting
 
 /// A response the proxy writes itself (no route, upstream failures, rejected requests, redirects
-/// to HTTPS): a small plain-text body stating the problem, `Location` for a redirect, and
-/// `Connection: close` when the connection ends after it.
+/// to HTTPS): a small plain-text body stating the problem, `Location` for a redirect, `Upgrade`
+/// for a `426`, and `Connection: close` when the connection ends after it. To a gRPC request
+/// over HTTP/2 it is a gRPC status instead (`GRPCErrorResponse`).
 public struct ProxyErrorResponse: Hashable, Sendable {
     public var status: HTTPResponseStatus
     public var message: String
     public var closeConnection: Bool
     /// Where a redirect sends the client.
     public var location: String?
+    /// The protocol a `426` requires (its `Upgrade` field).
+    public var upgrade: String?
 
-    public init(status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil) {
+    public init(
+        status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil, upgrade: String? = nil
+    ) {
         self.status = status
         self.message = message
         self.closeConnection = closeConnection
         self.location = location
+        self.upgrade = upgrade
+    }
+
+    /// A gRPC route asked over HTTP/1 (`secure`: over TLS): `426 Upgrade Required`, naming
+    /// HTTP/2 (`h2` over TLS, by ALPN; `h2c` in the clear). nginx and Envoy forward such a
+    /// request, but a gRPC call's status travels in trailers, which an HTTP/1.1 response carries
+    /// only chunked and most HTTP/1.1 clients drop: the call would look answered without its
+    /// status. gRPC needs HTTP/2 end to end.
+    public static func grpcNeedsHTTP2(secure: Bool) -> ProxyErrorResponse {
+        ProxyErrorResponse(
+            status: .upgradeRequired, message: "gRPC needs HTTP/2: connect with HTTP/2 (\(secure ? "ALPN h2" : "h2c prior knowledge"))",
+            closeConnection: false, upgrade: secure ? "h2" : "h2c")
     }
 
     /// Plain HTTP to a host served over HTTPS: `308`, so that the method and body are kept
@@ -58,6 +75,14 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) sent an invalid response", closeConnection: true)
     }
 
+    /// An upgrade request (WebSocket) to a backend spoken to over HTTP/2 (`H2C`, `GRPC`): HTTP/2
+    /// has no `Upgrade`, and the proxy does not translate one into an extended CONNECT.
+    public static func upgradeToHTTP2Upstream(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(
+            status: .badGateway, message: "upstream \(backend) speaks HTTP/2: an upgrade cannot be relayed to it",
+            closeConnection: false)
+    }
+
     public static func upstreamTimeout(backend: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .gatewayTimeout, message: "upstream \(backend) timed out", closeConnection: true)
     }
@@ -78,7 +103,13 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(bodyText.utf8.count))
         if let location { headers.add(name: "Location", value: location) }
-        if closeConnection { headers.add(name: "Connection", value: "close") }
+        if let upgrade {
+            // RFC 9110 §7.8: `Upgrade` goes with the `upgrade` connection option.
+            headers.add(name: "Upgrade", value: upgrade)
+            headers.add(name: "Connection", value: closeConnection ? "upgrade, close" : "upgrade")
+        } else if closeConnection {
+            headers.add(name: "Connection", value: "close")
+        }
         return HTTPResponseHead(version: version, status: status, headers: headers)
     }
 

@@ -147,7 +147,10 @@ public final class ProxyDataPlane: Sendable {
     public func closeIdleUpstreamConnections() {
         for slot in allSlots {
             let box = slot.context
-            box.eventLoop.execute { box.value?.pool.closeIdle() }
+            box.eventLoop.execute {
+                box.value?.pool.closeIdle()
+                box.value?.http2Pool.closeIdle()
+            }
         }
     }
 
@@ -182,6 +185,8 @@ public final class ProxyDataPlane: Sendable {
         let metrics = _metrics.makeShard()
         let context = ProxyLoopContext(
             eventLoop: eventLoop, pool: UpstreamConnectionPool(
+                eventLoop: eventLoop, configuration: configuration, metrics: metrics, connector: connector),
+            http2Pool: HTTP2UpstreamPool(
                 eventLoop: eventLoop, configuration: configuration, metrics: metrics, connector: connector),
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
             deadlines: DeadlineWheel(eventLoop: eventLoop),

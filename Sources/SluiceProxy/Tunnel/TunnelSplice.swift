@@ -93,7 +93,7 @@ enum TunnelSplice {
         upstream.removeHandler(
             try upstream.handler(type: ByteToMessageHandler<UpstreamResponseDecoder>.self), promise: responseDecoderRemoved)
         responseDecoderRemoved.futureResult.assumeIsolated().whenSuccess { clientChannel.flush() }
-        upstream.removeHandler(connection.splitter, promise: nil)
+        if case .http1(let splitter) = connection.transport { upstream.removeHandler(splitter, promise: nil) }
         return upstreamChannel
     }
 

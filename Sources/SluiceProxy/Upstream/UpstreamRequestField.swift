@@ -1,9 +1,11 @@
 /// The request fields `UpstreamRequestHead` reads, drops or replaces, told apart by length first
 /// so that most fields cost one comparison of a count.
 enum UpstreamRequestField: Equatable {
+    /// `TE`: hop-by-hop, but `TE: trailers` goes on to an HTTP/2 upstream (RFC 9113 §8.2.2).
+    case te
     case host, accept, expect, acceptEncoding, contentLength, transferEncoding, upgrade, connection
     case forwardedFor, realIP, forwardedProto, forwardedHost, forwardedPort, requestID
-    /// Any other hop-by-hop field (`Keep-Alive`, `TE`, `Trailer`, `Proxy-Connection`).
+    /// Any other hop-by-hop field (`Keep-Alive`, `Trailer`, `Proxy-Connection`).
     case otherHopByHop
     case other
 
@@ -21,7 +23,7 @@ enum UpstreamRequestField: Equatable {
     private init(bytes name: UnsafeBufferPointer<UInt8>) {
         func named(_ lowercased: StaticString) -> Bool { HeaderName.matches(name, lowercased) }
         switch name.count {
-        case 2 where named("te"): self = .otherHopByHop
+        case 2 where named("te"): self = .te
         case 4 where named("host"): self = .host
         case 6 where named("accept"): self = .accept
         case 6 where named("expect"): self = .expect

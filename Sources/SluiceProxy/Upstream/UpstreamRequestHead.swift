@@ -39,6 +39,9 @@ public struct UpstreamRequestHead: Sendable {
     public let expectsContinue: Bool
     /// The client's `Accept` lists `text/event-stream`.
     public let acceptsEventStream: Bool
+    /// The client's `TE` lists `trailers` (gRPC clients send it): dropped here as hop-by-hop, it
+    /// goes on to an HTTP/2 upstream, the only `TE` HTTP/2 allows (`HTTP2UpstreamRequest`).
+    public let acceptsTrailers: Bool
     /// The `X-Request-ID` sent: the client's, or the one generated.
     public let requestID: Substring
 
@@ -140,6 +143,7 @@ public struct UpstreamRequestHead: Sendable {
         requestsUpgrade = survey.isUpgrade
         expectsContinue = survey.expectsContinue
         acceptsEventStream = survey.acceptsEventStream
+        acceptsTrailers = survey.acceptsTrailers
         self.requestID = requestIDValue
     }
 
@@ -158,6 +162,7 @@ public struct UpstreamRequestHead: Sendable {
         var host: String?
         var acceptsEventStream = false
         var expectsContinue = false
+        var acceptsTrailers = false
         var hasContentLength = false
         var wasChunked = false
         var sawHopByHop = false
@@ -200,6 +205,9 @@ public struct UpstreamRequestHead: Sendable {
                 case .connection:
                     sawHopByHop = true
                     connectionUpgrade = connectionUpgrade || HeaderName.listContains(value, token: "upgrade")
+                case .te:
+                    sawHopByHop = true
+                    acceptsTrailers = acceptsTrailers || HeaderName.listContains(value, token: "trailers")
                 case .otherHopByHop:
                     sawHopByHop = true
                 case .forwardedFor:

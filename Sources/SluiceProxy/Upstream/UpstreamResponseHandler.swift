@@ -159,6 +159,17 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
             context?.close(promise: nil)
         }
     }
+
+    /// Writes a request part from this handler's place (an HTTP/2 stream's: the codec in front of
+    /// it frames the part).
+    func write(_ part: HTTPClientRequestPart) {
+        context?.write(NIOAny(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
     /// Stops reading the connection until ``resumeReading()``: the channel's `autoRead` goes off,
     /// which also drops its interest in readability, so a burst already under way is the last.
     func pauseReading() {
@@ -168,11 +179,16 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         context.setAutoRead(false)
     }
 
-    /// Reads again after ``pauseReading()`` (turning `autoRead` on issues the read).
+    /// Reads again after ``pauseReading()`` (turning `autoRead` on issues the read; on an HTTP/2
+    /// stream, the read is issued too).
     func resumeReading() {
         guard readHeld, let context else { return }
         readHeld = false
-        context.setAutoRead(true)
+        if case .http2? = connection?.transport {
+            context.resumeStreamAutoRead()
+        } else {
+            context.setAutoRead(true)
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import SluiceTestSupport
 /// resets, a stream that grants no window). It prints one line per thing it sees; these read
 /// them as they come.
 struct H2ClientScript {
-    let process: CurlProcess
+    let process: ChildProcess
 
     static let path = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -15,7 +15,7 @@ struct H2ClientScript {
     /// Starts the script against `port` on loopback (`tls`: over TLS with ALPN `h2`, else h2c
     /// with prior knowledge) in `mode` with `arguments`.
     init(port: Int, tls: Bool, _ mode: String, _ arguments: [String] = []) throws {
-        process = try CurlProcess(
+        process = try ChildProcess(
             executable: "/usr/bin/python3",
             arguments: [Self.path] + (tls ? ["--tls"] : []) + ["127.0.0.1", String(port), mode] + arguments)
     }
@@ -44,7 +44,7 @@ struct H2ClientScript {
         }
     }
 
-    func finish(timeout: Duration = .seconds(20)) async throws -> CurlProcess.Result {
+    func finish(timeout: Duration = .seconds(20)) async throws -> ChildProcess.Result {
         try await process.finish(timeout: timeout)
     }
 }

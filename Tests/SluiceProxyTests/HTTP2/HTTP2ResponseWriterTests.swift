@@ -35,13 +35,17 @@ struct HTTP2ResponseWriterTests {
         var headers: HPACKHeaders?
         var dataFrames: [String] = []
         var ended = false
+        /// Each frame's kind, `+END` when it ends the stream.
+        var frames: [String] = []
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
             case .headers(let frame):
+                frames.append(frame.endStream ? "HEADERS+END" : "HEADERS")
                 headers = frame.headers
                 ended = ended || frame.endStream
             case .data(let frame):
+                frames.append(frame.endStream ? "DATA+END" : "DATA")
                 if case .byteBuffer(let buffer) = frame.data, buffer.readableBytes > 0 { dataFrames.append(String(buffer: buffer)) }
                 ended = ended || frame.endStream
             default:
@@ -55,7 +59,8 @@ struct HTTP2ResponseWriterTests {
         try EmbeddedUpstreams.moveBytes(between: client, and: server, loop: loop)
     }
 
-    @Test func anEventStreamGoesOutAsHeadersAndOneDataFramePerFlush() throws {
+    /// A client stream that asked `GET /chat` of a server stream answered by a `Responder`.
+    private static func openStream() throws -> (client: EmbeddedChannel, server: EmbeddedChannel, responder: Responder, recorder: Recorder) {
         let loop = EmbeddedEventLoop()
         let server = EmbeddedChannel(loop: loop)
         let client = EmbeddedChannel(loop: loop)
@@ -82,8 +87,13 @@ struct HTTP2ResponseWriterTests {
         let stream = try streamPromise.futureResult.wait()
         let request: HPACKHeaders = [":method": "GET", ":path": "/chat", ":scheme": "https", ":authority": "example.com"]
         stream.writeAndFlush(HTTP2Frame.FramePayload.headers(.init(headers: request, endStream: true)), promise: nil)
-        try Self.moveBytes(between: client, and: server)
+        try moveBytes(between: client, and: server)
         #expect(responder.requestEnded)
+        return (client, server, responder, recorder)
+    }
+
+    @Test func anEventStreamGoesOutAsHeadersAndOneDataFramePerFlush() throws {
+        let (client, server, responder, recorder) = try Self.openStream()
 
         // The upstream's head, with HTTP/1 connection fields (and one its `Connection` names).
         let upstream = HTTPResponseHead(
@@ -121,5 +131,38 @@ struct HTTP2ResponseWriterTests {
         try Self.moveBytes(between: client, and: server)
         #expect(recorder.ended)
         #expect(writer.bytesWritten == 18)
+    }
+
+    /// A response that ends right after its head, before a flush (a gRPC upstream's
+    /// trailers-only answer), leaves as one HEADERS frame ending the stream: no DATA frame.
+    @Test func aHeadEndedBeforeAFlushIsOneHeadersFrame() throws {
+        let (client, server, responder, recorder) = try Self.openStream()
+        let writer = try #require(responder.writer)
+        let head = HTTPResponseHead(
+            version: .http2, status: .ok, headers: ["content-type": "application/grpc", "grpc-status": "9", "Grpc-Message": "no"])
+        writer.writeHead(head, answering: .POST, compression: .off)
+        writer.writeEnd(trailers: nil, promise: nil)
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        let headers = try #require(recorder.headers)
+        #expect(headers[":status"] == ["200"])
+        #expect(headers["grpc-status"] == ["9"])
+        #expect(headers["grpc-message"] == ["no"])
+        #expect(recorder.ended)
+        #expect(recorder.frames == ["HEADERS+END"])
+    }
+
+    /// A head flushed on its own goes at once (a stream's head must not wait for its first event).
+    @Test func aFlushedHeadGoesAtOnce() throws {
+        let (client, server, responder, recorder) = try Self.openStream()
+        let writer = try #require(responder.writer)
+        writer.writeHead(HTTPResponseHead(version: .http2, status: .ok), answering: .GET, compression: .off)
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        #expect(recorder.frames == ["HEADERS"])
+        writer.writeEnd(trailers: nil, promise: nil)
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        #expect(recorder.frames == ["HEADERS", "DATA+END"])
     }
 }

@@ -117,4 +117,30 @@ struct HTTP2StreamHandlerTests {
         #expect(response.bodyBytes.count < page.utf8.count / 4)
         #expect(inflate(response.bodyBytes, windowBits: 31).map { String(decoding: $0, as: UTF8.self) } == page)
     }
+
+    /// A gRPC request the proxy answers itself gets a gRPC status in one header block
+    /// (trailers-only: `grpc-status` in the head, which ends the stream), not a text page.
+    @Test func aGRPCRequestNothingServesGetsUnimplemented() throws {
+        let proxy = try EmbeddedHTTP2Connection(Self.table())
+        let (_, response) = try proxy.request(
+            EmbeddedHTTP2Connection.get("/pkg.Service/Call", host: "other.example", [("content-type", "application/grpc+proto")]))
+        #expect(response.head?.status == .ok)
+        #expect(response.head?.headers["content-type"] == ["application/grpc"])
+        #expect(response.head?.headers["grpc-status"] == ["12"])
+        #expect(response.head?.headers["grpc-message"].first?.contains("no route") == true)
+        #expect(response.body.isEmpty)
+        #expect(response.ended)
+    }
+
+    /// The proxy's own timeout is `DEADLINE_EXCEEDED` to a gRPC client.
+    @Test func aGRPCRequestWhoseUpstreamIsSilentGetsDeadlineExceeded() throws {
+        var policy = RoutePolicy.default
+        policy.readTimeout = .seconds(5)
+        let proxy = try EmbeddedHTTP2Connection(Self.table(policy))
+        let (_, response) = try proxy.request(EmbeddedHTTP2Connection.get("/pkg.Service/Call", [("content-type", "application/grpc")]))
+        try proxy.advance(by: .seconds(6))
+        #expect(response.head?.status == .ok)
+        #expect(response.head?.headers["grpc-status"] == ["4"])
+        #expect(response.ended)
+    }
 }

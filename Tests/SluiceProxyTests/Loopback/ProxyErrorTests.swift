@@ -209,29 +209,4 @@ struct ProxyErrorTests {
             #expect(client.receivedText.isEmpty, "an idle close sends nothing")
         }
     }
-
-    /// A port nothing listens on: an upstream that was started and stopped.
-    /// A loopback port that refuses connections: a socket bound to it but not listening, so a
-    /// connect gets a reset. The socket stays open until the test process exits, so no other test
-    /// running in parallel can bind the port meanwhile (a port freed by closing a server could be
-    /// taken, and then it would answer).
-    private func refusedEndpoint() async throws -> Endpoint {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw RefusedPortError.socket(errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
-            }
-        }
-        guard bound else { throw RefusedPortError.socket(errno) }
-        return Endpoint(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)))
-    }
-}
-
-private enum RefusedPortError: Error {
-    case socket(Int32)
 }

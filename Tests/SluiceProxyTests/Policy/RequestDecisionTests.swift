@@ -120,6 +120,30 @@ struct RequestDecisionTests {
         #expect(policy.clientCoding == coding)
     }
 
+    /// A gRPC route answers HTTP/1 with `426` naming HTTP/2 (the call's status would travel in
+    /// trailers an HTTP/1.1 client drops), and forwards HTTP/2 with its protocol in the policy.
+    @Test(arguments: [(HTTPVersion.http1_1, false), (.http2, true)])
+    func aGRPCRouteNeedsHTTP2(version: HTTPVersion, forwarded: Bool) {
+        let grpc = UpstreamProtocol(version: .http2, grpc: true)
+        let route = Route(
+            host: HostMatch(ingressHost: "example.com"), path: .prefix(ingressPath: "/"), backend: Self.app,
+            policy: RoutePolicy(upstreamProtocol: grpc), source: "default/grpc")
+        var head = Self.head(.POST, "/pkg.Service/Call", [("Host", "example.com"), ("Content-Type", "application/grpc")])
+        head.version = version
+        switch Self.decide(head, table: RoutingTable(routes: [route])) {
+        case .forward(_, _, let policy):
+            #expect(forwarded)
+            #expect(policy.upstreamProtocol == grpc)
+        case .refuse(let error, _):
+            #expect(!forwarded)
+            #expect(error.status == .upgradeRequired)
+            #expect(error.head().headers["upgrade"] == ["h2c"])
+            #expect(error.head().headers["connection"] == ["upgrade"])
+        default:
+            Issue.record("neither forwarded nor refused")
+        }
+    }
+
     @Test func theDefaultBackendTakesWhatNoRuleMatches() {
         let catchAll = Route(
             host: .any, path: .prefix(ingressPath: "/"), backend: Self.app, source: "default/catch-all")

@@ -1,10 +1,10 @@
 import Foundation
+import Glibc
 import NIOConcurrencyHelpers
 
-/// The real `curl` as a test's client, its output read as it comes: what a user types against
-/// the proxy (`curl -N`, `--cacert`, `--resolve`, `--http2`); or another client program
-/// (``init(executable:arguments:)``: the HTTP/2 client script on Debian's `python3-h2`).
-public final class CurlProcess {
+/// A real program as a test's peer, its output read as it comes: `curl` as a client
+/// (``CurlProcess``), or a Python client or upstream (`PythonPeer`).
+public final class ChildProcess {
     public struct Result: Sendable {
         public let exitCode: Int32
         public let stdout: String
@@ -14,11 +14,6 @@ public final class CurlProcess {
     private let process: Process
     private let output = NIOLockedValueBox((stdout: Data(), stderr: Data()))
     private let exited = NIOLockedValueBox<Int32?>(nil)
-
-    /// Starts `curl` with `arguments` (`--silent --show-error` come first).
-    public convenience init(_ arguments: [String]) throws {
-        try self.init(executable: "/usr/bin/curl", arguments: ["--silent", "--show-error"] + arguments)
-    }
 
     /// Starts the program at `executable` with `arguments`.
     public init(executable: String, arguments: [String]) throws {
@@ -46,12 +41,12 @@ public final class CurlProcess {
         try process.run()
     }
 
-    /// Runs `curl` with `arguments` to its end.
-    public static func run(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> Result {
-        try await CurlProcess(arguments).finish(timeout: timeout)
+    /// Runs the program at `executable` with `arguments` to its end.
+    public static func run(executable: String, arguments: [String], timeout: Duration = .seconds(20)) async throws -> Result {
+        try await ChildProcess(executable: executable, arguments: arguments).finish(timeout: timeout)
     }
 
-    /// What curl wrote to standard output so far.
+    /// What the program wrote to standard output so far.
     public var stdout: String { String(decoding: output.withLockedValue { $0.stdout }, as: UTF8.self) }
     public var stderr: String { String(decoding: output.withLockedValue { $0.stderr }, as: UTF8.self) }
 
@@ -64,12 +59,12 @@ public final class CurlProcess {
         }
     }
 
-    /// Waits for curl to exit (terminating it after `timeout`), then for the rest of its output.
+    /// Waits for the program to exit (terminating it after `timeout`), then for the rest of its output.
     public func finish(timeout: Duration = .seconds(20)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
         while exited.withLockedValue({ $0 }) == nil {
             if ContinuousClock.now >= deadline {
-                process.terminate()
+                terminate()
                 throw CurlError.timedOut(stdout: stdout, stderr: stderr)
             }
             try await Task.sleep(for: .milliseconds(10))
@@ -82,9 +77,27 @@ public final class CurlProcess {
     /// Whether the program is still running.
     public var isRunning: Bool { process.isRunning }
 
-    /// Stops curl (a stream that would run on).
+    /// Stops the program (a stream that would run on, a server) with `SIGKILL`: a child of the
+    /// test runner may inherit a signal mask that blocks `SIGTERM` (a Python server then never
+    /// stops).
     public func terminate() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// The real `curl` as a test's client: what a user types against the proxy (`curl -N`,
+/// `--cacert`, `--resolve`, `--http2`).
+public typealias CurlProcess = ChildProcess
+
+extension ChildProcess {
+    /// Starts `curl` with `arguments` (`--silent --show-error` come first).
+    public convenience init(_ arguments: [String]) throws {
+        try self.init(executable: "/usr/bin/curl", arguments: ["--silent", "--show-error"] + arguments)
+    }
+
+    /// Runs `curl` with `arguments` to its end.
+    public static func run(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> Result {
+        try await ChildProcess(arguments).finish(timeout: timeout)
     }
 }
 
@@ -95,9 +108,9 @@ public enum CurlError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .outputMissing(let text, let stdout, let stderr):
-            "curl's output never contained \(text.debugDescription); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
+            "the output never contained \(text.debugDescription); stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
         case .timedOut(let stdout, let stderr):
-            "curl did not finish; stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
+            "the program did not finish; stdout: \(stdout.debugDescription), stderr: \(stderr.debugDescription)"
         }
     }
 }
