@@ -10,8 +10,6 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 # The tests drive the proxy with the real curl (TLS, streaming).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
-# ...and a second HTTP/2 implementation that can misbehave on purpose (Tests/Scripts/h2_client.py).
-dpkg -s python3-h2 >/dev/null 2>&1 || missing+=(python3-h2)
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra")
 done

@@ -1,23 +1,18 @@
 import Foundation
 import SluiceTestSupport
 
-/// `Tests/Scripts/h2_client.py` (Debian's `python3-h2`) as a test's HTTP/2 client: a real HTTP/2
+/// `Scripts/test_python/h2_client.py` (python-h2) as a test's HTTP/2 client: a real HTTP/2
 /// implementation other than swift-nio-http2, which can also misbehave on purpose (floods,
 /// resets, a stream that grants no window). It prints one line per thing it sees; these read
 /// them as they come.
 struct H2ClientScript {
     let process: ChildProcess
 
-    static let path = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Scripts/h2_client.py").path
-
     /// Starts the script against `port` on loopback (`tls`: over TLS with ALPN `h2`, else h2c
     /// with prior knowledge) in `mode` with `arguments`.
     init(port: Int, tls: Bool, _ mode: String, _ arguments: [String] = []) throws {
-        process = try ChildProcess(
-            executable: "/usr/bin/python3",
-            arguments: [Self.path] + (tls ? ["--tls"] : []) + ["127.0.0.1", String(port), mode] + arguments)
+        process = try PythonPeer.start(
+            "h2_client.py", (tls ? ["--tls"] : []) + ["127.0.0.1", String(port), mode] + arguments)
     }
 
     /// The lines printed so far, split into words.

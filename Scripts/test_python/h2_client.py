@@ -1,5 +1,5 @@
-#!/usr/bin/python3
-"""An HTTP/2 client for Sluice's loopback tests, on python3-h2 (Debian's package).
+#!/usr/bin/env python3
+"""An HTTP/2 client for Sluice's loopback tests, on python-h2 (the tests' virtualenv).
 
 Prints one line per thing seen, flushed at once, so the Swift test reads progress as it happens:
   status <stream> <code>        a response head
