@@ -78,10 +78,11 @@ extension ProxiedExchange: UpstreamResponseDelegate {
         responseHeadWritten(kind: .eventStream)
     }
 
-    /// After a response head went to the client: the stream's duration cap armed, and the idle
-    /// limit reset (it may have changed with the kind).
+    /// After a response head went to the client: the stream's duration cap armed (an event
+    /// stream's, a gRPC call's; a tunnel's is its splice's), and the idle limit reset (it may have
+    /// changed with the kind).
     private func responseHeadWritten(kind: ResponseKind) {
-        if kind == .eventStream, let cap = policy.lifetimeCap(for: kind) {
+        if kind != .upgrade, let cap = policy.lifetimeCap(for: kind) {
             streamDeadline = client.loop.now + cap
         }
         touchUpstream()
