@@ -14,7 +14,9 @@ extension ProxiedExchange {
         attempts += 1
         self.endpoint = endpoint
         let pool = client.loop.pool
-        pool.acquire(endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade) {
+        pool.acquire(
+            endpoint: endpoint, tls: upstreamTLS, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade
+        ) {
             [self] result in
             guard client.exchange === self, client.isOpen else {
                 if case .success(let lease) = result {
@@ -53,11 +55,23 @@ extension ProxiedExchange {
         client.requestMayFlow()
     }
 
+    /// A connect or TLS handshake that failed: retried once on another endpoint (nothing was
+    /// sent), else answered `502`. A TLS failure is a misconfiguration more often than an outage:
+    /// it gets an error line naming the backend, the endpoint and BoringSSL's reason.
     private func connectFailed(_ error: any Error) {
         let dataPlane = client.dataPlane
-        dataPlane.logger.debug(
-            "upstream connect failed",
-            metadata: ["endpoint": "\(endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
+        let endpointText = endpoint.map { "\($0)" } ?? "?"
+        let tlsFailure = error as? UpstreamTLSFailure
+        if let tlsFailure {
+            dataPlane.logger.error(
+                "TLS to upstream failed",
+                metadata: [
+                    "backend": "\(backend.name)", "endpoint": "\(endpointText)",
+                    "serverName": "\(upstreamTLS?.settings.serverName ?? "")", "reason": "\(tlsFailure.reason)",
+                ])
+        } else {
+            dataPlane.logger.debug("upstream connect failed", metadata: ["endpoint": "\(endpointText)", "error": "\(error)"])
+        }
         if dataPlane.configuration.retryConnectOnce, attempts == 1, isReplayable, let failed = endpoint,
             let next = RoundRobinBalancer.next(for: backend, excluding: failed)
         {
@@ -65,7 +79,8 @@ extension ProxiedExchange {
             attempt(endpoint: next, fresh: false)
             return
         }
-        client.exchangeFailed(self, .upstreamUnreachable(backend: backend.name))
+        client.exchangeFailed(
+            self, tlsFailure == nil ? .upstreamUnreachable(backend: backend.name) : .upstreamTLSFailed(backend: backend.name))
     }
 
     /// A request part from the client: written upstream now (flushed by ``flushUpstream()`` at

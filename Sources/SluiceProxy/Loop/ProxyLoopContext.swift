@@ -2,8 +2,8 @@ import NIOCore
 
 /// What one event loop's connections share, and nothing another loop writes: the upstream pool,
 /// the loop's replica of the routing table, its round-robin positions, its metric counters, its
-/// request-id generator, the wheel its connections' deadlines are filed in and its access log
-/// buffer.
+/// request-id generator, the wheel its connections' deadlines are filed in, its access log
+/// buffer and its lookup of TLS clients to backends.
 ///
 /// A request touches only its own loop's state (nginx's workers and Envoy's per-worker state
 /// work the same way): state that several loops write, even a shared atomic counter or the
@@ -18,11 +18,13 @@ final class ProxyLoopContext {
     let deadlines: DeadlineWheel
     /// Nil when the access log is off.
     let accessLog: AccessLogWriter?
+    var upstreamTLS: UpstreamTLSLookup
 
     init(
         eventLoop: any EventLoop, pool: UpstreamConnectionPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable,
-        deadlines: DeadlineWheel, accessLog: AccessLogWriter?
+        deadlines: DeadlineWheel, accessLog: AccessLogWriter?, upstreamTLS: UpstreamTLSLookup
     ) {
+        self.upstreamTLS = upstreamTLS
         self.eventLoop = eventLoop
         self.pool = pool
         self.metrics = metrics

@@ -6,7 +6,9 @@ import SluiceRouting
 /// exchange (busy). Lives on its channel's event loop.
 final class UpstreamConnection {
     let channel: any Channel
-    let endpoint: Endpoint
+    /// The endpoint and how it is spoken to (plain or which TLS), under which the pool keeps it.
+    let poolKey: UpstreamPoolKey
+    var endpoint: Endpoint { poolKey.endpoint }
     let handler: UpstreamResponseHandler
     /// In front of the decoder: may relay an event stream's body past it.
     let splitter: UpstreamResponseSplitter
@@ -18,10 +20,10 @@ final class UpstreamConnection {
     var requestsSent = 0
 
     init(
-        channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter
+        channel: any Channel, poolKey: UpstreamPoolKey, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter
     ) {
         self.channel = channel
-        self.endpoint = endpoint
+        self.poolKey = poolKey
         self.handler = handler
         self.splitter = splitter
         handler.connection = self
@@ -52,3 +54,17 @@ final class UpstreamConnection {
 
 @available(*, unavailable)
 extension UpstreamConnection: Sendable {}
+
+/// What the pool keeps idle connections under: an endpoint, and the TLS client its connections
+/// speak (``UpstreamTLSClient/id``; 0: plain TCP). A connection is never handed to a route that
+/// speaks to the same address otherwise. An id, not the TLS settings: hashing it costs nothing
+/// next to the endpoint.
+struct UpstreamPoolKey: Hashable {
+    var endpoint: Endpoint
+    var tls: Int
+
+    init(endpoint: Endpoint, tls: UpstreamTLSClient?) {
+        self.endpoint = endpoint
+        self.tls = tls?.id ?? 0
+    }
+}
