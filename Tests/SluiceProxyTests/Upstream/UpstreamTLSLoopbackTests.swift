@@ -100,6 +100,25 @@ struct UpstreamTLSLoopbackTests {
         #expect(logged.withLockedValue { $0 }.contains { $0.hasPrefix("error TLS to upstream failed") })
     }
 
+    /// A backend that accepts the connection and never answers the handshake holds the request
+    /// no longer than the route's connect timeout.
+    @Test func aSilentBackendFailsTheHandshakeAtTheConnectTimeout() async throws {
+        let logged = NIOLockedValueBox<[String]>([])
+        let logger = Logger(label: "test.upstream-tls") { _ in RecordingLogHandler(events: logged, includesMetadata: true) }
+        var silent = policy()
+        silent.connectTimeout = .milliseconds(300)
+        try await withUpstream(.silent) { upstream in
+            try await withProxy(table(endpoints: [.local(upstream)], policy: silent), logger: logger) { proxy in
+                let client = try await proxy.connect()
+                let start = ContinuousClock.now
+                try await client.send(get("/"))
+                #expect(try await client.readResponse().status == 502)
+                #expect(ContinuousClock.now - start >= .milliseconds(300))
+            }
+        }
+        #expect(logged.withLockedValue { $0 }.contains { $0.contains("reason=no TLS handshake within 300 ms") })
+    }
+
     /// Routes that speak to one address differently never share a pooled connection: after a
     /// request left its connection idle in the pool, a route of another kind gets a new one —
     /// which fails here, since the upstream speaks only one of them; handed the pooled one, it
