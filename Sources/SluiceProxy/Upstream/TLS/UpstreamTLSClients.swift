@@ -1,8 +1,12 @@
 import NIOConcurrencyHelpers
+import NIOSSL
 import SluiceRouting
 
 /// The data plane's TLS clients, one per distinct `UpstreamTLS` (and ALPN list), shared by every
-/// event loop. Looked up under a lock, so each loop keeps its own lookup in front
+/// event loop. Contexts are costly (a trust store: the system's, unless a CA is given), and the
+/// server name is no part of one (it is each connection's): settings that differ only in name
+/// share a context, so a cluster with an HTTPS Service per team holds one context per CA, not
+/// one per Service. Looked up under a lock, so each loop keeps its own lookup in front
 /// (``UpstreamTLSLookup``): a request takes no lock.
 final class UpstreamTLSClients: Sendable {
     private struct Key: Hashable {
@@ -10,14 +14,21 @@ final class UpstreamTLSClients: Sendable {
         var applicationProtocols: [String]
     }
 
+    private struct ContextKey: Hashable {
+        var verify: Bool
+        var trustedCertificatesPEM: String?
+        var applicationProtocols: [String]
+    }
+
     private struct State {
         var clients: [Key: UpstreamTLSClient] = [:]
+        var contexts: [ContextKey: Result<NIOSSLContext, UpstreamTLSFailure>] = [:]
         var lastID = 0
     }
 
     /// Settings no longer in any table stay until this many are held; then all are dropped (ids
     /// are never reused, so a pooled connection of a dropped client is never handed to a new one).
-    private static let limit = 256
+    private static let limit = 4096
     private let state = NIOLockedValueBox(State())
 
     /// The client for `settings`, made on first use.
@@ -25,13 +36,26 @@ final class UpstreamTLSClients: Sendable {
         let key = Key(settings: settings, applicationProtocols: applicationProtocols)
         return state.withLockedValue { state in
             if let client = state.clients[key] { return client }
-            if state.clients.count >= Self.limit { state.clients.removeAll() }
+            if state.clients.count >= Self.limit {
+                state.clients.removeAll()
+                state.contexts.removeAll()
+            }
+            let contextKey = ContextKey(
+                verify: settings.verify, trustedCertificatesPEM: settings.trustedCertificatesPEM,
+                applicationProtocols: applicationProtocols)
+            let context = state.contexts[contextKey] ?? UpstreamTLSClient.makeContext(
+                verify: settings.verify, trustedCertificatesPEM: settings.trustedCertificatesPEM,
+                applicationProtocols: applicationProtocols)
+            state.contexts[contextKey] = context
             state.lastID += 1
-            let client = UpstreamTLSClient(id: state.lastID, settings: settings, applicationProtocols: applicationProtocols)
+            let client = UpstreamTLSClient(id: state.lastID, settings: settings, context: context)
             state.clients[key] = client
             return client
         }
     }
+
+    /// Client contexts made and kept (for tests).
+    var contextCount: Int { state.withLockedValue { $0.contexts.count } }
 }
 
 /// One event loop's lookup of its routes' TLS clients, in front of the shared
@@ -62,7 +86,7 @@ struct UpstreamTLSLookup {
         guard upstream.version == .http1, let settings = upstream.tls else { return nil }
         let key = Key(settings: settings)
         if let client = clients[key] { return client }
-        if clients.count >= 64 { clients.removeAll() }
+        if clients.count >= 4096 { clients.removeAll() }
         let client = shared.client(for: settings)
         clients[key] = client
         return client
