@@ -252,7 +252,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
         let exchange = ProxiedExchange(
             client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy,
-            upstreamTLS: loop.upstreamTLS.client(for: route.policy.upstreamProtocol))
+            upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the

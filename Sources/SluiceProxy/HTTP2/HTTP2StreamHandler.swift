@@ -121,7 +121,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler {
                 allocator: context.channel.allocator)
             let exchange = ProxiedExchange(
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
-                policy: policy, upstreamTLS: loop.upstreamTLS.client(for: route.policy.upstreamProtocol))
+                policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
             exchange.attempt(endpoint: endpoint, fresh: false)
         case .reject(let error), .refuse(let error, _), .respond(let error, _):

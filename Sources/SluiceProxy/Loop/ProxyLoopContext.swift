@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceRouting
 
 /// What one event loop's connections share, and nothing another loop writes: the upstream pool,
 /// the loop's replica of the routing table, its round-robin positions, its metric counters, its
@@ -38,6 +39,14 @@ extension ProxyLoopContext {
     /// The loop's clock: every deadline and timestamp of its connections is read from it, so
     /// that a test can drive them on an `EmbeddedEventLoop`.
     var now: NIODeadline { eventLoop.now }
+
+    /// The TLS client a route's backend is spoken to with; nil: plain TCP. A plain route is
+    /// answered before the lookup is entered (no access to the mutable lookup per request).
+    @inline(__always)
+    func upstreamTLSClient(for route: RoutePolicy) -> UpstreamTLSClient? {
+        guard route.upstreamProtocol.tls != nil else { return nil }
+        return upstreamTLS.client(for: route.upstreamProtocol)
+    }
 }
 
 @available(*, unavailable)
