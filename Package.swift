@@ -178,6 +178,7 @@ let package = Package(
             dependencies: [
                 "SluiceProxy", "SluiceRouting", "SluiceTestSupport", "SluiceDemo", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

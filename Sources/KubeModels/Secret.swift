@@ -1,10 +1,12 @@
-/// `v1` Secret: only TLS secrets (`kubernetes.io/tls`, keys `tls.crt`/`tls.key`) matter to Sluice.
+/// `v1` Secret: TLS secrets (`kubernetes.io/tls`, keys `tls.crt`/`tls.key`) serve hosts; a
+/// `ca.crt` in a TLS or `Opaque` one is trusted by TLS to backends (`proxy-ssl-secret`).
 public struct Secret: KubeAPIResource {
     public static let groupVersion = "v1"
     public static let kindName = "Secret"
     public static let pluralName = "secrets"
 
     public static let tlsType = "kubernetes.io/tls"
+    public static let opaqueType = "Opaque"
 
     public var apiVersion: String?
     public var kind: String?
@@ -29,4 +31,5 @@ public struct Secret: KubeAPIResource {
     }
 
     public var isTLS: Bool { type == Self.tlsType }
+    public var isOpaque: Bool { type == Self.opaqueType }
 }

@@ -8,12 +8,16 @@ public struct ClusterObjects: Sendable, Hashable {
     public var ingressClasses: [String: IngressClass] = [:]
     public var services: [String: Service] = [:]
     public var endpointSlices: [String: EndpointSlice] = [:]
+    /// `kubernetes.io/tls` Secrets.
     public var secrets: [String: Secret] = [:]
+    /// `Opaque` Secrets: a `proxy-ssl-secret` may be one (its `ca.crt`). Nearly all are held as
+    /// stubs, since no Ingress references them.
+    public var opaqueSecrets: [String: Secret] = [:]
     /// The `--publish-service` Service when it lies outside the watched namespace.
     public var publishServices: [String: Service] = [:]
     /// The `--default-ssl-certificate` Secret when it lies outside the watched namespace.
     public var defaultCertificateSecrets: [String: Secret] = [:]
-    /// `namespace/name` of the Secrets (in either slot) held as stubs, without their data: no
+    /// `namespace/name` of the Secrets (in any slot) held as stubs, without their data: no
     /// Ingress of ours references them, or their data is being fetched (``SecretRetention``).
     public var withheldSecrets: Set<String> = []
 
@@ -26,7 +30,8 @@ public struct ClusterObjects: Sendable, Hashable {
             ingresses: Self.sorted(ingresses), ingressClasses: Self.sorted(ingressClasses),
             services: Self.sorted(services), endpointSlices: Self.sorted(endpointSlices),
             secrets: Self.sorted(
-                secrets.merging(defaultCertificateSecrets) { watched, _ in watched }.filter {
+                secrets.merging(defaultCertificateSecrets) { watched, _ in watched }
+                    .merging(opaqueSecrets) { tls, _ in tls }.filter {
                     !withheldSecrets.contains($0.key)
                 }),
             unloadedSecrets: withheldSecrets)

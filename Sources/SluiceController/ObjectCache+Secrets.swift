@@ -53,7 +53,7 @@ extension ObjectCache {
     /// marking the cache dirty: the table did not read it) and asks for the referenced ones held
     /// as stubs on ``secretFetches``.
     func reference(_ keys: Set<String>) {
-        let held = Array(objects.secrets.keys) + Array(objects.defaultCertificateSecrets.keys)
+        let held = Array(objects.secrets.keys) + Array(objects.defaultCertificateSecrets.keys) + Array(objects.opaqueSecrets.keys)
         for key in retention.reference(keys, held: held) {
             guard let slot = slot(holding: key), let secret = objects[keyPath: slot][key] else { continue }
             objects[keyPath: slot][key] = SecretRetention.stub(secret)
@@ -64,8 +64,14 @@ extension ObjectCache {
     }
 
     /// A GET of the Secret `key` ended with `result`; folds it in as ``SecretRetention`` says.
-    /// Returns true when the GET should be retried after backoff.
+    /// A Secret of another type than the stub's (a type is immutable: the name was reused) is, to
+    /// the stub's slot, none at all; its own reflector brings it. Returns true when the GET should
+    /// be retried after backoff.
     func fetched(_ key: String, _ result: SecretRetention.FetchResult) -> Bool {
+        var result = result
+        if case .found(let secret) = result, let slot = slot(holding: key), objects[keyPath: slot][key]?.type != secret.type {
+            result = .notFound
+        }
         switch retention.fetched(key, result) {
         case .store(let secret):
             if let slot = slot(holding: key) {
@@ -90,6 +96,7 @@ extension ObjectCache {
     private func slot(holding key: String) -> SecretSlot? {
         if objects.secrets[key] != nil { return \ClusterObjects.secrets }
         if objects.defaultCertificateSecrets[key] != nil { return \ClusterObjects.defaultCertificateSecrets }
+        if objects.opaqueSecrets[key] != nil { return \ClusterObjects.opaqueSecrets }
         return nil
     }
 

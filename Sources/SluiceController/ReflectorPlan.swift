@@ -30,7 +30,8 @@ struct ReflectorPlan: Sendable {
     }
 
     /// Every reflector `configuration` asks for: the kinds translation reads, scoped to the
-    /// watched namespace (Secrets: only `kubernetes.io/tls` ones, by field selector), plus the
+    /// watched namespace (Secrets: only `kubernetes.io/tls` and `Opaque` ones, by field selector:
+    /// never service-account tokens, Helm releases and the like), plus the
     /// `--publish-service` Service and the `--default-ssl-certificate` Secret by name when they
     /// lie outside it.
     static func all(for configuration: ControllerConfiguration) -> [ReflectorPlan] {
@@ -43,6 +44,9 @@ struct ReflectorPlan: Sendable {
             ReflectorPlan(
                 "secrets", .secrets.namespace(namespace), \ClusterObjects.secrets,
                 fieldSelector: "type=\(Secret.tlsType)"),
+            ReflectorPlan(
+                "opaque-secrets", .secrets.namespace(namespace), \ClusterObjects.opaqueSecrets,
+                fieldSelector: "type=\(Secret.opaqueType)"),
         ]
         if case .service(let serviceNamespace, let name) = configuration.statusAddresses,
             let namespace, namespace != serviceNamespace

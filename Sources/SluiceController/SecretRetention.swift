@@ -1,11 +1,12 @@
 import KubeModels
 
-/// Which TLS Secrets' data (certificates and private keys) the cache holds, and which Secrets to
-/// fetch by name. Pure: the cache feeds it what arrives and applies what it says; the I/O is
+/// Which Secrets' data (certificates and private keys of TLS Secrets, the `ca.crt` of the
+/// `Opaque` ones TLS to backends trusts) the cache holds, and which Secrets to fetch by name. Pure: the cache feeds it what arrives and applies what it says; the I/O is
 /// ``SecretFetcher``'s.
 ///
 /// Only the Secrets translation reads (``TranslationResult/referencedSecrets``: the `spec.tls`
-/// Secrets of our Ingresses and the default certificate's) keep their data. Every other one is
+/// Secrets of our Ingresses, their `proxy-ssl-secret`s and the default certificate's) keep their
+/// data. Every other one is
 /// held as ``stub(_:)``: enough to know it exists, no key material. Until the first reconcile has
 /// said what is referenced, everything is kept, so the first table is complete.
 ///
@@ -103,13 +104,13 @@ struct SecretRetention: Sendable, Hashable {
             return .drop
         }
         switch result {
-        case .found(let secret) where secret.isTLS && secret.namespacedName == key:
+        case .found(let secret) where (secret.isTLS || secret.isOpaque) && secret.namespacedName == key:
             fetching[key] = nil
             withheld.remove(key)
             return .store(secret)
         case .found, .notFound:
-            // Another type (the name was reused by a Secret the field selector hides) is, to a
-            // reader of TLS Secrets, none at all; the watch will say the same.
+            // Another type (the name was reused by a Secret the field selectors hide) is, to a
+            // reader of these Secrets, none at all; the watch will say the same.
             fetching[key] = nil
             withheld.remove(key)
             return .remove

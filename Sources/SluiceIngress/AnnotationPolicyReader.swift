@@ -6,20 +6,25 @@ import SluiceRouting
 /// invalid (reported, then treated as absent), from its `nginx.ingress.kubernetes.io/` alias.
 /// A valid `sluice.io/` value therefore always wins. Every value first passes
 /// `AnnotationValue.basicCheck` (no NUL, no line break, at most 1 KB), then its grammar.
-/// `proxy-read-timeout` sets both the read timeout and the stream idle timeout.
+/// `proxy-read-timeout` sets both the read timeout and the stream idle timeout. The backend
+/// protocol and TLS to the backend are read by `+UpstreamProtocol`.
 struct AnnotationPolicyReader {
-    private let annotations: [String: String]
+    let annotations: [String: String]
     private(set) var problems: [IngressProblem] = []
+    /// The Secret whose `ca.crt` verifies the backend (`proxy-ssl-secret`), for the caller to read.
+    var trustSecret: SecretNameGrammar.Name?
 
     private init(_ annotations: [String: String]) {
         self.annotations = annotations
     }
 
-    static func read(_ annotations: [String: String]) -> (RoutePolicy, [IngressProblem]) {
+    static func read(
+        _ annotations: [String: String]
+    ) -> (policy: RoutePolicy, problems: [IngressProblem], trustSecret: SecretNameGrammar.Name?) {
         var reader = AnnotationPolicyReader(annotations)
         let policy = reader.policy()
         reader.reportUnknown()
-        return (policy, reader.problems)
+        return (policy, reader.problems, reader.trustSecret)
     }
 
     private mutating func policy() -> RoutePolicy {
@@ -62,6 +67,7 @@ struct AnnotationPolicyReader {
             policy.forceSSLRedirect = value
         }
         readSourceRanges(into: &policy)
+        readUpstreamProtocol(into: &policy)
         return policy
     }
 
@@ -87,7 +93,7 @@ struct AnnotationPolicyReader {
         }
     }
 
-    private mutating func setting<Value>(
+    mutating func setting<Value>(
         _ key: String, _ grammar: Grammar<Value>, alias: (String, Grammar<Value>)? = nil
     ) -> Value? {
         if let value = parsed(key, grammar) { return value }
@@ -96,7 +102,7 @@ struct AnnotationPolicyReader {
     }
 
     /// `consequence`: what an invalid value leads to (by default it is ignored).
-    private mutating func parsed<Value>(
+    mutating func parsed<Value>(
         _ key: String, _ grammar: Grammar<Value>, consequence: String = "ignored"
     ) -> Value? {
         guard let raw = annotations[key] else { return nil }
@@ -123,10 +129,14 @@ struct AnnotationPolicyReader {
             problems.append(IngressProblem(reason: DiagnosticReason.unknownAnnotation, message: message))
         }
     }
+
+    mutating func report(_ problem: IngressProblem) {
+        problems.append(problem)
+    }
 }
 
 /// One annotation grammar: its parser and the words that tell a user what it accepts.
-private struct Grammar<Value> {
+struct Grammar<Value> {
     var accepted: String
     var parse: (String) -> Result<Value, GrammarFailure>
 }

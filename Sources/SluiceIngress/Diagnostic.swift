@@ -40,4 +40,7 @@ public enum DiagnosticReason {
     public static let tlsCertificateNotYetValid = "TLSCertificateNotYetValid"
     /// The certificate is good but does not name some hosts its `spec.tls` entry lists.
     public static let tlsHostNotCovered = "TLSHostNotCovered"
+    /// A `proxy-ssl-*` annotation that has no effect (the backend protocol has no TLS), or a
+    /// `proxy-ssl-secret` part Sluice does not use.
+    public static let ineffectiveAnnotation = "IneffectiveAnnotation"
 }

@@ -17,6 +17,10 @@ public enum IngressAnnotations {
     public static let forceSSLRedirect = "sluice.io/force-ssl-redirect"
     public static let allowlistSourceRange = "sluice.io/allowlist-source-range"
     public static let denylistSourceRange = "sluice.io/denylist-source-range"
+    public static let backendProtocol = "sluice.io/backend-protocol"
+    public static let proxySSLName = "sluice.io/proxy-ssl-name"
+    public static let proxySSLVerify = "sluice.io/proxy-ssl-verify"
+    public static let proxySSLSecret = "sluice.io/proxy-ssl-secret"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
@@ -27,10 +31,15 @@ public enum IngressAnnotations {
     public static let nginxAllowlistSourceRange = "nginx.ingress.kubernetes.io/allowlist-source-range"
     public static let nginxWhitelistSourceRange = "nginx.ingress.kubernetes.io/whitelist-source-range"
     public static let nginxDenylistSourceRange = "nginx.ingress.kubernetes.io/denylist-source-range"
+    public static let nginxBackendProtocol = "nginx.ingress.kubernetes.io/backend-protocol"
+    public static let nginxProxySSLName = "nginx.ingress.kubernetes.io/proxy-ssl-name"
+    public static let nginxProxySSLVerify = "nginx.ingress.kubernetes.io/proxy-ssl-verify"
+    public static let nginxProxySSLSecret = "nginx.ingress.kubernetes.io/proxy-ssl-secret"
 
     public static let known: Set<String> = [
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
         proxyBuffering, compression, sslRedirect, forceSSLRedirect, allowlistSourceRange, denylistSourceRange,
+        backendProtocol, proxySSLName, proxySSLVerify, proxySSLSecret,
     ]
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
@@ -38,6 +47,6 @@ public enum IngressAnnotations {
     static let nginxAliases: Set<String> = [
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
         nginxSSLRedirect, nginxForceSSLRedirect, nginxAllowlistSourceRange, nginxWhitelistSourceRange,
-        nginxDenylistSourceRange,
+        nginxDenylistSourceRange, nginxBackendProtocol, nginxProxySSLName, nginxProxySSLVerify, nginxProxySSLSecret,
     ]
 }

@@ -50,6 +50,11 @@ extension RoutePolicy {
     func replica() -> RoutePolicy {
         var copy = self
         copy.eventStreamPaths = eventStreamPaths.map { $0.replica() }
+        if var tls = upstreamProtocol.tls {
+            tls.serverName = tls.serverName?.replica()
+            tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()
+            copy.upstreamProtocol.tls = tls
+        }
         return copy
     }
 }

@@ -5,6 +5,7 @@
 /// ```
 /// foo.com =/exact -> default/svc:80 [10.0.0.1:8080 10.0.0.2:8080] read=60s stream-idle=1h sse=/api/chat from=default/web
 /// *.foo.com / -> default/svc:80 [] from=default/web
+/// api.foo.com / -> default/api:443 [10.0.0.4:8443] upstream=https tls-name=api.default.svc verify=off from=default/api
 /// bar.com / -> default/admin:80 [10.0.0.3:8080] refused="unsupported access-control annotations: auth-url" from=default/admin
 /// default -> default/fallback:80 [10.0.0.9:8080] from=default/catch-all
 /// tls foo.com default/foo-tls sha256:3f2a9c0d1e4b5a67
@@ -63,8 +64,40 @@ public enum RoutingTableText {
             if !ranges.allow.isEmpty { fields.append("allow=" + ranges.allow.map(\.description).joined(separator: ",")) }
             if !ranges.deny.isEmpty { fields.append("deny=" + ranges.deny.map(\.description).joined(separator: ",")) }
         }
+        if policy.upstreamProtocol != base.upstreamProtocol { fields += upstreamFields(policy.upstreamProtocol) }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
+    }
+
+    /// `upstream=https tls-name=web.default.svc verify=on ca=fnv:…`: the backend protocol by its
+    /// annotation name, and the TLS settings (the trusted certificates by a digest of their PEM).
+    private static func upstreamFields(_ upstream: UpstreamProtocol) -> [String] {
+        let name = switch (upstream.version, upstream.tls != nil, upstream.grpc) {
+        case (.http1, false, _): "http"
+        case (.http1, true, _): "https"
+        case (.http2, false, false): "h2c"
+        case (.http2, true, false): "h2"
+        case (.http2, false, true): "grpc"
+        case (.http2, true, true): "grpcs"
+        }
+        var fields = ["upstream=\(name)"]
+        if let tls = upstream.tls {
+            if let serverName = tls.serverName { fields.append("tls-name=\(serverName)") }
+            fields.append("verify=\(tls.verify ? "on" : "off")")
+            if let pem = tls.trustedCertificatesPEM { fields.append("ca=fnv:\(digest(pem))") }
+        }
+        return fields
+    }
+
+    /// FNV-1a (64 bits) of `text` in hex: stable across runs, unlike `Hasher`.
+    private static func digest(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// The largest whole unit: `1h`, `5m`, `30s`, `1500ms`; anything finer in nanoseconds.

@@ -39,7 +39,9 @@ public struct UpstreamProtocol: Hashable, Sendable {
 /// what, the backend's certificate is verified.
 public struct UpstreamTLS: Hashable, Sendable {
     /// The SNI sent, and with `verify` the name the certificate must carry
-    /// (`sluice.io/proxy-ssl-name`); nil: the Service's name.
+    /// (`sluice.io/proxy-ssl-name`; translation's default is the Service's
+    /// `<service>.<namespace>.svc`). An IP address is never sent as SNI: then, as with nil, a
+    /// verified certificate must name the endpoint's address among its IP addresses.
     public var serverName: String?
     /// Whether the backend's certificate is verified (`proxy-ssl-verify`; off by default, as in
     /// nginx). A certificate that fails verification fails the attempt (`502`).

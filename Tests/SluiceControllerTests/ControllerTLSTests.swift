@@ -41,7 +41,9 @@ import Testing
         }
     }
 
-    @Test func secretsAreListedAndWatchedWithTheTLSFieldSelectorOnly() async throws {
+    /// TLS Secrets serve hosts, `Opaque` ones may hold a `proxy-ssl-secret`'s `ca.crt`; no other
+    /// type (service-account tokens, Helm releases) is ever listed.
+    @Test func secretsAreListedAndWatchedWithTheTLSAndOpaqueFieldSelectorsOnly() async throws {
         let leaf = try TestCertificateAuthority().issue(dnsNames: ["shop.example.com"])
         try await FakeKubeAPIServer.withServer { server in
             try server.put(ClusterFixtures.ingressClass())
@@ -54,13 +56,14 @@ import Testing
             controller.start()
             #expect(await eventually("ready") { controller.isReady })
             try await server.waitUntil("the secrets watch is open") { server in
-                server.requests.contains { $0.path == "/api/v1/secrets" && $0.query["watch"] != nil }
+                server.requests.filter { $0.path == "/api/v1/secrets" && $0.query["watch"] != nil }.count == 2
             }
 
             let secretRequests = server.requests.filter { $0.path.hasSuffix("/secrets") }
             #expect(!secretRequests.isEmpty)
-            #expect(secretRequests.allSatisfy { $0.query["fieldSelector"] == "type=kubernetes.io/tls" })
-            #expect(secretRequests.contains { $0.query["watch"] != nil })
+            #expect(secretRequests.allSatisfy { ["type=kubernetes.io/tls", "type=Opaque"].contains($0.query["fieldSelector"]) })
+            #expect(secretRequests.contains { $0.query["watch"] != nil && $0.query["fieldSelector"] == "type=kubernetes.io/tls" })
+            #expect(secretRequests.contains { $0.query["watch"] != nil && $0.query["fieldSelector"] == "type=Opaque" })
             #expect(controller.table.certificates.hostCertificate("shop.example.com")?.fingerprint == leaf.fingerprint)
             await controller.stop()
         }

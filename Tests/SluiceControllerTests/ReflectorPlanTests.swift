@@ -6,7 +6,7 @@ import Testing
 @Suite struct ReflectorPlanTests {
     @Test func everyKindTranslationReadsIsReflected() {
         let names = ReflectorPlan.all(for: ControllerConfiguration()).map(\.name)
-        #expect(names == ["ingresses", "ingressclasses", "services", "endpointslices", "secrets"])
+        #expect(names == ["ingresses", "ingressclasses", "services", "endpointslices", "secrets", "opaque-secrets"])
     }
 
     @Test func aPublishServiceOutsideTheWatchedNamespaceGetsItsOwnReflector() {

@@ -72,7 +72,7 @@ import Testing
             said: ["drop []", "stub@1", "drop []", "fetch [a]", "remove", "fetch []"]),
         Row(name: "a Secret of another type under that name counts as gone",
             steps: [.reference([], held: []), .event("a", rv: "1"), .reference(["a"], held: ["a"]), .startFetches,
-                    .fetched("a", .found(secret("a", rv: "5", type: "Opaque")))],
+                    .fetched("a", .found(secret("a", rv: "5", type: "kubernetes.io/dockerconfigjson")))],
             said: ["drop []", "stub@1", "drop []", "fetch [a]", "remove"]),
         Row(name: "403 and 5xx are retried while the data is wanted, and stop when it no longer is",
             steps: [.reference([], held: []), .event("a", rv: "1"), .reference(["a"], held: ["a"]), .startFetches,

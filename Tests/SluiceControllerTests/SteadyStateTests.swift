@@ -16,14 +16,14 @@ import Testing
             let controller = RunningController(server, configuration: RunningController.configuration())
             controller.start()
             #expect(await eventually("ready") { controller.isReady && controller.table.routes.count == 1 })
-            try await server.waitUntil("five open watches") { $0.openWatchCount == 5 }
+            try await server.waitUntil("six open watches") { $0.openWatchCount == 6 }
             server.clearRequests()
 
             try server.put(ClusterFixtures.ingress("b", host: "b.example.com"))
             #expect(await eventually("change live") { controller.table.routes.count == 2 })
             try await Task.sleep(for: .seconds(1))
             #expect(server.requests.isEmpty, "requests in steady state: \(server.requests.map { "\($0.method) \($0.path)" })")
-            #expect(server.openWatchCount == 5)
+            #expect(server.openWatchCount == 6)
             await controller.stop()
         }
     }

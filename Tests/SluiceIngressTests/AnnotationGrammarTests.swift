@@ -65,7 +65,7 @@ struct AnnotationValueTests {
 @Suite("Annotation policy")
 struct AnnotationPolicyReaderTests {
     @Test func readTimeoutSetsReadAndStreamIdle() {
-        let (policy, problems) = AnnotationPolicyReader.read(["sluice.io/proxy-read-timeout": "10m"])
+        let (policy, problems, _) = AnnotationPolicyReader.read(["sluice.io/proxy-read-timeout": "10m"])
         #expect(problems.isEmpty)
         #expect(policy.readTimeout == .seconds(600))
         #expect(policy.streamIdleTimeout == .seconds(600))
@@ -73,13 +73,13 @@ struct AnnotationPolicyReaderTests {
     }
 
     @Test func withoutAnnotationsThePolicyIsTheDefault() {
-        let (policy, problems) = AnnotationPolicyReader.read(["app": "x", "kubernetes.io/ingress.class": "sluice"])
+        let (policy, problems, _) = AnnotationPolicyReader.read(["app": "x", "kubernetes.io/ingress.class": "sluice"])
         #expect(policy == .default)
         #expect(problems.isEmpty)
     }
 
     @Test func invalidValueIsIgnoredAndNamed() throws {
-        let (policy, problems) = AnnotationPolicyReader.read(["sluice.io/proxy-send-timeout": "-3s"])
+        let (policy, problems, _) = AnnotationPolicyReader.read(["sluice.io/proxy-send-timeout": "-3s"])
         #expect(policy == .default)
         let problem = try #require(problems.first)
         #expect(problem.reason == "InvalidAnnotation")
@@ -102,7 +102,7 @@ struct AnnotationPolicyReaderTests {
             "nginx.ingress.kubernetes.io/auth-snippet": "x",
             "nginx.ingress.kubernetes.io/stream-snippet": "x",
         ]
-        let (policy, problems) = AnnotationPolicyReader.read(annotations)
+        let (policy, problems, _) = AnnotationPolicyReader.read(annotations)
         #expect(policy == .default)
         #expect(problems.isEmpty)
         let audit = NginxAnnotationAudit(annotations)
@@ -129,7 +129,7 @@ struct SourceRangeAnnotationTests {
     /// The nginx names are read too (`allowlist-`, then the older `whitelist-`), and a bad value
     /// of a list that guards access fails the routes closed instead of being ignored.
     @Test func theListsAreReadAndABadOneFailsClosed() throws {
-        let (policy, problems) = AnnotationPolicyReader.read([
+        let (policy, problems, _) = AnnotationPolicyReader.read([
             "nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8",
             "nginx.ingress.kubernetes.io/denylist-source-range": "10.9.0.0/16",
         ])
@@ -138,7 +138,7 @@ struct SourceRangeAnnotationTests {
         #expect(policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8"])
         #expect(policy.sourceRanges?.deny.map(\.description) == ["10.9.0.0/16"])
 
-        let (bad, badProblems) = AnnotationPolicyReader.read([
+        let (bad, badProblems, _) = AnnotationPolicyReader.read([
             "sluice.io/allowlist-source-range": "10.0.0.0/8,not-an-address",
             "nginx.ingress.kubernetes.io/allowlist-source-range": "0.0.0.0/0",
         ])
@@ -147,5 +147,62 @@ struct SourceRangeAnnotationTests {
         #expect(badProblems.map(\.message) == [
             "annotation sluice.io/allowlist-source-range=\"10.0.0.0/8,not-an-address\" every route of this Ingress fails closed (503): \"not-an-address\" is not an address or CIDR range; accepted: \(SourceRangeGrammar.accepted)"
         ])
+    }
+}
+
+@Suite("backend-protocol and proxy-ssl-* grammars")
+struct UpstreamProtocolGrammarTests {
+    @Test(arguments: [
+        ("HTTP", BackendProtocolGrammar.Value.http), ("https", .https), ("H2c", .h2c), ("grpc", .grpc), ("GRPCS", .grpcs),
+        ("auto_http", .autoHTTP), ("FCGI", .fcgi),
+    ])
+    func backendProtocols(text: String, value: BackendProtocolGrammar.Value) {
+        #expect(BackendProtocolGrammar.parse(text) == .success(value))
+    }
+
+    @Test func aBadBackendProtocol() {
+        #expect(BackendProtocolGrammar.parse("HTTP/2") == .failure(GrammarFailure("not a backend protocol")))
+        #expect(BackendProtocolGrammar.parse("") == .failure(GrammarFailure("empty")))
+    }
+
+    @Test func serverNames() {
+        #expect(ServerNameGrammar.parse("API.Internal") == .success("api.internal"))
+        #expect(ServerNameGrammar.parse("web.default.svc.cluster.local") == .success("web.default.svc.cluster.local"))
+        #expect(ServerNameGrammar.parse("10.0.0.1") == .success("10.0.0.1"))
+        #expect(ServerNameGrammar.parse("fd00::1") == .success("fd00::1"))
+        #expect(ServerNameGrammar.parse("$host") == .failure(GrammarFailure("nginx variables are not supported")))
+        for bad in ["a..b", "-a.b", "a_b.c", "a b", String(repeating: "a", count: 64) + ".b"] {
+            #expect(ServerNameGrammar.parse(bad) == .failure(GrammarFailure("not a DNS name")), "\(bad)")
+        }
+    }
+
+    @Test func secretNames() {
+        #expect(SecretNameGrammar.parse("shop/backend-ca") == .success(.init(namespace: "shop", name: "backend-ca")))
+        #expect(SecretNameGrammar.parse("backend-ca") == .success(.init(namespace: nil, name: "backend-ca")))
+        #expect(SecretNameGrammar.parse("a/b/c") == .failure(GrammarFailure("more than one /")))
+        for bad in ["", "/ca", "shop/", "Shop/ca", "shop/ca_1"] {
+            #expect(SecretNameGrammar.parse(bad) == .failure(GrammarFailure("not a Kubernetes object name")), "\(bad)")
+        }
+    }
+
+    /// Verification without TLS has nothing to verify: reported, and the backend gets plain HTTP.
+    @Test func tlsSettingsWithoutTLSAreReported() {
+        let (policy, problems, secret) = AnnotationPolicyReader.read([
+            "sluice.io/proxy-ssl-verify": "on", "sluice.io/proxy-ssl-secret": "ca",
+        ])
+        #expect(policy.upstreamProtocol == .http)
+        #expect(policy.refusal == nil)
+        #expect(secret == nil)
+        #expect(problems.map(\.reason) == [DiagnosticReason.ineffectiveAnnotation])
+    }
+
+    @Test func verificationNamesItsTrustSecret() {
+        let (policy, problems, secret) = AnnotationPolicyReader.read([
+            "nginx.ingress.kubernetes.io/backend-protocol": "GRPCS", "sluice.io/proxy-ssl-verify": "on",
+            "nginx.ingress.kubernetes.io/proxy-ssl-secret": "shop/ca",
+        ])
+        #expect(problems.isEmpty)
+        #expect(policy.upstreamProtocol == UpstreamProtocol(version: .http2, tls: UpstreamTLS(verify: true), grpc: true))
+        #expect(secret == SecretNameGrammar.Name(namespace: "shop", name: "ca"))
     }
 }

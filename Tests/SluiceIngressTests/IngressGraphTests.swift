@@ -107,6 +107,32 @@ struct IngressGraphTests {
         graph[host: .any].routes[.prefix("")] = RouteNode(path: .prefix(""), backend: reference("web"), policy: .default, source: "default/x")
         #expect(RoutingTableAssembler.table(from: graph).routes.map(\.backend) == [Backend(name: "default/web:80", endpoints: [])])
     }
+
+    /// A refusal the annotation reader decided (a bad allow list, a bad `proxy-ssl-verify`) stays
+    /// on the routes when the nginx annotation audit has none of its own.
+    @Test func aRefusalOfTheAnnotationReaderReachesTheRoutes() throws {
+        for annotations in [
+            ["sluice.io/allowlist-source-range": "not-an-address"],
+            ["sluice.io/backend-protocol": "HTTPS", "sluice.io/proxy-ssl-verify": "yes"],
+        ] {
+            var guarded = ingress("guarded", age: 1, rules: [rule("foo.com", paths: [("/", "web")])])
+            guarded.metadata.annotations = annotations
+            let build = Self.build(ClusterSnapshot(ingresses: [guarded], services: [service("web")]))
+            let table = RoutingTableAssembler.table(from: build.graph)
+            #expect(table.routes.first?.policy.refusal != nil, "\(annotations)")
+        }
+    }
+
+    /// TLS to a backend names the route's own Service by default, the default backend's too.
+    @Test func theDefaultServerNameIsEachRoutesService() throws {
+        var secure = ingress("secure", age: 1, rules: [rule("foo.com", paths: [("/", "web"), ("/chat", "chat")])])
+        secure.metadata.annotations = ["sluice.io/backend-protocol": "HTTPS"]
+        secure.spec?.defaultBackend = IngressBackend(service: IngressServiceBackend(name: "web", port: ServiceBackendPort(number: 80)))
+        let build = Self.build(ClusterSnapshot(ingresses: [secure], services: [service("web"), service("chat")]))
+        let table = RoutingTableAssembler.table(from: build.graph)
+        #expect(table.routes.map { $0.policy.upstreamProtocol.tls?.serverName } == ["chat.default.svc", "web.default.svc"])
+        #expect(table.defaultBackend?.policy.upstreamProtocol.tls?.serverName == "web.default.svc")
+    }
 }
 
 private func reference(_ service: String) -> BackendReference {

@@ -13,7 +13,11 @@ struct RoutingTableReplicaTests {
         let backend = Backend(name: service, endpoints: [
             Endpoint(host: endpointAddress, port: 8080), Endpoint(host: "10.0.0.2", port: 8080),
         ])
-        let policy = RoutePolicy(maxStreamDuration: .seconds(60), eventStreamPaths: ["/api/v1/chat/completions/stream"])
+        let policy = RoutePolicy(
+            maxStreamDuration: .seconds(60), eventStreamPaths: ["/api/v1/chat/completions/stream"],
+            upstreamProtocol: UpstreamProtocol(tls: UpstreamTLS(
+                serverName: "a-service-with-a-long-name.team-namespace.svc", verify: true,
+                trustedCertificatesPEM: "-----BEGIN CERTIFICATE-----\nnot really one\n-----END CERTIFICATE-----\n")))
         return RoutingTable(
             routes: [
                 Route(host: .exact(host), path: .prefix(ingressPath: "/api/v1/chat/completions"), backend: backend,
@@ -52,6 +56,10 @@ struct RoutingTableReplicaTests {
             #expect(address(a.backend.endpoints[0].host) != address(b.backend.endpoints[0].host))
             #expect(address(a.source) != address(b.source))
             #expect(address(a.policy.eventStreamPaths) != address(b.policy.eventStreamPaths) || a.policy.eventStreamPaths.isEmpty)
+            if let tls = a.policy.upstreamProtocol.tls, let copied = b.policy.upstreamProtocol.tls {
+                #expect(address(tls.serverName ?? "") != address(copied.serverName ?? ""))
+                #expect(address(tls.trustedCertificatesPEM ?? "") != address(copied.trustedCertificatesPEM ?? ""))
+            }
         }
         #expect(address(table.routes) != address(replica.routes))
         let exactHost = try #require(table.routes.first { $0.host == .exact(Self.host) })

@@ -36,6 +36,22 @@ struct RoutingTableTextTests {
             """)
     }
 
+    @Test(arguments: [
+        (UpstreamProtocol(tls: UpstreamTLS(serverName: "api.default.svc")), "upstream=https tls-name=api.default.svc verify=off"),
+        (UpstreamProtocol(tls: UpstreamTLS(serverName: "api.internal", verify: true, trustedCertificatesPEM: "PEM")),
+         "upstream=https tls-name=api.internal verify=on ca=fnv:8d58b919f3c70ba9"),
+        (UpstreamProtocol(version: .http2), "upstream=h2c"),
+        (UpstreamProtocol(version: .http2, grpc: true), "upstream=grpc"),
+        (UpstreamProtocol(version: .http2, tls: UpstreamTLS(), grpc: true), "upstream=grpcs verify=off"),
+    ])
+    func showsANonDefaultUpstreamProtocol(upstream: UpstreamProtocol, text: String) {
+        #expect(RoutingTableText.policyFields(RoutePolicy(upstreamProtocol: upstream)) == text.split(separator: " ").map(String.init))
+    }
+
+    @Test func theDefaultUpstreamProtocolIsNotShown() {
+        #expect(RoutingTableText.policyFields(RoutePolicy(upstreamProtocol: .http)).isEmpty)
+    }
+
     @Test func emptyTableRendersNothing() {
         #expect(RoutingTableText.render(.empty) == "")
     }

@@ -3,10 +3,13 @@ import NIOCore
 import SluiceDemo
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// An in-process HTTP/1.1 upstream on `127.0.0.1` and an ephemeral port, for proxy tests.
-/// Every response carries `X-Upstream-Port` so tests can tell upstreams apart.
+/// Every response carries `X-Upstream-Port` so tests can tell upstreams apart. With `tls`, it
+/// speaks HTTPS only (a TLS handshake with that certificate comes first on every connection).
+
 public final class UpstreamServer: Sendable {
     public let port: Int
     private let serverChannel: any Channel
@@ -23,8 +26,14 @@ public final class UpstreamServer: Sendable {
 
     public static func start(
         _ behaviour: UpstreamBehaviour,
+        tls certificate: TestCertificate? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> UpstreamServer {
+        let tls = try certificate.map { certificate in
+            try NIOSSLContext(configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(certificate.chainPEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificate.privateKeyPEM.utf8), format: .pem))))
+        }
         let connections = UpstreamConnectionRegistry()
         let portBox = NIOLockedValueBox(0)
         let channel = try await ServerBootstrap(group: group)
@@ -33,6 +42,7 @@ public final class UpstreamServer: Sendable {
             .childChannelInitializer { channel in
                 connections.insert(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try configure(channel, behaviour: behaviour, port: portBox.withLockedValue { $0 })
                 }
             }

@@ -1,15 +1,17 @@
 import NIOPosix
 import SluiceDemo
 
-/// Starts an ``UpstreamServer`` with `behaviour`, runs `body` with it, and shuts it down (listener
-/// and every connection closed) before returning or rethrowing; see ``withTeardown(isolation:_:teardown:)``.
+/// Starts an ``UpstreamServer`` with `behaviour` (over TLS with `tls`), runs `body` with it, and
+/// shuts it down (listener and every connection closed) before returning or rethrowing; see
+/// ``withTeardown(isolation:_:teardown:)``.
 @discardableResult
 public func withUpstream<T>(
     _ behaviour: UpstreamBehaviour,
+    tls: TestCertificate? = nil,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (UpstreamServer) async throws -> T
 ) async throws -> T {
-    let upstream = try await UpstreamServer.start(behaviour)
+    let upstream = try await UpstreamServer.start(behaviour, tls: tls)
     return try await withTeardown {
         try await body(upstream)
     } teardown: {

@@ -27,9 +27,15 @@ enum RoutingTableAssembler {
     }
 
     /// A reference the graph holds no backend for (a graph built without
-    /// `BackendResolutionProcessor`) routes to no endpoints: the proxy answers 503.
+    /// `BackendResolutionProcessor`) routes to no endpoints: the proxy answers 503. TLS to the
+    /// backend without `proxy-ssl-name` names the Service: `<service>.<namespace>.svc`, the name
+    /// certificates of in-cluster services carry (nginx would name its upstream, `$proxy_host`).
     private static func route(_ node: RouteNode, host: HostMatch, in graph: IngressGraph) -> Route {
         let backend = graph.backends[node.backend] ?? Backend(name: node.backend.unresolvedName, endpoints: [])
-        return Route(host: host, path: node.path, backend: backend, policy: node.policy, source: node.source)
+        var policy = node.policy
+        if policy.upstreamProtocol.tls != nil, policy.upstreamProtocol.tls?.serverName == nil {
+            policy.upstreamProtocol.tls?.serverName = "\(node.backend.service.name).\(node.backend.namespace).svc"
+        }
+        return Route(host: host, path: node.path, backend: backend, policy: policy, source: node.source)
     }
 }

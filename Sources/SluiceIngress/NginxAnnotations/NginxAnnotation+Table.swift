@@ -62,7 +62,8 @@ extension NginxAnnotation {
         unsupported("proxy-next-upstream-timeout", "a failed request is not retried on another endpoint"),
         unsupported("proxy-next-upstream-tries", "a failed request is not retried on another endpoint"),
         partly("proxy-http-version", only: ["1.1"], "backends are spoken to in HTTP/1.1"),
-        partly("backend-protocol", only: ["http"], "backends are spoken to in plain HTTP/1.1"),
+        partly("backend-protocol",
+               "as `sluice.io/backend-protocol` (which wins): `HTTP`, `HTTPS` (TLS to the pod, see `proxy-ssl-*`); `H2C`, `GRPC`, `GRPCS` are being built (HTTP/2 to backends); `AUTO_HTTP` is served as `HTTP`, `FCGI` fails closed (503)"),
         partly("service-upstream", only: falseValues, "requests go to the Service's endpoints, not its cluster IP"),
     ]
 
@@ -169,13 +170,16 @@ extension NginxAnnotation {
         partly("ssl-passthrough", only: falseValues, "TLS connections are not passed through"),
         unsupported("ssl-ciphers", "one cipher list for every host: Mozilla's \"intermediate\""),
         unsupported("ssl-prefer-server-ciphers", "the cipher list is not set per Ingress"),
-        unsupported("proxy-ssl-secret", "no TLS to backends"),
-        unsupported("proxy-ssl-ciphers", "no TLS to backends"),
-        unsupported("proxy-ssl-name", "no TLS to backends"),
-        unsupported("proxy-ssl-protocols", "no TLS to backends"),
-        partly("proxy-ssl-verify", only: ["off"], "no TLS to backends"),
-        unsupported("proxy-ssl-verify-depth", "no TLS to backends"),
-        unsupported("proxy-ssl-server-name", "no TLS to backends"),
+        partly("proxy-ssl-secret",
+               "as `sluice.io/proxy-ssl-secret` (which wins): its `ca.crt` is trusted; the Secret must be in the Ingress's namespace; a client certificate (`tls.crt`/`tls.key`) is not presented to the backend"),
+        unsupported("proxy-ssl-ciphers", "BoringSSL's default cipher suites are offered"),
+        supported("proxy-ssl-name",
+                  "as `sluice.io/proxy-ssl-name` (which wins); default `<service>.<namespace>.svc`, not nginx's `$proxy_host`"),
+        unsupported("proxy-ssl-protocols", "TLS 1.2 and 1.3 are offered (nginx's default)"),
+        supported("proxy-ssl-verify",
+                  "as `sluice.io/proxy-ssl-verify` (which wins); `on` without a usable `proxy-ssl-secret` trusts the system's roots, a bad Secret fails closed"),
+        unsupported("proxy-ssl-verify-depth", "chains of any length up to a trusted certificate are accepted"),
+        partly("proxy-ssl-server-name", only: ["on"], "SNI is always sent (the name of `proxy-ssl-name`, never an IP address)"),
     ]
 
     /// Logs, tracing, metrics.

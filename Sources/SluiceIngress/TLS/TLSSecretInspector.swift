@@ -66,7 +66,7 @@ enum TLSSecretInspector {
 
     /// The bytes of `key`: from `stringData` (which wins, as the API server merges it) or
     /// base64 `data`. `nil`: absent; `.some(nil)`: present but not base64.
-    private static func value(_ key: String, of secret: Secret) -> [UInt8]?? {
+    static func value(_ key: String, of secret: Secret) -> [UInt8]?? {
         if let text = secret.stringData?[key] { return .some(Array(text.utf8)) }
         guard let encoded = secret.data?[key] else { return nil }
         return .some(Data(base64Encoded: encoded, options: .ignoreUnknownCharacters).map { Array($0) })

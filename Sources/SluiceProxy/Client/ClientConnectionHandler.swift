@@ -251,7 +251,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             allocator: context?.channel.allocator ?? ByteBufferAllocator())
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
         let exchange = ProxiedExchange(
-            client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy)
+            client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy,
+            upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the

@@ -27,7 +27,8 @@ extension ProxiedExchange {
         switch policy.upstreamProtocol.version {
         case .http1:
             client.loop.pool.acquire(
-                endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade, completion: acquired)
+                endpoint: endpoint, tls: upstreamTLS, connectTimeout: policy.connectTimeout, fresh: fresh || requestedUpgrade,
+                completion: acquired)
         case .http2:
             guard !requestedUpgrade else {
                 client.exchangeFailed(self, .upgradeToHTTP2Upstream(backend: backend.name))
@@ -73,11 +74,23 @@ extension ProxiedExchange {
         client.requestMayFlow()
     }
 
+    /// A connect or TLS handshake that failed: retried once on another endpoint (nothing was
+    /// sent), else answered `502`. A TLS failure is a misconfiguration more often than an outage:
+    /// it gets an error line naming the backend, the endpoint and BoringSSL's reason.
     private func connectFailed(_ error: any Error) {
         let dataPlane = client.dataPlane
-        dataPlane.logger.debug(
-            "upstream connect failed",
-            metadata: ["endpoint": "\(endpoint.map { "\($0)" } ?? "?")", "error": "\(error)"])
+        let endpointText = endpoint.map { "\($0)" } ?? "?"
+        let tlsFailure = error as? UpstreamTLSFailure
+        if let tlsFailure {
+            dataPlane.logger.error(
+                "TLS to upstream failed",
+                metadata: [
+                    "backend": "\(backend.name)", "endpoint": "\(endpointText)",
+                    "serverName": "\(upstreamTLS?.settings.serverName ?? "")", "reason": "\(tlsFailure.reason)",
+                ])
+        } else {
+            dataPlane.logger.debug("upstream connect failed", metadata: ["endpoint": "\(endpointText)", "error": "\(error)"])
+        }
         if dataPlane.configuration.retryConnectOnce, attempts == 1, isReplayable, let failed = endpoint,
             let next = RoundRobinBalancer.next(for: backend, excluding: failed)
         {
@@ -85,7 +98,8 @@ extension ProxiedExchange {
             attempt(endpoint: next, fresh: false)
             return
         }
-        client.exchangeFailed(self, .upstreamUnreachable(backend: backend.name))
+        client.exchangeFailed(
+            self, tlsFailure == nil ? .upstreamUnreachable(backend: backend.name) : .upstreamTLSFailed(backend: backend.name))
     }
 
     /// A request part from the client: written upstream now (flushed by ``flushUpstream()`` at

@@ -32,6 +32,8 @@ final class ProxiedExchange {
     let headRequest: Bool
     /// The policies in force, decided with the route (`RequestDecision`).
     let policy: ExchangePolicy
+    /// TLS to the backend (`backend-protocol: HTTPS`); nil: plain TCP.
+    let upstreamTLS: UpstreamTLSClient?
 
     /// The connection carrying this exchange, once acquired.
     var upstream: UpstreamConnection?
@@ -68,9 +70,10 @@ final class ProxiedExchange {
 
     init(
         client: any ExchangeClient, upstreamHead: UpstreamRequestHead, clientVersion: HTTPVersion, backend: Backend,
-        policy: ExchangePolicy
+        policy: ExchangePolicy, upstreamTLS: UpstreamTLSClient? = nil
     ) {
         self.client = client
+        self.upstreamTLS = upstreamTLS
         self.upstreamHead = upstreamHead
         self.backend = backend
         self.clientVersion = clientVersion

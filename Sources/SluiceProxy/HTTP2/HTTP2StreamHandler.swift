@@ -160,7 +160,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
             let exchange = ProxiedExchange(
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
-                policy: policy)
+                policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
                 // As over HTTP/1.1: the client waits for this before sending its body, and the

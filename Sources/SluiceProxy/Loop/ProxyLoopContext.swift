@@ -1,9 +1,10 @@
 import NIOCore
+import SluiceRouting
 
 /// What one event loop's connections share, and nothing another loop writes: the upstream pools,
 /// the loop's replica of the routing table, its round-robin positions, its metric counters, its
-/// request-id generator, the wheel its connections' deadlines are filed in and its access log
-/// buffer.
+/// request-id generator, the wheel its connections' deadlines are filed in, its access log
+/// buffer and its lookup of TLS clients to backends.
 ///
 /// A request touches only its own loop's state (nginx's workers and Envoy's per-worker state
 /// work the same way): state that several loops write, even a shared atomic counter or the
@@ -20,11 +21,13 @@ final class ProxyLoopContext {
     let deadlines: DeadlineWheel
     /// Nil when the access log is off.
     let accessLog: AccessLogWriter?
+    var upstreamTLS: UpstreamTLSLookup
 
     init(
-        eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard, routes: LoopRoutingTable,
-        deadlines: DeadlineWheel, accessLog: AccessLogWriter?
+        eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard,
+        routes: LoopRoutingTable, deadlines: DeadlineWheel, accessLog: AccessLogWriter?, upstreamTLS: UpstreamTLSLookup
     ) {
+        self.upstreamTLS = upstreamTLS
         self.eventLoop = eventLoop
         self.pool = pool
         self.http2Pool = http2Pool
@@ -39,6 +42,14 @@ extension ProxyLoopContext {
     /// The loop's clock: every deadline and timestamp of its connections is read from it, so
     /// that a test can drive them on an `EmbeddedEventLoop`.
     var now: NIODeadline { eventLoop.now }
+
+    /// The TLS client a route's backend is spoken to with; nil: plain TCP. A plain route is
+    /// answered before the lookup is entered (no access to the mutable lookup per request).
+    @inline(__always)
+    func upstreamTLSClient(for route: RoutePolicy) -> UpstreamTLSClient? {
+        guard route.upstreamProtocol.tls != nil else { return nil }
+        return upstreamTLS.client(for: route.upstreamProtocol)
+    }
 }
 
 @available(*, unavailable)

@@ -67,6 +67,10 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) unreachable", closeConnection: false)
     }
 
+    public static func upstreamTLSFailed(backend: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .badGateway, message: "upstream \(backend): TLS handshake failed", closeConnection: false)
+    }
+
     public static func upstreamClosed(backend: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .badGateway, message: "upstream \(backend) closed the connection", closeConnection: true)
     }

@@ -19,6 +19,9 @@ public final class ProxyDataPlane: Sendable {
     let logger: Logger
     private let _metrics = ProxyMetrics()
     private let connector: UpstreamConnector
+    /// TLS clients to backends, shared by every loop (each looks them up through its own
+    /// `UpstreamTLSLookup`).
+    private let upstreamTLSClients = UpstreamTLSClients()
     /// One slot per event loop of `eventLoopGroup`, made here: a connection finds its loop's
     /// context with no lock taken. The context itself is made on its loop by the loop's first
     /// connection, so that its counters are allocated from that thread's memory.
@@ -190,7 +193,8 @@ public final class ProxyDataPlane: Sendable {
                 eventLoop: eventLoop, configuration: configuration, metrics: metrics, connector: connector),
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
             deadlines: DeadlineWheel(eventLoop: eventLoop),
-            accessLog: configuration.accessLog.map { AccessLogWriter(sink: $0, eventLoop: eventLoop) })
+            accessLog: configuration.accessLog.map { AccessLogWriter(sink: $0, eventLoop: eventLoop) },
+            upstreamTLS: UpstreamTLSLookup(shared: upstreamTLSClients))
         slot.context.value = context
         return context
     }

@@ -22,7 +22,9 @@ final class UpstreamConnection {
     }
 
     let channel: any Channel
-    let endpoint: Endpoint
+    /// The endpoint and how it is spoken to (plain or which TLS), under which the pool keeps it.
+    let poolKey: UpstreamPoolKey
+    var endpoint: Endpoint { poolKey.endpoint }
     let handler: UpstreamResponseHandler
     let transport: Transport
     /// When the connection last went back to the pool.
@@ -30,19 +32,14 @@ final class UpstreamConnection {
     /// Requests sent on this connection so far.
     var requestsSent = 0
 
-    init(channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, transport: Transport) {
+    init(channel: any Channel, poolKey: UpstreamPoolKey, handler: UpstreamResponseHandler, transport: Transport) {
         self.channel = channel
-        self.endpoint = endpoint
+        self.poolKey = poolKey
         self.handler = handler
         self.transport = transport
         handler.connection = self
     }
 
-    convenience init(
-        channel: any Channel, endpoint: Endpoint, handler: UpstreamResponseHandler, splitter: UpstreamResponseSplitter
-    ) {
-        self.init(channel: channel, endpoint: endpoint, handler: handler, transport: .http1(splitter))
-    }
 
     var isActive: Bool { channel.isActive }
 
@@ -78,3 +75,17 @@ final class UpstreamConnection {
 
 @available(*, unavailable)
 extension UpstreamConnection: Sendable {}
+
+/// What the pool keeps idle connections under: an endpoint, and the TLS client its connections
+/// speak (``UpstreamTLSClient/id``; 0: plain TCP). A connection is never handed to a route that
+/// speaks to the same address otherwise. An id, not the TLS settings: hashing it costs nothing
+/// next to the endpoint.
+struct UpstreamPoolKey: Hashable {
+    var endpoint: Endpoint
+    var tls: Int
+
+    init(endpoint: Endpoint, tls: UpstreamTLSClient?) {
+        self.endpoint = endpoint
+        self.tls = tls?.id ?? 0
+    }
+}

@@ -3,7 +3,9 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// Keep-alive HTTP/1.1 connections to upstream endpoints for the exchanges of one event loop.
+/// Keep-alive HTTP/1.1 connections to upstream endpoints for the exchanges of one event loop,
+/// plain or over TLS (an `UpstreamTLSClient`'s: the handshake is done before a new connection is
+/// handed out), kept apart by ``UpstreamPoolKey``.
 ///
 /// Every connection lives on the pool's event loop, the same loop as the client connections that
 /// use it, so handing bytes from one to the other never hops threads. Idle connections are
@@ -15,8 +17,8 @@ final class UpstreamConnectionPool {
     private let configuration: ProxyConfiguration
     private let metrics: ProxyMetricsShard
     private let connector: UpstreamConnector
-    /// Idle connections per endpoint, oldest first; reuse takes the newest (the end).
-    private var idle: [Endpoint: [UpstreamConnection]] = [:]
+    /// Idle connections per endpoint and transport, oldest first; reuse takes the newest (the end).
+    private var idle: [UpstreamPoolKey: [UpstreamConnection]] = [:]
     /// One timer for the whole pool closes connections idle longer than `upstreamIdleTimeout`.
     private var sweep: Scheduled<Void>?
 
@@ -30,17 +32,21 @@ final class UpstreamConnectionPool {
         self.metrics = metrics
     }
 
-    /// A connection to `endpoint`: a live idle one when there is one (`reused` true), otherwise a
-    /// new one. `completion` runs on the event loop.
+    /// A connection to `endpoint`, over TLS with `tls` (nil: plain TCP): a live idle one when
+    /// there is one (`reused` true), otherwise a new one (after its TLS handshake, which the
+    /// connect timeout also bounds). `completion` runs on the event loop; a failed handshake fails
+    /// it with an `UpstreamTLSFailure`.
     func acquire(
         endpoint: Endpoint,
+        tls: UpstreamTLSClient? = nil,
         connectTimeout: TimeAmount,
         fresh: Bool = false,
         completion: @escaping (Result<(connection: UpstreamConnection, reused: Bool), any Error>) -> Void
     ) {
         eventLoop.assertInEventLoop()
+        let key = UpstreamPoolKey(endpoint: endpoint, tls: tls)
         if !fresh {
-            while let connection = idle[endpoint]?.popLast() {
+            while let connection = idle[key]?.popLast() {
                 connection.handler.idleIn = nil
                 if connection.isActive {
                     metrics.upstreamConnectionReused()
@@ -49,7 +55,7 @@ final class UpstreamConnectionPool {
                 }
             }
         }
-        connect(endpoint: endpoint, timeout: connectTimeout, completion: completion)
+        connect(key: key, tls: tls, timeout: connectTimeout, completion: completion)
     }
 
     /// Returns a connection whose exchange finished cleanly; it is kept if there is room.
@@ -58,7 +64,7 @@ final class UpstreamConnectionPool {
         connection.handler.delegate = nil
         // One lookup of the endpoint: hashing its address is most of what a release costs.
         guard connection.isActive, configuration.upstreamMaxIdlePerEndpoint > 0,
-            idle[connection.endpoint, default: []].append(connection, ifCountBelow: configuration.upstreamMaxIdlePerEndpoint)
+            idle[connection.poolKey, default: []].append(connection, ifCountBelow: configuration.upstreamMaxIdlePerEndpoint)
         else {
             connection.close()
             return
@@ -84,14 +90,14 @@ final class UpstreamConnectionPool {
         }
     }
 
-    /// Idle connections to `endpoint` (for tests and diagnostics).
-    func idleCount(for endpoint: Endpoint) -> Int {
-        idle[endpoint]?.count ?? 0
+    /// Idle connections to `endpoint` over `tls` (for tests and diagnostics).
+    func idleCount(for endpoint: Endpoint, tls: UpstreamTLSClient? = nil) -> Int {
+        idle[UpstreamPoolKey(endpoint: endpoint, tls: tls)]?.count ?? 0
     }
 
     /// An idle connection's channel closed (the upstream closed it): forget it.
     func remove(_ connection: UpstreamConnection) {
-        idle[connection.endpoint]?.removeAll { $0 === connection }
+        idle[connection.poolKey]?.removeAll { $0 === connection }
     }
 
     private func scheduleSweep(at deadline: NIODeadline) {
@@ -107,13 +113,13 @@ final class UpstreamConnectionPool {
         let now = eventLoop.now
         var expired: [UpstreamConnection] = []
         var next: NIODeadline?
-        for endpoint in Array(idle.keys) {
-            var list = idle.removeValue(forKey: endpoint) ?? []
+        for key in Array(idle.keys) {
+            var list = idle.removeValue(forKey: key) ?? []
             while let oldest = list.first, oldest.idleSince + limit <= now {
                 expired.append(list.removeFirst())
             }
             if let oldest = list.first {
-                idle[endpoint] = list
+                idle[key] = list
                 next = min(next ?? oldest.idleSince + limit, oldest.idleSince + limit)
             }
         }
@@ -125,14 +131,20 @@ final class UpstreamConnectionPool {
     }
 
     private func connect(
-        endpoint: Endpoint,
+        key: UpstreamPoolKey,
+        tls: UpstreamTLSClient?,
         timeout: TimeAmount,
         completion: @escaping (Result<(connection: UpstreamConnection, reused: Bool), any Error>) -> Void
     ) {
         let metrics = self.metrics
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
-        let future = connector.connect(endpoint, eventLoop, timeout, waterMark) { channel in
+        let handshake = tls.map { _ in eventLoop.makePromise(of: Void.self) }
+        let connected = connector.connect(key.endpoint, eventLoop, timeout, waterMark) { channel in
+            if let tls, let handshake {
+                try channel.pipeline.syncOperations.addHandler(tls.makeHandler())
+                try channel.pipeline.syncOperations.addHandler(UpstreamTLSHandshake(done: handshake, timeout: timeout))
+            }
             // No outbound header validator: the request heads written here carry fields the
             // client's parser accepted plus the proxy's own, all valid by construction.
             let handler = UpstreamResponseHandler(metrics: metrics)
@@ -142,6 +154,18 @@ final class UpstreamConnectionPool {
                 target: handler, decoder: decoder, encoder: UpstreamRequestEncoder(responseDecoder: decoder))
             try channel.pipeline.syncOperations.addHandlers([splitter, ByteToMessageHandler(decoder), handler])
         }
+        let future: EventLoopFuture<any Channel>
+        if let handshake {
+            connected.whenFailure { handshake.fail($0) }
+            future = connected.flatMap { channel in
+                handshake.futureResult.flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }.map { channel }
+            }
+        } else {
+            future = connected
+        }
         future.assumeIsolated().whenComplete { result in
             switch result {
             case .success(let channel):
@@ -150,7 +174,7 @@ final class UpstreamConnectionPool {
                     let splitter = try channel.pipeline.syncOperations.handler(type: UpstreamResponseSplitter.self)
                     metrics.upstreamConnectionOpened()
                     let connection = UpstreamConnection(
-                        channel: channel, endpoint: endpoint, handler: handler, splitter: splitter)
+                        channel: channel, poolKey: key, handler: handler, transport: .http1(splitter))
                     completion(.success((connection, false)))
                 } catch {
                     channel.close(promise: nil)

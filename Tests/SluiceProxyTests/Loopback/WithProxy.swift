@@ -7,7 +7,7 @@ import SluiceRouting
 import SluiceTestSupport
 
 /// Runs a proxy serving `table` for the length of `body`, and stops it before returning or
-/// rethrowing.
+/// rethrowing. It logs to `logger` (default: critical messages only, to nowhere in particular).
 ///
 /// The proxy is what `sluice` runs: a `ProxyService` (one `SO_REUSEPORT` listening socket per
 /// event loop, `SynchronousAcceptHandler`) whose child initializer is
@@ -24,11 +24,15 @@ func withProxy<T>(
     _ table: RoutingTable,
     configuration: ProxyConfiguration = ProxyConfiguration(),
     group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    logger: Logger? = nil,
     isolation: isolated (any Actor)? = #isolation,
     _ body: (ProxyUnderTest) async throws -> T
 ) async throws -> T {
-    var logger = Logger(label: "test.proxy")
-    logger.logLevel = .critical
+    let logger = logger ?? {
+        var quiet = Logger(label: "test.proxy")
+        quiet.logLevel = .critical
+        return quiet
+    }()
     let store = RoutingTableStore(initial: table, replicasFor: group)
     let dataPlane = ProxyDataPlane(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
     let accepted = NIOLockedValueBox<[any Channel]>([])

@@ -106,7 +106,8 @@ final class HTTP2UpstreamPool {
                 do {
                     let handler = try stream.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
                     let upstream = UpstreamConnection(
-                        channel: stream, endpoint: connection.endpoint, handler: handler, transport: .http2(connection))
+                        channel: stream, poolKey: UpstreamPoolKey(endpoint: connection.endpoint, tls: nil), handler: handler,
+                        transport: .http2(connection))
                     completion(.success((upstream, reused)))
                 } catch {
                     stream.close(promise: nil)
