@@ -1,6 +1,7 @@
 """A gRPC upstream for the Swift tests (grpcio, raw bytes: no protoc, no generated code).
 
     grpc_upstream.py            serves on 127.0.0.1, a free port, printed as `PORT <n>`
+    grpc_upstream.py CERT KEY   the same over TLS (ALPN h2) with the PEM certificate chain and key
 
 Methods of the service `test.Echo` (messages are UTF-8 text):
   Unary          answers `echo:<request>`; a request `deadline?` answers the seconds left
@@ -16,6 +17,7 @@ Methods of the service `test.Echo` (messages are UTF-8 text):
   Bidi           answers each message as it arrives (`echo:<message>`)
 """
 
+import sys
 import threading
 import time
 from concurrent import futures
@@ -86,7 +88,12 @@ def main():
         "Bidi": grpc.stream_stream_rpc_method_handler(bidi),
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("test.Echo", handlers),))
-    port = server.add_insecure_port("127.0.0.1:0")
+    if len(sys.argv) == 3:
+        with open(sys.argv[1], "rb") as cert, open(sys.argv[2], "rb") as key:
+            credentials = grpc.ssl_server_credentials([(key.read(), cert.read())])
+        port = server.add_secure_port("127.0.0.1:0", credentials)
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"PORT {port}", flush=True)
     # Until the test stops it.

@@ -63,7 +63,7 @@ extension NginxAnnotation {
         unsupported("proxy-next-upstream-tries", "a failed request is not retried on another endpoint"),
         partly("proxy-http-version", only: ["1.1"], "backends are spoken to in HTTP/1.1"),
         partly("backend-protocol",
-               "as `sluice.io/backend-protocol` (which wins): `HTTP`, `HTTPS` (TLS to the pod, see `proxy-ssl-*`); `H2C`, `GRPC`, `GRPCS` are being built (HTTP/2 to backends); `AUTO_HTTP` is served as `HTTP`, `FCGI` fails closed (503)"),
+               "as `sluice.io/backend-protocol` (which wins): `HTTP`, `HTTPS` (TLS to the pod, see `proxy-ssl-*`), `H2C`, `GRPC`, `GRPCS` (HTTP/2 to the pod); `AUTO_HTTP` is served as `HTTP`, `FCGI` fails closed (503)"),
         partly("service-upstream", only: falseValues, "requests go to the Service's endpoints, not its cluster IP"),
     ]
 

@@ -35,7 +35,7 @@ extension ProxiedExchange {
                 return
             }
             client.loop.http2Pool.acquire(
-                endpoint: endpoint, connectTimeout: policy.connectTimeout, fresh: fresh, completion: acquired)
+                endpoint: endpoint, tls: upstreamTLS, connectTimeout: policy.connectTimeout, fresh: fresh, completion: acquired)
         }
     }
 

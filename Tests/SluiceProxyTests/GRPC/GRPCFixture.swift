@@ -60,6 +60,27 @@ struct GRPCFixture {
         }
     }
 
+    /// Runs a gRPC upstream over TLS with a certificate of the test CA for `upstreamName`, and a
+    /// proxy routing to it under `policy` (`GRPCS`); `body` gets the proxy.
+    func withTLSUpstreamAndProxy<T>(
+        upstreamName: String, policy: RoutePolicy, isolation: isolated (any Actor)? = #isolation,
+        _ body: (ProxyUnderTest) async throws -> T
+    ) async throws -> T {
+        let issued = try tls.ca.issue(dnsNames: [upstreamName])
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-grpcs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = directory.appendingPathComponent("tls.crt")
+        let key = directory.appendingPathComponent("tls.key")
+        try issued.chainPEM.write(to: certificate, atomically: true, encoding: .utf8)
+        try issued.privateKeyPEM.write(to: key, atomically: true, encoding: .utf8)
+        return try await PythonPeer.withUpstream("grpc_upstream.py", [certificate.path, key.path]) { port in
+            try await withProxy(table(endpoints: [Endpoint(host: "127.0.0.1", port: port)], policy: policy)) { proxy in
+                try await body(proxy)
+            }
+        }
+    }
+
     /// A call through the proxy (`grpc_client.py`'s `scenario` with `arguments`).
     func call(_ proxy: ProxyUnderTest, _ scenario: String, _ arguments: [String]) async throws -> GRPCCallResult {
         let result = try await PythonPeer.run(

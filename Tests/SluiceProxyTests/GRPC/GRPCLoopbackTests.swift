@@ -106,6 +106,27 @@ struct GRPCLoopbackTests {
 
     /// Only `/test.Echo/` is routed: another service's method has no route (the backend, never
     /// asked, need not exist).
+    /// `GRPCS`: HTTP/2 over TLS (ALPN `h2`) to the upstream, its certificate verified against the
+    /// route's CA and name; streaming as over plain HTTP/2. A certificate for another name fails
+    /// the call as UNAVAILABLE, never unverified.
+    @Test func grpcsVerifiesTheUpstreamAndStreams() async throws {
+        var verified = RoutePolicy.default
+        verified.upstreamProtocol = UpstreamProtocol(
+            version: .http2, tls: UpstreamTLS(serverName: "echo.grpc.test", verify: true, trustedCertificatesPEM: fixture.tls.ca.certificatePEM),
+            grpc: true)
+        try await fixture.withTLSUpstreamAndProxy(upstreamName: "echo.grpc.test", policy: verified) { proxy in
+            let echo = try await fixture.call(proxy, "unary", ["over tls"])
+            #expect(echo.code == "OK", "\(echo.details ?? "")")
+            #expect(echo.messages == ["echo:over tls"])
+            let bidi = try await fixture.call(proxy, "bidi", ["x", "y"])
+            #expect(bidi.messages == ["echo:x", "echo:y"])
+        }
+        try await fixture.withTLSUpstreamAndProxy(upstreamName: "other.grpc.test", policy: verified) { proxy in
+            let refused = try await fixture.call(proxy, "unary", ["over tls"])
+            #expect(refused.code == "UNAVAILABLE", "\(refused.details ?? "")")
+        }
+    }
+
     @Test func aMethodNoRouteServesIsUnimplemented() async throws {
         let table = fixture.table(endpoints: [Endpoint(host: "127.0.0.1", port: 1)], path: "/test.Echo/")
         try await fixture.withProxy(table) { proxy in

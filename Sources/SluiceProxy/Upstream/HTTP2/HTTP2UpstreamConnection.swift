@@ -9,7 +9,9 @@ import SluiceRouting
 /// `HTTP2UpstreamPool`, which counts the streams it hands out against the peer's
 /// `SETTINGS_MAX_CONCURRENT_STREAMS` (``hasRoom``). Lives on the pool's event loop.
 final class HTTP2UpstreamConnection {
-    let endpoint: Endpoint
+    /// The endpoint and how it is spoken to (plain or which TLS), under which the pool keeps it.
+    let key: UpstreamPoolKey
+    var endpoint: Endpoint { key.endpoint }
     /// Nil while connecting.
     private(set) var channel: (any Channel)?
     private(set) var multiplexer: NIOHTTP2Handler.StreamMultiplexer?
@@ -24,8 +26,8 @@ final class HTTP2UpstreamConnection {
     /// Exchanges waiting for the connection to be established.
     private var waiting: [(Result<HTTP2UpstreamConnection, any Error>) -> Void] = []
 
-    init(endpoint: Endpoint, now: NIODeadline) {
-        self.endpoint = endpoint
+    init(key: UpstreamPoolKey, now: NIODeadline) {
+        self.key = key
         self.idleSince = now
     }
 

@@ -4,7 +4,7 @@ import NIOHTTP2
 import SluiceRouting
 
 /// Multiplexed HTTP/2 connections to upstream endpoints (routes whose `UpstreamProtocol` is
-/// `.http2`: `H2C`, `GRPC`) for the exchanges of one event loop: each exchange gets a stream of
+/// `.http2`: `H2C`, `GRPC`, and over TLS with ALPN `h2`, `GRPCS`) for the exchanges of one event loop: each exchange gets a stream of
 /// its own on a connection to its endpoint, opened lazily.
 ///
 /// - One connection per endpoint carries every stream the peer allows
@@ -23,8 +23,9 @@ final class HTTP2UpstreamPool {
     private let configuration: ProxyConfiguration
     private let metrics: ProxyMetricsShard
     private let connector: UpstreamConnector
-    /// Connections per endpoint, connecting or established, oldest first.
-    private var connections: [Endpoint: [HTTP2UpstreamConnection]] = [:]
+    /// Connections per endpoint and TLS setting (plain or which), connecting or established,
+    /// oldest first: a connection verified for one name never carries another's streams.
+    private var connections: [UpstreamPoolKey: [HTTP2UpstreamConnection]] = [:]
     private var sweep: Scheduled<Void>?
 
     init(
@@ -42,16 +43,18 @@ final class HTTP2UpstreamPool {
     /// retried on a fresh one). `completion` runs on the event loop.
     func acquire(
         endpoint: Endpoint,
+        tls: UpstreamTLSClient? = nil,
         connectTimeout: TimeAmount,
         fresh: Bool = false,
         completion: @escaping (Result<(connection: UpstreamConnection, reused: Bool), any Error>) -> Void
     ) {
         eventLoop.assertInEventLoop()
+        let key = UpstreamPoolKey(endpoint: endpoint, tls: tls)
         let connection: HTTP2UpstreamConnection
-        if !fresh, let existing = connections[endpoint]?.last(where: { $0.hasRoom }) {
+        if !fresh, let existing = connections[key]?.last(where: { $0.hasRoom }) {
             connection = existing
         } else {
-            connection = connect(endpoint: endpoint, timeout: connectTimeout)
+            connection = connect(key: key, tls: tls, timeout: connectTimeout)
         }
         let reused = connection.isReady
         if reused { metrics.upstreamConnectionReused() }
@@ -67,8 +70,8 @@ final class HTTP2UpstreamPool {
     }
 
     /// Connections to `endpoint`, established or not (for tests and diagnostics).
-    func connectionCount(for endpoint: Endpoint) -> Int {
-        connections[endpoint]?.count ?? 0
+    func connectionCount(for endpoint: Endpoint, tls: UpstreamTLSClient? = nil) -> Int {
+        connections[UpstreamPoolKey(endpoint: endpoint, tls: tls)]?.count ?? 0
     }
 
     /// Closes every connection without streams (on shutdown).
@@ -90,12 +93,12 @@ final class HTTP2UpstreamPool {
             return
         }
         let metrics = self.metrics
+        let scheme: HTTP2FramePayloadToHTTP1ClientCodec.HTTPProtocol = connection.key.tls == 0 ? .http : .https
         let created = eventLoop.makePromise(of: (any Channel).self)
         multiplexer.createStreamChannel(promise: created) { stream in
             stream.eventLoop.makeCompletedFuture {
-                // Over TLS (`GRPCS`) the scheme is `.https`.
                 try stream.pipeline.syncOperations.addHandlers([
-                    HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: .http), UpstreamResponseHandler(metrics: metrics),
+                    HTTP2FramePayloadToHTTP1ClientCodec(httpProtocol: scheme), UpstreamResponseHandler(metrics: metrics),
                 ])
             }
         }
@@ -106,8 +109,7 @@ final class HTTP2UpstreamPool {
                 do {
                     let handler = try stream.pipeline.syncOperations.handler(type: UpstreamResponseHandler.self)
                     let upstream = UpstreamConnection(
-                        channel: stream, poolKey: UpstreamPoolKey(endpoint: connection.endpoint, tls: nil), handler: handler,
-                        transport: .http2(connection))
+                        channel: stream, poolKey: connection.key, handler: handler, transport: .http2(connection))
                     completion(.success((upstream, reused)))
                 } catch {
                     stream.close(promise: nil)
@@ -130,13 +132,20 @@ final class HTTP2UpstreamPool {
         }
     }
 
-    private func connect(endpoint: Endpoint, timeout: TimeAmount) -> HTTP2UpstreamConnection {
-        let connection = HTTP2UpstreamConnection(endpoint: endpoint, now: eventLoop.now)
-        connections[endpoint, default: []].append(connection)
+    /// A new connection for `key`; with `tls`, the TLS handshake (ALPN `h2`) comes first, bounded
+    /// by the connect timeout, and a failed one fails the connection as a refused connect would.
+    private func connect(key: UpstreamPoolKey, tls: UpstreamTLSClient?, timeout: TimeAmount) -> HTTP2UpstreamConnection {
+        let connection = HTTP2UpstreamConnection(key: key, now: eventLoop.now)
+        connections[key, default: []].append(connection)
+        let handshake = tls.map { _ in eventLoop.makePromise(of: Void.self) }
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         let maxHeaderBytes = configuration.maxHeaderBytes
-        let future = connector.connect(endpoint, eventLoop, timeout, waterMark) { channel in
+        let connected = connector.connect(key.endpoint, eventLoop, timeout, waterMark) { channel in
+            if let tls, let handshake {
+                try channel.pipeline.syncOperations.addHandler(tls.makeHandler())
+                try channel.pipeline.syncOperations.addHandler(UpstreamTLSHandshake(done: handshake, timeout: timeout))
+            }
             var settings = NIOHTTP2Handler.ConnectionConfiguration()
             settings.initialSettings = [
                 HTTP2Setting(parameter: .enablePush, value: 0),
@@ -147,6 +156,18 @@ final class HTTP2UpstreamPool {
                 mode: .client, connectionConfiguration: settings, streamConfiguration: .init()
             ) { pushed in pushed.close() }
             try channel.pipeline.syncOperations.addHandler(HTTP2UpstreamConnectionWatcher())
+        }
+        let future: EventLoopFuture<any Channel>
+        if let handshake {
+            connected.whenFailure { handshake.fail($0) }
+            future = connected.flatMap { channel in
+                handshake.futureResult.flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }.map { channel }
+            }
+        } else {
+            future = connected
         }
         future.assumeIsolated().whenComplete { [self] result in
             switch result {
@@ -177,8 +198,8 @@ final class HTTP2UpstreamPool {
 
     /// `connection` takes no new streams: later exchanges open another.
     private func forget(_ connection: HTTP2UpstreamConnection) {
-        connections[connection.endpoint]?.removeAll { $0 === connection }
-        if connections[connection.endpoint]?.isEmpty == true { connections[connection.endpoint] = nil }
+        connections[connection.key]?.removeAll { $0 === connection }
+        if connections[connection.key]?.isEmpty == true { connections[connection.key] = nil }
     }
 
     private func scheduleSweep(at deadline: NIODeadline) {

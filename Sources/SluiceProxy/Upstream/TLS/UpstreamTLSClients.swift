@@ -65,8 +65,10 @@ final class UpstreamTLSClients: Sendable {
 struct UpstreamTLSLookup {
     private struct Key: Hashable {
         var settings: UpstreamTLS
+        var version: UpstreamProtocol.Version
 
         func hash(into hasher: inout Hasher) {
+            hasher.combine(version)
             hasher.combine(settings.serverName)
             hasher.combine(settings.verify)
             hasher.combine(settings.trustedCertificatesPEM?.utf8.count)
@@ -80,14 +82,14 @@ struct UpstreamTLSLookup {
         self.shared = shared
     }
 
-    /// The TLS client of an HTTP/1.1 route speaking `upstream`; nil: plain TCP. (HTTP/2 routes
-    /// are the HTTP/2 upstream's to connect.)
+    /// The TLS client of a route speaking `upstream`; nil: plain TCP. An HTTP/2 route's offers
+    /// `h2` by ALPN (`GRPCS`).
     mutating func client(for upstream: UpstreamProtocol) -> UpstreamTLSClient? {
-        guard upstream.version == .http1, let settings = upstream.tls else { return nil }
-        let key = Key(settings: settings)
+        guard let settings = upstream.tls else { return nil }
+        let key = Key(settings: settings, version: upstream.version)
         if let client = clients[key] { return client }
         if clients.count >= 4096 { clients.removeAll() }
-        let client = shared.client(for: settings)
+        let client = shared.client(for: settings, applicationProtocols: upstream.version == .http2 ? ["h2"] : [])
         clients[key] = client
         return client
     }
