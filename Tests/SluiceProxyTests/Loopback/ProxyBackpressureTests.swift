@@ -76,14 +76,15 @@ struct ProxyIdleTimeoutBackpressureTests {
         let stats = UpstreamByteSourceStats()
         try await withProxy(
             upstream: .byteSource(bytes: total, stats: stats),
-            policy: RoutePolicy(readTimeout: .milliseconds(500))
+            policy: RoutePolicy(readTimeout: .milliseconds(1500))
         ) { proxy, _ in
             let client = try await proxy.connect(autoRead: false)
             try await client.send(get("/big"))
             try await waitUntil(timeout: .seconds(20)) { proxy.metrics.upstreamReadsPaused > 0 }
-            // Several read timeouts pass while the proxy holds the upstream back. (500 ms: with
-            // 200, a loaded machine could delay the upstream's writes past it before the hold.)
-            try await Task.sleep(for: .seconds(2))
+            // Several read timeouts pass while the proxy holds the upstream back. (1.5 s: with
+            // less, a machine loaded by the rest of the suite could delay the upstream's first
+            // bytes past it, before there is any hold.)
+            try await Task.sleep(for: .seconds(5))
 
             client.stopRecordingBytes()
             try await client.startReading()
