@@ -1,9 +1,9 @@
-"""A gRPC client for the Swift tests (grpcio, raw bytes), over TLS to the proxy.
+"""A gRPC client for the Swift tests (grpcio, raw bytes), over TLS to the proxy (or h2c).
 
     grpc_client.py TARGET CA_FILE AUTHORITY SCENARIO [ARG...]
 
 Calls `test.Echo` (see grpc_upstream.py) at TARGET (`127.0.0.1:<port>`) as AUTHORITY, trusting
-CA_FILE, and prints one JSON line: the call's status `code` (a grpc.StatusCode name), `details`,
+CA_FILE (`-`: in the clear, HTTP/2 with prior knowledge), and prints one JSON line: the call's status `code` (a grpc.StatusCode name), `details`,
 `messages` received, and `trailing` metadata. Scenarios:
   unary TEXT
   method PATH TEXT          a unary call to any method path (`/test.Missing/Call`)
@@ -26,14 +26,15 @@ import grpc
 
 def main():
     target, ca_file, authority, scenario, *args = sys.argv[1:]
-    with open(ca_file, "rb") as f:
-        credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
-    options = [
-        ("grpc.ssl_target_name_override", authority),
-        ("grpc.default_authority", authority),
-        ("grpc.enable_http_proxy", 0),
-    ]
-    channel = grpc.secure_channel(target, credentials, options=options)
+    options = [("grpc.default_authority", authority), ("grpc.enable_http_proxy", 0)]
+    if ca_file == "-":
+        # h2c: HTTP/2 with prior knowledge, in the clear.
+        channel = grpc.insecure_channel(target, options=options)
+    else:
+        with open(ca_file, "rb") as f:
+            credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+        options.append(("grpc.ssl_target_name_override", authority))
+        channel = grpc.secure_channel(target, credentials, options=options)
     messages = []
     result = {"code": "OK", "details": None, "messages": messages, "trailing": {}}
     call = None

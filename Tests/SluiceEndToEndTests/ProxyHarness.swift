@@ -17,12 +17,12 @@ struct ProxyHarness {
     let httpsPort: Int
     private let run: Task<Void, any Error>
 
-    static func start() async throws -> ProxyHarness {
+    static func start(configuration: ProxyConfiguration = ProxyConfiguration()) async throws -> ProxyHarness {
         let group = MultiThreadedEventLoopGroup.singleton
         var logger = Logger(label: "test.proxy")
         logger.logLevel = .error
         let store = RoutingTableStore(replicasFor: group, logger: logger)
-        let dataPlane = ProxyDataPlane(store: store, configuration: ProxyConfiguration(), eventLoopGroup: group, logger: logger)
+        let dataPlane = ProxyDataPlane(store: store, configuration: configuration, eventLoopGroup: group, logger: logger)
         let tls = try TLSTermination(dataPlane: dataPlane)
         let readiness = ReadinessState()
         let service = ProxyService(
