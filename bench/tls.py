@@ -91,11 +91,12 @@ def sluice_manifests(upstream_port, certificate, key):
 class TLSNginx(bench.Nginx):
     """bench.py's nginx, its one server also listening with `ssl` on `tls_port`."""
 
-    def __init__(self, binary, port, tls_port, upstream_port, workers, certificate, key):
+    def __init__(self, binary, port, tls_port, upstream_port, workers, certificate, key, **options):
+        """`options`: bench.Nginx's `launcher`, `global_directives` and `ready_timeout` (http2.py)."""
         self.tls_port = tls_port
         self.certificate = certificate
         self.key = key
-        super().__init__(binary, port, upstream_port, workers, "10s")
+        super().__init__(binary, port, upstream_port, workers, "10s", **options)
 
     def write_config(self, extra_path):
         super().write_config(extra_path)
