@@ -30,24 +30,17 @@ import os
 import re
 import resource
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-
-try:
-    import h2.config
-    import h2.connection
-    import h2.events
-except ImportError:
-    sys.exit("http2.py needs python3-h2: run it with /usr/bin/python3 (apt-get install -y python3-h2)")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402  (processes, CPU and RSS readings)
 import instructions  # noqa: E402  (callgrind)
 import tls  # noqa: E402  (certificate, manifests, TLS nginx and Sluice)
+from h2_client import H2Client, h2, one_stream  # noqa: E402  (python3-h2)
 
 HOST = bench.HOST
 SERVER_NAME = tls.SERVER_NAME
@@ -90,141 +83,9 @@ def cpu_pids(target):
     return target.cpu_pids() if hasattr(target, "cpu_pids") else target.proxy_pids()
 
 
-def start(name, args, upstream_port):
-    if name == "nginx":
-        return H2Nginx(args.nginx, args.nginx_port, args.nginx_tls_port, upstream_port, args.nginx_workers,
-                       args.certificate, args.key)
-    return tls.TLSSluice(args.sluice, args.sluice_port, args.sluice_tls_port, args.sluice_admin_port,
-                         tls.sluice_manifests(upstream_port, args.certificate, args.key))
-
-
-class Running:
-    """The proxies in `names`, started for one measurement and stopped after it."""
-
-    def __init__(self, names, args, upstream_port):
-        self.targets = []
-        try:
-            for name in names:
-                self.targets.append(start(name, args, upstream_port))
-        except BaseException:
-            self.stop()
-            raise
-
-    def __enter__(self):
-        return self.targets
-
-    def __exit__(self, *_):
-        self.stop()
-
-    def stop(self):
-        for target in self.targets:
-            target.stop()
-        self.targets = []
-        time.sleep(1)
-
-
-# ---------------------------------------------------------------------------------------------
-# An HTTP/2 client (asyncio and python3-h2)
-
-
-class H2Client:
-    """One client HTTP/2 connection: TLS with ALPN h2 (`context`) or h2c with prior knowledge.
-    Streams are GETs whose SSE `data:` lines go to a callback; every DATA frame's window is given
-    back at once."""
-
-    @classmethod
-    async def open(cls, port, context=None):
-        reader, writer = await asyncio.open_connection(HOST, port, ssl=context,
-                                                       server_hostname=SERVER_NAME if context else None)
-        if context is not None:
-            protocol = writer.get_extra_info("ssl_object").selected_alpn_protocol()
-            if protocol != "h2":
-                writer.close()
-                raise RuntimeError(f"port {port}: ALPN chose {protocol!r}, not h2")
-        return cls(reader, writer, "https" if context else "http")
-
-    def __init__(self, reader, writer, scheme):
-        self.reader, self.writer, self.scheme = reader, writer, scheme
-        self.connection = h2.connection.H2Connection(
-            h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
-        self.connection.initiate_connection()
-        self.writer.write(self.connection.data_to_send())
-        self.streams = {}  # stream id -> [on_event, pending bytes]
-        self.ended = {}  # stream id -> None (ended cleanly) or why not
-        self.error = None
-        self.reading = asyncio.ensure_future(self.read())
-
-    def get(self, path, on_event):
-        stream = self.connection.get_next_available_stream_id()
-        self.connection.send_headers(stream, [(":method", "GET"), (":scheme", self.scheme),
-                                              (":authority", SERVER_NAME), (":path", path),
-                                              ("accept", "text/event-stream")], end_stream=True)
-        self.streams[stream] = [on_event, b""]
-        self.writer.write(self.connection.data_to_send())
-        return stream
-
-    async def read(self):
-        try:
-            while True:
-                data = await self.reader.read(65536)
-                if not data:
-                    self.error = self.error or "the proxy closed the connection"
-                    return
-                for event in self.connection.receive_data(data):
-                    self.handle(event)
-                self.writer.write(self.connection.data_to_send())
-        except Exception as error:
-            self.error = self.error or repr(error)
-
-    def handle(self, event):
-        if isinstance(event, h2.events.ResponseReceived):
-            status = dict(event.headers).get(":status")
-            if status != "200":
-                self.ended[event.stream_id] = f"HTTP {status}"
-        elif isinstance(event, h2.events.DataReceived):
-            self.connection.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
-            stream = self.streams[event.stream_id]
-            stream[1] += event.data
-            while b"\n\n" in stream[1]:
-                block, stream[1] = stream[1].split(b"\n\n", 1)
-                for line in block.split(b"\n"):
-                    if line.startswith(b"data: "):
-                        stream[0](event.stream_id, line[6:])
-        elif isinstance(event, h2.events.StreamEnded):
-            self.ended.setdefault(event.stream_id, None)
-        elif isinstance(event, h2.events.StreamReset):
-            self.ended[event.stream_id] = f"reset {event.error_code!r}"
-        elif isinstance(event, h2.events.ConnectionTerminated):
-            self.error = f"GOAWAY {event.error_code!r}"
-
-    def failure(self):
-        """Why a stream or the connection failed, or None."""
-        return self.error or next((why for why in self.ended.values() if why), None)
-
-    async def close(self):
-        self.reading.cancel()
-        try:
-            self.connection.close_connection()
-            self.writer.write(self.connection.data_to_send())
-            self.writer.close()
-            await asyncio.wait_for(self.writer.wait_closed(), 5)
-        except Exception:
-            pass
-
-
-async def one_stream(port, path, context=None):
-    """One connection, one stream of GET `path`, read to its end; returns its events' count."""
-    client = await H2Client.open(port, context)
-    events = [0]
-    stream = client.get(path, lambda *_: events.__setitem__(0, events[0] + 1))
-    try:
-        while stream not in client.ended and client.error is None:
-            await asyncio.sleep(0.005)
-        if client.failure():
-            raise RuntimeError(f"port {port}: {client.failure()}")
-        return events[0]
-    finally:
-        await client.close()
+def proxies(args, names, upstream_port):
+    """The proxies in `names`, started for one measurement (a context manager: stopped after it)."""
+    return tls.Proxies(args, names, args.certificate, args.key, upstream_port, nginx_type=H2Nginx)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -351,7 +212,9 @@ def measure_instructions(args, upstream, column):
             else:
                 target = bench.Sluice(sluice, args.sluice_port, args.sluice_admin_port, upstream.port,
                                       launcher=launcher, ready_timeout=120,
-                                      extra_arguments=("--event-loops", "1", "--enable-h2c"))
+                                      extra_arguments=("--event-loops", "1", "--enable-h2c",
+                                                       # not the default 8443, which another Sluice may hold
+                                                       "--https-port", str(args.sluice_tls_port)))
                 h2c_port = args.sluice_port
             try:
                 counted = instructions.Counted(target, out)
@@ -404,14 +267,7 @@ def print_table(results, args):
               "idle": args.connections * args.per_connection, "connections": args.connections,
               "high": args.events_high, "low": args.events_low}
     for key, label, form, compare in ROWS:
-        cells = [results.get(name, {}).get(key) for name in ("nginx", "sluice")]
-        if all(cell is None for cell in cells):
-            continue
-        shown = [form.format(cell) if isinstance(cell, (int, float)) else (cell or "not run") for cell in cells]
-        versus = ""
-        if compare and all(isinstance(cell, (int, float)) for cell in cells) and cells[0]:
-            versus = f"{cells[1] / cells[0] * 100:.0f} %" if compare == "pct" else f"{cells[1] / cells[0]:.2f}×"
-        print(f"| {label.format(**labels)} | {shown[0]} | {shown[1]} | {versus} |")
+        tls.print_row(results, key, label.format(**labels), form, compare)
 
 
 def main():
@@ -471,11 +327,11 @@ def main():
     upstream = bench.Upstream(args.sluice, args.upstream_port)
 
     def measure_memory_on_fresh_proxies():
-        with Running(args.targets, args, upstream.port) as running:
+        with proxies(args, args.targets, upstream.port) as running:
             measure_memory(running, args, column)
 
     def measure_throughput_on_fresh_proxies():
-        with Running(args.targets, args, upstream.port) as running:
+        with proxies(args, args.targets, upstream.port) as running:
             measure_throughput(running, args, column)
 
     try:
