@@ -232,7 +232,12 @@ class Sluice:
             [*launcher, binary, "serve", "--manifests", self.directory, "--bind-address", HOST,
              "--http-port", str(port), "--admin-port", str(admin_port), "--log-level", "warning", *extra_arguments],
         )
-        wait_until_ready(self.process, admin_port, port, ready_timeout)
+        try:
+            wait_until_ready(self.process, admin_port, port, ready_timeout)
+        except BaseException:
+            self.process.kill()  # a listener that failed to bind leaves the process running
+            self.process.wait()
+            raise
 
     def generation(self):
         _, text = http_get(f"http://{HOST}:{self.admin_port}/metrics")

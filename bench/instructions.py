@@ -173,6 +173,26 @@ def measure(counted, args):
 PHASE_TRIGGERS = ("epoll_wait", "write", "writev")
 
 
+def callgrind_launcher(name, out, dump_before=()):
+    """The valgrind command a proxy (`name`: nginx or sluice) runs under, writing its counts to
+    `out`.N; a dump before each call named in `dump_before`."""
+    launcher = ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--log-file={out}.log")
+    launcher += tuple(f"--dump-before={call}" for call in dump_before)
+    if name == "sluice":
+        # Only what runs on the event loops: the manifest watcher's idle rescan (every 5 s, on
+        # its own thread) would otherwise land in whichever workload it falls in.
+        launcher += ("--toggle-collect=$s8NIOPosix19SelectableEventLoopC3runyyKF",)
+    return launcher
+
+
+def stripped_copy(sluice, directory):
+    """A copy of the sluice binary without debug information, for valgrind (it cannot read the
+    DWARF 5 of a Swift build)."""
+    copy = os.path.join(directory, "sluice")
+    subprocess.run(["strip", "--strip-debug", "-o", copy, sluice], check=True)
+    return copy
+
+
 def phases(target, out, connections):
     """Per phase of a fresh connection's cycle: (the call it starts after, the call it ends
     before, median instructions). The proxy runs with a callgrind dump before each of
@@ -234,20 +254,13 @@ def main():
             sys.exit(f"instructions.py needs {tool}: apt-get install -y valgrind binutils")
     workdir = tempfile.mkdtemp(prefix="sluice-bench-instructions-")
     os.chmod(workdir, 0o755)
-    sluice = os.path.join(workdir, "sluice")
-    subprocess.run(["strip", "--strip-debug", "-o", sluice, args.sluice], check=True)
+    sluice = stripped_copy(args.sluice, workdir)
     upstream = bench.Upstream(args.sluice, args.upstream_port)
     results = {}
     try:
         for name in args.targets.split(","):
             out = os.path.join(workdir, f"{name}.callgrind")
-            launcher = ("valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", f"--log-file={out}.log")
-            if args.phases:
-                launcher += tuple(f"--dump-before={name}" for name in PHASE_TRIGGERS)
-            if name == "sluice":
-                # Only what runs on the event loops: the manifest watcher's idle rescan (every 5 s,
-                # on its own thread) would otherwise land in whichever workload it falls in.
-                launcher += ("--toggle-collect=$s8NIOPosix19SelectableEventLoopC3runyyKF",)
+            launcher = callgrind_launcher(name, out, PHASE_TRIGGERS if args.phases else ())
             bench.log(f"{name}: under callgrind")
             if name == "nginx":
                 target = bench.Nginx(args.nginx, args.port, args.upstream_port, 1, "10s", launcher=launcher,

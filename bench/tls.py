@@ -91,11 +91,12 @@ def sluice_manifests(upstream_port, certificate, key):
 class TLSNginx(bench.Nginx):
     """bench.py's nginx, its one server also listening with `ssl` on `tls_port`."""
 
-    def __init__(self, binary, port, tls_port, upstream_port, workers, certificate, key):
+    def __init__(self, binary, port, tls_port, upstream_port, workers, certificate, key, **options):
+        """`options`: bench.Nginx's `launcher`, `global_directives` and `ready_timeout` (http2.py)."""
         self.tls_port = tls_port
         self.certificate = certificate
         self.key = key
-        super().__init__(binary, port, upstream_port, workers, "10s")
+        super().__init__(binary, port, upstream_port, workers, "10s", **options)
 
     def write_config(self, extra_path):
         super().write_config(extra_path)
@@ -240,14 +241,15 @@ def negotiated(port, certificate):
 
 
 class Proxies:
-    """Starts nginx and Sluice (the names in `names`) with one key type's certificate."""
+    """Starts nginx and Sluice (the names in `names`) with one key type's certificate; nginx as
+    `nginx_type` (http2.py's adds `http2`)."""
 
-    def __init__(self, args, names, certificate, key, upstream_port):
+    def __init__(self, args, names, certificate, key, upstream_port, nginx_type=None):
         self.running = []
         try:
             for name in names:
                 if name == "nginx":
-                    self.running.append(TLSNginx(args.nginx, args.nginx_port, args.nginx_tls_port, upstream_port,
+                    self.running.append((nginx_type or TLSNginx)(args.nginx, args.nginx_port, args.nginx_tls_port, upstream_port,
                                                  args.nginx_workers, certificate, key))
                 else:
                     self.running.append(TLSSluice(args.sluice, args.sluice_port, args.sluice_tls_port,
@@ -359,19 +361,26 @@ PLAIN_ROWS = [
 ]
 
 
+def print_row(columns, key, label, form, compare):
+    """One row of the nginx | Sluice table: `columns[name][key]` shown with `form`; `compare`
+    "pct" (Sluice's as a per cent of nginx's), "ratio" (Sluice's ÷ nginx's) or None. Nothing when
+    neither proxy has the value (http2.py's table too)."""
+    cells = [columns.get(name, {}).get(key) for name in ("nginx", "sluice")]
+    if all(cell is None for cell in cells):
+        return
+    shown = [form.format(cell) if isinstance(cell, (int, float)) else (cell or "not run") for cell in cells]
+    versus = ""
+    if compare and all(isinstance(cell, (int, float)) for cell in cells) and cells[0]:
+        versus = f"{cells[1] / cells[0] * 100:.0f} %" if compare == "pct" else f"{cells[1] / cells[0]:.2f}×"
+    print(f"| {label} | {shown[0]} | {shown[1]} | {versus} |")
+
+
 def print_table(results, args):
     print("| metric | nginx | Sluice | Sluice against nginx |")
     print("|---|---|---|---|")
 
     def row(columns, key, label, form, compare):
-        cells = [columns.get(name, {}).get(key) for name in ("nginx", "sluice")]
-        if all(cell is None for cell in cells):
-            return
-        shown = [form.format(cell) if isinstance(cell, (int, float)) else (cell or "not run") for cell in cells]
-        versus = ""
-        if compare and all(isinstance(cell, (int, float)) for cell in cells) and cells[0]:
-            versus = f"{cells[1] / cells[0] * 100:.0f} %" if compare == "pct" else f"{cells[1] / cells[0]:.2f}×"
-        print(f"| {label.format(idle=args.idle_streams)} | {shown[0]} | {shown[1]} | {versus} |")
+        print_row(columns, key, label.format(idle=args.idle_streams), form, compare)
 
     for key_type in args.keys:
         if key_type not in results:
