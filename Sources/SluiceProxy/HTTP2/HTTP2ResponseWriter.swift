@@ -19,7 +19,9 @@ import NIOHTTP2
 /// (no body, no trailers) leaves as one HEADERS frame that ends the stream. That is how a gRPC
 /// upstream's trailers-only response (`grpc-status` in the only header block) must reach a gRPC
 /// client (a head, then an empty DATA frame to end the stream, is an error to it); other
-/// bodiless responses save a frame.
+/// bodiless responses save a frame. Likewise the last body part is held until the next write or
+/// flush, so that a response whose end comes before the flush ends on its last DATA frame
+/// instead of an empty one (the codec writes the end as a frame of its own).
 final class HTTP2ResponseWriter: ClientResponseWriter {
     private let context: ChannelHandlerContext
     /// Body bytes written (header bytes are HPACK-compressed by the connection, and not known
@@ -29,6 +31,9 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
     private var compressor: ResponseBodyCompressor?
     /// A final head not written yet (see the type's comment).
     private var pendingHead: HTTPResponseHead?
+    /// A body part not written yet (see the type's comment).
+    private var pendingBody: ByteBuffer?
+    private var foundCodec: ChannelHandlerContext?
 
     init(context: ChannelHandlerContext) {
         self.context = context
@@ -65,6 +70,12 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
             self.compressor = nil
             if let rest = compressor.finish() { write(rest) }
         }
+        if trailers == nil, let body = pendingBody {
+            pendingBody = nil
+            writePendingHead()
+            writeEndingData(body, promise: promise)
+            return
+        }
         if trailers == nil, let head = pendingHead {
             pendingHead = nil
             var fields: [(String, String)] = [(":status", String(head.status.code))]
@@ -74,27 +85,35 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
             writeEndingHeaders(HPACKHeaders(fields), promise: promise)
             return
         }
-        writePendingHead()
+        writePending()
         context.write(NIOAny(HTTPServerResponsePart.end(trailers)), promise: promise)
     }
 
     /// Writes a whole response as one HEADERS frame that ends the stream (gRPC's trailers-only
     /// response): `fields` with `:status` first.
     func writeTrailersOnly(_ fields: HPACKHeaders, promise: EventLoopPromise<Void>?) {
-        writePendingHead()
+        writePending()
         writeEndingHeaders(fields, promise: promise)
     }
 
     func flush() {
         if let compressed = compressor?.flush() { write(compressed) }
-        writePendingHead()
+        writePending()
         context.flush()
     }
 
     private func write(_ buffer: ByteBuffer) {
-        writePendingHead()
+        writePending()
         bytesWritten &+= buffer.readableBytes
-        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        pendingBody = buffer
+    }
+
+    /// Writes what is held: the head, then the body part.
+    private func writePending() {
+        writePendingHead()
+        guard let body = pendingBody else { return }
+        pendingBody = nil
+        context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
     }
 
     private func writePendingHead() {
@@ -103,12 +122,28 @@ final class HTTP2ResponseWriter: ClientResponseWriter {
         context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
     }
 
+    /// The codec's place in the stream's pipeline, found once.
+    private var codecContext: ChannelHandlerContext? {
+        if let found = foundCodec { return found }
+        foundCodec = try? context.pipeline.syncOperations.context(handlerType: HTTP2FramePayloadToHTTP1ServerCodec.self)
+        return foundCodec
+    }
+
+    /// The last body part as a DATA frame that ends the stream, from the codec's place (see
+    /// ``writeEndingHeaders(_:promise:)``).
+    private func writeEndingData(_ body: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        guard let codec = codecContext else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        codec.write(NIOAny(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(body), endStream: true))), promise: promise)
+    }
+
     /// The codec cannot make a HEADERS frame that ends the stream (it ends a response with an
     /// empty DATA frame), so the frame is written from the codec's place, past it; nothing is
     /// written on the stream after it.
     private func writeEndingHeaders(_ fields: HPACKHeaders, promise: EventLoopPromise<Void>?) {
-        guard let codec = try? context.pipeline.syncOperations.context(handlerType: HTTP2FramePayloadToHTTP1ServerCodec.self)
-        else {
+        guard let codec = codecContext else {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }

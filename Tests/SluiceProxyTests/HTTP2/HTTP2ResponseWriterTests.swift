@@ -165,4 +165,23 @@ struct HTTP2ResponseWriterTests {
         try Self.moveBytes(between: client, and: server)
         #expect(recorder.frames == ["HEADERS", "DATA+END"])
     }
+
+    /// A response whose end comes before the flush ends on its last DATA frame, not on an empty
+    /// one after it; a body part flushed on its own (an event) goes at once.
+    @Test func aBodyEndedBeforeAFlushEndsOnItsLastDataFrame() throws {
+        let (client, server, responder, recorder) = try Self.openStream()
+        let writer = try #require(responder.writer)
+        writer.writeHead(HTTPResponseHead(version: .http2, status: .ok), answering: .GET, compression: .off)
+        writer.writeBody(ByteBuffer(string: "event 1"))
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        #expect(recorder.frames == ["HEADERS", "DATA"])
+        writer.writeBody(ByteBuffer(string: "event 2"))
+        writer.writeBody(ByteBuffer(string: "event 3"))
+        writer.writeEnd(trailers: nil, promise: nil)
+        writer.flush()
+        try Self.moveBytes(between: client, and: server)
+        #expect(recorder.frames == ["HEADERS", "DATA", "DATA", "DATA+END"])
+        #expect(recorder.ended)
+    }
 }
