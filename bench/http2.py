@@ -232,6 +232,22 @@ def measure_instructions(args, upstream, column):
                 few = counted.count(lambda: instructions.event_stream(target.port, args.events_low))
                 many = counted.count(lambda: instructions.event_stream(target.port, args.events_high))
                 column(name)["h1_event_instructions"] = (many - few) / (args.events_high - args.events_low)
+
+                def h2c_requests(count):
+                    # One connection, one request at a time: the difference of two runs is the
+                    # per-request cost, the connection's own cost cancelling out.
+                    output = subprocess.run(
+                        ["h2load", "--connect-to", f"{HOST}:{h2c_port}", "-n", str(count), "-c", "1", "-m", "1",
+                         f"http://{SERVER_NAME}:{h2c_port}/bench/small"],
+                        check=True, capture_output=True, text=True, timeout=600).stdout
+                    totals = H2LOAD_TOTALS.search(output)
+                    if not totals or int(totals.group(4)) != count:
+                        raise RuntimeError(f"{name}: h2c requests: unexpected output:\n{output}")
+
+                h2c_requests(20)
+                few = counted.count(lambda: h2c_requests(args.requests_low))
+                many = counted.count(lambda: h2c_requests(args.requests_high))
+                column(name)["h2c_request_instructions"] = (many - few) / (args.requests_high - args.requests_low)
             finally:
                 target.stop()
     finally:
@@ -257,6 +273,8 @@ ROWS = [
     ("h2c_event_instructions", "user-space instructions per SSE event relayed over h2c (one stream; "
                                "{high} − {low} events)", "{:,.0f}", "ratio"),
     ("h1_event_instructions", "the same over HTTP/1.1, same process", "{:,.0f}", "ratio"),
+    ("h2c_request_instructions", "user-space instructions per h2c request (GET /bench/small, one at a time on "
+                                 "one connection; {requests_high} − {requests_low} requests)", "{:,.0f}", "ratio"),
 ]
 
 
@@ -265,7 +283,8 @@ def print_table(results, args):
     print("|---|---|---|---|")
     labels = {"clients": args.clients, "streams": args.streams, "seconds": args.seconds, "rounds": args.rounds,
               "idle": args.connections * args.per_connection, "connections": args.connections,
-              "high": args.events_high, "low": args.events_low}
+              "high": args.events_high, "low": args.events_low,
+              "requests_high": args.requests_high, "requests_low": args.requests_low}
     for key, label, form, compare in ROWS:
         tls.print_row(results, key, label.format(**labels), form, compare)
 
@@ -291,6 +310,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=50, help="h2 connections for the idle streams")
     parser.add_argument("--per-connection", type=int, default=100, help="idle streams per connection")
+    parser.add_argument("--requests-low", type=int, default=100, help="h2c requests of the fewer run, for (c)")
+    parser.add_argument("--requests-high", type=int, default=600, help="h2c requests of the larger run, for (c)")
     parser.add_argument("--events-low", type=int, default=50)
     parser.add_argument("--events-high", type=int, default=250)
     args = parser.parse_args()

@@ -43,7 +43,8 @@ enum WebSocketOverHTTP2 {
 
 /// Tells a stream's `HTTP2StreamHandler` the `:protocol` of an extended CONNECT, which
 /// `HTTP2FramePayloadToHTTP1ServerCodec` does not carry into the request head. First handler of
-/// each stream; passes every frame on.
+/// each stream; passes the request's HEADERS on and leaves the pipeline (a stream that stays
+/// open, an event stream, should not keep it).
 final class ExtendedConnectReader: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias InboundOut = HTTP2Frame.FramePayload
@@ -55,12 +56,13 @@ final class ExtendedConnectReader: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .headers(let headers) = unwrapInboundIn(data), handler.extendedConnectProtocol == nil,
-            let value = headers.headers.first(name: ":protocol")
-        {
-            handler.extendedConnectProtocol = value
+        guard case .headers(let headers) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
         }
+        handler.extendedConnectProtocol = headers.headers.first(name: ":protocol")
         context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }
 
