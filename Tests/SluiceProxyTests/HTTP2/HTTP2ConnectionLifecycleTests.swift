@@ -102,4 +102,28 @@ struct HTTP2ConnectionLifecycleTests {
         try proxy.upstream(sends: "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
         #expect(response.heads.map(\.status) == [.continue, .created])
     }
+
+    /// A stream whose client grants no window (a zero-window stall) is cut after
+    /// `clientSendTimeout`, and its upstream let go; the connection stays.
+    @Test func aStreamStalledAtAZeroWindowIsCut() throws {
+        let proxy = try EmbeddedHTTP2Connection(
+            EmbeddedUpstreams.table(), configuration: ProxyConfiguration(clientSendTimeout: .seconds(10)))
+        let (stream, response) = try proxy.request(EmbeddedHTTP2Connection.get("/big"))
+        // The client reads nothing more: no WINDOW_UPDATE for the stream.
+        try stream.syncOptions?.setOption(.autoRead, value: false)
+        let chunk = String(repeating: "x", count: 16 * 1024)
+        try proxy.upstream(sends: "HTTP/1.1 200 OK\r\nContent-Length: \(1024 * 1024)\r\n\r\n")
+        for _ in 0..<16 { try proxy.upstream(sends: chunk) }
+        #expect(!response.closed)
+        try proxy.advance(by: .seconds(5))
+        #expect(!response.closed)
+        #expect(proxy.upstreams.opened[0].isActive)
+        try proxy.advance(by: .seconds(6))
+        stream.read()
+        try proxy.moveBytes()
+        #expect(response.closed, "the stalled stream was reset")
+        #expect(!response.ended)
+        #expect(!proxy.upstreams.opened[0].isActive, "its upstream was let go")
+        #expect(proxy.server.isActive, "the connection stays")
+    }
 }
