@@ -6,8 +6,9 @@
 Answers every request, once its body has ended, with `200`, `content-type: application/json`
 and a JSON body: the request's `headers` (pseudo-headers included; repeated names joined with
 `, `), its `body`, and `connection`, a number per TCP connection (which requests shared one).
-A path starting `/slow` is answered half a second later. SETTINGS_MAX_CONCURRENT_STREAMS is
-MAX_CONCURRENT_STREAMS when given.
+A path starting `/slow` is answered half a second later; after answering a path starting
+`/goaway`, the connection sends GOAWAY (NO_ERROR: no new stream on it). SETTINGS_MAX_CONCURRENT_STREAMS
+is MAX_CONCURRENT_STREAMS when given.
 """
 
 import asyncio
@@ -62,6 +63,8 @@ class H2CUpstream(asyncio.Protocol):
                 stream_id, [(":status", "200"), ("content-type", "application/json"), ("content-length", str(len(body)))]
             )
             self.conn.send_data(stream_id, body, end_stream=True)
+            if request["headers"].get(":path", "").startswith("/goaway"):
+                self.conn.close_connection(last_stream_id=stream_id)
         except Exception:  # the stream was reset meanwhile
             return
         self.transport.write(self.conn.data_to_send())

@@ -115,4 +115,19 @@ struct ProxyH2CUpstreamTests {
             #expect(Set(echoes.map(\.connection)).count == connections)
         }
     }
+
+    /// A connection the peer sends GOAWAY on takes no new stream: the next request opens another.
+    @Test func aConnectionThePeerSendsGoAwayOnIsReplaced() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { group.shutdownGracefully { _ in } }
+        try await withH2CUpstreamAndProxy(group: group) { proxy in
+            let first = try await curl(proxy, ["--http2", url(proxy, "/goaway")])
+            // The GOAWAY follows the answer on the upstream connection; give it a moment to land.
+            try await Task.sleep(for: .milliseconds(200))
+            let second = try await curl(proxy, ["--http2", url(proxy, "/after")])
+            #expect(first.map(\.headers[":path"]) == ["/goaway"])
+            #expect(second.map(\.headers[":path"]) == ["/after"])
+            #expect(first.first?.connection != second.first?.connection, "a new connection after GOAWAY")
+        }
+    }
 }
