@@ -68,6 +68,8 @@ struct AnnotationPolicyReader {
         }
         readSourceRanges(into: &policy)
         readUpstreamProtocol(into: &policy)
+        readCORS(into: &policy)
+        readHeaders(into: &policy)
         return policy
     }
 
@@ -106,7 +108,7 @@ struct AnnotationPolicyReader {
         _ key: String, _ grammar: Grammar<Value>, consequence: String = "ignored"
     ) -> Value? {
         guard let raw = annotations[key] else { return nil }
-        let result = AnnotationValue.basicCheck(raw).map { Result<Value, GrammarFailure>.failure($0) } ?? grammar.parse(raw)
+        let result = AnnotationValue.basicCheck(raw, allowingLineFeeds: grammar.allowsLineFeeds).map { Result<Value, GrammarFailure>.failure($0) } ?? grammar.parse(raw)
         switch result {
         case .success(let value):
             return value
@@ -139,4 +141,6 @@ struct AnnotationPolicyReader {
 struct Grammar<Value> {
     var accepted: String
     var parse: (String) -> Result<Value, GrammarFailure>
+    /// The value may span lines (a list a line); carriage returns are still refused.
+    var allowsLineFeeds = false
 }

@@ -4,10 +4,11 @@ enum AnnotationValue {
     static let maximumBytes = 1024
     private static let shownCharacters = 64
 
-    /// Rejects NUL bytes, line breaks and values over 1 KB, whatever the annotation.
-    static func basicCheck(_ value: String) -> GrammarFailure? {
+    /// Rejects NUL bytes, line breaks (but line feeds when `allowingLineFeeds`: a list a line)
+    /// and values over 1 KB, whatever the annotation.
+    static func basicCheck(_ value: String, allowingLineFeeds: Bool = false) -> GrammarFailure? {
         if value.utf8.contains(0) { return GrammarFailure("contains a NUL byte") }
-        if value.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
+        if value.utf8.contains(where: { ($0 == UInt8(ascii: "\n") && !allowingLineFeeds) || $0 == UInt8(ascii: "\r") }) {
             return GrammarFailure("contains a line break")
         }
         if value.utf8.count > maximumBytes {

@@ -21,6 +21,17 @@ public enum IngressAnnotations {
     public static let proxySSLName = "sluice.io/proxy-ssl-name"
     public static let proxySSLVerify = "sluice.io/proxy-ssl-verify"
     public static let proxySSLSecret = "sluice.io/proxy-ssl-secret"
+    public static let enableCORS = "sluice.io/enable-cors"
+    public static let corsAllowOrigin = "sluice.io/cors-allow-origin"
+    public static let corsAllowMethods = "sluice.io/cors-allow-methods"
+    public static let corsAllowHeaders = "sluice.io/cors-allow-headers"
+    public static let corsExposeHeaders = "sluice.io/cors-expose-headers"
+    public static let corsAllowCredentials = "sluice.io/cors-allow-credentials"
+    public static let corsMaxAge = "sluice.io/cors-max-age"
+    public static let responseHeaders = "sluice.io/response-headers"
+    public static let requestHeaders = "sluice.io/request-headers"
+    public static let securityHeaders = "sluice.io/security-headers"
+    public static let contentSecurityPolicy = "sluice.io/content-security-policy"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
@@ -35,11 +46,27 @@ public enum IngressAnnotations {
     public static let nginxProxySSLName = "nginx.ingress.kubernetes.io/proxy-ssl-name"
     public static let nginxProxySSLVerify = "nginx.ingress.kubernetes.io/proxy-ssl-verify"
     public static let nginxProxySSLSecret = "nginx.ingress.kubernetes.io/proxy-ssl-secret"
+    public static let nginxEnableCORS = "nginx.ingress.kubernetes.io/enable-cors"
+    public static let nginxCORSAllowOrigin = "nginx.ingress.kubernetes.io/cors-allow-origin"
+    public static let nginxCORSAllowMethods = "nginx.ingress.kubernetes.io/cors-allow-methods"
+    public static let nginxCORSAllowHeaders = "nginx.ingress.kubernetes.io/cors-allow-headers"
+    public static let nginxCORSExposeHeaders = "nginx.ingress.kubernetes.io/cors-expose-headers"
+    public static let nginxCORSAllowCredentials = "nginx.ingress.kubernetes.io/cors-allow-credentials"
+    public static let nginxCORSMaxAge = "nginx.ingress.kubernetes.io/cors-max-age"
+
+    /// The `cors-*` settings beside `enable-cors`, each with its alias.
+    static let corsSettings: [(sluice: String, nginx: String)] = [
+        (corsAllowOrigin, nginxCORSAllowOrigin), (corsAllowMethods, nginxCORSAllowMethods),
+        (corsAllowHeaders, nginxCORSAllowHeaders), (corsExposeHeaders, nginxCORSExposeHeaders),
+        (corsAllowCredentials, nginxCORSAllowCredentials), (corsMaxAge, nginxCORSMaxAge),
+    ]
 
     public static let known: Set<String> = [
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
         proxyBuffering, compression, sslRedirect, forceSSLRedirect, allowlistSourceRange, denylistSourceRange,
         backendProtocol, proxySSLName, proxySSLVerify, proxySSLSecret,
+        enableCORS, corsAllowOrigin, corsAllowMethods, corsAllowHeaders, corsExposeHeaders, corsAllowCredentials, corsMaxAge,
+        responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
     ]
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
@@ -48,5 +75,7 @@ public enum IngressAnnotations {
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
         nginxSSLRedirect, nginxForceSSLRedirect, nginxAllowlistSourceRange, nginxWhitelistSourceRange,
         nginxDenylistSourceRange, nginxBackendProtocol, nginxProxySSLName, nginxProxySSLVerify, nginxProxySSLSecret,
+        nginxEnableCORS, nginxCORSAllowOrigin, nginxCORSAllowMethods, nginxCORSAllowHeaders, nginxCORSExposeHeaders,
+        nginxCORSAllowCredentials, nginxCORSMaxAge,
     ]
 }

@@ -38,6 +38,14 @@ public struct RoutePolicy: Hashable, Sendable {
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
     public var refusal: RouteRefusal?
+    /// Cross-origin resource sharing (`enable-cors`); nil: none (preflights reach the backend).
+    public var cors: CORSPolicy?
+    /// Fields set on every response (`response-headers`, `security-headers`), replacing the
+    /// backend's of the same name.
+    public var responseHeaders: [HeaderField]
+    /// Fields set on every request sent to the backend (`request-headers`), replacing the
+    /// client's of the same name.
+    public var requestHeaders: [HeaderField]
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -52,7 +60,10 @@ public struct RoutePolicy: Hashable, Sendable {
         forceSSLRedirect: Bool = false,
         sourceRanges: SourceRanges? = nil,
         upstreamProtocol: UpstreamProtocol = .http,
-        refusal: RouteRefusal? = nil
+        refusal: RouteRefusal? = nil,
+        cors: CORSPolicy? = nil,
+        responseHeaders: [HeaderField] = [],
+        requestHeaders: [HeaderField] = []
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -67,6 +78,9 @@ public struct RoutePolicy: Hashable, Sendable {
         self.sourceRanges = sourceRanges
         self.upstreamProtocol = upstreamProtocol
         self.refusal = refusal
+        self.cors = cors
+        self.responseHeaders = responseHeaders
+        self.requestHeaders = requestHeaders
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.

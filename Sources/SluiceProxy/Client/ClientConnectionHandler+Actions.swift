@@ -35,7 +35,7 @@ extension ClientConnectionHandler {
         var response = error
         response.closeConnection = then != .awaitNextRequest
         writeResponseHead(response.head(), answering: method)
-        writer.writeBody(response.body(allocator: context.channel.allocator))
+        if response.hasBody { writer.writeBody(response.body(allocator: context.channel.allocator)) }
         finish(trailers: nil, then: then, context: context)
     }
 

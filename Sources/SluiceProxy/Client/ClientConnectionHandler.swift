@@ -248,7 +248,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let upstreamHead = UpstreamRequestHead(
             from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
-            allocator: context?.channel.allocator ?? ByteBufferAllocator())
+            allocator: context?.channel.allocator ?? ByteBufferAllocator(), addedFields: route.policy.requestHeaders)
         if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
         let exchange = ProxiedExchange(
             client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy,

@@ -156,7 +156,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             let upstreamHead = UpstreamRequestHead(
                 from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
-                allocator: context.channel.allocator)
+                allocator: context.channel.allocator, addedFields: route.policy.requestHeaders)
             if accessLog != nil { logRouted(route, requestID: upstreamHead.requestID) }
             let exchange = ProxiedExchange(
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
@@ -199,7 +199,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if accessLog != nil { logResponseStarted(head) }
         writer.writeHead(head, answering: nil, compression: .off)
-        writer.writeBody(response.body(allocator: context.channel.allocator))
+        if response.hasBody { writer.writeBody(response.body(allocator: context.channel.allocator)) }
         endResponse(trailers: nil)
     }
 

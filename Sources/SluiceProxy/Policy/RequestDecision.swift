@@ -53,6 +53,9 @@ enum RequestDecision: Equatable {
         if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress(head, facts: facts)) {
             return .refuse(.addressNotAllowed, requestHasBody: hasBody(received))
         }
+        if let cors = route.policy.cors, let answer = CORSDecision.preflightAnswer(head, policy: cors) {
+            return .respond(answer, requestHasBody: hasBody(received))
+        }
         if route.policy.upstreamProtocol.grpc, received.version.major < 2 {
             return .refuse(.grpcNeedsHTTP2(secure: secure), requestHasBody: hasBody(received))
         }
@@ -62,8 +65,22 @@ enum RequestDecision: Equatable {
         let policy = ExchangePolicy(
             route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path),
             clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil,
-            responseFields: secure ? configuration.strictTransportSecurity?.fields ?? [] : [])
+            responseFields: responseFields(head, route: route.policy, configuration: configuration, secure: secure))
         return .forward(head: head, route: route, policy: policy)
+    }
+
+    /// The fields every response of the exchange gets: `Strict-Transport-Security` over TLS, the
+    /// route's own (`responseHeaders`), and its CORS fields for this request's `Origin`. A route
+    /// without any pays a nil check and an empty-array check.
+    private static func responseFields(
+        _ head: HTTPRequestHead, route: RoutePolicy, configuration: ProxyConfiguration, secure: Bool
+    ) -> [ResponseField] {
+        var fields = secure ? configuration.strictTransportSecurity?.fields ?? [] : []
+        if !route.responseHeaders.isEmpty {
+            fields += route.responseHeaders.map { ResponseField(name: $0.name, value: $0.value) }
+        }
+        if let cors = route.cors { fields += CORSDecision.responseFields(head, policy: cors) }
+        return fields
     }
 
     /// The client's address: the peer's, or behind a trusted proxy the one its

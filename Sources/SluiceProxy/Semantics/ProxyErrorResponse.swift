@@ -14,15 +14,24 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     public var location: String?
     /// The protocol a `426` requires (its `Upgrade` field).
     public var upgrade: String?
+    /// Fields a policy adds (a CORS preflight's answer).
+    public var fields: [ResponseField]
 
     public init(
-        status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil, upgrade: String? = nil
+        status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil, upgrade: String? = nil,
+        fields: [ResponseField] = []
     ) {
         self.status = status
         self.message = message
         self.closeConnection = closeConnection
         self.location = location
         self.upgrade = upgrade
+        self.fields = fields
+    }
+
+    /// A CORS preflight answered by the proxy (`CORSDecision`): `204`, no body.
+    static func corsPreflight(fields: [ResponseField]) -> ProxyErrorResponse {
+        ProxyErrorResponse(status: .noContent, message: "", closeConnection: false, fields: fields)
     }
 
     /// A gRPC route asked over HTTP/1 (`secure`: over TLS): `426 Upgrade Required`, naming
@@ -101,12 +110,16 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         ProxyErrorResponse(status: rejection.status, message: rejection.reason, closeConnection: true)
     }
 
-    /// The head, with `Content-Length` of `body` and `Connection: close` when closing.
+    /// The head, with `Content-Length` of `body` (none for a status without a body) and
+    /// `Connection: close` when closing.
     public func head(version: HTTPVersion = .http1_1) -> HTTPResponseHead {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-        headers.add(name: "Content-Length", value: String(bodyText.utf8.count))
+        if hasBody {
+            headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
+            headers.add(name: "Content-Length", value: String(bodyText.utf8.count))
+        }
         if let location { headers.add(name: "Location", value: location) }
+        for field in fields { headers.add(name: field.name, value: field.value) }
         if let upgrade {
             // RFC 9110 §7.8: `Upgrade` goes with the `upgrade` connection option.
             headers.add(name: "Upgrade", value: upgrade)
@@ -118,6 +131,9 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     }
 
     public var bodyText: String { message + "\n" }
+
+    /// The status allows a body (not a `204`).
+    public var hasBody: Bool { status.mayHaveResponseBody }
 
     public func body(allocator: ByteBufferAllocator) -> ByteBuffer {
         allocator.buffer(string: bodyText)

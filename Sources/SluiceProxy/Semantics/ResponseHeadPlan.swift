@@ -1,27 +1,32 @@
 import NIOHTTP1
 
 /// A field the proxy sets on a response head. It replaces any field of the same name the
-/// upstream sent (the upstream's is dropped, never repeated).
+/// upstream sent (the upstream's is dropped, never repeated), unless it `combines`: then it is
+/// one more line of a list-valued field (`Vary: Origin` beside the upstream's `Vary`).
 public struct ResponseField: Hashable, Sendable {
     public let name: String
     public let value: String
     /// `name` in lower case: what the upstream's field names are compared with.
     let lowercasedName: String
+    /// The upstream's fields of the same name are kept (RFC 9110 §5.3: lines of a list-valued
+    /// field combine).
+    let combines: Bool
 
-    public init(name: String, value: String) {
+    public init(name: String, value: String, combines: Bool = false) {
         self.name = name
         self.value = value
         self.lowercasedName = name.lowercased()
+        self.combines = combines
     }
 
-    /// Whether an upstream field named `other` is this one.
+    /// Whether an upstream field named `other` is replaced by this one.
     func isNamed(_ other: String) -> Bool {
-        HeaderName.matches(other, lowercasedName: lowercasedName)
+        !combines && HeaderName.matches(other, lowercasedName: lowercasedName)
     }
 
     /// `isNamed(_:)` for a name's bytes.
     func isNamed(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard other.count == lowercasedName.utf8.count else { return false }
+        guard !combines, other.count == lowercasedName.utf8.count else { return false }
         return lowercasedName.utf8.withContiguousStorageIfAvailable { HeaderName.matches(other, $0) } ?? false
     }
 }

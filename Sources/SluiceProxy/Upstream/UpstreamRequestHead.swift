@@ -47,16 +47,22 @@ public struct UpstreamRequestHead: Sendable {
 
     /// - Parameter forwardsUnderscoredNames: forward fields whose names hold `_` (dropped by
     ///   default; see `ProxyConfiguration.forwardsUnderscoredHeaderNames`).
+    /// - Parameter addedFields: the route's `request-headers`, written after the proxy's own
+    ///   fields; the client's fields of the same names are dropped.
     public init(
         from head: HTTPRequestHead,
         facts: ClientConnectionFacts,
         declaredEventStream: Bool = false,
         forwardsUnderscoredNames: Bool = false,
         requestID: @autoclosure () -> String,
-        allocator: ByteBufferAllocator
+        allocator: ByteBufferAllocator,
+        addedFields: [HeaderField] = []
     ) {
         let survey = FieldSurvey(head.headers)
-        let filter = survey.sawHopByHop ? HopByHopFilter(head.headers, keepUpgrade: survey.isUpgrade, alsoRemoving: []) : nil
+        let replaced = addedFields.isEmpty ? [] : addedFields.map { ResponseField(name: $0.name, value: $0.value) }
+        let filter =
+            survey.sawHopByHop || !replaced.isEmpty
+            ? HopByHopFilter(head.headers, keepUpgrade: survey.isUpgrade, alsoRemoving: replaced) : nil
         let dropsAcceptEncoding = declaredEventStream || survey.acceptsEventStream
         let isTRACE = head.method.isTRACE
         let transferEncoding: StaticString?
@@ -97,6 +103,7 @@ public struct UpstreamRequestHead: Sendable {
         if let port = facts.localPortText { length += HeadCursor.lengthOfField("X-Forwarded-Port", port) }
         length += 16 + requestIDValue.utf8.count
         length += transferEncoding?.utf8CodeUnitCount ?? 0
+        for field in addedFields { length += HeadCursor.lengthOfField(field.name, field.value) }
 
         var buffer = allocator.buffer(capacity: length)
         buffer.writeHead(length: length) { cursor in
@@ -134,6 +141,7 @@ public struct UpstreamRequestHead: Sendable {
             cursor.append("X-Request-ID: ")
             cursor.append(requestIDValue)
             cursor.append("\r\n")
+            for field in addedFields { cursor.appendField(field.name, field.value) }
             if let transferEncoding { cursor.append(transferEncoding) }
             cursor.append("\r\n")
         }

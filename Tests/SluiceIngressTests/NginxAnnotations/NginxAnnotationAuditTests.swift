@@ -26,14 +26,14 @@ struct NginxAnnotationAuditTests {
 
     @Test func unsupportedAnnotationsAreNamedInOneWarningAndServed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "rewrite-target": "/$2", "ssl-redirect": "true", "enable-cors": "true", "proxy-body-size": "8m",
+            "rewrite-target": "/$2", "ssl-redirect": "true", "http2-push-preload": "true", "proxy-body-size": "8m",
             "configuration-snippet": #"more_set_headers "X-Frame-Options: DENY";"#,
         ]))
         #expect(audit.refusal(allowingUnsupportedSecurity: false) == nil)
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
         #expect(problem.reason == "UnsupportedAnnotation")
         #expect(problem.message == """
-            nginx.ingress.kubernetes.io annotations not supported by Sluice: configuration-snippet, enable-cors="true", \
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: configuration-snippet, http2-push-preload="true", \
             proxy-body-size, rewrite-target
             """)
     }

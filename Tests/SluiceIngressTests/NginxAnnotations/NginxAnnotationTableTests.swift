@@ -85,9 +85,9 @@ struct NginxAnnotationTableTests {
     }
 
     @Test func honouredValues() throws {
-        let cors = try #require(NginxAnnotation.named("enable-cors"))
-        #expect(cors.honours("false") && cors.honours("False") && cors.honours("0"))
-        #expect(!cors.honours("true") && !cors.honours(""))
+        let push = try #require(NginxAnnotation.named("http2-push-preload"))
+        #expect(push.honours("false") && push.honours("False") && push.honours("0"))
+        #expect(!push.honours("true") && !push.honours(""))
         #expect(try #require(NginxAnnotation.named("ssl-redirect")).honours("true"), "supported: read by the policy reader")
         #expect(try #require(NginxAnnotation.named("proxy-read-timeout")).honours("anything the reader judges"))
         #expect(!(try #require(NginxAnnotation.named("auth-url")).honours("")))
