@@ -68,6 +68,8 @@ struct AnnotationPolicyReader {
         }
         readSourceRanges(into: &policy)
         readUpstreamProtocol(into: &policy)
+        readBodySize(into: &policy)
+        readClientLimits(into: &policy)
         return policy
     }
 

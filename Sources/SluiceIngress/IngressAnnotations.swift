@@ -21,6 +21,13 @@ public enum IngressAnnotations {
     public static let proxySSLName = "sluice.io/proxy-ssl-name"
     public static let proxySSLVerify = "sluice.io/proxy-ssl-verify"
     public static let proxySSLSecret = "sluice.io/proxy-ssl-secret"
+    public static let proxyBodySize = "sluice.io/proxy-body-size"
+    public static let limitConnections = "sluice.io/limit-connections"
+    public static let maxStreams = "sluice.io/max-streams"
+    public static let limitRPS = "sluice.io/limit-rps"
+    public static let limitRPM = "sluice.io/limit-rpm"
+    public static let limitBurstMultiplier = "sluice.io/limit-burst-multiplier"
+    public static let limitAllowlist = "sluice.io/limit-allowlist"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
@@ -35,11 +42,19 @@ public enum IngressAnnotations {
     public static let nginxProxySSLName = "nginx.ingress.kubernetes.io/proxy-ssl-name"
     public static let nginxProxySSLVerify = "nginx.ingress.kubernetes.io/proxy-ssl-verify"
     public static let nginxProxySSLSecret = "nginx.ingress.kubernetes.io/proxy-ssl-secret"
+    public static let nginxProxyBodySize = "nginx.ingress.kubernetes.io/proxy-body-size"
+    public static let nginxLimitConnections = "nginx.ingress.kubernetes.io/limit-connections"
+    public static let nginxLimitRPS = "nginx.ingress.kubernetes.io/limit-rps"
+    public static let nginxLimitRPM = "nginx.ingress.kubernetes.io/limit-rpm"
+    public static let nginxLimitBurstMultiplier = "nginx.ingress.kubernetes.io/limit-burst-multiplier"
+    public static let nginxLimitAllowlist = "nginx.ingress.kubernetes.io/limit-allowlist"
+    public static let nginxLimitWhitelist = "nginx.ingress.kubernetes.io/limit-whitelist"
 
     public static let known: Set<String> = [
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
         proxyBuffering, compression, sslRedirect, forceSSLRedirect, allowlistSourceRange, denylistSourceRange,
         backendProtocol, proxySSLName, proxySSLVerify, proxySSLSecret,
+        proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
     ]
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
@@ -48,5 +63,7 @@ public enum IngressAnnotations {
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
         nginxSSLRedirect, nginxForceSSLRedirect, nginxAllowlistSourceRange, nginxWhitelistSourceRange,
         nginxDenylistSourceRange, nginxBackendProtocol, nginxProxySSLName, nginxProxySSLVerify, nginxProxySSLSecret,
+        nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
+        nginxLimitAllowlist, nginxLimitWhitelist,
     ]
 }

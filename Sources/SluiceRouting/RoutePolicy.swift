@@ -38,6 +38,11 @@ public struct RoutePolicy: Hashable, Sendable {
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
     public var refusal: RouteRefusal?
+    /// The largest request body accepted, in bytes (`proxy-body-size`; `413` beyond); 0: no
+    /// limit; nil: the proxy's own (`ProxyConfiguration.maxRequestBodyBytes`).
+    public var maxRequestBodyBytes: Int64?
+    /// How much one client address may ask of the route (`limit-*`, `max-streams`); nil: no limit.
+    public var clientLimits: ClientLimits?
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -52,7 +57,9 @@ public struct RoutePolicy: Hashable, Sendable {
         forceSSLRedirect: Bool = false,
         sourceRanges: SourceRanges? = nil,
         upstreamProtocol: UpstreamProtocol = .http,
-        refusal: RouteRefusal? = nil
+        refusal: RouteRefusal? = nil,
+        maxRequestBodyBytes: Int64? = nil,
+        clientLimits: ClientLimits? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -67,6 +74,8 @@ public struct RoutePolicy: Hashable, Sendable {
         self.sourceRanges = sourceRanges
         self.upstreamProtocol = upstreamProtocol
         self.refusal = refusal
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.clientLimits = clientLimits
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
