@@ -70,6 +70,8 @@ struct AnnotationPolicyReader {
         readUpstreamProtocol(into: &policy)
         readCORS(into: &policy)
         readHeaders(into: &policy)
+        readBodySize(into: &policy)
+        readClientLimits(into: &policy)
         return policy
     }
 

@@ -32,6 +32,13 @@ public enum IngressAnnotations {
     public static let requestHeaders = "sluice.io/request-headers"
     public static let securityHeaders = "sluice.io/security-headers"
     public static let contentSecurityPolicy = "sluice.io/content-security-policy"
+    public static let proxyBodySize = "sluice.io/proxy-body-size"
+    public static let limitConnections = "sluice.io/limit-connections"
+    public static let maxStreams = "sluice.io/max-streams"
+    public static let limitRPS = "sluice.io/limit-rps"
+    public static let limitRPM = "sluice.io/limit-rpm"
+    public static let limitBurstMultiplier = "sluice.io/limit-burst-multiplier"
+    public static let limitAllowlist = "sluice.io/limit-allowlist"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
@@ -60,6 +67,13 @@ public enum IngressAnnotations {
         (corsAllowHeaders, nginxCORSAllowHeaders), (corsExposeHeaders, nginxCORSExposeHeaders),
         (corsAllowCredentials, nginxCORSAllowCredentials), (corsMaxAge, nginxCORSMaxAge),
     ]
+    public static let nginxProxyBodySize = "nginx.ingress.kubernetes.io/proxy-body-size"
+    public static let nginxLimitConnections = "nginx.ingress.kubernetes.io/limit-connections"
+    public static let nginxLimitRPS = "nginx.ingress.kubernetes.io/limit-rps"
+    public static let nginxLimitRPM = "nginx.ingress.kubernetes.io/limit-rpm"
+    public static let nginxLimitBurstMultiplier = "nginx.ingress.kubernetes.io/limit-burst-multiplier"
+    public static let nginxLimitAllowlist = "nginx.ingress.kubernetes.io/limit-allowlist"
+    public static let nginxLimitWhitelist = "nginx.ingress.kubernetes.io/limit-whitelist"
 
     public static let known: Set<String> = [
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
@@ -67,6 +81,7 @@ public enum IngressAnnotations {
         backendProtocol, proxySSLName, proxySSLVerify, proxySSLSecret,
         enableCORS, corsAllowOrigin, corsAllowMethods, corsAllowHeaders, corsExposeHeaders, corsAllowCredentials, corsMaxAge,
         responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
+        proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
     ]
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
@@ -77,5 +92,7 @@ public enum IngressAnnotations {
         nginxDenylistSourceRange, nginxBackendProtocol, nginxProxySSLName, nginxProxySSLVerify, nginxProxySSLSecret,
         nginxEnableCORS, nginxCORSAllowOrigin, nginxCORSAllowMethods, nginxCORSAllowHeaders, nginxCORSExposeHeaders,
         nginxCORSAllowCredentials, nginxCORSMaxAge,
+        nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
+        nginxLimitAllowlist, nginxLimitWhitelist,
     ]
 }

@@ -46,6 +46,11 @@ public struct RoutePolicy: Hashable, Sendable {
     /// Fields set on every request sent to the backend (`request-headers`), replacing the
     /// client's of the same name.
     public var requestHeaders: [HeaderField]
+    /// The largest request body accepted, in bytes (`proxy-body-size`; `413` beyond); 0: no
+    /// limit; nil: the proxy's own (`ProxyConfiguration.maxRequestBodyBytes`).
+    public var maxRequestBodyBytes: Int64?
+    /// How much one client address may ask of the route (`limit-*`, `max-streams`); nil: no limit.
+    public var clientLimits: ClientLimits?
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -63,7 +68,9 @@ public struct RoutePolicy: Hashable, Sendable {
         refusal: RouteRefusal? = nil,
         cors: CORSPolicy? = nil,
         responseHeaders: [HeaderField] = [],
-        requestHeaders: [HeaderField] = []
+        requestHeaders: [HeaderField] = [],
+        maxRequestBodyBytes: Int64? = nil,
+        clientLimits: ClientLimits? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -81,6 +88,8 @@ public struct RoutePolicy: Hashable, Sendable {
         self.cors = cors
         self.responseHeaders = responseHeaders
         self.requestHeaders = requestHeaders
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.clientLimits = clientLimits
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.

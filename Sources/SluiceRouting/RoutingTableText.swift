@@ -66,7 +66,18 @@ public enum RoutingTableText {
         }
         if policy.upstreamProtocol != base.upstreamProtocol { fields += upstreamFields(policy.upstreamProtocol) }
         fields += headerFields(policy)
+        if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
+        if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
+        return fields
+    }
+
+    /// `in-flight=4 rate=5/1s+25 limit-exempt=10.0.0.0/8`: the per-client limits.
+    private static func clientLimitFields(_ limits: ClientLimits) -> [String] {
+        var fields: [String] = []
+        if let cap = limits.maxInFlight { fields.append("in-flight=\(cap)") }
+        for rate in limits.rates { fields.append("rate=\(rate.requests)/\(format(rate.period))+\(rate.burst)") }
+        if !limits.exempt.isEmpty { fields.append("limit-exempt=" + limits.exempt.map(\.description).joined(separator: ",")) }
         return fields
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import SluiceIngress
 import SluiceProxy
 import SluiceRouting
 
@@ -23,6 +24,9 @@ struct ProxyOptions: ParsableArguments {
 
     @Flag(help: "Read a PROXY protocol header (v1 or v2) at the start of every connection, as a load balancer sends when told to: the client it names is the one allow lists, X-Forwarded-For and the access log see. Connections without one are closed.")
     var proxyProtocol = EnvironmentDefault.string("SLUICE_PROXY_PROTOCOL") == "true"
+
+    @Option(help: "Largest request body a route without a proxy-body-size annotation accepts (nginx size syntax: 1m, 512k, 8m; 0 for no limit); larger ones get 413.")
+    var proxyBodySize: String = EnvironmentDefault.string("SLUICE_PROXY_BODY_SIZE") ?? "1m"
 
     @Flag(inversion: .prefixedNo, help: "Offer HTTP/2 on the HTTPS listener (ALPN h2): every EventSource of a browser tab on one connection, gRPC end to end.")
     var http2 = EnvironmentDefault.string("SLUICE_HTTP2").map { $0 != "false" } ?? true
@@ -105,6 +109,7 @@ struct ProxyOptions: ParsableArguments {
         configuration.httpsRedirectPort = httpsRedirectPort
         configuration.trustedProxies = trustedProxyRanges ?? []
         configuration.proxyProtocol = proxyProtocol
+        configuration.maxRequestBodyBytes = (try? BodySizeGrammar.parse(proxyBodySize).get()) ?? configuration.maxRequestBodyBytes
         configuration.http2 = http2
         configuration.h2c = enableH2c
         configuration.http2MaxConcurrentStreams = http2MaxConcurrentStreams
@@ -139,6 +144,9 @@ struct ProxyOptions: ParsableArguments {
             throw ValidationError("--http2-max-concurrent-streams must be between 1 and 1000000, not \(http2MaxConcurrentStreams)")
         }
         guard hstsMaxAge >= 0 else { throw ValidationError("--hsts-max-age must not be negative") }
+        if case .failure(let failure) = BodySizeGrammar.parse(proxyBodySize) {
+            throw ValidationError("--proxy-body-size \"\(proxyBodySize)\": \(failure.problem); accepted: \(BodySizeGrammar.accepted)")
+        }
         guard trustedProxyRanges != nil else {
             throw ValidationError("--trusted-proxy-cidrs must be comma-separated IPv4/IPv6 addresses or CIDRs, not \"\(trustedProxyCidrs)\"")
         }

@@ -207,7 +207,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             }
         case .body(let buffer):
             if machine.awaitsRequestBody { requestBodyProgressed() }
-            perform(machine.requestBodyReceived(part), forwarding: .body(.byteBuffer(buffer)))
+            let action = machine.requestBodyReceived(part)
+            if action == .forward, let exchange, !exchange.admitsRequestBody(buffer.readableBytes) {
+                requestBodyEnded()
+                fail(exchange, .payloadTooLarge)
+                return
+            }
+            perform(action, forwarding: .body(.byteBuffer(buffer)))
         case .end(let trailers):
             if machine.awaitsRequestBody { requestBodyEnded() }
             perform(machine.requestEndReceived(part), forwarding: .end(trailers))
@@ -241,6 +247,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             refuse(error, requestHasBody: requestHasBody)
             return
         }
+        var limitSlot: ClientLimitSlot?
+        if route.policy.clientLimits != nil {
+            switch dataPlane.clientLimiter.admit(received, route: route, facts: facts, now: loop.now) {
+            case .admitted(let slot): limitSlot = slot
+            case .refused(let error):
+                refuse(error, requestHasBody: RequestDecision.hasBody(received))
+                return
+            }
+        }
         guard let endpoint = loop.balancer.next(for: route.backend) else {
             refuse(.noEndpoints(backend: route.backend.name), requestHasBody: true)
             return
@@ -254,6 +269,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy,
             upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
+        exchange.limitSlot = limitSlot
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the
             // `Expect` (nginx and Envoy answer it the same way).

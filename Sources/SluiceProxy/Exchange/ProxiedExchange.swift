@@ -48,6 +48,12 @@ final class ProxiedExchange {
     /// Body bytes already sent upstream: once any are, the request can't be replayed.
     var bodyBytesSent = 0
     var requestEndSent = false
+    /// Body bytes received from the client, checked against the policy's limit
+    /// (``admitsRequestBody(_:)``).
+    private(set) var bodyBytesReceived: Int64 = 0
+    /// The request's place under its client's in-flight cap (`ClientLimiter`), held until the
+    /// exchange ends (a tunnel takes it over).
+    var limitSlot: ClientLimitSlot?
     /// Request parts were written upstream since the last flush.
     var upstreamFlushPending = false
     /// Set once the upstream's response head arrived.
@@ -87,6 +93,14 @@ final class ProxiedExchange {
     /// idempotent.
     var isReplayable: Bool {
         bodyBytesSent == 0 && idempotent
+    }
+
+    /// Counts `count` more body bytes from the client; false once the body has grown past the
+    /// route's limit (`RequestBodyLimit`): the exchange is then to end with `413`.
+    func admitsRequestBody(_ count: Int) -> Bool {
+        guard policy.maxRequestBodyBytes != nil else { return true }
+        bodyBytesReceived += Int64(count)
+        return RequestBodyLimit.admits(bodyBytesReceived, limit: policy.maxRequestBodyBytes)
     }
 
     /// The response started: a replay can no longer happen, so the head is not needed anymore.

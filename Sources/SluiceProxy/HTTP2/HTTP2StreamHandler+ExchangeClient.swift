@@ -99,6 +99,10 @@ extension HTTP2StreamHandler: ExchangeClient {
         }
         loop.deadlines.remove(self)
         self.exchange = nil
+        if let slot = exchange.limitSlot {
+            // The tunnel holds the request's place under its client's in-flight cap until it closes.
+            context.channel.closeFuture.whenComplete { _ in withExtendedLifetime(slot) {} }
+        }
         connection.handler.delegate = nil
         loop.metrics.tunnelOpened()
         let clientHead = WebSocketOverHTTP2.clientResponse(to: head, plan: exchange.headPlan(kind: .ordinary, closeClient: false))

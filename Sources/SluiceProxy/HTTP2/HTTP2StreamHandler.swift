@@ -83,8 +83,13 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             start(head, context: context)
         case .body(let buffer):
             if requestBodyDeadline != nil { requestBodyProgressed() }
-            guard state?.requestBodyReceived() == .forward else { return }
-            exchange?.forward(.body(.byteBuffer(buffer)))
+            guard state?.requestBodyReceived() == .forward, let exchange else { return }
+            guard exchange.admitsRequestBody(buffer.readableBytes) else {
+                requestBodyDeadline = nil
+                exchangeFailed(exchange, .payloadTooLarge)
+                return
+            }
+            exchange.forward(.body(.byteBuffer(buffer)))
         case .end(let trailers):
             requestBodyDeadline = nil
             switch state?.requestEndReceived() {
@@ -149,6 +154,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
         case .forward(let head, let route, let policy):
+            var limitSlot: ClientLimitSlot?
+            if route.policy.clientLimits != nil {
+                switch dataPlane.clientLimiter.admit(received, route: route, facts: facts, now: loop.now) {
+                case .admitted(let slot): limitSlot = slot
+                case .refused(let error):
+                    answer(error)
+                    return
+                }
+            }
             guard let endpoint = loop.balancer.next(for: route.backend) else {
                 answer(.noEndpoints(backend: route.backend.name))
                 return
@@ -162,6 +176,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
                 policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
+            exchange.limitSlot = limitSlot
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
                 // As over HTTP/1.1: the client waits for this before sending its body, and the
                 // upstream never sees the `Expect`.

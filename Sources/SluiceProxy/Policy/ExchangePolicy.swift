@@ -30,10 +30,12 @@ struct ExchangePolicy: Equatable, Sendable {
     /// How the backend is spoken to (`backend-protocol`): which pool an attempt draws from, and
     /// whether its responses are gRPC streams.
     let upstreamProtocol: UpstreamProtocol
+    /// The largest request body accepted, in bytes (`RequestBodyLimit`); nil: no limit.
+    let maxRequestBodyBytes: Int64?
 
     init(
         route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil,
-        responseFields: [ResponseField] = []
+        responseFields: [ResponseField] = [], maxRequestBodyBytes: Int64? = nil
     ) {
         self.declaredEventStream = declaredEventStream
         self.connectTimeout = TimeAmount(route.connectTimeout)
@@ -46,6 +48,7 @@ struct ExchangePolicy: Equatable, Sendable {
         self.clientCoding = clientCoding
         self.responseFields = responseFields
         self.upstreamProtocol = route.upstreamProtocol
+        self.maxRequestBodyBytes = maxRequestBodyBytes
     }
 
     /// The longest the upstream may stay silent: for a response of `kind`, or before the response

@@ -59,13 +59,18 @@ enum RequestDecision: Equatable {
         if route.policy.upstreamProtocol.grpc, received.version.major < 2 {
             return .refuse(.grpcNeedsHTTP2(secure: secure), requestHasBody: hasBody(received))
         }
+        let bodyLimit = RequestBodyLimit.bytes(route: route.policy, configuration: configuration)
+        if RequestBodyLimit.declaredLengthExceeds(bodyLimit, head: received) {
+            return .refuse(.payloadTooLarge, requestHasBody: true)
+        }
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))
         }
         let policy = ExchangePolicy(
             route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path),
             clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil,
-            responseFields: responseFields(head, route: route.policy, configuration: configuration, secure: secure))
+            responseFields: responseFields(head, route: route.policy, configuration: configuration, secure: secure),
+            maxRequestBodyBytes: bodyLimit)
         return .forward(head: head, route: route, policy: policy)
     }
 
@@ -85,7 +90,7 @@ enum RequestDecision: Equatable {
 
     /// The client's address: the peer's, or behind a trusted proxy the one its
     /// `X-Forwarded-For` names (`RealClientAddress`).
-    private static func clientAddress(_ head: HTTPRequestHead, facts: ClientConnectionFacts) -> IPAddress? {
+    static func clientAddress(_ head: HTTPRequestHead, facts: ClientConnectionFacts) -> IPAddress? {
         guard facts.trustsForwarding else { return facts.clientAddress }
         let chain = head.headers["x-forwarded-for"].flatMap { $0.split(separator: ",").map { $0.trimmingSpaces() } }
         return RealClientAddress.resolve(peer: facts.clientAddress, chain: chain, trusted: facts.trustedProxies)
@@ -93,7 +98,7 @@ enum RequestDecision: Equatable {
 
     /// Whether a body follows the head (RFC 9112 §6.3): `Transfer-Encoding`, or a
     /// `Content-Length` other than 0.
-    private static func hasBody(_ head: HTTPRequestHead) -> Bool {
+    static func hasBody(_ head: HTTPRequestHead) -> Bool {
         head.headers.contains(name: "transfer-encoding")
             || head.headers["content-length"].contains { $0.trimmingSpaces() != "0" }
     }

@@ -16,6 +16,8 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     public var upgrade: String?
     /// Fields a policy adds (a CORS preflight's answer).
     public var fields: [ResponseField]
+    /// Seconds a client refused by a limit should wait (`Retry-After`).
+    public var retryAfter: Int?
 
     public init(
         status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil, upgrade: String? = nil,
@@ -54,6 +56,20 @@ public struct ProxyErrorResponse: Hashable, Sendable {
 
     public static func noRoute(host: String, path: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .notFound, message: "no route for host \"\(host)\" path \"\(path)\"", closeConnection: false)
+    }
+
+    /// A request body larger than its route accepts (`proxy-body-size`): `413`, and the
+    /// connection closes after it (the rest of the body is not read into a next request).
+    public static let payloadTooLarge = ProxyErrorResponse(
+        status: .payloadTooLarge, message: "request body too large", closeConnection: true)
+
+    /// A client over its route's limits (`ClientLimits`): `503` with `Retry-After`, as
+    /// ingress-nginx's `limit-req-status-code` and `limit-conn-status-code` default.
+    public static func clientLimited(retryAfter: Int) -> ProxyErrorResponse {
+        var response = ProxyErrorResponse(
+            status: .serviceUnavailable, message: "too many requests from this client", closeConnection: false)
+        response.retryAfter = retryAfter
+        return response
     }
 
     public static func noEndpoints(backend: String) -> ProxyErrorResponse {
@@ -120,6 +136,7 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         }
         if let location { headers.add(name: "Location", value: location) }
         for field in fields { headers.add(name: field.name, value: field.value) }
+        if let retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
         if let upgrade {
             // RFC 9110 §7.8: `Upgrade` goes with the `upgrade` connection option.
             headers.add(name: "Upgrade", value: upgrade)

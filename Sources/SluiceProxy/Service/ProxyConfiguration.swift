@@ -76,6 +76,11 @@ public struct ProxyConfiguration: Sendable {
     /// Every connection starts with a PROXY protocol header (v1 or v2, `--proxy-protocol`) naming
     /// the client, as cloud load balancers send when told to; one without it is closed.
     public var proxyProtocol: Bool
+    /// The largest request body a route without `proxy-body-size` accepts; 0: no limit. Beyond it
+    /// the client gets `413`. `sluice` sets it from `--proxy-body-size`, 1 MiB by default as
+    /// ingress-nginx's; the library's default is none, so that an embedder (or a test uploading
+    /// its megabytes) opts in.
+    public var maxRequestBodyBytes: Int64
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -100,7 +105,8 @@ public struct ProxyConfiguration: Sendable {
         strictTransportSecurity: StrictTransportSecurity? = StrictTransportSecurity(),
         httpsRedirectPort: Int = 443,
         trustedProxies: [AddressRange] = [],
-        proxyProtocol: Bool = false
+        proxyProtocol: Bool = false,
+        maxRequestBodyBytes: Int64 = 0
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -125,6 +131,7 @@ public struct ProxyConfiguration: Sendable {
         self.httpsRedirectPort = httpsRedirectPort
         self.trustedProxies = trustedProxies
         self.proxyProtocol = proxyProtocol
+        self.maxRequestBodyBytes = maxRequestBodyBytes
     }
 
     /// The defaults documented on each field.

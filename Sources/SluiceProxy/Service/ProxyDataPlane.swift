@@ -18,6 +18,8 @@ public final class ProxyDataPlane: Sendable {
     public let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     private let _metrics = ProxyMetrics()
+    /// The per-client limits' counts, shared by every loop (`ClientLimiter`).
+    let clientLimiter = ClientLimiter()
     private let connector: UpstreamConnector
     /// TLS clients to backends, shared by every loop (each looks them up through its own
     /// `UpstreamTLSLookup`).

@@ -10,6 +10,10 @@ extension ClientConnectionHandler {
         machine.upgraded()
         cancelTimer()
         self.exchange = nil
+        if let slot = exchange.limitSlot {
+            // The tunnel holds the request's place under its client's in-flight cap until it closes.
+            context.channel.closeFuture.whenComplete { _ in withExtendedLifetime(slot) {} }
+        }
         connection.handler.delegate = nil
         metrics.tunnelOpened()
         let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false))

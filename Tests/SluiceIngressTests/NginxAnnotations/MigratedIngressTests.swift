@@ -31,7 +31,7 @@ struct MigratedIngressTests {
             #expect(route.policy.buffering)
             #expect(route.policy.refusal?.reason == """
                 unsupported access-control annotations: auth-response-headers, auth-signin, auth-tls-verify-client, \
-                auth-url, enable-owasp-core-rules, limit-rps, satisfy, server-snippet
+                auth-url, enable-owasp-core-rules, satisfy, server-snippet
                 """)
             #expect(route.policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8", "192.168.0.0/16"])
             #expect(route.policy.cors?.allowedOrigins == [.exact("https://app.example.com")])
@@ -45,9 +45,10 @@ struct MigratedIngressTests {
         #expect(warning.reason == DiagnosticReason.unsupportedAnnotation)
         #expect(warning.message.contains("fails closed"))
         #expect(warning.message.contains("--allow-unsupported-security-annotations"))
-        // 9 read (CORS's 3 among them), 9 honoured by value, 20 named as unsupported, 2 as typos.
+        // 12 read (CORS's 3 and the limits' 3 among them), 9 honoured by value, 17 named as
+        // unsupported, 2 as typos.
         let unsupported = try #require(warning.message.split(separator: "; ").first)
-        #expect(unsupported.split(separator: ", ").count == 20)
+        #expect(unsupported.split(separator: ", ").count == 17)
         #expect(!unsupported.contains("cors"))
         #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
         #expect(!result.diagnostics.contains { $0.name == "plain" })
