@@ -68,6 +68,7 @@ struct AnnotationPolicyReader {
         }
         readSourceRanges(into: &policy)
         readUpstreamProtocol(into: &policy)
+        readExternalAuth(into: &policy)
         return policy
     }
 

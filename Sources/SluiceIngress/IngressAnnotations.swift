@@ -36,17 +36,22 @@ public enum IngressAnnotations {
     public static let nginxProxySSLVerify = "nginx.ingress.kubernetes.io/proxy-ssl-verify"
     public static let nginxProxySSLSecret = "nginx.ingress.kubernetes.io/proxy-ssl-secret"
 
-    public static let known: Set<String> = [
+    public static let known: Set<String> = Set([
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
         proxyBuffering, compression, sslRedirect, forceSSLRedirect, allowlistSourceRange, denylistSourceRange,
         backendProtocol, proxySSLName, proxySSLVerify, proxySSLSecret,
-    ]
+    ]).union(externalAuth.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
-    static let nginxAliases: Set<String> = [
+    static let nginxAliases: Set<String> = Set([
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
         nginxSSLRedirect, nginxForceSSLRedirect, nginxAllowlistSourceRange, nginxWhitelistSourceRange,
         nginxDenylistSourceRange, nginxBackendProtocol, nginxProxySSLName, nginxProxySSLVerify, nginxProxySSLSecret,
+    ]).union(externalAuth.map { nginxPrefix + $0 })
+
+    /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
+    static let externalAuth = [
+        "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect",
     ]
 }

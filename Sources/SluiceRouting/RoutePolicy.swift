@@ -38,6 +38,8 @@ public struct RoutePolicy: Hashable, Sendable {
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
     public var refusal: RouteRefusal?
+    /// Asked before every request goes upstream (`auth-url`); nil: no external authentication.
+    public var externalAuth: ExternalAuth?
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -52,7 +54,8 @@ public struct RoutePolicy: Hashable, Sendable {
         forceSSLRedirect: Bool = false,
         sourceRanges: SourceRanges? = nil,
         upstreamProtocol: UpstreamProtocol = .http,
-        refusal: RouteRefusal? = nil
+        refusal: RouteRefusal? = nil,
+        externalAuth: ExternalAuth? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -67,6 +70,7 @@ public struct RoutePolicy: Hashable, Sendable {
         self.sourceRanges = sourceRanges
         self.upstreamProtocol = upstreamProtocol
         self.refusal = refusal
+        self.externalAuth = externalAuth
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.

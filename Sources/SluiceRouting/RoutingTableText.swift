@@ -65,6 +65,7 @@ public enum RoutingTableText {
             if !ranges.deny.isEmpty { fields.append("deny=" + ranges.deny.map(\.description).joined(separator: ",")) }
         }
         if policy.upstreamProtocol != base.upstreamProtocol { fields += upstreamFields(policy.upstreamProtocol) }
+        if let auth = policy.externalAuth { fields += externalAuthFields(auth) }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

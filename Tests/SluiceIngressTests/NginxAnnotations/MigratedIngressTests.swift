@@ -29,9 +29,10 @@ struct MigratedIngressTests {
             #expect(route.policy.readTimeout == .seconds(3600))
             #expect(route.policy.sendTimeout == .seconds(120))
             #expect(route.policy.buffering)
+            #expect(route.policy.externalAuth?.host == "oauth2-proxy.auth.svc.cluster.local")
             #expect(route.policy.refusal?.reason == """
-                unsupported access-control annotations: auth-response-headers, auth-signin, auth-tls-verify-client, \
-                auth-url, enable-owasp-core-rules, limit-rps, satisfy, server-snippet
+                unsupported access-control annotations: auth-tls-verify-client, enable-owasp-core-rules, limit-rps, \
+                satisfy, server-snippet
                 """)
             #expect(route.policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8", "192.168.0.0/16"])
         }
@@ -44,9 +45,9 @@ struct MigratedIngressTests {
         #expect(warning.reason == DiagnosticReason.unsupportedAnnotation)
         #expect(warning.message.contains("fails closed"))
         #expect(warning.message.contains("--allow-unsupported-security-annotations"))
-        // 6 read, 9 honoured by value, 23 named as unsupported, 2 as typos.
+        // 9 read (external auth among them), 9 honoured by value, 20 named as unsupported, 2 as typos.
         let unsupported = try #require(warning.message.split(separator: "; ").first)
-        #expect(unsupported.split(separator: ", ").count == 23)
+        #expect(unsupported.split(separator: ", ").count == 20)
         #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
         #expect(!result.diagnostics.contains { $0.name == "plain" })
     }

@@ -40,16 +40,16 @@ struct NginxAnnotationAuditTests {
 
     @Test func annotationsGuardingAccessMakeTheRoutesFailClosed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "limit-rps": "5", "auth-url": "http://auth/", "canary": "true",
+            "limit-rps": "5", "auth-proxy-set-headers": "default/h", "canary": "true",
             "enable-modsecurity": "true",
         ]))
-        #expect(audit.guarding == ["auth-url", "enable-modsecurity", "limit-rps"])
+        #expect(audit.guarding == ["auth-proxy-set-headers", "enable-modsecurity", "limit-rps"])
         #expect(audit.refusal(allowingUnsupportedSecurity: false) == RouteRefusal(
-            reason: "unsupported access-control annotations: auth-url, enable-modsecurity, limit-rps"))
+            reason: "unsupported access-control annotations: auth-proxy-set-headers, enable-modsecurity, limit-rps"))
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
         #expect(problem.message == """
-            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-url, canary="true", \
-            enable-modsecurity="true", limit-rps; auth-url, enable-modsecurity, limit-rps \
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-proxy-set-headers, canary="true", \
+            enable-modsecurity="true", limit-rps; auth-proxy-set-headers, enable-modsecurity, limit-rps \
             guarded access: every route of this Ingress fails closed (503, nothing forwarded) until they are removed \
             or Sluice runs with --allow-unsupported-security-annotations
             """)
