@@ -14,6 +14,8 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     public var location: String?
     /// The protocol a `426` requires (its `Upgrade` field).
     public var upgrade: String?
+    /// The challenge of a `401` (`WWW-Authenticate`, from an external auth service).
+    public var authenticate: String?
 
     public init(
         status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil, upgrade: String? = nil
@@ -107,6 +109,7 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(bodyText.utf8.count))
         if let location { headers.add(name: "Location", value: location) }
+        if let authenticate { headers.add(name: "WWW-Authenticate", value: authenticate) }
         if let upgrade {
             // RFC 9110 §7.8: `Upgrade` goes with the `upgrade` connection option.
             headers.add(name: "Upgrade", value: upgrade)
