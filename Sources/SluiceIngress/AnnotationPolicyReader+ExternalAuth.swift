@@ -38,6 +38,29 @@ extension AnnotationPolicyReader {
         }
         policy.externalAuth = ExternalAuth(
             host: url.host, port: url.port, authority: url.authority, target: url.target, method: method ?? "GET",
-            signin: signin, signinRedirectParam: param ?? "rd", responseHeaders: headers ?? [], requestRedirect: redirect)
+            signin: signin, signinRedirectParam: param ?? "rd", responseHeaders: headers ?? [], requestRedirect: redirect,
+            cache: readAuthCache())
+    }
+
+    /// `auth-cache-key` and `auth-cache-duration` (`200 202 5m` by default, ingress-nginx's without
+    /// its `401`: only allows are cached). A bad value is reported and nothing is cached: every
+    /// request is checked, which guards as much.
+    private mutating func readAuthCache() -> AuthCachePolicy? {
+        typealias G = ExternalAuthGrammars
+        let (sluice, nginx) = (IngressAnnotations.sluicePrefix, IngressAnnotations.nginxPrefix)
+        let noCache = "ignored: nothing is cached, every request is checked"
+        let keys = Grammar(accepted: G.cacheKeyAccepted, parse: G.cacheKey)
+        let durations = Grammar(accepted: G.cacheDurationAccepted, parse: G.cacheDuration)
+        let keyPresent = annotations[sluice + "auth-cache-key"] != nil || annotations[nginx + "auth-cache-key"] != nil
+        guard keyPresent else { return nil }
+        guard let key = parsed(sluice + "auth-cache-key", keys, consequence: noCache)
+            ?? parsed(nginx + "auth-cache-key", keys, consequence: noCache)
+        else { return nil }
+        let durationPresent = annotations[sluice + "auth-cache-duration"] != nil || annotations[nginx + "auth-cache-duration"] != nil
+        let duration = parsed(sluice + "auth-cache-duration", durations, consequence: noCache)
+            ?? parsed(nginx + "auth-cache-duration", durations, consequence: noCache)
+        if durationPresent, duration == nil { return nil }
+        let (statuses, lifetime) = duration ?? ([200, 202], .seconds(300))
+        return statuses.isEmpty ? nil : AuthCachePolicy(key: key, statuses: statuses, duration: lifetime)
     }
 }

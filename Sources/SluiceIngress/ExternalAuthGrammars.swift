@@ -72,3 +72,31 @@ extension StringProtocol {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
+
+extension ExternalAuthGrammars {
+    static let cacheKeyAccepted = "text with $http_<name>, $cookie_<name>, $remote_addr, $host, $request_uri"
+    static func cacheKey(_ raw: String) -> Result<[AuthCacheKeyPart], GrammarFailure> {
+        let (parts, unknown) = AuthCacheKeyPart.parse(raw)
+        guard unknown.isEmpty else { return .failure(GrammarFailure("unsupported variable(s) \(unknown.joined(separator: ", "))")) }
+        return parts.isEmpty ? .failure(GrammarFailure("empty")) : .success(parts)
+    }
+
+    static let cacheDurationAccepted = "statuses then a duration, like 200 202 10m (only 2xx statuses are cached)"
+    static func cacheDuration(_ raw: String) -> Result<(statuses: Set<Int>, duration: Duration), GrammarFailure> {
+        let words = raw.split(separator: " ").map(String.init)
+        guard let last = words.last else { return .failure(GrammarFailure("empty")) }
+        let duration: Duration
+        switch DurationGrammar.parse(last) {
+        case .success(let value): duration = value
+        case .failure(let failure): return .failure(failure)
+        }
+        var statuses: Set<Int> = []
+        for word in words.dropLast() {
+            guard let status = Int(word), (100...599).contains(status) else {
+                return .failure(GrammarFailure("\(AnnotationValue.quoted(word)) is not a status"))
+            }
+            if (200...299).contains(status) { statuses.insert(status) }
+        }
+        return .success((words.count == 1 ? [200, 202] : statuses, duration))
+    }
+}

@@ -53,5 +53,6 @@ public enum IngressAnnotations {
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
         "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect",
+        "auth-cache-key", "auth-cache-duration",
     ]
 }

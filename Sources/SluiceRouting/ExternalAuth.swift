@@ -22,10 +22,13 @@ public struct ExternalAuth: Hashable, Sendable {
     /// The subrequest's `X-Auth-Request-Redirect` (`auth-request-redirect`); the request's URI
     /// when nil, as ingress-nginx sends.
     public var requestRedirect: String?
+    /// Allows kept for a while (`auth-cache-key`, `auth-cache-duration`); nil: every request asks.
+    public var cache: AuthCachePolicy?
 
     public init(
         host: String, port: Int, authority: String, target: String, method: String = "GET", signin: String? = nil,
-        signinRedirectParam: String = "rd", responseHeaders: [String] = [], requestRedirect: String? = nil
+        signinRedirectParam: String = "rd", responseHeaders: [String] = [], requestRedirect: String? = nil,
+        cache: AuthCachePolicy? = nil
     ) {
         self.host = host
         self.port = port
@@ -36,6 +39,7 @@ public struct ExternalAuth: Hashable, Sendable {
         self.signinRedirectParam = signinRedirectParam
         self.responseHeaders = responseHeaders
         self.requestRedirect = requestRedirect
+        self.cache = cache
     }
 
     /// Parses an `http://host[:port][/path[?query]]` URL; nil for anything else (`https://`

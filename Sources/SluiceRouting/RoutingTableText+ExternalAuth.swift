@@ -8,6 +8,10 @@ extension RoutingTableText {
         if auth.signinRedirectParam != "rd" { fields.append("auth-rd=\(auth.signinRedirectParam)") }
         if !auth.responseHeaders.isEmpty { fields.append("auth-headers=\(auth.responseHeaders.joined(separator: ","))") }
         if let redirect = auth.requestRedirect { fields.append("auth-request-redirect=\(redirect)") }
+        if let cache = auth.cache {
+            let statuses = cache.statuses.sorted().map(String.init).joined(separator: ",")
+            fields.append("auth-cache=\(statuses)/\(cache.duration.components.seconds)s")
+        }
         return fields
     }
 }

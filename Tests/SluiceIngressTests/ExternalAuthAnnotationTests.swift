@@ -61,4 +61,21 @@ struct ExternalAuthAnnotationTests {
         #expect(policy.refusal == nil)
         #expect(problems.map(\.message) == ["auth-* annotations without auth-url are ignored: no external authentication is done"])
     }
+
+    @Test func cacheSettings() {
+        let url = ["nginx.ingress.kubernetes.io/auth-url": "http://auth/"]
+        let (cached, problems, _) = AnnotationPolicyReader.read(url.merging([
+            "nginx.ingress.kubernetes.io/auth-cache-key": "$cookie__oauth2_proxy$http_authorization",
+            "nginx.ingress.kubernetes.io/auth-cache-duration": "200 202 401 10m",
+        ]) { $1 })
+        #expect(problems.isEmpty)
+        #expect(cached.externalAuth?.cache == AuthCachePolicy(
+            key: [.cookie("_oauth2_proxy"), .field("authorization")], statuses: [200, 202], duration: .seconds(600)))
+        let (unknown, unknownProblems, _) = AnnotationPolicyReader.read(url.merging([
+            "nginx.ingress.kubernetes.io/auth-cache-key": "$remote_user$http_authorization"]) { $1 })
+        #expect(unknown.externalAuth != nil)
+        #expect(unknown.externalAuth?.cache == nil)
+        #expect(unknown.refusal == nil)
+        #expect(unknownProblems.first?.message.contains("unsupported variable(s) $remote_user") == true)
+    }
 }

@@ -20,6 +20,15 @@ extension ProxiedExchange {
         endpoint: Endpoint, auth: ExternalAuth, head: HTTPRequestHead, facts: ClientConnectionFacts,
         rebuild: @escaping (HTTPHeaders) -> UpstreamRequestHead
     ) {
+        let cacheKey = auth.cache.map {
+            ExternalAuthCache.Key(
+                service: auth.authority + auth.target, key: ExternalAuthCache.expand($0.key, head: head, clientIP: facts.clientIP))
+        }
+        if let cacheKey, let fields = client.loop.authCache.allowed(cacheKey, now: client.loop.now) {
+            if !fields.isEmpty { upstreamHead = rebuild(fields) }
+            attempt(endpoint: endpoint, fresh: false)
+            return
+        }
         let subrequest = ExternalAuthCheck.subrequest(for: head, auth: auth, facts: facts)
         ExternalAuthClient.check(
             subrequest, host: auth.host, port: auth.port, on: client.loop.eventLoop, connectTimeout: policy.connectTimeout,
@@ -30,6 +39,10 @@ extension ProxiedExchange {
                 status: answer?.status, headers: answer?.headers ?? [:], auth: auth, for: head, scheme: facts.proto)
             {
             case .allow(let fields):
+                if let cacheKey, let cache = auth.cache, let status = answer?.status, cache.statuses.contains(Int(status.code)) {
+                    let now = client.loop.now
+                    client.loop.authCache.store(cacheKey, fields: fields, until: now + TimeAmount(cache.duration), now: now)
+                }
                 if !fields.isEmpty { upstreamHead = rebuild(fields) }
                 attempt(endpoint: endpoint, fresh: false)
             case .deny(let error):

@@ -137,4 +137,24 @@ struct ProxyExternalAuthTests {
             }
         }
     }
+
+    /// With `auth-cache-key: $http_authorization`, an allow is asked once per key while it lasts.
+    @Test func allowsAreCachedByTheirKey() async throws {
+        try await withUpstream(Self.answer("200 OK", ["X-Auth-User: alice"])) { auth in
+            var policy = Self.policy(port: auth.port)
+            policy.externalAuth?.cache = AuthCachePolicy(
+                key: AuthCacheKeyPart.parse("$http_authorization").parts, statuses: [200], duration: .seconds(60))
+            try await withProxy(upstream: .echo, policy: policy) { proxy, _ in
+                let client = try await proxy.connect()
+                for token in ["a", "a", "b", "a"] {
+                    try await client.send(get("/", extra: ["Authorization: Bearer \(token)"]))
+                    let response = try await client.readResponse()
+                    #expect(response.status == 200)
+                    #expect(response.bodyText.contains("x-auth-user: alice\n"), "the cached allow copies its fields too")
+                }
+                #expect(auth.acceptedConnections == 2)
+                await client.close()
+            }
+        }
+    }
 }
