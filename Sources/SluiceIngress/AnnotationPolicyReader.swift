@@ -72,6 +72,7 @@ struct AnnotationPolicyReader {
         readHeaders(into: &policy)
         readBodySize(into: &policy)
         readClientLimits(into: &policy)
+        readExternalAuth(into: &policy)
         return policy
     }
 

@@ -75,18 +75,18 @@ public enum IngressAnnotations {
     public static let nginxLimitAllowlist = "nginx.ingress.kubernetes.io/limit-allowlist"
     public static let nginxLimitWhitelist = "nginx.ingress.kubernetes.io/limit-whitelist"
 
-    public static let known: Set<String> = [
+    public static let known: Set<String> = Set([
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
         proxyBuffering, compression, sslRedirect, forceSSLRedirect, allowlistSourceRange, denylistSourceRange,
         backendProtocol, proxySSLName, proxySSLVerify, proxySSLSecret,
         enableCORS, corsAllowOrigin, corsAllowMethods, corsAllowHeaders, corsExposeHeaders, corsAllowCredentials, corsMaxAge,
         responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
-    ]
+    ]).union(externalAuth.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
-    static let nginxAliases: Set<String> = [
+    static let nginxAliases: Set<String> = Set([
         nginxProxyConnectTimeout, nginxProxyReadTimeout, nginxProxySendTimeout, nginxProxyBuffering,
         nginxSSLRedirect, nginxForceSSLRedirect, nginxAllowlistSourceRange, nginxWhitelistSourceRange,
         nginxDenylistSourceRange, nginxBackendProtocol, nginxProxySSLName, nginxProxySSLVerify, nginxProxySSLSecret,
@@ -94,5 +94,11 @@ public enum IngressAnnotations {
         nginxCORSAllowCredentials, nginxCORSMaxAge,
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
         nginxLimitAllowlist, nginxLimitWhitelist,
+    ]).union(externalAuth.map { nginxPrefix + $0 })
+
+    /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
+    static let externalAuth = [
+        "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect",
+        "auth-cache-key", "auth-cache-duration",
     ]
 }

@@ -51,6 +51,8 @@ public struct RoutePolicy: Hashable, Sendable {
     public var maxRequestBodyBytes: Int64?
     /// How much one client address may ask of the route (`limit-*`, `max-streams`); nil: no limit.
     public var clientLimits: ClientLimits?
+    /// Asked before every request goes upstream (`auth-url`); nil: no external authentication.
+    public var externalAuth: ExternalAuth?
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -70,7 +72,8 @@ public struct RoutePolicy: Hashable, Sendable {
         responseHeaders: [HeaderField] = [],
         requestHeaders: [HeaderField] = [],
         maxRequestBodyBytes: Int64? = nil,
-        clientLimits: ClientLimits? = nil
+        clientLimits: ClientLimits? = nil,
+        externalAuth: ExternalAuth? = nil
     ) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
@@ -90,6 +93,7 @@ public struct RoutePolicy: Hashable, Sendable {
         self.requestHeaders = requestHeaders
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.clientLimits = clientLimits
+        self.externalAuth = externalAuth
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.

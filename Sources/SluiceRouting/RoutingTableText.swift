@@ -68,6 +68,7 @@ public enum RoutingTableText {
         fields += headerFields(policy)
         if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
+        if let auth = policy.externalAuth { fields += externalAuthFields(auth) }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

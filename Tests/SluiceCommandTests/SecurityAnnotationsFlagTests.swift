@@ -3,7 +3,7 @@ import SluiceDemo
 import SluiceTestSupport
 import Testing
 
-/// `sluice serve` with an Ingress whose `auth-url` Sluice does not support (yet): the
+/// `sluice serve` with an Ingress whose `auth-proxy-set-headers` Sluice does not support: the
 /// route fails closed (503) and the log says so, unless `--allow-unsupported-security-annotations`.
 @Suite("sluice serve --allow-unsupported-security-annotations")
 struct SecurityAnnotationsFlagTests {
@@ -39,7 +39,7 @@ struct SecurityAnnotationsFlagTests {
           name: guarded
           namespace: default
           annotations:
-            nginx.ingress.kubernetes.io/auth-url: http://auth.example/verify
+            nginx.ingress.kubernetes.io/auth-proxy-set-headers: default/auth-headers
         spec:
           ingressClassName: sluice
           rules:

@@ -19,7 +19,7 @@ import Testing
             try ClusterObjectsForTests.put(service: "admin", port: guarded.port, on: kube)
             try ClusterObjectsForTests.put(service: "web", port: open.port, on: kube)
             let annotations = [
-                "nginx.ingress.kubernetes.io/auth-url": "http://auth.example/verify",
+                "nginx.ingress.kubernetes.io/auth-proxy-set-headers": "default/auth-headers",
                 "nginx.ingress.kubernetes.io/proxy-read-timeout": "120",
             ]
             try kube.put(
@@ -39,7 +39,7 @@ import Testing
             let refused = try await client.readResponse()
             #expect(refused.status == 503)
             #expect(refused.bodyText.contains("refused (fails closed)"))
-            #expect(refused.bodyText.contains("auth-url"))
+            #expect(refused.bodyText.contains("auth-proxy-set-headers"))
             try await client.send(get("/", host: "shop.example.com"))
             #expect(try await client.readResponse().status == 200)
             #expect(guarded.acceptedConnections == 0)
@@ -50,10 +50,10 @@ import Testing
             #expect(warning.type == "Warning")
             #expect(warning.reason == DiagnosticReason.unsupportedAnnotation)
             #expect(warning.involvedObject.name == "admin")
-            #expect(warning.message?.contains("auth-url guarded access") == true)
+            #expect(warning.message?.contains("auth-proxy-set-headers guarded access") == true)
             #expect(warning.message?.contains("--allow-unsupported-security-annotations") == true)
 
-            // The auth-url removed: the same route is served.
+            // The annotation removed: the same route is served.
             try kube.put(
                 ClusterObjectsForTests.ingress(
                     "admin", host: "admin.example.com", paths: [("/", "admin")],

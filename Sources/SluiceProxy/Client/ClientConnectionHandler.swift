@@ -276,7 +276,17 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             writeResponseHead(HTTPResponseHead(version: .http1_1, status: .continue), answering: nil)
             writer.flush()
         }
-        exchange.attempt(endpoint: endpoint, fresh: false)
+        guard let auth = route.policy.externalAuth else {
+            exchange.attempt(endpoint: endpoint, fresh: false)
+            return
+        }
+        let (facts, configuration, allocator) = (self.facts, self.configuration, context?.channel.allocator ?? ByteBufferAllocator())
+        exchange.authorizeThenAttempt(endpoint: endpoint, auth: auth, head: head, facts: facts) { fields in
+            UpstreamRequestHead(
+                from: head.replacingFields(fields), facts: facts, declaredEventStream: policy.declaredEventStream,
+                forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: String(upstreamHead.requestID),
+                allocator: allocator)
+        }
     }
 
     /// An error decided from the request head. One to a request with a body goes out at once and

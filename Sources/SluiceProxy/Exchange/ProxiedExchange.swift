@@ -18,7 +18,8 @@ final class ProxiedExchange {
     /// Who the response goes to.
     let client: any ExchangeClient
     /// The head sent upstream; kept for a replay on a fresh connection until the response starts.
-    private(set) var upstreamHead: UpstreamRequestHead?
+    /// Replaced once before the first attempt when external auth adds fields (`+Authorization`).
+    var upstreamHead: UpstreamRequestHead?
     /// The backend the route sends to (what the exchange needs of its route besides `policy`:
     /// kept alone, an idle stream holds less).
     let backend: Backend

@@ -183,7 +183,17 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 writer.writeHead(HTTPResponseHead(version: .http2, status: .continue), answering: nil, compression: .off)
                 writer.flush()
             }
-            exchange.attempt(endpoint: endpoint, fresh: false)
+            if let auth = route.policy.externalAuth {
+                let (configuration, allocator) = (self.configuration, context.channel.allocator)
+                exchange.authorizeThenAttempt(endpoint: endpoint, auth: auth, head: head, facts: facts) { fields in
+                    UpstreamRequestHead(
+                        from: head.replacingFields(fields), facts: facts, declaredEventStream: policy.declaredEventStream,
+                        forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames,
+                        requestID: String(upstreamHead.requestID), allocator: allocator)
+                }
+            } else {
+                exchange.attempt(endpoint: endpoint, fresh: false)
+            }
             // The upgrade request has no body: it ends with its head.
             if carriesWebSocket, state?.requestEndReceived() == .forward { exchange.forward(.end(nil)) }
         case .reject(let error), .refuse(let error, _), .respond(let error, _):

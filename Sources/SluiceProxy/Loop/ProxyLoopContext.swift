@@ -22,6 +22,8 @@ final class ProxyLoopContext {
     /// Nil when the access log is off.
     let accessLog: AccessLogWriter?
     var upstreamTLS: UpstreamTLSLookup
+    /// External auth allows kept for `auth-cache-duration`.
+    var authCache = ExternalAuthCache()
 
     init(
         eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard,

@@ -18,6 +18,8 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     public var fields: [ResponseField]
     /// Seconds a client refused by a limit should wait (`Retry-After`).
     public var retryAfter: Int?
+    /// The challenge of a `401` (`WWW-Authenticate`, from an external auth service).
+    public var authenticate: String?
 
     public init(
         status: HTTPResponseStatus, message: String, closeConnection: Bool, location: String? = nil, upgrade: String? = nil,
@@ -137,6 +139,7 @@ public struct ProxyErrorResponse: Hashable, Sendable {
         if let location { headers.add(name: "Location", value: location) }
         for field in fields { headers.add(name: field.name, value: field.value) }
         if let retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
+        if let authenticate { headers.add(name: "WWW-Authenticate", value: authenticate) }
         if let upgrade {
             // RFC 9110 §7.8: `Upgrade` goes with the `upgrade` connection option.
             headers.add(name: "Upgrade", value: upgrade)

@@ -29,9 +29,10 @@ struct MigratedIngressTests {
             #expect(route.policy.readTimeout == .seconds(3600))
             #expect(route.policy.sendTimeout == .seconds(120))
             #expect(route.policy.buffering)
+            #expect(route.policy.externalAuth?.host == "oauth2-proxy.auth.svc.cluster.local")
             #expect(route.policy.refusal?.reason == """
-                unsupported access-control annotations: auth-response-headers, auth-signin, auth-tls-verify-client, \
-                auth-url, enable-owasp-core-rules, satisfy, server-snippet
+                unsupported access-control annotations: auth-tls-verify-client, enable-owasp-core-rules, satisfy, \
+                server-snippet
                 """)
             #expect(route.policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8", "192.168.0.0/16"])
             #expect(route.policy.cors?.allowedOrigins == [.exact("https://app.example.com")])
@@ -45,10 +46,10 @@ struct MigratedIngressTests {
         #expect(warning.reason == DiagnosticReason.unsupportedAnnotation)
         #expect(warning.message.contains("fails closed"))
         #expect(warning.message.contains("--allow-unsupported-security-annotations"))
-        // 12 read (CORS's 3 and the limits' 3 among them), 9 honoured by value, 17 named as
-        // unsupported, 2 as typos.
+        // 15 read (CORS's 3, the limits' 3 and external auth's among them), 9 honoured by value,
+        // 14 named as unsupported, 2 as typos.
         let unsupported = try #require(warning.message.split(separator: "; ").first)
-        #expect(unsupported.split(separator: ", ").count == 17)
+        #expect(unsupported.split(separator: ", ").count == 14)
         #expect(!unsupported.contains("cors"))
         #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
         #expect(!result.diagnostics.contains { $0.name == "plain" })

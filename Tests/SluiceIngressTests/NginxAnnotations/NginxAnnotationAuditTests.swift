@@ -40,16 +40,16 @@ struct NginxAnnotationAuditTests {
 
     @Test func annotationsGuardingAccessMakeTheRoutesFailClosed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "limit-rps": "5", "auth-url": "http://auth/", "canary": "true",
+            "limit-rps": "5", "auth-proxy-set-headers": "default/h", "canary": "true",
             "enable-modsecurity": "true",
         ]))
-        #expect(audit.guarding == ["auth-url", "enable-modsecurity"], "limit-rps is supported")
+        #expect(audit.guarding == ["auth-proxy-set-headers", "enable-modsecurity"], "limit-rps is supported")
         #expect(audit.refusal(allowingUnsupportedSecurity: false) == RouteRefusal(
-            reason: "unsupported access-control annotations: auth-url, enable-modsecurity"))
+            reason: "unsupported access-control annotations: auth-proxy-set-headers, enable-modsecurity"))
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
         #expect(problem.message == """
-            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-url, canary="true", \
-            enable-modsecurity="true"; auth-url, enable-modsecurity \
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-proxy-set-headers, canary="true", \
+            enable-modsecurity="true"; auth-proxy-set-headers, enable-modsecurity \
             guarded access: every route of this Ingress fails closed (503, nothing forwarded) until they are removed \
             or Sluice runs with --allow-unsupported-security-annotations
             """)

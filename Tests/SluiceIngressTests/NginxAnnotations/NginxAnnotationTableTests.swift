@@ -90,6 +90,6 @@ struct NginxAnnotationTableTests {
         #expect(!push.honours("true") && !push.honours(""))
         #expect(try #require(NginxAnnotation.named("ssl-redirect")).honours("true"), "supported: read by the policy reader")
         #expect(try #require(NginxAnnotation.named("proxy-read-timeout")).honours("anything the reader judges"))
-        #expect(!(try #require(NginxAnnotation.named("auth-url")).honours("")))
+        #expect(!(try #require(NginxAnnotation.named("auth-proxy-set-headers")).honours("")))
     }
 }

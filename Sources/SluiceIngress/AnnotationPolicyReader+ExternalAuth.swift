@@ -1,0 +1,66 @@
+import SluiceRouting
+
+/// External auth: `auth-url` turns it on; `auth-method`, `auth-signin`,
+/// `auth-signin-redirect-param`, `auth-response-headers` and `auth-request-redirect` shape it.
+/// Each is read from `sluice.io/<name>`, else its ingress-nginx alias. It guards access, so a bad
+/// value of any of them fails every route of the Ingress closed (503), and a bad `sluice.io/`
+/// value is not replaced by its alias. Without `auth-url` the others are reported and unused.
+extension AnnotationPolicyReader {
+    mutating func readExternalAuth(into policy: inout RoutePolicy) {
+        typealias G = ExternalAuthGrammars
+        var invalid: [String] = []
+        func read<Value>(_ name: String, _ accepted: String, _ parse: @escaping (String) -> Result<Value, GrammarFailure>) -> Value? {
+            let keys = [IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name]
+            guard let key = keys.first(where: { annotations[$0] != nil }) else { return nil }
+            let grammar = Grammar(accepted: accepted, parse: parse)
+            if let value = parsed(key, grammar, consequence: "every route of this Ingress fails closed (503)") { return value }
+            invalid.append(name)
+            return nil
+        }
+        let url = read("auth-url", G.urlAccepted, G.url)
+        let method = read("auth-method", G.methodAccepted, G.method)
+        let signin = read("auth-signin", G.signinAccepted, G.signin)
+        let param = read("auth-signin-redirect-param", G.tokenAccepted, G.token)
+        let headers = read("auth-response-headers", G.headerListAccepted, G.headerList)
+        let redirect = read("auth-request-redirect", G.redirectAccepted, G.redirect)
+        if !invalid.isEmpty {
+            policy.refusal = policy.refusal ?? RouteRefusal(reason: "invalid \(invalid.joined(separator: ", "))")
+            return
+        }
+        guard let url else {
+            let ignored = [method != nil, signin != nil, param != nil, headers != nil, redirect != nil]
+            if ignored.contains(true) {
+                report(IngressProblem(
+                    reason: DiagnosticReason.ineffectiveAnnotation,
+                    message: "auth-* annotations without auth-url are ignored: no external authentication is done"))
+            }
+            return
+        }
+        policy.externalAuth = ExternalAuth(
+            host: url.host, port: url.port, authority: url.authority, target: url.target, method: method ?? "GET",
+            signin: signin, signinRedirectParam: param ?? "rd", responseHeaders: headers ?? [], requestRedirect: redirect,
+            cache: readAuthCache())
+    }
+
+    /// `auth-cache-key` and `auth-cache-duration` (`200 202 5m` by default, ingress-nginx's without
+    /// its `401`: only allows are cached). A bad value is reported and nothing is cached: every
+    /// request is checked, which guards as much.
+    private mutating func readAuthCache() -> AuthCachePolicy? {
+        typealias G = ExternalAuthGrammars
+        let (sluice, nginx) = (IngressAnnotations.sluicePrefix, IngressAnnotations.nginxPrefix)
+        let noCache = "ignored: nothing is cached, every request is checked"
+        let keys = Grammar(accepted: G.cacheKeyAccepted, parse: G.cacheKey)
+        let durations = Grammar(accepted: G.cacheDurationAccepted, parse: G.cacheDuration)
+        let keyPresent = annotations[sluice + "auth-cache-key"] != nil || annotations[nginx + "auth-cache-key"] != nil
+        guard keyPresent else { return nil }
+        guard let key = parsed(sluice + "auth-cache-key", keys, consequence: noCache)
+            ?? parsed(nginx + "auth-cache-key", keys, consequence: noCache)
+        else { return nil }
+        let durationPresent = annotations[sluice + "auth-cache-duration"] != nil || annotations[nginx + "auth-cache-duration"] != nil
+        let duration = parsed(sluice + "auth-cache-duration", durations, consequence: noCache)
+            ?? parsed(nginx + "auth-cache-duration", durations, consequence: noCache)
+        if durationPresent, duration == nil { return nil }
+        let (statuses, lifetime) = duration ?? ([200, 202], .seconds(300))
+        return statuses.isEmpty ? nil : AuthCachePolicy(key: key, statuses: statuses, duration: lifetime)
+    }
+}

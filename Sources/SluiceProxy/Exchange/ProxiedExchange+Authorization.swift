@@ -1,0 +1,63 @@
+import NIOCore
+import NIOHTTP1
+import SluiceRouting
+
+/// External authentication before the first upstream attempt (`ExternalAuth`): the exchange
+/// waits, holding what the client sends in `pending` (the client is not read meanwhile, as
+/// before any upstream is ready), until the auth service answers; then it attempts, or fails
+/// with the denial.
+extension ProxiedExchange {
+    static let longestAuthWait = TimeAmount.seconds(5)
+
+    /// Attempts `endpoint` once the auth service allowed `head` (the client's request in origin
+    /// form). `rebuild` makes the upstream head again with
+    /// the fields the auth service's answer adds (called only when there are some).
+    ///
+    /// The check is bounded by the route's connect timeout to reach the auth service, and by its
+    /// read timeout, at most ``longestAuthWait``, for the answer (a stream's route often reads
+    /// for an hour; a sign-in check should not wait that long).
+    func authorizeThenAttempt(
+        endpoint: Endpoint, auth: ExternalAuth, head: HTTPRequestHead, facts: ClientConnectionFacts,
+        rebuild: @escaping (HTTPHeaders) -> UpstreamRequestHead
+    ) {
+        let cacheKey = auth.cache.map {
+            ExternalAuthCache.Key(
+                service: auth.authority + auth.target, key: ExternalAuthCache.expand($0.key, head: head, clientIP: facts.clientIP))
+        }
+        if let cacheKey, let fields = client.loop.authCache.allowed(cacheKey, now: client.loop.now) {
+            if !fields.isEmpty { upstreamHead = rebuild(fields) }
+            attempt(endpoint: endpoint, fresh: false)
+            return
+        }
+        let subrequest = ExternalAuthCheck.subrequest(for: head, auth: auth, facts: facts)
+        ExternalAuthClient.check(
+            subrequest, host: auth.host, port: auth.port, on: client.loop.eventLoop, connectTimeout: policy.connectTimeout,
+            responseTimeout: min(policy.idleTimeout(for: .ordinary), Self.longestAuthWait)
+        ) { [self] answer in
+            guard client.exchange === self, client.isOpen else { return }
+            switch ExternalAuthCheck.outcome(
+                status: answer?.status, headers: answer?.headers ?? [:], auth: auth, for: head, scheme: facts.proto)
+            {
+            case .allow(let fields):
+                if let cacheKey, let cache = auth.cache, let status = answer?.status, cache.statuses.contains(Int(status.code)) {
+                    let now = client.loop.now
+                    client.loop.authCache.store(cacheKey, fields: fields, until: now + TimeAmount(cache.duration), now: now)
+                }
+                if !fields.isEmpty { upstreamHead = rebuild(fields) }
+                attempt(endpoint: endpoint, fresh: false)
+            case .deny(let error):
+                client.exchangeFailed(self, error)
+            }
+        }
+    }
+}
+
+extension HTTPRequestHead {
+    /// The head with `fields` replacing its own of the same names.
+    func replacingFields(_ fields: HTTPHeaders) -> HTTPRequestHead {
+        var head = self
+        for name in Set(fields.map { $0.name.lowercased() }) { head.headers.remove(name: name) }
+        head.headers.add(contentsOf: fields)
+        return head
+    }
+}
