@@ -2,57 +2,120 @@
 ///
 /// Timeouts for streams are idle timeouts: the longest silence allowed between two chunks, never
 /// a limit on the total duration (that is `maxStreamDuration`, off by default).
+///
+/// A copy-on-write value: the fields live in one immutable box, so copying a policy
+/// (and the `Route`s and decisions that carry it, several times per request) copies one
+/// reference instead of some 500 bytes and a dozen retained fields.
 public struct RoutePolicy: Hashable, Sendable {
+    private var storage: Storage
+
     /// TCP connect to an upstream endpoint.
-    public var connectTimeout: Duration
+    public var connectTimeout: Duration {
+        get { storage.fields.connectTimeout }
+        set { mutate { $0.connectTimeout = newValue } }
+    }
     /// Longest upstream silence for ordinary responses: before the response head and between
     /// body chunks.
-    public var readTimeout: Duration
+    public var readTimeout: Duration {
+        get { storage.fields.readTimeout }
+        set { mutate { $0.readTimeout = newValue } }
+    }
     /// Longest upstream silence once a response is a stream (event stream or upgraded tunnel).
-    public var streamIdleTimeout: Duration
+    public var streamIdleTimeout: Duration {
+        get { storage.fields.streamIdleTimeout }
+        set { mutate { $0.streamIdleTimeout = newValue } }
+    }
     /// Longest the upstream may stall accepting request bytes.
-    public var sendTimeout: Duration
+    public var sendTimeout: Duration {
+        get { storage.fields.sendTimeout }
+        set { mutate { $0.sendTimeout = newValue } }
+    }
     /// Total cap on a stream's life; `nil` means none.
-    public var maxStreamDuration: Duration?
+    public var maxStreamDuration: Duration? {
+        get { storage.fields.maxStreamDuration }
+        set { mutate { $0.maxStreamDuration = newValue } }
+    }
     /// Request paths (element-wise prefixes, normalised like `PathMatch.prefix`) whose responses
     /// are event streams even without `Content-Type: text/event-stream`.
-    public var eventStreamPaths: [String]
+    public var eventStreamPaths: [String] {
+        get { storage.fields.eventStreamPaths }
+        set { mutate { $0.eventStreamPaths = newValue } }
+    }
     /// Whether ordinary (non-stream) responses may be buffered (nginx `proxy_buffering on`): the
     /// proxy keeps reading the upstream while the client is slow, up to a bound per response
     /// (`ProxyConfiguration.maxBufferedResponseBytes`), so the upstream connection is freed early.
     /// Off, a slow client holds the upstream back through backpressure. Streams never are.
-    public var buffering: Bool
+    public var buffering: Bool {
+        get { storage.fields.buffering }
+        set { mutate { $0.buffering = newValue } }
+    }
     /// Whether ordinary responses may be compressed. Event streams never are.
-    public var compression: Bool
+    public var compression: Bool {
+        get { storage.fields.compression }
+        set { mutate { $0.compression = newValue } }
+    }
     /// Plain HTTP to a host with a certificate of its own (`CertificateTable.hostCertificate`) is
     /// redirected to HTTPS with `308` (ingress-nginx's `ssl-redirect`, on by default).
-    public var sslRedirect: Bool
+    public var sslRedirect: Bool {
+        get { storage.fields.sslRedirect }
+        set { mutate { $0.sslRedirect = newValue } }
+    }
     /// Plain HTTP is redirected to HTTPS even for a host without a certificate (Sluice behind a
     /// TLS-terminating load balancer: ingress-nginx's `force-ssl-redirect`).
-    public var forceSSLRedirect: Bool
+    public var forceSSLRedirect: Bool {
+        get { storage.fields.forceSSLRedirect }
+        set { mutate { $0.forceSSLRedirect = newValue } }
+    }
     /// Which client addresses may reach the route (`allowlist-source-range`,
     /// `denylist-source-range`); nil: any.
-    public var sourceRanges: SourceRanges?
+    public var sourceRanges: SourceRanges? {
+        get { storage.fields.sourceRanges }
+        set { mutate { $0.sourceRanges = newValue } }
+    }
     /// How the backend is spoken to (`backend-protocol`); plain HTTP/1.1 by default.
-    public var upstreamProtocol: UpstreamProtocol
+    public var upstreamProtocol: UpstreamProtocol {
+        get { storage.fields.upstreamProtocol }
+        set { mutate { $0.upstreamProtocol = newValue } }
+    }
     /// When set, the route is not served at all: each request gets a `503` saying why, and the
     /// backend is never contacted. Decided before any other field is consulted.
-    public var refusal: RouteRefusal?
+    public var refusal: RouteRefusal? {
+        get { storage.fields.refusal }
+        set { mutate { $0.refusal = newValue } }
+    }
     /// Cross-origin resource sharing (`enable-cors`); nil: none (preflights reach the backend).
-    public var cors: CORSPolicy?
+    public var cors: CORSPolicy? {
+        get { storage.fields.cors }
+        set { mutate { $0.cors = newValue } }
+    }
     /// Fields set on every response (`response-headers`, `security-headers`), replacing the
     /// backend's of the same name.
-    public var responseHeaders: [HeaderField]
+    public var responseHeaders: [HeaderField] {
+        get { storage.fields.responseHeaders }
+        set { mutate { $0.responseHeaders = newValue } }
+    }
     /// Fields set on every request sent to the backend (`request-headers`), replacing the
     /// client's of the same name.
-    public var requestHeaders: [HeaderField]
+    public var requestHeaders: [HeaderField] {
+        get { storage.fields.requestHeaders }
+        set { mutate { $0.requestHeaders = newValue } }
+    }
     /// The largest request body accepted, in bytes (`proxy-body-size`; `413` beyond); 0: no
     /// limit; nil: the proxy's own (`ProxyConfiguration.maxRequestBodyBytes`).
-    public var maxRequestBodyBytes: Int64?
+    public var maxRequestBodyBytes: Int64? {
+        get { storage.fields.maxRequestBodyBytes }
+        set { mutate { $0.maxRequestBodyBytes = newValue } }
+    }
     /// How much one client address may ask of the route (`limit-*`, `max-streams`); nil: no limit.
-    public var clientLimits: ClientLimits?
+    public var clientLimits: ClientLimits? {
+        get { storage.fields.clientLimits }
+        set { mutate { $0.clientLimits = newValue } }
+    }
     /// Asked before every request goes upstream (`auth-url`); nil: no external authentication.
-    public var externalAuth: ExternalAuth?
+    public var externalAuth: ExternalAuth? {
+        get { storage.fields.externalAuth }
+        set { mutate { $0.externalAuth = newValue } }
+    }
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -75,25 +138,27 @@ public struct RoutePolicy: Hashable, Sendable {
         clientLimits: ClientLimits? = nil,
         externalAuth: ExternalAuth? = nil
     ) {
-        self.connectTimeout = connectTimeout
-        self.readTimeout = readTimeout
-        self.streamIdleTimeout = streamIdleTimeout
-        self.sendTimeout = sendTimeout
-        self.maxStreamDuration = maxStreamDuration
-        self.eventStreamPaths = eventStreamPaths
-        self.buffering = buffering
-        self.compression = compression
-        self.sslRedirect = sslRedirect
-        self.forceSSLRedirect = forceSSLRedirect
-        self.sourceRanges = sourceRanges
-        self.upstreamProtocol = upstreamProtocol
-        self.refusal = refusal
-        self.cors = cors
-        self.responseHeaders = responseHeaders
-        self.requestHeaders = requestHeaders
-        self.maxRequestBodyBytes = maxRequestBodyBytes
-        self.clientLimits = clientLimits
-        self.externalAuth = externalAuth
+        storage = Storage(
+            Fields(
+                connectTimeout: connectTimeout,
+                readTimeout: readTimeout,
+                streamIdleTimeout: streamIdleTimeout,
+                sendTimeout: sendTimeout,
+                maxStreamDuration: maxStreamDuration,
+                eventStreamPaths: eventStreamPaths,
+                buffering: buffering,
+                compression: compression,
+                sslRedirect: sslRedirect,
+                forceSSLRedirect: forceSSLRedirect,
+                sourceRanges: sourceRanges,
+                upstreamProtocol: upstreamProtocol,
+                refusal: refusal,
+                cors: cors,
+                responseHeaders: responseHeaders,
+                requestHeaders: requestHeaders,
+                maxRequestBodyBytes: maxRequestBodyBytes,
+                clientLimits: clientLimits,
+                externalAuth: externalAuth))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -107,5 +172,45 @@ public struct RoutePolicy: Hashable, Sendable {
             if PathMatch.isElementPrefix(prefix, of: path) { return true }
         }
         return false
+    }
+
+    public static func == (lhs: RoutePolicy, rhs: RoutePolicy) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
+    /// Setting a field boxes a changed copy: setters run in translation, never per request.
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        var fields = storage.fields
+        change(&fields)
+        storage = Storage(fields)
+    }
+
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Hashable, Sendable {
+        var connectTimeout: Duration
+        var readTimeout: Duration
+        var streamIdleTimeout: Duration
+        var sendTimeout: Duration
+        var maxStreamDuration: Duration?
+        var eventStreamPaths: [String]
+        var buffering: Bool
+        var compression: Bool
+        var sslRedirect: Bool
+        var forceSSLRedirect: Bool
+        var sourceRanges: SourceRanges?
+        var upstreamProtocol: UpstreamProtocol
+        var refusal: RouteRefusal?
+        var cors: CORSPolicy?
+        var responseHeaders: [HeaderField]
+        var requestHeaders: [HeaderField]
+        var maxRequestBodyBytes: Int64?
+        var clientLimits: ClientLimits?
+        var externalAuth: ExternalAuth?
     }
 }
