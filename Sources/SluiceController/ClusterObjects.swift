@@ -52,22 +52,22 @@ public struct ClusterObjects: Sendable, Hashable {
 public typealias ClusterObjectsSlot<Object> = WritableKeyPath<ClusterObjects, [String: Object]> & Sendable
 
 extension ClusterObjects {
-    /// Replaces the whole slot (after a LIST). Returns whether anything changed.
-    mutating func replace<Object: KubeObject>(_ items: [Object], in slot: ClusterObjectsSlot<Object>) -> Bool {
+    /// Replaces the whole slot (after a LIST). Returns what changed.
+    mutating func replace<Object: KubeObject>(_ items: [Object], in slot: ClusterObjectsSlot<Object>) -> CacheChange {
         var fresh: [String: Object] = [:]
         fresh.reserveCapacity(items.count)
         for item in items { fresh[item.namespacedName] = item }
-        guard self[keyPath: slot] != fresh else { return false }
-        self[keyPath: slot] = fresh
-        return true
+        let change = CacheChange.between(self[keyPath: slot], fresh)
+        if change != .none { self[keyPath: slot] = fresh }
+        return change
     }
 
-    /// Adds or replaces one object. Returns whether anything changed.
-    mutating func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) -> Bool {
+    /// Adds or replaces one object. Returns what changed.
+    mutating func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) -> CacheChange {
         let key = object.namespacedName
-        guard self[keyPath: slot][key] != object else { return false }
-        self[keyPath: slot][key] = object
-        return true
+        let change = CacheChange.between(self[keyPath: slot][key], object)
+        if change != .none { self[keyPath: slot][key] = object }
+        return change
     }
 
     /// Removes one object. Returns whether anything changed.

@@ -3,7 +3,9 @@ import KubeModels
 /// The live ``ClusterObjects``, written by the reflectors and read by the reconcile loop.
 ///
 /// Writers only mark the cache dirty (a change counter, the time of the last change, and a
-/// signal); what to do about it is the reconcile loop's business (level-triggered).
+/// signal); what to do about it is the reconcile loop's business (level-triggered). A write that
+/// changes nothing translation reads (``CacheChange/statusOnly``: status, bookkeeping) is stored
+/// and marks only ``statusPending``: the table cannot change, but the status writer may care.
 ///
 /// Secrets, whoever writes them, pass through ``SecretRetention``: only referenced ones keep
 /// their data (see `ObjectCache+Secrets.swift`).
@@ -13,6 +15,8 @@ public actor ObjectCache {
     public private(set) var changeCount: UInt64 = 0
     /// The first and the last change not yet taken by ``take()``.
     public private(set) var pending: (first: ContinuousClock.Instant, last: ContinuousClock.Instant)?
+    /// Whether a status-only change arrived since the objects were last taken.
+    public private(set) var statusPending = false
     private var unsynced: Set<String>
     private let signal: AsyncStream<Void>.Continuation
     /// Yields (coalesced) after every change and when the last reflector syncs.
@@ -37,21 +41,21 @@ public actor ObjectCache {
     public func replace<Object: KubeObject>(
         _ items: [Object], in slot: ClusterObjectsSlot<Object>, reflector: String
     ) {
-        let changed =
-            if let slot = (slot as AnyKeyPath) as? SecretSlot, let secrets = items as? [Secret] {
-                replaceSecrets(secrets, in: slot)
-            } else {
-                objects.replace(items, in: slot)
-            }
+        let change: CacheChange
+        if let slot = (slot as AnyKeyPath) as? SecretSlot, let secrets = items as? [Secret] {
+            change = replaceSecrets(secrets, in: slot) ? .translationInput : .none
+        } else {
+            change = objects.replace(items, in: slot)
+        }
         let justSynced = unsynced.remove(reflector) != nil && unsynced.isEmpty
-        if changed || justSynced { markDirty() }
+        mark(justSynced ? .translationInput : change)
     }
 
     public func upsert<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
         if let slot = (slot as AnyKeyPath) as? SecretSlot, let secret = object as? Secret {
             if upsertSecret(secret, in: slot) { markDirty() }
-        } else if objects.upsert(object, in: slot) {
-            markDirty()
+        } else {
+            mark(objects.upsert(object, in: slot))
         }
     }
 
@@ -63,9 +67,16 @@ public actor ObjectCache {
         }
     }
 
-    /// The objects as they are now; clears ``pending``.
+    /// The objects as they are now, for a rebuild; clears ``pending`` and ``statusPending``.
     public func take() -> ClusterObjects {
         pending = nil
+        statusPending = false
+        return objects
+    }
+
+    /// The objects as they are now, for the status writer alone; clears ``statusPending``.
+    public func takeForStatus() -> ClusterObjects {
+        statusPending = false
         return objects
     }
 
@@ -73,6 +84,16 @@ public actor ObjectCache {
     public func finish() {
         signal.finish()
         fetchSignal.finish()
+    }
+
+    private func mark(_ change: CacheChange) {
+        switch change {
+        case .none: break
+        case .statusOnly:
+            statusPending = true
+            signal.yield()
+        case .translationInput: markDirty()
+        }
     }
 
     func markDirty() {

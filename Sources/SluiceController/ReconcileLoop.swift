@@ -13,9 +13,10 @@ public struct ReconcileOutcome: Sendable {
     }
 }
 
-/// Rebuilds the whole routing table from the cache whenever it changed (level-triggered: the
-/// events' contents are never looked at), after a hold-off that coalesces bursts, and publishes
-/// it. Nothing is built before every reflector has synced; readiness follows the first publish.
+/// Rebuilds the whole routing table from the cache whenever something translation reads changed
+/// (level-triggered: the events' contents are never looked at), after a hold-off that coalesces
+/// bursts, and publishes it. A status-only change rebuilds nothing: the status writer gets the
+/// fresh objects with the last translation. Nothing is built before every reflector has synced; readiness follows the first publish.
 /// After each rebuild the cache learns which Secrets translation read: it keeps only their data,
 /// and asks for the ones it must fetch (``ObjectCache/reference(_:)``).
 public struct ReconcileLoop: Sendable {
@@ -47,10 +48,18 @@ public struct ReconcileLoop: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var publisher = self.publisher
+        var lastRebuild: ContinuousClock.Instant?
+        var lastResult: TranslationResult?
         for await _ in cache.changes {
             guard await cache.hasSynced else { continue }
-            guard await holdOffElapsed(clock) else { return }
-            guard await cache.pending != nil || !publisher.hasPublished else { continue }
+            guard await holdOffElapsed(clock, lastRebuild: lastRebuild) else { return }
+            guard await cache.pending != nil || !publisher.hasPublished else {
+                if await cache.statusPending, let lastResult {
+                    await rebuilt(ReconcileOutcome(objects: await cache.takeForStatus(), result: lastResult))
+                }
+                continue
+            }
+            lastRebuild = clock.now
             let objects = await cache.take()
             let result = publisher.publish(objects.snapshot) { result in
                 logger.notice(
@@ -60,15 +69,18 @@ public struct ReconcileLoop: Sendable {
                         "routes": "\(result.table.routes.count)",
                     ])
             }
+            lastResult = result
             await cache.reference(result.referencedSecrets)
             await rebuilt(ReconcileOutcome(objects: objects, result: result))
         }
     }
 
     /// Waits until the hold-off says rebuild; false when cancelled.
-    private func holdOffElapsed(_ clock: ContinuousClock) async -> Bool {
+    private func holdOffElapsed(_ clock: ContinuousClock, lastRebuild: ContinuousClock.Instant?) async -> Bool {
         while let pending = await cache.pending {
-            switch holdOff.decide(firstChange: pending.first, lastChange: pending.last, now: clock.now) {
+            switch holdOff.decide(
+                firstChange: pending.first, lastChange: pending.last, now: clock.now, lastRebuild: lastRebuild)
+            {
             case .rebuild:
                 return true
             case .wait(let deadline):

@@ -51,7 +51,6 @@ import Testing
             var handedOver = try #require(try server.objects(Ingress.self).first { $0.metadata.name == "mine" })
             handedOver.spec?.ingressClassName = "nginx"
             try server.put(handedOver)
-            #expect(!addresses(server, "mine").isEmpty)
             #expect(await eventually("status cleared") { addresses(server, "mine").isEmpty })
             let body = String(decoding: try #require(statusPatches(server).last).body, as: UTF8.self)
             #expect(body.contains(#""ingress":[]"#))

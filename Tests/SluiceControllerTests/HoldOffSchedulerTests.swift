@@ -26,3 +26,20 @@ import Testing
         #expect(scheduler.decide(firstChange: start, lastChange: last, now: start + .seconds(1)) == .rebuild)
     }
 }
+
+@Suite struct HoldOffLeadingEdgeTests {
+    let scheduler = HoldOffScheduler(minimum: .milliseconds(100), maximum: .seconds(1))
+    let start = ContinuousClock.Instant.now
+
+    @Test func aLoneChangeAQuietSpellAfterTheLastRebuildIsBuiltAtOnce() {
+        let rebuilt = start - .seconds(1)
+        #expect(scheduler.decide(firstChange: start, lastChange: start, now: start, lastRebuild: rebuilt) == .rebuild)
+    }
+
+    @Test func aChangeSoonAfterARebuildIsPartOfABurstAndWaits() {
+        let rebuilt = start - .milliseconds(999)
+        #expect(
+            scheduler.decide(firstChange: start, lastChange: start, now: start, lastRebuild: rebuilt)
+                == .wait(until: start + .milliseconds(100)))
+    }
+}

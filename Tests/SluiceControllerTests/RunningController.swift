@@ -43,12 +43,13 @@ final class RunningController: Sendable {
     /// Test settings: short hold-off and backoff.
     static func configuration(
         statusAddresses: StatusAddressSource = .none, election: LeaderElectionConfiguration? = nil,
-        eventRepeatInterval: Duration = .seconds(600)
+        eventRepeatInterval: Duration = .seconds(600),
+        holdOff: HoldOffScheduler = HoldOffScheduler(minimum: .milliseconds(20), maximum: .milliseconds(200))
     ) -> ControllerConfiguration {
         ControllerConfiguration(
             statusAddresses: statusAddresses, election: election,
             reflector: ReflectorConfiguration(backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200))),
-            holdOff: HoldOffScheduler(minimum: .milliseconds(20), maximum: .milliseconds(200)),
+            holdOff: holdOff,
             eventRepeatInterval: eventRepeatInterval,
             writeRetryBackoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(200)))
     }
