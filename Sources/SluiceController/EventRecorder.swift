@@ -17,6 +17,8 @@ public struct EventRecorder: Sendable {
     public let client: KubeAPIClient
     public let logger: Logger
     private var deduplicator: EventDeduplicator
+    /// Namespaces where an Event was refused for good (403: terminating, or 404), logged once.
+    private var refusedNamespaces: Set<String> = []
 
     public init(client: KubeAPIClient, repeatInterval: Duration = .seconds(600), logger: Logger) {
         self.client = client
@@ -56,6 +58,10 @@ public struct EventRecorder: Sendable {
             let created = try await client.create(KubeResourcePath.events.namespace(diagnostic.namespace), event)
             deduplicator.created(diagnostic, eventName: created.metadata.name ?? "")
             return true
+        } catch KubeAPIError.forbidden(_, _, let message) {
+            return refused(diagnostic, because: "403 Forbidden: \(message)")
+        } catch KubeAPIError.notFound(let message) {
+            return refused(diagnostic, because: "404 Not Found: \(message)")
         } catch is CancellationError {
             deduplicator.failed(diagnostic)
             return false
@@ -64,6 +70,18 @@ public struct EventRecorder: Sendable {
             logger.warning("creating an Event failed", metadata: ["diagnostic": "\(diagnostic)", "error": "\(error)"])
             return false
         }
+    }
+
+    /// An Event the API server will not take (its namespace is terminating or gone, or RBAC
+    /// forbids it): retrying cannot help, so the write ends here and the diagnostic stays recorded
+    /// as emitted (tried again only after the repeat interval). Logged once per namespace.
+    private mutating func refused(_ diagnostic: Diagnostic, because reason: String) -> Bool {
+        if refusedNamespaces.insert(diagnostic.namespace).inserted {
+            logger.notice(
+                "Events cannot be created in this namespace (terminating, gone, or not allowed); not retried",
+                metadata: ["namespace": "\(diagnostic.namespace)", "error": "\(reason)"])
+        }
+        return true
     }
 
     /// The Warning Event for `diagnostic`, naming the object (with its uid, from the cache).

@@ -1,7 +1,9 @@
 import Logging
 
 /// What only the leader does, from the latest reconcile outcome: write Ingress status and emit
-/// Events. A failed write is retried with backoff, always from the newest outcome.
+/// Events — two queues, so that a long status pass (10,000 Ingresses) never holds a Warning back,
+/// and a failing Event never delays status. A failed write is retried with backoff, always from
+/// the newest outcome.
 public actor LeaderDuties {
     private var outcome: ReconcileOutcome?
     private var isLeader: Bool
@@ -9,8 +11,8 @@ public actor LeaderDuties {
     private let eventRecorder: EventRecorder
     private let retryBackoff: Backoff
     private let random: @Sendable () -> Double
-    private let wake: AsyncStream<Void>.Continuation
-    private let wakeups: AsyncStream<Void>
+    private let statusQueue = WakeSignal()
+    private let eventQueue = WakeSignal()
 
     public init(
         statusWriter: StatusWriter, eventRecorder: EventRecorder, isLeader: Bool,
@@ -21,30 +23,39 @@ public actor LeaderDuties {
         self.isLeader = isLeader
         self.retryBackoff = retryBackoff
         self.random = random
-        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// A new table was built.
+    /// A new table was built (or, for status alone, the objects changed).
     public func reconciled(_ outcome: ReconcileOutcome) {
         self.outcome = outcome
-        wake.yield()
+        statusQueue.wake()
+        eventQueue.wake()
     }
 
     public func leadershipChanged(_ isLeader: Bool) {
         self.isLeader = isLeader
-        if isLeader { wake.yield() }
+        if isLeader {
+            statusQueue.wake()
+            eventQueue.wake()
+        }
     }
 
-    /// Runs until cancelled.
+    /// Runs both queues until cancelled.
     public func run() async {
-        var backoff = retryBackoff
         var statusWriter = self.statusWriter
         var eventRecorder = self.eventRecorder
-        for await _ in wakeups {
+        async let status: Void = drain(statusQueue) { await statusWriter.apply($0) }
+        async let events: Void = drain(eventQueue) { await eventRecorder.apply($0) }
+        _ = await (status, events)
+    }
+
+    /// Each time `queue` wakes, applies the newest outcome until it succeeds (with backoff) or
+    /// leadership ends.
+    private func drain(_ queue: WakeSignal, _ apply: (ReconcileOutcome) async -> Bool) async {
+        var backoff = retryBackoff
+        for await _ in queue.wakeups {
             while isLeader, let outcome, !Task.isCancelled {
-                let statusDone = await statusWriter.apply(outcome)
-                let eventsDone = await eventRecorder.apply(outcome)
-                if statusDone && eventsDone {
+                if await apply(outcome) {
                     backoff.reset()
                     break
                 }
@@ -52,4 +63,16 @@ public actor LeaderDuties {
             }
         }
     }
+}
+
+/// A coalescing wake-up: any number of ``wake()`` calls before the sleeper looks count as one.
+private struct WakeSignal: Sendable {
+    let wakeups: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (wakeups, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func wake() { continuation.yield() }
 }

@@ -4,7 +4,7 @@ import Logging
 
 /// Writes `status.loadBalancer.ingress` of Ingresses (leader only): our Ingresses get the
 /// published addresses, Ingresses that stop being ours are cleared. Only differences are written,
-/// as merge-PATCHes of the `status` subresource.
+/// as merge-PATCHes of the `status` subresource, several at once.
 public struct StatusWriter: Sendable {
     private struct StatusPatch: Encodable { var status: IngressStatus }
 
@@ -18,6 +18,9 @@ public struct StatusWriter: Sendable {
     public let client: KubeAPIClient
     public let source: StatusAddressSource
     public let logger: Logger
+    /// How many PATCHes are in flight at once: enough to write 10,000 statuses in seconds over
+    /// one connection, few enough not to crowd out the watches or trip API priority and fairness.
+    public var maxWritesInFlight = 32
     private var previouslyOwned = Set<String>()
     private var written: [String: Written] = [:]
     private var reportedMissingService = false
@@ -49,17 +52,34 @@ public struct StatusWriter: Sendable {
         written = written.filter { key, write in
             outcome.objects.ingresses[key]?.metadata.resourceVersion == write.resourceVersionBefore
         }
-        var succeeded = true
-        for update in updates {
+        let pending = updates.compactMap { update -> (StatusUpdate, Written)? in
             let before = outcome.objects.ingresses[update.key]?.metadata.resourceVersion
             let write = Written(resourceVersionBefore: before, addresses: update.addresses)
-            if written[update.key] == write { continue }
-            do {
-                try await patch(update)
-                written[update.key] = write
-            } catch KubeAPIError.notFound {
-                continue
-            } catch KubeAPIError.forbidden(_, _, let message) {
+            return written[update.key] == write ? nil : (update, write)
+        }
+        let writer = self
+        var succeeded = true
+        var results = await withTaskGroup(of: (StatusUpdate, Written, WriteResult).self) { group in
+            var results: [(StatusUpdate, Written, WriteResult)] = []
+            var next = pending.makeIterator()
+            for _ in 0..<maxWritesInFlight {
+                guard let (update, write) = next.next() else { break }
+                group.addTask { (update, write, await writer.patchResult(update)) }
+            }
+            while let result = await group.next() {
+                results.append(result)
+                if let (update, write) = next.next() {
+                    group.addTask { (update, write, await writer.patchResult(update)) }
+                }
+            }
+            return results
+        }
+        results.sort { $0.0.key < $1.0.key }
+        for (update, write, result) in results {
+            switch result {
+            case .written: written[update.key] = write
+            case .gone: break
+            case .forbidden(let message):
                 if !reportedForbidden {
                     reportedForbidden = true
                     logger.error(
@@ -67,14 +87,38 @@ public struct StatusWriter: Sendable {
                     )
                 }
                 succeeded = false
-            } catch is CancellationError {
+            case .cancelled:
                 return false
-            } catch {
+            case .failed(let error):
                 logger.warning("writing Ingress status failed, will retry", metadata: ["ingress": "\(update.key)", "error": "\(error)"])
                 succeeded = false
             }
         }
         return succeeded
+    }
+
+    private enum WriteResult: Sendable {
+        case written
+        /// The Ingress is gone (404): nothing to write.
+        case gone
+        case forbidden(String)
+        case cancelled
+        case failed(String)
+    }
+
+    private func patchResult(_ update: StatusUpdate) async -> WriteResult {
+        do {
+            try await patch(update)
+            return .written
+        } catch KubeAPIError.notFound {
+            return .gone
+        } catch KubeAPIError.forbidden(_, _, let message) {
+            return .forbidden(message)
+        } catch is CancellationError {
+            return .cancelled
+        } catch {
+            return .failed("\(error)")
+        }
     }
 
     private func patch(_ update: StatusUpdate) async throws {

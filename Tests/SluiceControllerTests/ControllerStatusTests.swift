@@ -72,4 +72,23 @@ import Testing
             await controller.stop()
         }
     }
+
+    /// Many Ingresses: the writes go out several at once and every one lands exactly once.
+    @Test func manyStatusesAreEachWrittenOnce() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            try server.put(ClusterFixtures.ingressClass())
+            let names = (0..<300).map { "i\($0)" }
+            for name in names { try server.put(ClusterFixtures.ingress(name, host: "\(name).example.com")) }
+            let controller = RunningController(
+                server, configuration: RunningController.configuration(statusAddresses: .addresses(commaSeparated: "192.0.2.1")))
+            controller.start()
+            #expect(await eventually("every status written") {
+                let written = (try? server.objects(Ingress.self)) ?? []
+                return written.count == 300 && written.allSatisfy { $0.status?.loadBalancer?.ingress == [LoadBalancerIngress(ip: "192.0.2.1")] }
+            })
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(statusPatches(server).count == 300)
+            await controller.stop()
+        }
+    }
 }
