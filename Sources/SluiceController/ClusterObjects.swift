@@ -37,6 +37,14 @@ public struct ClusterObjects: Sendable, Hashable {
             unloadedSecrets: withheldSecrets)
     }
 
+    /// What translation reads, as the cache holds it (nothing sorted or copied): the same objects
+    /// as ``snapshot``.
+    public var inputs: ClusterInputs {
+        ClusterInputs(
+            ingresses: ingresses, ingressClasses: ingressClasses, services: services, endpointSlices: endpointSlices,
+            secretSlots: [secrets, defaultCertificateSecrets, opaqueSecrets], unloadedSecrets: withheldSecrets)
+    }
+
     /// The Service `namespace/name`, from whichever slot holds it.
     public func service(_ key: String) -> Service? {
         services[key] ?? publishServices[key]

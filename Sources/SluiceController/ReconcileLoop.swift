@@ -61,7 +61,7 @@ public struct ReconcileLoop: Sendable {
             }
             lastRebuild = clock.now
             let objects = await cache.take()
-            let result = publisher.publish(objects.snapshot) { result in
+            let result = publisher.publish(objects.inputs) { result in
                 logger.notice(
                     "all reflectors synced and the first routing table is live",
                     metadata: [

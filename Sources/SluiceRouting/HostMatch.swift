@@ -69,7 +69,8 @@ public enum HostMatch: Hashable, Sendable, Comparable {
         lhs.sortKey < rhs.sortKey
     }
 
-    private var sortKey: (Int, String) {
+    /// The order of ``<`` as a value, for sorting many hosts without recomputing it.
+    public var sortKey: (Int, String) {
         switch self {
         case .exact(let h): return (0, h)
         case .wildcard(let s): return (1, s)

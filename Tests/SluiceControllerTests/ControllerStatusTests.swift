@@ -82,7 +82,7 @@ import Testing
             let controller = RunningController(
                 server, configuration: RunningController.configuration(statusAddresses: .addresses(commaSeparated: "192.0.2.1")))
             controller.start()
-            #expect(await eventually("every status written") {
+            #expect(await eventually("every status written", timeout: .seconds(60)) {
                 let written = (try? server.objects(Ingress.self)) ?? []
                 return written.count == 300 && written.allSatisfy { $0.status?.loadBalancer?.ingress == [LoadBalancerIngress(ip: "192.0.2.1")] }
             })

@@ -1,0 +1,57 @@
+import KubeModels
+
+/// Everything translation may read, indexed by `namespace/name` as the controller's cache holds
+/// it: nothing is sorted or copied per change (``ClusterSnapshot`` is the sorted, flat form a
+/// whole translation reads).
+public struct ClusterInputs: Sendable {
+    public var ingresses: [String: Ingress]
+    public var ingressClasses: [String: IngressClass]
+    public var services: [String: Service]
+    public var endpointSlices: [String: EndpointSlice]
+    /// Secrets, looked up in order: the first slot holding a key wins.
+    public var secretSlots: [[String: Secret]]
+    /// `namespace/name` of Secrets held without their data.
+    public var unloadedSecrets: Set<String>
+
+    public init(
+        ingresses: [String: Ingress] = [:], ingressClasses: [String: IngressClass] = [:],
+        services: [String: Service] = [:], endpointSlices: [String: EndpointSlice] = [:],
+        secretSlots: [[String: Secret]] = [], unloadedSecrets: Set<String> = []
+    ) {
+        self.ingresses = ingresses
+        self.ingressClasses = ingressClasses
+        self.services = services
+        self.endpointSlices = endpointSlices
+        self.secretSlots = secretSlots
+        self.unloadedSecrets = unloadedSecrets
+    }
+
+    /// The same objects as `snapshot`.
+    public init(_ snapshot: ClusterSnapshot) {
+        func keyed<T: KubeObject>(_ objects: [T]) -> [String: T] {
+            Dictionary(objects.map { (Self.key($0.metadata), $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        self.init(
+            ingresses: keyed(snapshot.ingresses), ingressClasses: keyed(snapshot.ingressClasses),
+            services: keyed(snapshot.services), endpointSlices: keyed(snapshot.endpointSlices),
+            secretSlots: [keyed(snapshot.secrets)], unloadedSecrets: snapshot.unloadedSecrets)
+    }
+
+    /// An object's namespace as translation reads it: absent or empty is `default`.
+    static func namespace(_ metadata: ObjectMeta) -> String {
+        if let namespace = metadata.namespace, !namespace.isEmpty { return namespace }
+        return "default"
+    }
+
+    /// `namespace/name` as translation looks objects up.
+    static func key(_ metadata: ObjectMeta) -> String { "\(namespace(metadata))/\(metadata.name ?? "")" }
+
+    /// The Secret `namespace/name`, unless it is held without its data.
+    func secret(_ key: String) -> Secret? {
+        guard !unloadedSecrets.contains(key) else { return nil }
+        for slot in secretSlots {
+            if let secret = slot[key] { return secret }
+        }
+        return nil
+    }
+}

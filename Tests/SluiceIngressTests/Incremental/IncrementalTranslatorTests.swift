@@ -1,0 +1,75 @@
+import Foundation
+import KubeModels
+import SluiceRouting
+import SluiceTestSupport
+import Testing
+
+@testable import SluiceIngress
+
+/// The incremental translator against a whole translation, on random clusters changed at random:
+/// after every change both must give the same table, diagnostics, owned Ingresses and referenced
+/// Secrets.
+@Suite struct IncrementalTranslatorTests {
+    static let now = TLSFixtures.date("2030-06-01T00:00:00Z")
+    static let options = TranslationOptions(defaultCertificateSecret: "edge/default-cert")
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func matchesAWholeTranslationAfterEveryRandomChange(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        var cluster = try RandomCluster(random: &random)
+        var incremental = IncrementalTranslator(options: Self.options)
+        for step in 0..<60 {
+            if step > 0 { try cluster.change(random: &random) }
+            let snapshot = cluster.snapshot
+            let whole = IngressTranslator.translate(snapshot, options: Self.options, now: Self.now)
+            let merged = incremental.translate(ClusterInputs(snapshot), now: Self.now)
+            #expect(merged.table == whole.table, "seed \(seed) step \(step): tables differ")
+            #expect(Set(merged.diagnostics) == Set(whole.diagnostics), "seed \(seed) step \(step)")
+            #expect(merged.diagnostics.count == Set(merged.diagnostics).count)
+            #expect(merged.ownedIngresses == whole.ownedIngresses, "seed \(seed) step \(step)")
+            #expect(merged.referencedSecrets == whole.referencedSecrets, "seed \(seed) step \(step)")
+            if merged.table != whole.table { return }
+        }
+    }
+
+    @Test func aChangeTranslatesOnlyTheGroupsItTouches() throws {
+        var ingresses: [Ingress] = []
+        var services: [Service] = []
+        for i in 0..<50 {
+            ingresses.append(RandomCluster.ingress("i\(i)", namespace: "shop", hosts: ["h\(i).example.com"], service: "s\(i)"))
+            services.append(RandomCluster.service("s\(i)", namespace: "shop"))
+        }
+        var snapshot = ClusterSnapshot(ingresses: ingresses, services: services)
+        var incremental = IncrementalTranslator(options: TranslationOptions(servesClasslessWithoutIngressClasses: true))
+        _ = incremental.translate(ClusterInputs(snapshot), now: Self.now)
+        #expect(incremental.lastTranslatedGroups == 51)  // 50 groups and the default certificate's
+
+        snapshot.ingresses[7].metadata.annotations = ["sluice.io/proxy-read-timeout": "5s"]
+        let result = incremental.translate(ClusterInputs(snapshot), now: Self.now)
+        #expect(incremental.lastTranslatedGroups == 1)
+        #expect(result.table.routes.first { $0.source == "shop/i7" }?.policy.readTimeout == .seconds(5))
+
+        snapshot.services[3].spec?.ports?[0].port = 81
+        _ = incremental.translate(ClusterInputs(snapshot), now: Self.now)
+        #expect(incremental.lastTranslatedGroups == 1)
+
+        // Nothing changed: nothing translated; much later, everything is judged again.
+        _ = incremental.translate(ClusterInputs(snapshot), now: Self.now)
+        #expect(incremental.lastTranslatedGroups == 0)
+        _ = incremental.translate(ClusterInputs(snapshot), now: Self.now + 3600)
+        #expect(incremental.lastTranslatedGroups == 51)
+    }
+}
+
+/// A deterministic generator (SplitMix64), so a failing seed can be replayed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
