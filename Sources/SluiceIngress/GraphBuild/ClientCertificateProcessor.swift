@@ -6,7 +6,7 @@ import SluiceRouting
 /// another namespace, missing, unusable or carrying a `ca.crl` (revocation lists are not
 /// supported, and ignoring one would let revoked certificates in) fails every route of the
 /// Ingress closed with a Warning; one still being loaded (`ClusterSnapshot.unloadedSecrets`) fails
-/// them closed without one until it is.
+/// them closed without one until it is. A route refused so asks no client for a certificate.
 struct ClientCertificateProcessor: IngressGraphProcessor {
     func run(_ build: inout IngressGraphBuild) {
         for rank in build.ingresses.indices {
@@ -22,6 +22,8 @@ struct ClientCertificateProcessor: IngressGraphProcessor {
                     build.report(IngressProblem(reason: reason, message: "auth-tls-secret \(reference) \(why)\(failClosed)"), ingress: rank, at: .annotations)
                 }
                 policy.refusal = policy.refusal ?? RouteRefusal(reason: "auth-tls-secret \(reference) \(why)")
+                // Refused outright: no handshake need ask for a certificate for it.
+                policy.clientCertificate = nil
             }
             defer { build.ingresses[rank].policy = policy }
             guard reference.namespace == namespace else {

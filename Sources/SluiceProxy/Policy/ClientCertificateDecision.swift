@@ -22,17 +22,24 @@ enum ClientCertificateDecision {
     /// The names of the fields the proxy sets, which the client's are dropped for.
     static let fieldNames = ["ssl-client-verify", "ssl-client-subject-dn", "ssl-client-issuer-dn", "ssl-client-cert"]
 
+    enum Outcome: Equatable {
+        /// The request goes on with this head.
+        case pass(HTTPRequestHead)
+        /// The request is answered with this.
+        case refuse(ProxyErrorResponse)
+    }
+
     static func decide(
         _ head: HTTPRequestHead, auth: ClientCertificateAuth, facts: ClientConnectionFacts
-    ) -> Result<HTTPRequestHead, ProxyErrorResponse> {
+    ) -> Outcome {
         guard let certificate = facts.clientCertificate, certificate.trust == auth.trust else {
-            return .failure(.misdirected)
+            return .refuse(.misdirected)
         }
         switch (auth.verification, certificate.outcome) {
         case (.on, .none):
-            return .failure(refusal("No required SSL certificate was sent", auth: auth))
+            return .refuse(refusal("No required SSL certificate was sent", auth: auth))
         case (.on, .failed), (.optional, .failed):
-            return .failure(refusal("The SSL certificate error", auth: auth))
+            return .refuse(refusal("The SSL certificate error", auth: auth))
         case (.on, .verified), (.optional, .verified), (.optional, .none), (.optionalNoCA, _):
             var forwarded = head
             for name in fieldNames { forwarded.headers.remove(name: name) }
@@ -42,7 +49,7 @@ enum ClientCertificateDecision {
             if auth.passCertificate, let pem = certificate.escapedPEM {
                 forwarded.headers.add(name: "ssl-client-cert", value: pem)
             }
-            return .success(forwarded)
+            return .pass(forwarded)
         }
     }
 

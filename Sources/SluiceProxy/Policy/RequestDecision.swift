@@ -52,8 +52,8 @@ enum RequestDecision: Equatable {
         }
         if let auth = route.policy.clientCertificate {
             switch ClientCertificateDecision.decide(head, auth: auth, facts: facts) {
-            case .success(let checked): head = checked
-            case .failure(let answer): return .refuse(answer, requestHasBody: hasBody(received))
+            case .pass(let checked): head = checked
+            case .refuse(let answer): return .refuse(answer, requestHasBody: hasBody(received))
             }
         }
         if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress(head, facts: facts)) {

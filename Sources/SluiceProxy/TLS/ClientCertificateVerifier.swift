@@ -28,7 +28,7 @@ enum ClientCertificateVerifier {
         if now < leaf.notValidBefore { return .failed("certificate is not yet valid") }
         let roots = (try? PEMDocument.parseMultiple(pemString: trust.certificatesPEM))?
             .compactMap { try? Certificate(derEncoded: $0.derBytes) } ?? []
-        var verifier = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy(validationTime: now) }
+        var verifier = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy() }
         switch await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates)) {
         case .validCertificate(let validated):
             // nginx's depth counts the CAs above the client's certificate.

@@ -101,7 +101,7 @@ public final class TLSTermination: Sendable {
         let handshake = NIOLockedValueBox<ClientCertificateHandshake?>(nil)
         let (context, requestingContext) = (self.context, self.requestingContext)
         try sync.addHandler(
-            SNIHandler { result in
+            ByteToMessageHandler(SNIHandler { result in
                 let serverName: String? = if case .hostname(let name) = result { name } else { nil }
                 let trust = hosts.trust(forServerName: serverName)
                 let tls: NIOSSLServerHandler
@@ -115,7 +115,7 @@ public final class TLSTermination: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(tls, position: .before(deadline))
                 }
-            })
+            }))
         try sync.addHandler(deadline)
         try sync.addHandler(negotiation(client: client) { handshake.withLockedValue { $0 }?.facts })
     }

@@ -27,16 +27,23 @@ struct ClientCertificateDecisionTests {
     private static func decide(
         _ verification: ClientCertificateAuth.Verification, _ certificate: ClientCertificateFacts?, pass: Bool = false,
         errorPage: String? = nil
-    ) -> Result<HTTPRequestHead, ProxyErrorResponse> {
+    ) -> ClientCertificateDecision.Outcome {
         let auth = ClientCertificateAuth(
             trust: trust, source: "default/ca", verification: verification, passCertificate: pass, errorPage: errorPage)
         return ClientCertificateDecision.decide(head, auth: auth, facts: facts(certificate))
     }
 
-    private static func status(_ result: Result<HTTPRequestHead, ProxyErrorResponse>) -> HTTPResponseStatus? {
-        if case .failure(let answer) = result { return answer.status }
+    private static func status(_ result: ClientCertificateDecision.Outcome) -> HTTPResponseStatus? {
+        if case .refuse(let answer) = result { return answer.status }
         return nil
     }
+
+    private static func passed(_ result: ClientCertificateDecision.Outcome) throws -> HTTPRequestHead {
+        guard case .pass(let head) = result else { throw Refused() }
+        return head
+    }
+
+    private struct Refused: Error {}
 
     @Test func eachModeAgainstEachOutcome() {
         #expect(Self.status(Self.decide(.on, Self.none)) == .badRequest)
@@ -51,8 +58,8 @@ struct ClientCertificateDecisionTests {
     }
 
     @Test func nginxsPagesAndTheErrorPage() throws {
-        guard case .failure(let missing) = Self.decide(.on, Self.none), case .failure(let bad) = Self.decide(.on, Self.failed),
-            case .failure(let redirected) = Self.decide(.on, Self.failed, errorPage: "/cert-help")
+        guard case .refuse(let missing) = Self.decide(.on, Self.none), case .refuse(let bad) = Self.decide(.on, Self.failed),
+            case .refuse(let redirected) = Self.decide(.on, Self.failed, errorPage: "/cert-help")
         else { Issue.record("not refused"); return }
         #expect(missing.message == "No required SSL certificate was sent")
         #expect(bad.message == "The SSL certificate error")
@@ -69,17 +76,17 @@ struct ClientCertificateDecisionTests {
     }
 
     @Test func theClientsFieldsAreReplacedByTheHandshakes() throws {
-        let forwarded = try Self.decide(.on, Self.verified, pass: true).get()
+        let forwarded = try Self.passed(Self.decide(.on, Self.verified, pass: true))
         #expect(forwarded.headers["ssl-client-verify"] == ["SUCCESS"])
         #expect(forwarded.headers["ssl-client-subject-dn"] == ["CN=alice,O=Example"])
         #expect(forwarded.headers["ssl-client-issuer-dn"] == ["CN=CA"])
         #expect(forwarded.headers["ssl-client-cert"] == ["-----BEGIN%20CERTIFICATE"])
         #expect(forwarded.headers["accept"] == ["*/*"])
-        let none = try Self.decide(.optional, Self.none, pass: true).get()
+        let none = try Self.passed(Self.decide(.optional, Self.none, pass: true))
         #expect(none.headers["ssl-client-verify"] == ["NONE"])
         #expect(!none.headers.contains(name: "ssl-client-subject-dn"), "the client's CN=admin is gone")
         #expect(!none.headers.contains(name: "ssl-client-cert"))
-        let failed = try Self.decide(.optionalNoCA, Self.failed).get()
+        let failed = try Self.passed(Self.decide(.optionalNoCA, Self.failed))
         #expect(failed.headers["ssl-client-verify"] == ["FAILED:certificate has expired"])
         #expect(!failed.headers.contains(name: "ssl-client-cert"), "only with pass-certificate-to-upstream")
     }
