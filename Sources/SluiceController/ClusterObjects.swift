@@ -10,7 +10,7 @@ public struct ClusterObjects: Sendable, Hashable {
     public var endpointSlices: [String: EndpointSlice] = [:]
     /// `kubernetes.io/tls` Secrets.
     public var secrets: [String: Secret] = [:]
-    /// `Opaque` Secrets: a `proxy-ssl-secret` may be one (its `ca.crt`). Nearly all are held as
+    /// `Opaque` Secrets: a `proxy-ssl-secret` or `auth-tls-secret` may be one (its `ca.crt`). Nearly all are held as
     /// stubs, since no Ingress references them.
     public var opaqueSecrets: [String: Secret] = [:]
     /// The `--publish-service` Service when it lies outside the watched namespace.

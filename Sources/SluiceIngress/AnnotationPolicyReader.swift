@@ -73,6 +73,7 @@ struct AnnotationPolicyReader {
         readBodySize(into: &policy)
         readClientLimits(into: &policy)
         readExternalAuth(into: &policy)
+        readClientCertificate(into: &policy)
         return policy
     }
 

@@ -9,7 +9,7 @@ public struct TranslationResult: Sendable {
     /// `namespace/name` of every Ingress of our class, sorted: the ones whose status we write.
     public var ownedIngresses: [String]
     /// `namespace/name` of every Secret translation read or wanted to: the `spec.tls` Secrets of
-    /// our Ingresses (whether or not they exist), their `proxy-ssl-secret`s (with verification on)
+    /// our Ingresses (whether or not they exist), their `proxy-ssl-secret`s (with verification on) and `auth-tls-secret`s
     /// and the `--default-ssl-certificate` one. The
     /// controller keeps the data of these Secrets only.
     public var referencedSecrets: Set<String>

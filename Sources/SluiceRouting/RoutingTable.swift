@@ -15,6 +15,8 @@ public struct RoutingTable: Hashable, Sendable {
     /// Some host has a certificate of its own: read per plain request (whether it may redirect
     /// to HTTPS) without touching the certificates, which every loop's replica shares.
     public let hasHostCertificates: Bool
+    /// The server names whose handshakes ask for a client certificate.
+    public let clientCertificateHosts: ClientCertificateHosts
 
     private let exactHosts: [String: [Route]]
     private let wildcardHosts: [String: [Route]]
@@ -36,6 +38,7 @@ public struct RoutingTable: Hashable, Sendable {
         self.defaultBackend = defaultBackend
         self.certificates = certificates
         self.hasHostCertificates = certificates.hasHostCertificates
+        self.clientCertificateHosts = ClientCertificateHosts(routes: kept + (defaultBackend.map { [$0] } ?? []))
 
         var exact: [String: [Route]] = [:]
         var wildcard: [String: [Route]] = [:]

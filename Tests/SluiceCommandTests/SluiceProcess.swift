@@ -94,6 +94,11 @@ final class SluiceProcess: Sendable {
         get throws { try loggedPort(of: "proxy") }
     }
 
+    /// The port of the HTTPS listener, once the process has logged it.
+    var httpsPort: Int {
+        get throws { try loggedPort(of: "https") }
+    }
+
     /// The port of the admin listener, once the process has logged it.
     var adminPort: Int {
         get throws { try loggedPort(of: "admin") }

@@ -8,6 +8,7 @@ enum IngressGraphBuilder {
     static let processors: [any IngressGraphProcessor] = [
         IngressClassProcessor(),
         AnnotationPolicyProcessor(),
+        ClientCertificateProcessor(),
         IngressRuleProcessor(),
         IngressTLSProcessor(),
         DefaultCertificateProcessor(),

@@ -47,14 +47,17 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private let secure: Bool
     /// The client a load balancer's PROXY header named (nil: the socket's peer).
     private let proxiedClient: ProxiedClient?
+    /// What the TLS handshake established of the client's certificate (nil: it asked for none).
+    private let clientCertificate: ClientCertificateFacts?
 
     /// - Parameters:
     ///   - loop: the context of the event loop the connection's channel belongs to.
     ///   - secure: the connection came over TLS (`X-Forwarded-Proto: https`).
     init(
         dataPlane: ProxyDataPlane, loop: ProxyLoopContext, writer: HTTP1ResponseWriter, secure: Bool = false,
-        proxiedClient: ProxiedClient? = nil
+        proxiedClient: ProxiedClient? = nil, clientCertificate: ClientCertificateFacts? = nil
     ) {
+        self.clientCertificate = clientCertificate
         self.dataPlane = dataPlane
         self.secure = secure
         self.proxiedClient = proxiedClient
@@ -97,7 +100,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             clientIP: proxiedClient?.text ?? remote?.clientIPText,
             localPort: context.channel.localAddress?.port,
             proto: secure ? "https" : configuration.forwardedProto,
-            clientAddress: proxiedClient?.address ?? remote?.clientIPAddress, trustedProxies: configuration.trustedProxies)
+            clientAddress: proxiedClient?.address ?? remote?.clientIPAddress, trustedProxies: configuration.trustedProxies,
+            clientCertificate: clientCertificate)
         setClientDeadline(after: configuration.clientHeaderTimeout, .header)
     }
 

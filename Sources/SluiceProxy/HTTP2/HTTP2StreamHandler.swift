@@ -55,8 +55,14 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// The client a load balancer's PROXY header named (nil: the connection's peer).
     private let proxiedClient: ProxiedClient?
+    /// What the TLS handshake established of the client's certificate (nil: it asked for none).
+    private let clientCertificate: ClientCertificateFacts?
 
-    init(dataPlane: ProxyDataPlane, loop: ProxyLoopContext, secure: Bool, proxiedClient: ProxiedClient? = nil) {
+    init(
+        dataPlane: ProxyDataPlane, loop: ProxyLoopContext, secure: Bool, proxiedClient: ProxiedClient? = nil,
+        clientCertificate: ClientCertificateFacts? = nil
+    ) {
+        self.clientCertificate = clientCertificate
         self.dataPlane = dataPlane
         self.secure = secure
         self.proxiedClient = proxiedClient
@@ -141,7 +147,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             clientIP: proxiedClient?.text ?? parent?.remoteAddress?.clientIPText, localPort: parent?.localAddress?.port,
             proto: secure ? "https" : configuration.forwardedProto,
             clientAddress: proxiedClient?.address ?? parent?.remoteAddress?.clientIPAddress,
-            trustedProxies: configuration.trustedProxies)
+            trustedProxies: configuration.trustedProxies, clientCertificate: clientCertificate)
         clientAddress = facts.clientIP
         if accessLog != nil { logRequestStarted(head) }
         // The head's END_STREAM comes as `.end` in the same read: until then a body may follow.

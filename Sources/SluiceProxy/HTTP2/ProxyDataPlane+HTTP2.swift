@@ -17,7 +17,10 @@ extension ProxyDataPlane {
     /// period.
     /// `secure`: the connection came over TLS (`X-Forwarded-Proto: https`).
     /// `client`: who a load balancer's PROXY header named (nil: the socket's peer).
-    func configureHTTP2Synchronously(channel: any Channel, secure: Bool = false, client: ProxiedClient? = nil) throws {
+    /// `clientCertificate`: what the TLS handshake established of the client's certificate.
+    func configureHTTP2Synchronously(
+        channel: any Channel, secure: Bool = false, client: ProxiedClient? = nil, clientCertificate: ClientCertificateFacts? = nil
+    ) throws {
         let manager = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
@@ -29,7 +32,8 @@ extension ProxyDataPlane {
             streamDelegate: manager.http2StreamDelegate
         ) { [self] stream in
             stream.eventLoop.makeCompletedFuture {
-                let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure, proxiedClient: client)
+                let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure, proxiedClient: client,
+                    clientCertificate: clientCertificate)
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(ExtendedConnectReader(handler: handler))
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())

@@ -31,7 +31,7 @@ enum RequestDecision: Equatable {
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             return .reject(.rejected(rejection))
         }
-        let head = RequestTarget.originForm(received)
+        var head = RequestTarget.originForm(received)
         let path = UpstreamRequestHead.path(of: head.uri)
         guard let host = HostFieldValue.routingHost(Substring(head.headers.first(name: "host") ?? "")) else {
             return .reject(.rejected(RequestRejection(status: .badRequest, reason: "invalid Host header")))
@@ -49,6 +49,12 @@ enum RequestDecision: Equatable {
         }
         if let refusal = route.policy.refusal {
             return .refuse(.routeRefused(refusal, source: route.source), requestHasBody: hasBody(received))
+        }
+        if let auth = route.policy.clientCertificate {
+            switch ClientCertificateDecision.decide(head, auth: auth, facts: facts) {
+            case .pass(let checked): head = checked
+            case .refuse(let answer): return .refuse(answer, requestHasBody: hasBody(received))
+            }
         }
         if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress(head, facts: facts)) {
             return .refuse(.addressNotAllowed, requestHasBody: hasBody(received))

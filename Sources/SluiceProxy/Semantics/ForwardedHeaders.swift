@@ -16,12 +16,15 @@ public struct ClientConnectionFacts: Sendable, Hashable {
     /// `--trusted-proxy-cidrs`, when the peer is in them (empty otherwise): its
     /// `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`RealClientAddress`).
     public let trustedProxies: [AddressRange]
+    /// What the TLS handshake established of the client's certificate (nil: it asked for none).
+    public let clientCertificate: ClientCertificateFacts?
 
     /// - Parameter trustedProxies: `--trusted-proxy-cidrs`; kept only if the peer is in them.
     public init(
         clientIP: String?, localPort: Int?, proto: String, clientAddress: IPAddress? = nil,
-        trustedProxies: [AddressRange] = []
+        trustedProxies: [AddressRange] = [], clientCertificate: ClientCertificateFacts? = nil
     ) {
+        self.clientCertificate = clientCertificate
         self.clientIP = clientIP
         self.clientAddress = clientAddress
         self.trustedProxies =

@@ -116,8 +116,11 @@ public final class ProxyDataPlane: Sendable {
 
     /// `configureSynchronously(channel:)` for a connection that came over TLS (`secure`: the
     /// upstream is told `X-Forwarded-Proto: https`) or not, from `client` when a load balancer's
-    /// PROXY header named one (nil: the socket's peer).
-    func configureHTTP1Synchronously(channel: any Channel, secure: Bool, client: ProxiedClient?) throws {
+    /// PROXY header named one (nil: the socket's peer); `clientCertificate`: what the TLS
+    /// handshake established of the client's certificate (nil: it asked for none).
+    func configureHTTP1Synchronously(
+        channel: any Channel, secure: Bool, client: ProxiedClient?, clientCertificate: ClientCertificateFacts? = nil
+    ) throws {
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLowWaterMark, high: configuration.writeBufferHighWaterMark)
         try channel.syncOptions?.setOption(.writeBufferWaterMark, value: waterMark)
@@ -141,7 +144,8 @@ public final class ProxyDataPlane: Sendable {
         encoder.attach(to: try sync.context(handler: decoder))
         let writer = HTTP1ResponseWriter(encoder: encoder)
         try sync.addHandler(
-            ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure, proxiedClient: client), name: Self.handlerName)
+            ClientConnectionHandler(dataPlane: self, loop: loop, writer: writer, secure: secure, proxiedClient: client,
+                clientCertificate: clientCertificate), name: Self.handlerName)
     }
 
     private static let requestDecoderName = "sluice.request-decoder"

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -13,9 +14,16 @@ import SluiceRouting
 /// client's SNI from the routing table in force on that connection's loop
 /// (`CertificateTable`), so a new table's certificates apply to the next handshake and never to
 /// connections already open; with no match, the table's default, else the generated one.
+///
+/// While the table has server names that ask for client certificates (`auth-tls-secret`), each
+/// connection's ClientHello is read first (NIO's `SNIHandler`): a name that asks gets a handshake
+/// that requests a certificate (``requestingContext``, `ClientCertificateHandshake`), any other
+/// the same handshake as without. Without such names no connection pays for the reading.
 public final class TLSTermination: Sendable {
     private let dataPlane: ProxyDataPlane
     private let context: NIOSSLContext
+    /// `context` that also asks the client for a certificate, without requiring one.
+    private let requestingContext: NIOSSLContext
     private let cache: ServingCertificateCache
     /// SHA-256 of the certificate served when no other applies.
     public let generatedCertificateFingerprint: String
@@ -47,6 +55,8 @@ public final class TLSTermination: Sendable {
         }
         self.dataPlane = dataPlane
         self.context = try NIOSSLContext(configuration: configuration)
+        configuration.certificateVerification = .optionalVerification
+        self.requestingContext = try NIOSSLContext(configuration: configuration)
         self.cache = cache
         self.generatedCertificateFingerprint = generated.fingerprint
     }
@@ -79,18 +89,52 @@ public final class TLSTermination: Sendable {
     private func configureTLS(channel: any Channel, client: ProxiedClient?) throws {
         let dataPlane = self.dataPlane
         let sync = channel.pipeline.syncOperations
+        let hosts = dataPlane.loopContext(for: channel.eventLoop).routes.table.clientCertificateHosts
         try sync.addHandler(PlainHTTPOnTLSPortHandler())
-        try sync.addHandler(NIOSSLServerHandler(context: context))
-        try sync.addHandler(TLSHandshakeDeadline(timeout: TimeAmount(dataPlane.configuration.clientHeaderTimeout)))
+        guard !hosts.isEmpty else {
+            try sync.addHandler(NIOSSLServerHandler(context: context))
+            try sync.addHandler(TLSHandshakeDeadline(timeout: TimeAmount(dataPlane.configuration.clientHeaderTimeout)))
+            try sync.addHandler(negotiation(client: client, clientCertificate: nil))
+            return
+        }
+        let deadline = TLSHandshakeDeadline(timeout: TimeAmount(dataPlane.configuration.clientHeaderTimeout))
+        let handshake = NIOLockedValueBox<ClientCertificateHandshake?>(nil)
+        let (context, requestingContext) = (self.context, self.requestingContext)
         try sync.addHandler(
-            ApplicationProtocolNegotiationHandler { result, channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if case .negotiated("h2") = result, dataPlane.configuration.http2 {
-                        try dataPlane.configureHTTP2Synchronously(channel: channel, secure: true, client: client)
-                    } else {
-                        try dataPlane.configureHTTP1Synchronously(channel: channel, secure: true, client: client)
-                    }
+            ByteToMessageHandler(SNIHandler { result in
+                let serverName: String? = if case .hostname(let name) = result { name } else { nil }
+                let trust = hosts.trust(forServerName: serverName)
+                let tls: NIOSSLServerHandler
+                if let trust {
+                    let asking = ClientCertificateHandshake(trust: trust)
+                    handshake.withLockedValue { $0 = asking }
+                    tls = asking.serverHandler(context: requestingContext)
+                } else {
+                    tls = NIOSSLServerHandler(context: context)
                 }
-            })
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(tls, position: .before(deadline))
+                }
+            }))
+        try sync.addHandler(deadline)
+        try sync.addHandler(negotiation(client: client) { handshake.withLockedValue { $0 }?.facts })
+    }
+
+    /// The pipeline of the protocol the handshake negotiated. `clientCertificate`: what the
+    /// handshake established of the client's certificate, read once it is done.
+    private func negotiation(
+        client: ProxiedClient?, clientCertificate: (@Sendable () -> ClientCertificateFacts?)?
+    ) -> ApplicationProtocolNegotiationHandler {
+        let dataPlane = self.dataPlane
+        return ApplicationProtocolNegotiationHandler { result, channel in
+            channel.eventLoop.makeCompletedFuture {
+                let certificate = clientCertificate?()
+                if case .negotiated("h2") = result, dataPlane.configuration.http2 {
+                    try dataPlane.configureHTTP2Synchronously(channel: channel, secure: true, client: client, clientCertificate: certificate)
+                } else {
+                    try dataPlane.configureHTTP1Synchronously(channel: channel, secure: true, client: client, clientCertificate: certificate)
+                }
+            }
+        }
     }
 }

@@ -31,8 +31,7 @@ struct MigratedIngressTests {
             #expect(route.policy.buffering)
             #expect(route.policy.externalAuth?.host == "oauth2-proxy.auth.svc.cluster.local")
             #expect(route.policy.refusal?.reason == """
-                unsupported access-control annotations: auth-tls-verify-client, enable-owasp-core-rules, satisfy, \
-                server-snippet
+                unsupported access-control annotations: enable-owasp-core-rules, satisfy, server-snippet
                 """)
             #expect(route.policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8", "192.168.0.0/16"])
             #expect(route.policy.cors?.allowedOrigins == [.exact("https://app.example.com")])
@@ -41,15 +40,16 @@ struct MigratedIngressTests {
         #expect(plain.policy == .default)
 
         let warnings = result.diagnostics.filter { $0.name == "migrated" }
-        #expect(warnings.count == 1)
-        let warning = try #require(warnings.first)
-        #expect(warning.reason == DiagnosticReason.unsupportedAnnotation)
+        #expect(warnings.count == 2)
+        // `auth-tls-verify-client` without `auth-tls-secret` asks for nothing, as in ingress-nginx.
+        #expect(warnings.contains { $0.reason == DiagnosticReason.ineffectiveAnnotation && $0.message.contains("auth-tls-secret") })
+        let warning = try #require(warnings.first { $0.reason == DiagnosticReason.unsupportedAnnotation })
         #expect(warning.message.contains("fails closed"))
         #expect(warning.message.contains("--allow-unsupported-security-annotations"))
-        // 15 read (CORS's 3, the limits' 3 and external auth's among them), 9 honoured by value,
-        // 14 named as unsupported, 2 as typos.
+        // 16 read (CORS's 3, the limits' 3, external auth's and client certificates' among them),
+        // 9 honoured by value, 13 named as unsupported, 2 as typos.
         let unsupported = try #require(warning.message.split(separator: "; ").first)
-        #expect(unsupported.split(separator: ", ").count == 14)
+        #expect(unsupported.split(separator: ", ").count == 13)
         #expect(!unsupported.contains("cors"))
         #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
         #expect(!result.diagnostics.contains { $0.name == "plain" })
@@ -59,7 +59,7 @@ struct MigratedIngressTests {
         let result = try Self.translate(allowing: true)
         #expect(result.table.routes.allSatisfy { $0.policy.refusal == nil })
         #expect(result.table.defaultBackend?.policy.refusal == nil)
-        let warnings = result.diagnostics.filter { $0.name == "migrated" }
+        let warnings = result.diagnostics.filter { $0.name == "migrated" && $0.reason == DiagnosticReason.unsupportedAnnotation }
         #expect(warnings.count == 1)
         #expect(warnings.first?.message.contains("served without that protection") == true)
     }
