@@ -82,7 +82,7 @@ public enum IngressAnnotations {
         enableCORS, corsAllowOrigin, corsAllowMethods, corsAllowHeaders, corsExposeHeaders, corsAllowCredentials, corsMaxAge,
         responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
-    ]).union(externalAuth.map { sluicePrefix + $0 })
+    ]).union(externalAuth.map { sluicePrefix + $0 }).union(basicAuth.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
@@ -94,11 +94,14 @@ public enum IngressAnnotations {
         nginxCORSAllowCredentials, nginxCORSMaxAge,
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
         nginxLimitAllowlist, nginxLimitWhitelist,
-    ]).union(externalAuth.map { nginxPrefix + $0 })
+    ]).union(externalAuth.map { nginxPrefix + $0 }).union(basicAuth.map { nginxPrefix + $0 })
 
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
         "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect",
         "auth-cache-key", "auth-cache-duration",
     ]
+
+    /// The basic authentication settings (`AnnotationPolicyReader+BasicAuth`), under both prefixes.
+    static let basicAuth = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"]
 }

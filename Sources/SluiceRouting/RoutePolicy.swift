@@ -116,6 +116,11 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.externalAuth }
         set { mutate { $0.externalAuth = newValue } }
     }
+    /// Asked of every request before it goes upstream (`auth-type: basic`); nil: none.
+    public var basicAuth: BasicAuth? {
+        get { storage.fields.basicAuth }
+        set { mutate { $0.basicAuth = newValue } }
+    }
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -136,7 +141,8 @@ public struct RoutePolicy: Hashable, Sendable {
         requestHeaders: [HeaderField] = [],
         maxRequestBodyBytes: Int64? = nil,
         clientLimits: ClientLimits? = nil,
-        externalAuth: ExternalAuth? = nil
+        externalAuth: ExternalAuth? = nil,
+        basicAuth: BasicAuth? = nil
     ) {
         storage = Storage(
             Fields(
@@ -158,7 +164,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 requestHeaders: requestHeaders,
                 maxRequestBodyBytes: maxRequestBodyBytes,
                 clientLimits: clientLimits,
-                externalAuth: externalAuth))
+                externalAuth: externalAuth,
+                basicAuth: basicAuth))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -212,5 +219,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var maxRequestBodyBytes: Int64?
         var clientLimits: ClientLimits?
         var externalAuth: ExternalAuth?
+        var basicAuth: BasicAuth?
     }
 }

@@ -69,6 +69,7 @@ public enum RoutingTableText {
         if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
         if let auth = policy.externalAuth { fields += externalAuthFields(auth) }
+        if let basic = policy.basicAuth { fields += ["basic-auth=\(basic.secret)", "basic-auth-users=\(basic.users.count)"] }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }
