@@ -1,4 +1,6 @@
+import KubeModels
 import SluiceRouting
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceIngress
@@ -84,5 +86,41 @@ struct BasicAuthAnnotationTests {
         #expect(users["bob"]?.kind == .apr1)
         #expect(HtpasswdFile.parse(map: ["bob": Array("bob-pw".utf8)]) == .failure(.badHash(user: "bob", line: nil, .unknownKind)))
         #expect(HtpasswdFile.parse(map: [:]) == .failure(.noUsers))
+    }
+}
+
+/// What basic auth tells the controller: its `auth-secret` is referenced (the controller keeps
+/// an `Opaque` Secret's data only then), and one still being fetched fails the routes closed
+/// without a Warning until it arrives.
+@Suite("Basic auth Secret references")
+struct BasicAuthSecretReferenceTests {
+    private static func ingress() -> Ingress {
+        var ingress = TLSFixtures.ingress(hosts: ["staff.example.com"], tls: [])
+        ingress.metadata.annotations = [
+            "nginx.ingress.kubernetes.io/auth-type": "basic", "nginx.ingress.kubernetes.io/auth-secret": "users",
+        ]
+        return ingress
+    }
+
+    @Test func theAuthSecretIsReferencedAndReadWhenLoaded() {
+        let users = Secret(
+            metadata: ObjectMeta(name: "users", namespace: "default"), type: "Opaque",
+            stringData: ["auth": "carol:{SHA}hsAaMBat8aKiQgxhKhAqvbXOPbw=\n"])
+        let result = IngressTranslator.translate(
+            ClusterSnapshot(ingresses: [Self.ingress()], services: [TLSFixtures.service()], secrets: [users]),
+            options: TLSFixtures.options, now: TLSFixtures.now)
+        #expect(result.referencedSecrets == ["default/users"])
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.table.routes.first?.policy.basicAuth?.users.keys.sorted() == ["carol"])
+    }
+
+    @Test func anUnloadedAuthSecretFailsClosedWithoutAWarning() {
+        let result = IngressTranslator.translate(
+            ClusterSnapshot(ingresses: [Self.ingress()], services: [TLSFixtures.service()], unloadedSecrets: ["default/users"]),
+            options: TLSFixtures.options, now: TLSFixtures.now)
+        #expect(result.referencedSecrets == ["default/users"])
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.table.routes.first?.policy.refusal?.reason == "auth-secret default/users is being read")
+        #expect(result.table.routes.first?.policy.basicAuth == nil)
     }
 }
