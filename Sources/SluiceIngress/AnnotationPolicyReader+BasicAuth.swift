@@ -12,17 +12,10 @@ extension AnnotationPolicyReader {
         typealias G = BasicAuthGrammars
         let failClosed = "every route of this Ingress fails closed (503)"
         var invalid: [String] = []
-        func read<Value>(_ name: String, _ accepted: String, _ parse: @escaping (String) -> Result<Value, GrammarFailure>) -> Value? {
-            let keys = [IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name]
-            guard let key = keys.first(where: { annotations[$0] != nil }) else { return nil }
-            if let value = parsed(key, Grammar(accepted: accepted, parse: parse), consequence: failClosed) { return value }
-            invalid.append(name)
-            return nil
-        }
-        let type = read("auth-type", G.authTypeAccepted, G.authType)
-        let secret = read("auth-secret", SecretNameGrammar.accepted, SecretNameGrammar.parse)
-        let format = read("auth-secret-type", G.secretTypeAccepted, G.secretType)
-        let realm = read("auth-realm", G.realmAccepted, G.realm)
+        let type = guardedSetting("auth-type", G.authTypeAccepted, G.authType, invalid: &invalid)
+        let secret = guardedSetting("auth-secret", SecretNameGrammar.accepted, SecretNameGrammar.parse, invalid: &invalid)
+        let format = guardedSetting("auth-secret-type", G.secretTypeAccepted, G.secretType, invalid: &invalid)
+        let realm = guardedSetting("auth-realm", G.realmAccepted, G.realm, invalid: &invalid)
         if !invalid.isEmpty {
             policy.refusal = policy.refusal ?? RouteRefusal(reason: "invalid \(invalid.joined(separator: ", "))")
             return

@@ -49,12 +49,17 @@ enum PasswordVerifier {
         case .apr1:
             var result = [CChar](repeating: 0, count: 128)
             guard apr_md5_encode(phrase, hash.encoded, &result, result.count) == APR_SUCCESS else { return nil }
-            return Array(String(cString: result).utf8)
+            return terminated(result)
         case .sha1:
             var result = [CChar](repeating: 0, count: 64)
             apr_sha1_base64(phrase, Int32(password.count), &result)
-            return Array(String(cString: result).utf8)
+            return terminated(result)
         }
+    }
+
+    /// The bytes of a C string in `buffer`, up to its NUL.
+    private static func terminated(_ buffer: [CChar]) -> [UInt8] {
+        buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     }
 
     /// Whether `a` and `b` are equal, in a time that depends on their lengths only (never on
