@@ -60,10 +60,11 @@ public struct PasswordHash: Hashable, Sendable {
             // Base64 of 20 bytes.
             guard bytes.count == 5 + 28, bytes.last == UInt8(ascii: "=") else { return .failure(.malformed(.sha1)) }
             kind = .sha1
-        } else if text.hasPrefix("$5$") {
-            kind = .sha256Crypt
-        } else if text.hasPrefix("$6$") {
-            kind = .sha512Crypt
+        } else if text.hasPrefix("$5$") || text.hasPrefix("$6$") {
+            // `$5$[rounds=N$]salt$` + 43 characters of hash (`$6$`: 86).
+            kind = text.hasPrefix("$5$") ? .sha256Crypt : .sha512Crypt
+            let last = text.split(separator: "$", omittingEmptySubsequences: false).dropFirst(3).last
+            guard let last, last.utf8.count == (kind == .sha256Crypt ? 43 : 86) else { return .failure(.malformed(kind)) }
         } else if bytes.count == 13, bytes.allSatisfy(Self.isCryptCharacter) {
             return .failure(.descrypt)
         } else {

@@ -46,6 +46,8 @@ struct PasswordVerifierTests {
         #expect(PasswordHash.parse(try await Self.hash("secret", .plain)) == .failure(.unknownKind))
         #expect(PasswordHash.parse("{SSHA}abcd") == .failure(.unknownKind))
         #expect(PasswordHash.parse("$2y$05$short") == .failure(.malformed(.bcrypt)))
+        #expect(PasswordHash.parse("$6$salt$short") == .failure(.malformed(.sha512Crypt)))
+        #expect(PasswordHash.parse("$5$salt") == .failure(.malformed(.sha256Crypt)))
         #expect(PasswordHash.parse("") == .failure(.empty))
     }
 
