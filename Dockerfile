@@ -11,7 +11,7 @@ FROM swift:6.3.1-bookworm AS build
 # versions only move for security fixes, which we want.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4-openssl-dev zlib1g-dev libjemalloc-dev \
+    && apt-get install -y --no-install-recommends libcurl4-openssl-dev zlib1g-dev libjemalloc-dev libaprutil1-dev \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -31,14 +31,15 @@ RUN BIN="$(Scripts/build-release.sh)" \
 
 # Runtime stage: Debian slim plus what the binary loads: libcurl (the Kubernetes API
 # client), zlib (response compression; also a dependency of libcurl), jemalloc (its allocator, see
-# Scripts/build-release.sh) and CA certificates. The
+# Scripts/build-release.sh), apr-util and libcrypt (basic authentication's password hashes) and
+# CA certificates. The
 # Swift runtime is linked in statically; libstdc++ and libc come with the base image.
 FROM debian:bookworm-slim
 
 # Reason for the ignore: as in the build stage, bookworm's versions move only for fixes.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libcurl4 zlib1g libjemalloc2 ca-certificates \
+    && apt-get install -y --no-install-recommends libcurl4 zlib1g libjemalloc2 libaprutil1 libcrypt1 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 65532 sluice \
     && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \

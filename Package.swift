@@ -75,10 +75,15 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libxcrypt and apr-util, for basic authentication's password hashes (`PasswordVerifier`).
+        .systemLibrary(
+            name: "CPasswordHash",
+            providers: [.apt(["libaprutil1-dev", "libcrypt-dev"])]
+        ),
         .target(
             name: "SluiceProxy",
             dependencies: [
-                "SluiceRouting", "CZlib",
+                "SluiceRouting", "CZlib", "CPasswordHash",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),

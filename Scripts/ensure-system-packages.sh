@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Sluice builds against (libcurl headers for the Kubernetes client,
-# zlib headers for the proxy's response compression) when they are missing. Sourced by the demo and test scripts; prints the exact command when it
+# zlib headers for the proxy's response compression, apr-util and libcrypt for basic authentication) when they are missing. Sourced by the demo and test scripts; prints the exact command when it
 # cannot install by itself.
 set -euo pipefail
 
@@ -8,6 +8,11 @@ missing=()
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+# Basic authentication checks htpasswd hashes with apr-util and libcrypt; its tests make the
+# files with Apache's own htpasswd.
+dpkg -s libaprutil1-dev >/dev/null 2>&1 || missing+=(libaprutil1-dev)
+dpkg -s libcrypt-dev >/dev/null 2>&1 || missing+=(libcrypt-dev)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 # The tests drive the proxy with the real curl (TLS, streaming).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 for extra in "$@"; do

@@ -1,11 +1,13 @@
 import KubeModels
 
 /// Which Secrets' data (certificates and private keys of TLS Secrets, the `ca.crt` of the
-/// `Opaque` ones TLS to backends and client certificates trust) the cache holds, and which Secrets to fetch by name. Pure: the cache feeds it what arrives and applies what it says; the I/O is
-/// ``SecretFetcher``'s.
+/// `Opaque` ones TLS to backends and client certificates trust, the htpasswd files of basic auth)
+/// the cache holds, and which Secrets to fetch by name. Pure: the cache feeds it what arrives and
+/// applies what it says; the I/O is ``SecretFetcher``'s.
 ///
 /// Only the Secrets translation reads (``TranslationResult/referencedSecrets``: the `spec.tls`
-/// Secrets of our Ingresses, their `proxy-ssl-secret`s and `auth-tls-secret`s and the default certificate's) keep their
+/// Secrets of our Ingresses, their `proxy-ssl-secret`s, `auth-tls-secret`s and `auth-secret`s
+/// and the default certificate's) keep their
 /// data. Every other one is
 /// held as ``stub(_:)``: enough to know it exists, no key material. Until the first reconcile has
 /// said what is referenced, everything is kept, so the first table is complete.

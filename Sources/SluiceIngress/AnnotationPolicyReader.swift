@@ -13,6 +13,8 @@ struct AnnotationPolicyReader {
     private(set) var problems: [IngressProblem] = []
     /// The Secret whose `ca.crt` verifies the backend (`proxy-ssl-secret`), for the caller to read.
     var trustSecret: SecretNameGrammar.Name?
+    /// The Secret of basic authentication's users (`auth-secret`), for the caller to read.
+    var basicAuthSecret: BasicAuthReference?
 
     private init(_ annotations: [String: String]) {
         self.annotations = annotations
@@ -21,10 +23,17 @@ struct AnnotationPolicyReader {
     static func read(
         _ annotations: [String: String]
     ) -> (policy: RoutePolicy, problems: [IngressProblem], trustSecret: SecretNameGrammar.Name?) {
+        let (policy, reader) = readWithSecrets(annotations)
+        return (policy, reader.problems, reader.trustSecret)
+    }
+
+    /// ``read(_:)``, with the reader, which names the Secrets the policy needs
+    /// (``trustSecret``, ``basicAuthSecret``).
+    static func readWithSecrets(_ annotations: [String: String]) -> (policy: RoutePolicy, reader: AnnotationPolicyReader) {
         var reader = AnnotationPolicyReader(annotations)
         let policy = reader.policy()
         reader.reportUnknown()
-        return (policy, reader.problems, reader.trustSecret)
+        return (policy, reader)
     }
 
     private mutating func policy() -> RoutePolicy {
@@ -74,6 +83,7 @@ struct AnnotationPolicyReader {
         readClientLimits(into: &policy)
         readExternalAuth(into: &policy)
         readClientCertificate(into: &policy)
+        readBasicAuth(into: &policy)
         return policy
     }
 

@@ -43,4 +43,7 @@ public enum DiagnosticReason {
     /// A `proxy-ssl-*` annotation that has no effect (the backend protocol has no TLS), or a
     /// `proxy-ssl-secret` part Sluice does not use.
     public static let ineffectiveAnnotation = "IneffectiveAnnotation"
+    /// The `auth-secret` of basic authentication is missing, or its users cannot be read.
+    public static let authSecretNotFound = "AuthSecretNotFound"
+    public static let authSecretInvalid = "AuthSecretInvalid"
 }

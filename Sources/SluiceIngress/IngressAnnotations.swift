@@ -83,6 +83,7 @@ public enum IngressAnnotations {
         responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
     ]).union(externalAuth.map { sluicePrefix + $0 }).union(clientCertificate.map { sluicePrefix + $0 })
+        .union(basicAuth.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
@@ -95,6 +96,7 @@ public enum IngressAnnotations {
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
         nginxLimitAllowlist, nginxLimitWhitelist,
     ]).union(externalAuth.map { nginxPrefix + $0 }).union(clientCertificate.map { nginxPrefix + $0 })
+        .union(basicAuth.map { nginxPrefix + $0 })
 
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
@@ -108,4 +110,7 @@ public enum IngressAnnotations {
         "auth-tls-secret", "auth-tls-verify-client", "auth-tls-verify-depth", "auth-tls-pass-certificate-to-upstream",
         "auth-tls-error-page",
     ]
+
+    /// The basic authentication settings (`AnnotationPolicyReader+BasicAuth`), under both prefixes.
+    static let basicAuth = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"]
 }

@@ -121,6 +121,11 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.clientCertificate }
         set { mutate { $0.clientCertificate = newValue } }
     }
+    /// Asked of every request before it goes upstream (`auth-type: basic`); nil: none.
+    public var basicAuth: BasicAuth? {
+        get { storage.fields.basicAuth }
+        set { mutate { $0.basicAuth = newValue } }
+    }
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -142,7 +147,8 @@ public struct RoutePolicy: Hashable, Sendable {
         maxRequestBodyBytes: Int64? = nil,
         clientLimits: ClientLimits? = nil,
         externalAuth: ExternalAuth? = nil,
-        clientCertificate: ClientCertificateAuth? = nil
+        clientCertificate: ClientCertificateAuth? = nil,
+        basicAuth: BasicAuth? = nil
     ) {
         storage = Storage(
             Fields(
@@ -165,7 +171,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 maxRequestBodyBytes: maxRequestBodyBytes,
                 clientLimits: clientLimits,
                 externalAuth: externalAuth,
-                clientCertificate: clientCertificate))
+                clientCertificate: clientCertificate,
+                basicAuth: basicAuth))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -220,5 +227,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var clientLimits: ClientLimits?
         var externalAuth: ExternalAuth?
         var clientCertificate: ClientCertificateAuth?
+        var basicAuth: BasicAuth?
     }
 }

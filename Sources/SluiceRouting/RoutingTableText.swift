@@ -70,6 +70,7 @@ public enum RoutingTableText {
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
         if let auth = policy.externalAuth { fields += externalAuthFields(auth) }
         if let mTLS = policy.clientCertificate { fields += clientCertificateFields(mTLS) }
+        if let basic = policy.basicAuth { fields += ["basic-auth=\(basic.secret)", "basic-auth-users=\(basic.users.count)"] }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

@@ -17,13 +17,15 @@ struct AnnotationPolicyProcessor: IngressGraphProcessor {
         let allowed = build.options.allowsUnsupportedSecurityAnnotations
         for rank in build.ingresses.indices {
             let annotations = build.ingresses[rank].ingress.metadata.annotations ?? [:]
-            var (policy, problems, trustSecret) = AnnotationPolicyReader.read(annotations)
+            let (read, reader) = AnnotationPolicyReader.readWithSecrets(annotations)
+            var (policy, problems, trustSecret) = (read, reader.problems, reader.trustSecret)
             let audit = NginxAnnotationAudit(annotations)
             if let refusal = audit.refusal(allowingUnsupportedSecurity: allowed) { policy.refusal = refusal }
             if let problem = audit.problem(allowingUnsupportedSecurity: allowed) { problems.append(problem) }
             if let trustSecret {
                 trust(trustSecret, ingress: rank, policy: &policy, problems: &problems, build: &build)
             }
+            if let basicAuth = reader.basicAuthSecret { authenticate(basicAuth, ingress: rank, policy: &policy, problems: &problems, build: &build) }
             build.ingresses[rank].policy = policy
             for problem in problems {
                 build.report(problem, ingress: rank, at: .annotations)

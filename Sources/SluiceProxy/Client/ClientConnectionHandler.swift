@@ -274,6 +274,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
         exchange.limitSlot = limitSlot
+        if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the
             // `Expect` (nginx and Envoy answer it the same way).

@@ -12,6 +12,11 @@ extension ProxiedExchange {
     /// backend draws a stream from the loop's `HTTP2UpstreamPool` instead of a connection.
     func attempt(endpoint: Endpoint, fresh: Bool) {
         guard client.isOpen else { return }
+        if let gate = basicAuthGate {
+            basicAuthGate = nil
+            passBasicAuth(gate, thenAttempt: endpoint, fresh: fresh)
+            return
+        }
         attempts += 1
         self.endpoint = endpoint
         let acquired = { [self] (result: Result<(connection: UpstreamConnection, reused: Bool), any Error>) in

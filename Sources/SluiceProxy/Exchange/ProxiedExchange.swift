@@ -55,6 +55,9 @@ final class ProxiedExchange {
     /// The request's place under its client's in-flight cap (`ClientLimiter`), held until the
     /// exchange ends (a tunnel takes it over).
     var limitSlot: ClientLimitSlot?
+    /// The basic authentication check still to pass before the first attempt (`+BasicAuth`);
+    /// nil: none (or passed).
+    var basicAuthGate: BasicAuthGate?
     /// Request parts were written upstream since the last flush.
     var upstreamFlushPending = false
     /// Set once the upstream's response head arrived.

@@ -183,6 +183,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
             exchange.limitSlot = limitSlot
+            if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
                 // As over HTTP/1.1: the client waits for this before sending its body, and the
                 // upstream never sees the `Expect`.

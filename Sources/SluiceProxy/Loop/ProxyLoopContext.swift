@@ -24,6 +24,8 @@ final class ProxyLoopContext {
     var upstreamTLS: UpstreamTLSLookup
     /// External auth allows kept for `auth-cache-duration`.
     var authCache = ExternalAuthCache()
+    /// Passwords recently checked good by basic authentication.
+    var basicAuthCache = BasicAuthCache()
 
     init(
         eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard,

@@ -56,13 +56,13 @@ struct NginxAnnotationAuditTests {
     }
 
     @Test func withTheFlagTheRoutesAreServedAndTheWarningSaysWithoutWhat() throws {
-        let audit = NginxAnnotationAudit(Self.nginx(["auth-type": "basic", "auth-secret": "htpasswd"]))
+        let audit = NginxAnnotationAudit(Self.nginx(["enable-owasp-core-rules": "true", "modsecurity-snippet": "SecRuleEngine On"]))
         #expect(audit.refusal(allowingUnsupportedSecurity: true) == nil)
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: true))
         #expect(problem.message == """
-            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-secret, auth-type; auth-secret, \
-            auth-type guarded access: the routes of this Ingress are served without that protection, as \
-            --allow-unsupported-security-annotations is set
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: enable-owasp-core-rules="true", modsecurity-snippet; \
+            enable-owasp-core-rules, modsecurity-snippet guarded access: the routes of this Ingress are served without that \
+            protection, as --allow-unsupported-security-annotations is set
             """)
     }
 
