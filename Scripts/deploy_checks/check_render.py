@@ -70,9 +70,10 @@ def check_default(kinds: dict, notes: str) -> list[str]:
         ([(p["name"], p["port"], p["targetPort"]) for p in kinds["Service"][0]["spec"]["ports"]]
          == [("http", 80, "http"), ("https", 443, "https")],
          "the Service must expose HTTPS by default: port 443 to the container's https port"),
-        (not any(a.startswith(("--hsts", "--no-hsts", "--https-redirect-port", "--trusted-proxy-cidrs", "--proxy-protocol"))
+        (not any(a.startswith(("--hsts", "--no-hsts", "--https-redirect-port", "--trusted-proxy-cidrs", "--proxy-protocol",
+                               "--max-connections", "--hide-headers", "--pass-server-header"))
                  for a in c["args"]),
-         "HSTS, the redirect port, trusted proxies and the PROXY protocol at their defaults must render no flags"),
+         "HSTS, the redirect port, trusted proxies, the PROXY protocol, the connection cap and hidden fields at their defaults must render no flags"),
         ({"name": "https", "containerPort": 8443, "protocol": "TCP"} in c["ports"]
          and "--https-port=8443" in c["args"],
          "the container must listen for HTTPS on 8443 (--https-port) and declare the port"),
@@ -115,7 +116,8 @@ def check_non_default(kinds: dict, notes: str) -> list[str]:
                  "--log-level=debug", "--allow-unsupported-security-annotations", "--some-future-flag=1",
                  f"--default-ssl-certificate={NAMESPACE}/fallback-tls", "--hsts-max-age=600",
                  "--no-hsts-include-subdomains", "--hsts-preload", "--https-redirect-port=8443",
-                 "--trusted-proxy-cidrs=10.0.0.0/8,2001:db8::/32", "--proxy-protocol"):
+                 "--trusted-proxy-cidrs=10.0.0.0/8,2001:db8::/32", "--proxy-protocol", "--max-connections=50000",
+                 "--hide-headers=X-Powered-By,X-AspNet-Version", "--pass-server-header"):
         if flag not in args:
             problems.append(f"args must contain {flag}")
     if "--no-hsts" in args:

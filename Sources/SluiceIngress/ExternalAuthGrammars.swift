@@ -2,14 +2,14 @@ import SluiceRouting
 
 /// The grammars of the external auth annotations (`auth-url` and friends).
 enum ExternalAuthGrammars {
-    typealias Address = (host: String, port: Int, authority: String, target: String)
+    typealias Address = (host: String, port: Int, authority: String, target: String, secure: Bool)
 
-    static let urlAccepted = "an http:// URL (https:// is not supported yet), without nginx variables"
+    static let urlAccepted = "an http:// or https:// URL, without nginx variables"
     static func url(_ raw: String) -> Result<Address, GrammarFailure> {
         let text = raw.withoutSurroundingSpaces
         if text.contains("$") { return .failure(GrammarFailure("nginx variables are not expanded in auth-url")) }
         guard let address = ExternalAuth.parseURL(text) else {
-            return .failure(GrammarFailure(text.lowercased().hasPrefix("https://") ? "https:// is not supported yet" : "not an http:// URL"))
+            return .failure(GrammarFailure("not an http:// or https:// URL"))
         }
         return .success(address)
     }

@@ -2,8 +2,8 @@ import SluiceRouting
 
 /// Header field names and values as annotations give them (RFC 9110 §5): names are tokens,
 /// values visible ASCII, spaces and tabs, trimmed. Shared by the header lists and the CORS
-/// settings.
-enum HeaderFieldGrammar {
+/// settings (and `sluice`'s `--hide-headers`).
+public enum HeaderFieldGrammar {
     /// A `tchar` of RFC 9110 §5.6.2.
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
         switch byte {
@@ -14,7 +14,7 @@ enum HeaderFieldGrammar {
         }
     }
 
-    static func isToken<S: StringProtocol>(_ text: S) -> Bool {
+    public static func isToken<S: StringProtocol>(_ text: S) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy(isTokenCharacter)
     }
 

@@ -101,7 +101,8 @@ public enum IngressAnnotations {
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
         "auth-url", "auth-method", "auth-signin", "auth-signin-redirect-param", "auth-response-headers", "auth-request-redirect",
-        "auth-cache-key", "auth-cache-duration",
+        "auth-cache-key", "auth-cache-duration", "auth-keepalive", "auth-keepalive-requests", "auth-keepalive-timeout",
+        "auth-keepalive-share-vars", "auth-always-set-cookie",
     ]
 
     /// The client certificate settings (`AnnotationPolicyReader+ClientCertificate`), under both

@@ -24,11 +24,22 @@ public struct ExternalAuth: Hashable, Sendable {
     public var requestRedirect: String?
     /// Allows kept for a while (`auth-cache-key`, `auth-cache-duration`); nil: every request asks.
     public var cache: AuthCachePolicy?
+    /// TLS to the auth service (an `https://` URL): its certificate verified against the system's
+    /// trust roots for the URL's host; nil: plain HTTP.
+    public var tls: UpstreamTLS?
+    /// How connections to the auth service are kept alive (`auth-keepalive*`); nil: one
+    /// connection per check (`auth-keepalive: 0`).
+    public var keepAlive: ExternalAuthKeepAlive?
+    /// The auth service's `Set-Cookie` fields reach the client on every response, denials and
+    /// errors included (`auth-always-set-cookie`); otherwise only an allow's, on a response whose
+    /// status is a success or a redirect (nginx's `add_header` without `always`).
+    public var alwaysSetCookie: Bool
 
     public init(
         host: String, port: Int, authority: String, target: String, method: String = "GET", signin: String? = nil,
         signinRedirectParam: String = "rd", responseHeaders: [String] = [], requestRedirect: String? = nil,
-        cache: AuthCachePolicy? = nil
+        cache: AuthCachePolicy? = nil, tls: UpstreamTLS? = nil, keepAlive: ExternalAuthKeepAlive? = ExternalAuthKeepAlive(),
+        alwaysSetCookie: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -40,20 +51,28 @@ public struct ExternalAuth: Hashable, Sendable {
         self.responseHeaders = responseHeaders
         self.requestRedirect = requestRedirect
         self.cache = cache
+        self.tls = tls
+        self.keepAlive = keepAlive
+        self.alwaysSetCookie = alwaysSetCookie
     }
 
-    /// Parses an `http://host[:port][/path[?query]]` URL; nil for anything else (`https://`
-    /// included: not supported yet).
-    public static func parseURL(_ text: String) -> (host: String, port: Int, authority: String, target: String)? {
-        guard text.lowercased().hasPrefix("http://") else { return nil }
-        let rest = text.dropFirst("http://".count)
+    /// The URL's scheme, as the routing table shows it.
+    public var scheme: String { tls == nil ? "http" : "https" }
+
+    /// Parses an `http://` or `https://` `host[:port][/path[?query]]` URL (the port 80 or 443 by
+    /// default); nil for anything else.
+    public static func parseURL(_ text: String) -> (host: String, port: Int, authority: String, target: String, secure: Bool)? {
+        let lower = text.lowercased()
+        let secure = lower.hasPrefix("https://")
+        guard secure || lower.hasPrefix("http://") else { return nil }
+        let rest = text.dropFirst(secure ? "https://".count : "http://".count)
         let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         let authority = rest[..<slash]
         var target = String(rest[slash...])
         if target.isEmpty { target = "/" } else if target.hasPrefix("?") { target = "/" + target }
         guard !authority.isEmpty, !authority.contains("@"), !target.contains(where: { $0 == " " || $0 == "#" }) else { return nil }
         var host = authority
-        var port = 80
+        var port = secure ? 443 : 80
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else { return nil }
             host = authority[authority.index(after: authority.startIndex)..<close]
@@ -76,6 +95,23 @@ public struct ExternalAuth: Hashable, Sendable {
             }
         }
         guard !host.isEmpty, hostChars, authority.hasPrefix("[") || !host.contains(":") else { return nil }
-        return (String(host), port, String(authority), target)
+        return (String(host), port, String(authority), target, secure)
+    }
+}
+
+/// Keep-alive connections to an external auth service (`auth-keepalive`,
+/// `auth-keepalive-requests`, `auth-keepalive-timeout`). They are the event loop's upstream
+/// pool's, kept as any upstream's (at most `ProxyConfiguration.upstreamMaxIdlePerEndpoint` idle
+/// per endpoint and event loop, closed after `upstreamIdleTimeout`), with these limits on top.
+public struct ExternalAuthKeepAlive: Hashable, Sendable {
+    /// Checks one connection carries before it is closed (ingress-nginx's default 1000).
+    public var maxRequests: Int
+    /// Longest a connection idles between checks before it is closed instead of reused
+    /// (ingress-nginx's default 60 s; the pool's own idle timeout closes it at the latest).
+    public var idleTimeout: Duration
+
+    public init(maxRequests: Int = 1000, idleTimeout: Duration = .seconds(60)) {
+        self.maxRequests = maxRequests
+        self.idleTimeout = idleTimeout
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import SluiceIngress
 import SluiceProxy
@@ -49,6 +50,15 @@ struct ProxyOptions: ParsableArguments {
     @Flag(help: "HSTS preload (only once the domain is meant for browsers' preload lists).")
     var hstsPreload = EnvironmentDefault.string("SLUICE_HSTS_PRELOAD") == "true"
 
+    @Option(help: "Comma-separated names of upstream response fields never passed to clients (ingress-nginx's hide-headers), besides Server.")
+    var hideHeaders: String = EnvironmentDefault.string("SLUICE_HIDE_HEADERS") ?? ""
+
+    @Flag(help: "Pass the upstream's Server field to clients (by default it is hidden, as nginx hides it: it often names the backend's software and version).")
+    var passServerHeader = EnvironmentDefault.string("SLUICE_PASS_SERVER_HEADER") == "true"
+
+    @Option(help: "Most client connections open at once on the HTTP and HTTPS listeners together; more are closed as soon as accepted (counted in sluice_client_connections_refused_total). 0 = no cap but the open-file limit.")
+    var maxConnections: Int = EnvironmentDefault.int("SLUICE_MAX_CONNECTIONS") ?? 0
+
     @Option(help: "Port of the admin listener (/healthz, /readyz, /metrics).")
     var adminPort: Int = EnvironmentDefault.int("SLUICE_ADMIN_PORT") ?? 10254
 
@@ -98,6 +108,11 @@ struct ProxyOptions: ParsableArguments {
         try? AddressRange.list(trustedProxyCidrs).get()
     }
 
+    /// `--hide-headers` as names (empty elements left out).
+    private var hiddenHeaderNames: [String] {
+        hideHeaders.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }.filter { !$0.isEmpty }
+    }
+
     /// The proxy's connection-level settings from these flags (the rest at their defaults).
     var proxyConfiguration: ProxyConfiguration {
         var configuration = ProxyConfiguration.default
@@ -117,11 +132,18 @@ struct ProxyOptions: ParsableArguments {
             hsts
             ? StrictTransportSecurity(maxAgeSeconds: hstsMaxAge, includeSubdomains: hstsIncludeSubdomains, preload: hstsPreload)
             : nil
+        configuration.hiddenResponseFields = (passServerHeader ? [] : ["Server"]) + hiddenHeaderNames
         if accessLog { configuration.accessLog = .fileDescriptor(1, flushInterval: accessLogFlushInterval.duration) }
         return configuration
     }
 
     func validate() throws {
+        if let bad = hiddenHeaderNames.first(where: { !HeaderFieldGrammar.isToken($0) }) {
+            throw ValidationError("--hide-headers: \"\(bad)\" is not a header field name")
+        }
+        guard maxConnections >= 0 else {
+            throw ValidationError("--max-connections must be 0 (no cap) or more, not \(maxConnections)")
+        }
         guard (0...1024).contains(eventLoops) else {
             throw ValidationError("--event-loops must be between 0 (one per CPU core) and 1024, not \(eventLoops)")
         }

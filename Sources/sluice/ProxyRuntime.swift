@@ -35,7 +35,8 @@ struct ProxyRuntime: Sendable {
                 host: options.bindAddress,
                 port: options.httpPort,
                 shutdownGracePeriod: options.shutdownGracePeriod.duration,
-                shutdownDelay: options.shutdownDelay.duration
+                shutdownDelay: options.shutdownDelay.duration,
+                maxConnections: options.maxConnections > 0 ? options.maxConnections : nil
             ),
             group: group,
             readiness: readiness,

@@ -38,7 +38,7 @@ struct ExternalAuthAnnotationTests {
     }
 
     @Test(arguments: [
-        ["sluice.io/auth-url": "https://auth.example.com/check"],
+        ["sluice.io/auth-url": "ftp://auth.example.com/check"],
         ["sluice.io/auth-url": "http://auth/$host", "nginx.ingress.kubernetes.io/auth-url": "http://auth/"],
         ["nginx.ingress.kubernetes.io/auth-url": "auth.example.com/check"],
         ["nginx.ingress.kubernetes.io/auth-url": "http://auth:99999/"],
@@ -53,6 +53,54 @@ struct ExternalAuthAnnotationTests {
         #expect(policy.refusal != nil)
         #expect(problems.count == 1)
         #expect(problems.first?.message.contains("fails closed (503)") == true)
+    }
+
+    /// `https://` is verified against the system's roots, for the URL's host; port 443 by default.
+    @Test func anHTTPSAuthURL() {
+        let (policy, problems, _) = AnnotationPolicyReader.read(["nginx.ingress.kubernetes.io/auth-url": "https://auth.example.com/check"])
+        #expect(problems.isEmpty)
+        #expect(policy.externalAuth?.port == 443)
+        #expect(policy.externalAuth?.authority == "auth.example.com")
+        #expect(policy.externalAuth?.tls == UpstreamTLS(serverName: "auth.example.com", verify: true))
+        let (plain, _, _) = AnnotationPolicyReader.read(["nginx.ingress.kubernetes.io/auth-url": "http://auth.example.com/check"])
+        #expect(plain.externalAuth?.tls == nil)
+    }
+
+    @Test func keepAliveAndCookieSettings() {
+        let url = ["nginx.ingress.kubernetes.io/auth-url": "http://auth/"]
+        let (defaults, _, _) = AnnotationPolicyReader.read(url)
+        #expect(defaults.externalAuth?.keepAlive == ExternalAuthKeepAlive(maxRequests: 1000, idleTimeout: .seconds(60)))
+        #expect(defaults.externalAuth?.alwaysSetCookie == false)
+        let (tuned, problems, _) = AnnotationPolicyReader.read(url.merging([
+            "nginx.ingress.kubernetes.io/auth-keepalive": "10",
+            "nginx.ingress.kubernetes.io/auth-keepalive-requests": "50",
+            "sluice.io/auth-keepalive-timeout": "5",
+            "nginx.ingress.kubernetes.io/auth-keepalive-timeout": "30",
+            "nginx.ingress.kubernetes.io/auth-keepalive-share-vars": "true",
+            "nginx.ingress.kubernetes.io/auth-always-set-cookie": "true",
+        ]) { $1 })
+        #expect(problems.isEmpty)
+        #expect(tuned.externalAuth?.keepAlive == ExternalAuthKeepAlive(maxRequests: 50, idleTimeout: .seconds(5)))
+        #expect(tuned.externalAuth?.alwaysSetCookie == true)
+        let (off, _, _) = AnnotationPolicyReader.read(url.merging(["nginx.ingress.kubernetes.io/auth-keepalive": "0"]) { $1 })
+        #expect(off.externalAuth != nil)
+        #expect(off.externalAuth?.keepAlive == nil)
+    }
+
+    /// They do not guard access: a bad value is reported and its default used; the route is served.
+    @Test(arguments: [
+        ["nginx.ingress.kubernetes.io/auth-keepalive": "many"],
+        ["nginx.ingress.kubernetes.io/auth-keepalive-requests": "0"],
+        ["nginx.ingress.kubernetes.io/auth-keepalive-timeout": "1m"],
+        ["nginx.ingress.kubernetes.io/auth-keepalive-share-vars": "yes"],
+        ["nginx.ingress.kubernetes.io/auth-always-set-cookie": "sometimes"],
+    ])
+    func aBadKeepAliveOrCookieValueKeepsItsDefault(annotations: [String: String]) {
+        let (policy, problems, _) = AnnotationPolicyReader.read(annotations.merging(["nginx.ingress.kubernetes.io/auth-url": "http://auth/"]) { $1 })
+        #expect(policy.refusal == nil)
+        #expect(policy.externalAuth?.keepAlive == ExternalAuthKeepAlive())
+        #expect(policy.externalAuth?.alwaysSetCookie == false)
+        #expect(problems.count == 1)
     }
 
     @Test func settingsWithoutAnAuthURLAreReported() {

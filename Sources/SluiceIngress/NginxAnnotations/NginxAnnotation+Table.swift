@@ -70,7 +70,7 @@ extension NginxAnnotation {
 
     /// Authentication, client certificates, allow and deny lists, limits, WAF.
     private static let access: [NginxAnnotation] = [
-        supported("auth-url", guards: .always, "`http://` only (`https://` fails closed); each request is checked before it goes upstream, a stream once at its start: `2xx` forwards, `401`/`403` answer the client, anything else, a timeout or an unreachable service `500`; a new connection per check, bounded by the route's connect timeout and its read timeout (at most 5 s)"),
+        supported("auth-url", guards: .always, "`http://` or `https://` (the certificate verified against the system's trust roots, unlike ingress-nginx, which does not verify: an unverified service could be impersonated into allowing anyone); each request is checked before it goes upstream, a stream once at its start: `2xx` forwards, `401`/`403` answer the client, anything else, a timeout or an unreachable service `500`; connections kept alive in the upstream pool, bounded by the route's connect timeout and its read timeout (at most 5 s)"),
         supported("auth-method", guards: .always, "the subrequest's method (`GET` by default); it never carries the request body"),
         partly("auth-signin", guards: .always, "a `401` becomes a `302` to it, with `rd` the original URL unless the URL names it; variables: `$host`, `$http_host`, `$scheme`, `$request_uri`, `$escaped_request_uri`"),
         supported("auth-signin-redirect-param", guards: .always, "the parameter naming the original URL on `auth-signin`"),
@@ -78,12 +78,12 @@ extension NginxAnnotation {
         supported("auth-request-redirect", guards: .always, "the subrequest's `X-Auth-Request-Redirect` (the request's URI by default)"),
         partly("auth-cache-key", guards: .always, "allows (never denials) kept per event loop, keyed by `$http_<name>`, `$cookie_<name>`, `$remote_addr`, `$host`, `$request_uri`; another variable: a Warning and no cache"),
         partly("auth-cache-duration", guards: .always, "`200 202 10m`: only `2xx` statuses are cached (`200 202 5m` by default)"),
-        unsupported("auth-keepalive", guards: .always, "not done for external authentication"),
-        unsupported("auth-keepalive-requests", guards: .always, "not done for external authentication"),
-        unsupported("auth-keepalive-share-vars", guards: .always, "not done for external authentication"),
-        unsupported("auth-keepalive-timeout", guards: .always, "not done for external authentication"),
-        unsupported("auth-proxy-set-headers", guards: .always, "not done for external authentication"),
-        unsupported("auth-always-set-cookie", guards: .always, "not done for external authentication"),
+        partly("auth-keepalive", guards: .always, "`0`: a new connection per check; any other count: kept alive, as many idle as the upstream pool keeps per endpoint and event loop (64), not this number. Unlike ingress-nginx (default `0`), connections are kept alive without it"),
+        supported("auth-keepalive-requests", guards: .always, "checks one connection carries before it closes (1000 by default)"),
+        partly("auth-keepalive-share-vars", guards: .always, "accepted without effect: Sluice's check shares no variables with the request"),
+        supported("auth-keepalive-timeout", guards: .always, "whole seconds a connection may idle between checks and still be reused (60 by default)"),
+        unsupported("auth-proxy-set-headers", guards: .always, "names a ConfigMap, which Sluice does not read; fails closed, since the fields it sends can carry the rule the auth service enforces (a required group)"),
+        supported("auth-always-set-cookie", guards: .always, "the auth service's `Set-Cookie`s reach the client on every response, denials and errors included; without it, an allow's reach successes and redirects only (as ingress-nginx's `add_header`)"),
         unsupported("auth-snippet", guards: .always, "never: Sluice renders no configuration text"),
         partly("enable-global-auth", only: falseValues, guards: .always, "Sluice has no global external authentication"),
         partly("auth-type", guards: .always, "`basic` only (`digest` fails closed); htpasswd hashes bcrypt, `$apr1$`, `{SHA}`, `$5$`, `$6$` (crypt DES and plain text fail closed), checked off the event loop, a stream once at its start; the `Authorization` field goes upstream"),

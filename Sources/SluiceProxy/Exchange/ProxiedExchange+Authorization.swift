@@ -5,7 +5,10 @@ import SluiceRouting
 /// External authentication before the first upstream attempt (`ExternalAuth`): the exchange
 /// waits, holding what the client sends in `pending` (the client is not read meanwhile, as
 /// before any upstream is ready), until the auth service answers; then it attempts, or fails
-/// with the denial.
+/// with the denial. The auth service's `Set-Cookie`s go on the client's response as
+/// ingress-nginx's `add_header Set-Cookie $auth_cookie` puts them: an allow's on a success or
+/// redirect, and with `auth-always-set-cookie` on every response, denials included. A cached
+/// allow has none.
 extension ProxiedExchange {
     static let longestAuthWait = TimeAmount.seconds(5)
 
@@ -31,21 +34,27 @@ extension ProxiedExchange {
         }
         let subrequest = ExternalAuthCheck.subrequest(for: head, auth: auth, facts: facts)
         ExternalAuthClient.check(
-            subrequest, host: auth.host, port: auth.port, on: client.loop.eventLoop, connectTimeout: policy.connectTimeout,
+            subrequest, auth: auth, on: client.loop, connectTimeout: policy.connectTimeout,
             responseTimeout: min(policy.idleTimeout(for: .ordinary), Self.longestAuthWait)
         ) { [self] answer in
             guard client.exchange === self, client.isOpen else { return }
+            let cookies = answer.map { ExternalAuthCheck.cookies(from: $0.headers) } ?? []
             switch ExternalAuthCheck.outcome(
                 status: answer?.status, headers: answer?.headers ?? [:], auth: auth, for: head, scheme: facts.proto)
             {
             case .allow(let fields):
+                if !cookies.isEmpty {
+                    policy.authResponseFields = cookies
+                    policy.authFieldsOnEveryStatus = auth.alwaysSetCookie
+                }
                 if let cacheKey, let cache = auth.cache, let status = answer?.status, cache.statuses.contains(Int(status.code)) {
                     let now = client.loop.now
                     client.loop.authCache.store(cacheKey, fields: fields, until: now + TimeAmount(cache.duration), now: now)
                 }
                 if !fields.isEmpty { upstreamHead = rebuild(fields) }
                 attempt(endpoint: endpoint, fresh: false)
-            case .deny(let error):
+            case .deny(var error):
+                if auth.alwaysSetCookie { error.fields += cookies }
                 client.exchangeFailed(self, error)
             }
         }

@@ -57,7 +57,7 @@ extension ProxiedExchange: UpstreamResponseDelegate {
         let compression = policy.compression(of: head, kind: kind, clientVersion: clientVersion)
         let mustClose = requestedUpgrade || ClientResponseHead.needsCloseDelimiting(head, clientVersion: clientVersion)
         let close = client.responseHeadStarts(status: head.status, mustClose: mustClose)
-        let clientHead = ClientResponseHead.make(from: head, plan: headPlan(kind: kind, closeClient: close))
+        let clientHead = ClientResponseHead.make(from: head, plan: headPlan(kind: kind, closeClient: close, status: head.status))
         client.writeResponseHead(clientHead, compression: compression)
         responseHeadWritten(kind: kind)
     }
@@ -74,7 +74,7 @@ extension ProxiedExchange: UpstreamResponseDelegate {
         upstreamReusable = head.upstreamKeepsAlive
         client.loop.metrics.eventStreamRelayed()
         let close = client.responseHeadStarts(status: head.status, mustClose: false)
-        client.writeRelayedHead(head, plan: headPlan(kind: .eventStream, closeClient: close))
+        client.writeRelayedHead(head, plan: headPlan(kind: .eventStream, closeClient: close, status: head.status))
         responseHeadWritten(kind: .eventStream)
     }
 

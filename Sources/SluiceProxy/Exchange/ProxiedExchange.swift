@@ -32,7 +32,8 @@ final class ProxiedExchange {
     /// A `HEAD` request: its response has no body.
     let headRequest: Bool
     /// The policies in force, decided with the route (`RequestDecision`).
-    let policy: ExchangePolicy
+    /// Decided with the request; an external auth allow adds its cookies (`+Authorization`).
+    var policy: ExchangePolicy
     /// TLS to the backend (`backend-protocol: HTTPS`); nil: plain TCP.
     let upstreamTLS: UpstreamTLSClient?
 
@@ -113,9 +114,9 @@ final class ProxiedExchange {
         upstreamHead = nil
     }
 
-    /// How the client's head of a response of `kind` is made (see `ResponseHeadPlan`).
-    func headPlan(kind: ResponseKind, closeClient: Bool) -> ResponseHeadPlan {
-        policy.headPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion)
+    /// How the client's head of a response of `kind` with `status` is made (see `ResponseHeadPlan`).
+    func headPlan(kind: ResponseKind, closeClient: Bool, status: HTTPResponseStatus) -> ResponseHeadPlan {
+        policy.headPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion, status: status)
     }
 }
 

@@ -23,7 +23,8 @@ enum ExternalAuthCheck {
     /// client's fields (its `Cookie`, `Authorization`...) but none of its framing or hop-by-hop
     /// fields and never its body (`Content-Length: 0`), and the fields ingress-nginx sends:
     /// `X-Original-URL`, `X-Original-Method`, `X-Auth-Request-Redirect`, and the forwarding
-    /// fields as the upstream request gets them. The connection closes after it.
+    /// fields as the upstream request gets them. The connection closes after it unless the auth
+    /// service's connections are kept alive (`ExternalAuth.keepAlive`).
     static func subrequest(for head: HTTPRequestHead, auth: ExternalAuth, facts: ClientConnectionFacts) -> HTTPRequestHead {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: auth.authority)
@@ -43,8 +44,14 @@ enum ExternalAuthCheck {
         if let host = head.headers.first(name: "host") { headers.add(name: "X-Forwarded-Host", value: host) }
         headers.add(name: "X-Forwarded-Proto", value: facts.proto)
         headers.add(name: "Content-Length", value: "0")
-        headers.add(name: "Connection", value: "close")
+        if auth.keepAlive == nil { headers.add(name: "Connection", value: "close") }
         return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: auth.method), uri: auth.target, headers: headers)
+    }
+
+    /// The auth service's `Set-Cookie` fields, for the client's response (ingress-nginx's
+    /// `$auth_cookie`): each one more `Set-Cookie` beside the upstream's.
+    static func cookies(from headers: HTTPHeaders) -> [ResponseField] {
+        headers["set-cookie"].map { ResponseField(name: "Set-Cookie", value: $0, combines: true) }
     }
 
     /// The client's fields the subrequest does not carry: framing, hop-by-hop, and those it sets.

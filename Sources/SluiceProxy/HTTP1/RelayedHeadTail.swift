@@ -9,12 +9,12 @@ enum RelayedHeadTail {
 
     static func length(_ plan: ResponseHeadPlan) -> Int {
         var length = (plan.closeClient ? closing : keepingOpen).utf8CodeUnitCount
-        for field in plan.fields { length += HeadCursor.lengthOfField(field.name, field.value) }
+        for field in plan.fields where !field.hides { length += HeadCursor.lengthOfField(field.name, field.value) }
         return length
     }
 
     static func append(_ plan: ResponseHeadPlan, to cursor: inout HeadCursor) {
-        for field in plan.fields { cursor.appendField(field.name, field.value) }
+        for field in plan.fields where !field.hides { cursor.appendField(field.name, field.value) }
         cursor.append(plan.closeClient ? closing : keepingOpen)
     }
 }

@@ -105,7 +105,7 @@ extension HTTP2StreamHandler: ExchangeClient {
         }
         connection.handler.delegate = nil
         loop.metrics.tunnelOpened()
-        let clientHead = WebSocketOverHTTP2.clientResponse(to: head, plan: exchange.headPlan(kind: .ordinary, closeClient: false))
+        let clientHead = WebSocketOverHTTP2.clientResponse(to: head, plan: exchange.headPlan(kind: .ordinary, closeClient: false, status: .ok))
         if accessLog != nil { logResponseStarted(clientHead, stream: .websocket) }
         writer.writeHead(clientHead, answering: nil, compression: .off)
         writer.flush()

@@ -32,6 +32,10 @@ struct ExchangePolicy: Equatable, Sendable {
     let upstreamProtocol: UpstreamProtocol
     /// The largest request body accepted, in bytes (`RequestBodyLimit`); nil: no limit.
     let maxRequestBodyBytes: Int64?
+    /// Fields an external auth service's allow adds to the response (its `Set-Cookie`s): on a
+    /// success or redirect, or with `authFieldsOnEveryStatus` (`auth-always-set-cookie`) on any.
+    var authResponseFields: [ResponseField] = []
+    var authFieldsOnEveryStatus = false
 
     init(
         route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil,
@@ -87,9 +91,16 @@ struct ExchangePolicy: Equatable, Sendable {
         return clientCoding.map(ResponseCompression.compress) ?? .varyOnly
     }
 
-    /// The plan of the client's head for a response of `kind` (the one place a response edit is
-    /// decided: see `ResponseHeadPlan`).
-    func headPlan(kind: ResponseKind, closeClient: Bool, clientVersion: HTTPVersion) -> ResponseHeadPlan {
-        ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: responseFields)
+    /// The plan of the client's head for a response of `kind` with `status` (the one place a
+    /// response edit is decided: see `ResponseHeadPlan`).
+    func headPlan(kind: ResponseKind, closeClient: Bool, clientVersion: HTTPVersion, status: HTTPResponseStatus) -> ResponseHeadPlan {
+        guard !authResponseFields.isEmpty, authFieldsOnEveryStatus || Self.addHeaderStatuses.contains(status.code) else {
+            return ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: responseFields)
+        }
+        return ResponseHeadPlan(
+            kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: responseFields + authResponseFields)
     }
+
+    /// The statuses nginx's `add_header` (without `always`) adds to: successes and redirects.
+    static let addHeaderStatuses: Set<UInt> = [200, 201, 204, 206, 301, 302, 303, 304, 307, 308]
 }

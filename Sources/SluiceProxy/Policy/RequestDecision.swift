@@ -80,13 +80,13 @@ enum RequestDecision: Equatable {
         return .forward(head: head, route: route, policy: policy)
     }
 
-    /// The fields every response of the exchange gets: `Strict-Transport-Security` over TLS, the
-    /// route's own (`responseHeaders`), and its CORS fields for this request's `Origin`. A route
+    /// The fields every response of the exchange gets: the hidden upstream fields and
+    /// `Strict-Transport-Security` over TLS (`ProxyConfiguration`), the route's own (`responseHeaders`), and its CORS fields for this request's `Origin`. A route
     /// without any pays a nil check and an empty-array check.
     private static func responseFields(
         _ head: HTTPRequestHead, route: RoutePolicy, configuration: ProxyConfiguration, secure: Bool
     ) -> [ResponseField] {
-        var fields = secure ? configuration.strictTransportSecurity?.fields ?? [] : []
+        var fields = secure ? configuration.secureResponseFields : configuration.plainResponseFields
         if !route.responseHeaders.isEmpty {
             fields += route.responseHeaders.map { ResponseField(name: $0.name, value: $0.value) }
         }

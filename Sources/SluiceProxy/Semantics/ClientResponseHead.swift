@@ -57,7 +57,7 @@ public enum ClientResponseHead {
         // and the upstream's own values of the plan's fields; what is set here is appended.
         var headers = HopByHopHeaders.removing(
             from: head.headers, keepUpgrade: plan.kind == .upgrade, alsoRemoving: plan.fields)
-        for field in plan.fields {
+        for field in plan.fields where !field.hides {
             headers.add(name: field.name, value: field.value)
         }
         if let option = plan.connectionOption {

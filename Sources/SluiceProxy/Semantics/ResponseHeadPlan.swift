@@ -2,7 +2,9 @@ import NIOHTTP1
 
 /// A field the proxy sets on a response head. It replaces any field of the same name the
 /// upstream sent (the upstream's is dropped, never repeated), unless it `combines`: then it is
-/// one more line of a list-valued field (`Vary: Origin` beside the upstream's `Vary`).
+/// one more line of a list-valued field (`Vary: Origin` beside the upstream's `Vary`). A field
+/// that `hides` only drops the upstream's (`--hide-headers`, the upstream's `Server`): it is
+/// never written.
 public struct ResponseField: Hashable, Sendable {
     public let name: String
     public let value: String
@@ -11,12 +13,24 @@ public struct ResponseField: Hashable, Sendable {
     /// The upstream's fields of the same name are kept (RFC 9110 §5.3: lines of a list-valued
     /// field combine).
     let combines: Bool
+    /// The upstream's fields of this name are dropped and none is written in their place.
+    let hides: Bool
 
     public init(name: String, value: String, combines: Bool = false) {
         self.name = name
         self.value = value
         self.lowercasedName = name.lowercased()
         self.combines = combines
+        self.hides = false
+    }
+
+    /// The field that drops the upstream's fields named `name` (nginx's `proxy_hide_header`).
+    public init(hiding name: String) {
+        self.name = name
+        self.value = ""
+        self.lowercasedName = name.lowercased()
+        self.combines = false
+        self.hides = true
     }
 
     /// Whether an upstream field named `other` is replaced by this one.
@@ -38,7 +52,8 @@ public struct ResponseField: Hashable, Sendable {
 /// edit made here reaches every path, relayed streams included.
 ///
 /// What every serializer does with it, in this order: the upstream's fields without the
-/// hop-by-hop ones and without those the plan sets; then ``fields``; then the HTTP/1
+/// hop-by-hop ones and without those the plan sets or hides; then ``fields`` (but those that
+/// only hide); then the HTTP/1
 /// `Connection` field (``connectionOption``); then the framing the writer adds.
 public struct ResponseHeadPlan: Equatable, Sendable {
     public let kind: ResponseKind
@@ -46,7 +61,7 @@ public struct ResponseHeadPlan: Equatable, Sendable {
     public let closeClient: Bool
     /// The version the client speaks (the head is written in it).
     public let clientVersion: HTTPVersion
-    /// Fields the proxy sets, in the order written.
+    /// Fields the proxy sets, in the order written, and those it hides.
     public let fields: [ResponseField]
 
     /// - Parameter policyFields: fields a route's policies set on every response it answers.

@@ -25,6 +25,7 @@ final class DrainingListener: Sendable {
     private let onDrainStart: @Sendable () -> Void
     private let onDrained: @Sendable () async -> Void
     private let childChannelInitializer: SynchronousAcceptHandler.Initializer
+    private let connectionCap: ConnectionCap?
     private let state = NIOLockedValueBox(ProxyServiceState())
     private let connections = OpenConnections()
     private let boundAddress: EventLoopPromise<SocketAddress>
@@ -43,6 +44,7 @@ final class DrainingListener: Sendable {
         onListening: @escaping @Sendable () -> Void,
         onDrainStart: @escaping @Sendable () -> Void,
         onDrained: @escaping @Sendable () async -> Void = {},
+        connectionCap: ConnectionCap? = nil,
         childChannelInitializer: @escaping SynchronousAcceptHandler.Initializer
     ) {
         self.name = name
@@ -53,6 +55,7 @@ final class DrainingListener: Sendable {
         self.onDrainStart = onDrainStart
         self.onDrained = onDrained
         self.childChannelInitializer = childChannelInitializer
+        self.connectionCap = connectionCap
         self.boundAddress = group.next().makePromise(of: SocketAddress.self)
     }
 
@@ -135,7 +138,9 @@ final class DrainingListener: Sendable {
     private func bind(on loop: any EventLoop, port: Int, reusePort: Bool) async throws -> any Channel {
         let connections = self.connections
         let configure = self.childChannelInitializer
+        let cap = self.connectionCap
         let initializer: SynchronousAcceptHandler.Initializer = { channel in
+            if let cap, !cap.admit(channel) { throw ProxyServiceError.overConnectionCap }
             guard connections.insert(channel) else { throw ProxyServiceError.notAccepting }
             try configure(channel)
         }

@@ -64,7 +64,9 @@ public struct ProxyConfiguration: Sendable {
     /// default, as in nginx, where one port cannot serve both).
     public var h2c: Bool
     /// `Strict-Transport-Security` on responses over TLS; nil: none.
-    public var strictTransportSecurity: StrictTransportSecurity?
+    public var strictTransportSecurity: StrictTransportSecurity? {
+        didSet { composeResponseFields() }
+    }
     /// The port a redirect to HTTPS names (`--https-redirect-port`): the port clients reach the
     /// HTTPS listener on from outside (443, left out of the URL, unless a load balancer maps
     /// another).
@@ -81,6 +83,18 @@ public struct ProxyConfiguration: Sendable {
     /// ingress-nginx's; the library's default is none, so that an embedder (or a test uploading
     /// its megabytes) opts in.
     public var maxRequestBodyBytes: Int64
+    /// Upstream response fields never passed to clients (nginx's `proxy_hide_header`, the
+    /// `hide-headers` of ingress-nginx's ConfigMap): by default `Server`, as nginx hides the
+    /// upstream's (it sends its own, without a version since ingress-nginx's `server-tokens`
+    /// is off; Sluice sends none). `--hide-headers` adds names; `--pass-server-header` keeps
+    /// the upstream's `Server`.
+    public var hiddenResponseFields: [String] {
+        didSet { composeResponseFields() }
+    }
+    /// The fields every response over plain HTTP gets from the configuration (the hidden ones),
+    /// and over TLS (those and HSTS): composed once, so that a request copies a reference.
+    private(set) var plainResponseFields: [ResponseField] = []
+    private(set) var secureResponseFields: [ResponseField] = []
 
     public init(
         clientHeaderTimeout: Duration = .seconds(60),
@@ -106,7 +120,8 @@ public struct ProxyConfiguration: Sendable {
         httpsRedirectPort: Int = 443,
         trustedProxies: [AddressRange] = [],
         proxyProtocol: Bool = false,
-        maxRequestBodyBytes: Int64 = 0
+        maxRequestBodyBytes: Int64 = 0,
+        hiddenResponseFields: [String] = ["Server"]
     ) {
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
@@ -132,6 +147,13 @@ public struct ProxyConfiguration: Sendable {
         self.trustedProxies = trustedProxies
         self.proxyProtocol = proxyProtocol
         self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.hiddenResponseFields = hiddenResponseFields
+        composeResponseFields()
+    }
+
+    private mutating func composeResponseFields() {
+        plainResponseFields = hiddenResponseFields.map(ResponseField.init(hiding:))
+        secureResponseFields = plainResponseFields + (strictTransportSecurity?.fields ?? [])
     }
 
     /// The defaults documented on each field.

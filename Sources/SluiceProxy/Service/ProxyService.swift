@@ -23,6 +23,8 @@ public final class ProxyService: Service, Sendable {
     /// The plain HTTP listener first, then ``ProxyListenerSpec``s (HTTPS).
     private let listeners: [DrainingListener]
     private let onDrained: @Sendable () async -> Void
+    /// The `--max-connections` cap all listeners share, when set.
+    private let connectionCap: ConnectionCap?
 
     /// - Parameters:
     ///   - readiness: told when every listener is bound (``ReadinessState/markListening()``),
@@ -45,6 +47,8 @@ public final class ProxyService: Service, Sendable {
         let specs = [ProxyListenerSpec(name: "proxy", port: configuration.port, childChannelInitializer: childChannelInitializer)]
             + additionalListeners
         let bound = ManagedAtomic(0)
+        let connectionCap = configuration.maxConnections.map { ConnectionCap(limit: $0, logger: logger) }
+        self.connectionCap = connectionCap
         self.listeners = specs.map { spec in
             var listenerConfiguration = configuration
             listenerConfiguration.port = spec.port
@@ -59,6 +63,7 @@ public final class ProxyService: Service, Sendable {
                     }
                 },
                 onDrainStart: { readiness.markNotReady() },
+                connectionCap: connectionCap,
                 childChannelInitializer: spec.childChannelInitializer
             )
         }
@@ -91,7 +96,11 @@ public final class ProxyService: Service, Sendable {
         PrometheusExposition.text([
             .init(
                 "sluice_open_connections", .gauge, help: "Client connections currently open on the proxy listeners.",
-                value: openConnectionCount)
+                value: openConnectionCount),
+            .init(
+                "sluice_client_connections_refused_total", .counter,
+                help: "Client connections closed as soon as accepted because --max-connections were open.",
+                value: connectionCap?.refused ?? 0),
         ])
     }
 
@@ -139,4 +148,6 @@ public enum ProxyServiceError: Error, Sendable {
     /// A connection accepted after the listener stopped accepting (just before its sockets
     /// closed): closed at once, not served.
     case notAccepting
+    /// A connection accepted while `--max-connections` were open: closed at once, not served.
+    case overConnectionCap
 }

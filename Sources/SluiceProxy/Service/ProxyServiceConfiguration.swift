@@ -15,18 +15,23 @@ public struct ProxyServiceConfiguration: Sendable {
     /// seconds later: connections they still send meanwhile are served instead of refused
     /// (ingress-nginx's `--shutdown-grace-period`, or a `preStop` sleep).
     public var shutdownDelay: Duration
+    /// Client connections open at once on all proxy listeners together (`--max-connections`);
+    /// one more is closed as soon as it is accepted. nil: no cap but the open-file limit.
+    public var maxConnections: Int?
 
     public init(
         host: String = "0.0.0.0",
         port: Int = 8080,
         backlog: Int32 = 1024,
         shutdownGracePeriod: Duration = .seconds(30),
-        shutdownDelay: Duration = .zero
+        shutdownDelay: Duration = .zero,
+        maxConnections: Int? = nil
     ) {
         self.host = host
         self.port = port
         self.backlog = backlog
         self.shutdownGracePeriod = shutdownGracePeriod
         self.shutdownDelay = shutdownDelay
+        self.maxConnections = maxConnections
     }
 }

@@ -16,7 +16,7 @@ extension ClientConnectionHandler {
         }
         connection.handler.delegate = nil
         metrics.tunnelOpened()
-        let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false))
+        let clientHead = ClientResponseHead.make(from: head, plan: exchange.headPlan(kind: .upgrade, closeClient: false, status: head.status))
         clientFlushPending = false
         writeResponseHead(clientHead, answering: method)
         context.flush()

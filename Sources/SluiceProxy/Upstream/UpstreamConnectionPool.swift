@@ -35,12 +35,14 @@ final class UpstreamConnectionPool {
     /// A connection to `endpoint`, over TLS with `tls` (nil: plain TCP): a live idle one when
     /// there is one (`reused` true), otherwise a new one (after its TLS handshake, which the
     /// connect timeout also bounds). `completion` runs on the event loop; a failed handshake fails
-    /// it with an `UpstreamTLSFailure`.
+    /// it with an `UpstreamTLSFailure`. An idle connection idle for `idleLimit` or longer is
+    /// closed rather than reused (`auth-keepalive-timeout`).
     func acquire(
         endpoint: Endpoint,
         tls: UpstreamTLSClient? = nil,
         connectTimeout: TimeAmount,
         fresh: Bool = false,
+        idleLimit: TimeAmount? = nil,
         completion: @escaping (Result<(connection: UpstreamConnection, reused: Bool), any Error>) -> Void
     ) {
         eventLoop.assertInEventLoop()
@@ -48,6 +50,10 @@ final class UpstreamConnectionPool {
         if !fresh {
             while let connection = idle[key]?.popLast() {
                 connection.handler.idleIn = nil
+                if let idleLimit, connection.idleSince + idleLimit <= eventLoop.now {
+                    connection.close()
+                    continue
+                }
                 if connection.isActive {
                     metrics.upstreamConnectionReused()
                     completion(.success((connection, true)))

@@ -100,6 +100,9 @@ import Testing
                 # HELP sluice_open_connections Client connections currently open on the proxy listeners.
                 # TYPE sluice_open_connections gauge
                 sluice_open_connections 0
+                # HELP sluice_client_connections_refused_total Client connections closed as soon as accepted because --max-connections were open.
+                # TYPE sluice_client_connections_refused_total counter
+                sluice_client_connections_refused_total 0
 
                 """)
     }

@@ -51,8 +51,23 @@ struct ExchangePolicyTests {
 
     @Test func anEventStreamsHeadPlanSaysNoBuffering() {
         let policy = ExchangePolicy(route: Self.route, declaredEventStream: true)
-        #expect(policy.headPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1).fields.map(\.name) == ["X-Accel-Buffering"])
-        #expect(policy.headPlan(kind: .ordinary, closeClient: false, clientVersion: .http1_1).fields.isEmpty)
+        #expect(policy.headPlan(kind: .eventStream, closeClient: false, clientVersion: .http1_1, status: .ok).fields.map(\.name) == ["X-Accel-Buffering"])
+        #expect(policy.headPlan(kind: .ordinary, closeClient: false, clientVersion: .http1_1, status: .ok).fields.isEmpty)
+    }
+
+    /// An external auth allow's cookies go on successes and redirects (nginx's `add_header`), or
+    /// with `auth-always-set-cookie` on every status.
+    @Test(arguments: [
+        (200, false, true), (204, false, true), (302, false, true), (304, false, true), (404, false, false),
+        (500, false, false), (503, false, false), (101, false, false), (503, true, true), (401, true, true),
+    ])
+    func authCookiesByStatus(status: Int, always: Bool, carried: Bool) {
+        var policy = ExchangePolicy(route: Self.route, declaredEventStream: false)
+        policy.authResponseFields = [ResponseField(name: "Set-Cookie", value: "a=1", combines: true)]
+        policy.authFieldsOnEveryStatus = always
+        let plan = policy.headPlan(
+            kind: .ordinary, closeClient: false, clientVersion: .http1_1, status: HTTPResponseStatus(statusCode: status))
+        #expect(plan.fields.map(\.value) == (carried ? ["a=1"] : []))
     }
 
     /// Compression is decided here, once per response: the route and the response decide

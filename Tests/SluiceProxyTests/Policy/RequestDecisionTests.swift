@@ -35,7 +35,9 @@ struct RequestDecisionTests {
         else { Issue.record("not forwarded"); return }
         #expect(head.uri == "/api?q=1")
         #expect(route.backend == Self.app)
-        #expect(policy == ExchangePolicy(route: Self.streaming, declaredEventStream: false))
+        // Every response hides the upstream's `Server` (`ProxyConfiguration.hiddenResponseFields`).
+        #expect(
+            policy == ExchangePolicy(route: Self.streaming, declaredEventStream: false, responseFields: [ResponseField(hiding: "Server")]))
     }
 
     /// The route's `sse-paths` decide on the path alone (element-wise, query cut), and an
