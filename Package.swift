@@ -129,6 +129,14 @@ let package = Package(
             ]
         ),
 
+        // MARK: Benchmarks
+        // The scale benchmark's API server (bench/scale.py): the tests' fake kube-apiserver, seeded.
+        .executableTarget(
+            name: "sluice-scale-apiserver",
+            dependencies: ["SluiceTestSupport", "KubeModels"],
+            path: "bench/ScaleAPIServer"
+        ),
+
         // MARK: Tests
         .target(
             name: "SluiceTestSupport",
