@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import ssl
 import statistics
 import subprocess
@@ -150,6 +151,8 @@ def main():
     parser.add_argument("--spacing", type=float, default=1.2, help="seconds between changes")
     parser.add_argument("--steady", type=float, default=10.0, help="seconds of quiet for the CPU figure")
     parser.add_argument("--base-port", type=int, default=18600)
+    parser.add_argument("--log-level", default="warning", help="the controller's (its log: --keep shows where)")
+    parser.add_argument("--keep", action="store_true", help="keep the working directory (kubeconfig, controller.log)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -184,7 +187,7 @@ def main():
         controller = subprocess.Popen(
             [args.sluice, "controller", "--kubeconfig", os.path.join(directory, "kubeconfig"),
              "--publish-status-address", "192.0.2.1", "--bind-address", HOST, "--http-port", str(http_port),
-             "--https-port", str(https_port), "--admin-port", str(admin_port), "--log-level", "warning"],
+             "--https-port", str(https_port), "--admin-port", str(admin_port), "--log-level", args.log_level],
             env={**os.environ, "POD_NAMESPACE": "bench", "POD_NAME": "scale-bench"},
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(directory, "controller.log"), "w"))
         processes.append(controller)
@@ -249,6 +252,10 @@ def main():
                 print(f"| {label}, p50 / p99 of {args.changes} | {results[key]['p50']} / {results[key]['p99']} ms |")
             print(f"| RSS at the end | {results['rss_end_mib']} MiB |")
     finally:
+        if args.keep:
+            print(f"working directory: {directory}", file=sys.stderr)
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
         for process in reversed(processes):
             process.terminate()
         for process in processes:

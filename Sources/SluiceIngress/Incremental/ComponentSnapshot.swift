@@ -19,7 +19,7 @@ struct ComponentSnapshotBuilder {
     let inputs: ClusterInputs
     let options: TranslationOptions
     let ingressClasses: [IngressClass]
-    /// EndpointSlices by the `namespace/name` of their Service, in no particular order.
+    /// EndpointSlices by the `namespace/name` of their Service, each list in name order.
     private let slicesByService: [String: [EndpointSlice]]
 
     init(inputs: ClusterInputs, options: TranslationOptions) {
@@ -30,6 +30,9 @@ struct ComponentSnapshotBuilder {
         for slice in inputs.endpointSlices.values {
             guard let service = slice.serviceName else { continue }
             slices["\(ClusterInputs.namespace(slice.metadata))/\(service)", default: []].append(slice)
+        }
+        for (key, list) in slices where list.count > 1 {
+            slices[key] = list.sorted { $0.metadata.name ?? "" < $1.metadata.name ?? "" }
         }
         slicesByService = slices
     }
@@ -74,7 +77,21 @@ struct ComponentSnapshotBuilder {
         return Self.sameSequence(dependencies.serviceKeys.lazy.compactMap { inputs.services[$0] }, snapshot.services)
             && Self.sameSequence(dependencies.serviceKeys.lazy.flatMap(slices), snapshot.endpointSlices)
             && Self.sameSequence(dependencies.secretKeys.lazy.compactMap(inputs.secret), snapshot.secrets)
-            && unloadedSecrets(dependencies) == snapshot.unloadedSecrets
+            && sameUnloadedSecrets(dependencies, snapshot.unloadedSecrets)
+    }
+
+    /// `unloadedSecrets(dependencies) == stored`, without building the set.
+    private func sameUnloadedSecrets(_ dependencies: ComponentDependencies, _ stored: Set<String>) -> Bool {
+        var count = 0
+        for key in dependencies.secretKeys where inputs.unloadedSecrets.contains(key) {
+            guard stored.contains(key) else { return false }
+            count += 1
+        }
+        if let key = options.defaultCertificateSecret, dependencies.secretKeys.firstIndex(of: key) == nil {
+            guard stored.contains(key) else { return false }
+            count += 1
+        }
+        return count == stored.count
     }
 
     /// The snapshot that judges the default certificate alone.
@@ -86,7 +103,7 @@ struct ComponentSnapshotBuilder {
     }
 
     private func slices(_ serviceKey: String) -> [EndpointSlice] {
-        (slicesByService[serviceKey] ?? []).sorted { $0.metadata.name ?? "" < $1.metadata.name ?? "" }
+        slicesByService[serviceKey] ?? []
     }
 
     /// The group's Secrets held without data, and the default certificate unless the group names
