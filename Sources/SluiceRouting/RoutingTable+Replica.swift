@@ -8,7 +8,7 @@
 extension RoutingTable {
     public func replica() -> RoutingTable {
         RoutingTable(
-            routes: routes.map { $0.replica() }, defaultBackend: defaultBackend?.replica(),
+            orderedRoutes: routes.map { $0.replica() }, defaultBackend: defaultBackend?.replica(),
             // Read per handshake, not per request: shared.
             certificates: certificates)
     }
@@ -48,8 +48,9 @@ extension Backend {
 
 extension RoutePolicy {
     func replica() -> RoutePolicy {
+        // Each setter boxes a changed copy: only what holds strings is set.
         var copy = self
-        copy.eventStreamPaths = eventStreamPaths.map { $0.replica() }
+        if !eventStreamPaths.isEmpty { copy.eventStreamPaths = eventStreamPaths.map { $0.replica() } }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
             tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()

@@ -34,11 +34,22 @@ public struct RoutingTable: Hashable, Sendable {
             if a.host != b.host { return a.host < b.host }
             return PathMatch.precedes(a.path, b.path)
         }
+        self.init(orderedRoutes: kept, defaultBackend: defaultBackend, certificates: certificates)
+    }
+
+    /// Builds a table from routes already as a table holds them: each host's together, hosts in
+    /// order, paths in precedence order, no two with the same host, path and kind — another
+    /// table's `routes` (a replica), or tables with disjoint hosts merged in host order (the
+    /// incremental translator). Skips the deduplication and the sort, which are most of the cost
+    /// of a large table.
+    public init(orderedRoutes kept: [Route], defaultBackend: Route? = nil, certificates: CertificateTable = .empty) {
         self.routes = kept
         self.defaultBackend = defaultBackend
         self.certificates = certificates
         self.hasHostCertificates = certificates.hasHostCertificates
-        self.clientCertificateHosts = ClientCertificateHosts(routes: kept + (defaultBackend.map { [$0] } ?? []))
+        var certificateRoutes = kept
+        if let defaultBackend { certificateRoutes.append(defaultBackend) }
+        self.clientCertificateHosts = ClientCertificateHosts(routes: certificateRoutes)
 
         var exact: [String: [Route]] = [:]
         var wildcard: [String: [Route]] = [:]

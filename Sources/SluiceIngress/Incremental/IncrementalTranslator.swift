@@ -96,7 +96,7 @@ public struct IncrementalTranslator: Sendable {
         }
         runs.sort { $0.key < $1.key }
         let table = RoutingTable(
-            routes: runs.flatMap(\.routes), defaultBackend: defaultBackend,
+            orderedRoutes: runs.flatMap(\.routes), defaultBackend: defaultBackend,
             certificates: CertificateTable(
                 hosts: certificates, defaultCertificate: defaultCertificate?.result.table.certificates.defaultCertificate))
         return TranslationResult(
