@@ -194,6 +194,17 @@ public struct RoutePolicy: Hashable, Sendable {
 
     public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
+    /// The same policy in a box of its own: an event loop's replica shares no reference count
+    /// with another loop's (`RoutingTable.replica()`).
+    var reboxed: RoutePolicy {
+        var copy = self
+        copy.storage = Storage(storage.fields)
+        return copy
+    }
+
+    /// Whether both hold the very same box (for tests of replicas).
+    func sharesStorage(with other: RoutePolicy) -> Bool { storage === other.storage }
+
     /// Setting a field boxes a changed copy: setters run in translation, never per request.
     private mutating func mutate(_ change: (inout Fields) -> Void) {
         var fields = storage.fields

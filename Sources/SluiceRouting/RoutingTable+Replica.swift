@@ -48,8 +48,8 @@ extension Backend {
 
 extension RoutePolicy {
     func replica() -> RoutePolicy {
-        // Each setter boxes a changed copy: only what holds strings is set.
-        var copy = self
+        // A box of its own; each setter boxes a changed copy again, so only what holds strings is set.
+        var copy = reboxed
         if !eventStreamPaths.isEmpty { copy.eventStreamPaths = eventStreamPaths.map { $0.replica() } }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
