@@ -4,19 +4,19 @@ import SluiceIngress
 /// The controller's view of the cluster: every watched object by `namespace/name`, per kind. A
 /// pure value; ``ObjectCache`` holds the live one.
 public struct ClusterObjects: Sendable, Hashable {
-    public var ingresses: [String: Ingress] = [:]
-    public var ingressClasses: [String: IngressClass] = [:]
-    public var services: [String: Service] = [:]
-    public var endpointSlices: [String: EndpointSlice] = [:]
+    public var ingresses: ObjectMap<Ingress> = [:]
+    public var ingressClasses: ObjectMap<IngressClass> = [:]
+    public var services: ObjectMap<Service> = [:]
+    public var endpointSlices: ObjectMap<EndpointSlice> = [:]
     /// `kubernetes.io/tls` Secrets.
-    public var secrets: [String: Secret] = [:]
+    public var secrets: ObjectMap<Secret> = [:]
     /// `Opaque` Secrets: a `proxy-ssl-secret` or `auth-tls-secret` may be one (its `ca.crt`). Nearly all are held as
     /// stubs, since no Ingress references them.
-    public var opaqueSecrets: [String: Secret] = [:]
+    public var opaqueSecrets: ObjectMap<Secret> = [:]
     /// The `--publish-service` Service when it lies outside the watched namespace.
-    public var publishServices: [String: Service] = [:]
+    public var publishServices: ObjectMap<Service> = [:]
     /// The `--default-ssl-certificate` Secret when it lies outside the watched namespace.
-    public var defaultCertificateSecrets: [String: Secret] = [:]
+    public var defaultCertificateSecrets: ObjectMap<Secret> = [:]
     /// `namespace/name` of the Secrets (in any slot) held as stubs, without their data: no
     /// Ingress of ours references them, or their data is being fetched (``SecretRetention``).
     public var withheldSecrets: Set<String> = []
@@ -30,8 +30,8 @@ public struct ClusterObjects: Sendable, Hashable {
             ingresses: Self.sorted(ingresses), ingressClasses: Self.sorted(ingressClasses),
             services: Self.sorted(services), endpointSlices: Self.sorted(endpointSlices),
             secrets: Self.sorted(
-                secrets.merging(defaultCertificateSecrets) { watched, _ in watched }
-                    .merging(opaqueSecrets) { tls, _ in tls }.filter {
+                secrets.dictionary.merging(defaultCertificateSecrets.dictionary) { watched, _ in watched }
+                    .merging(opaqueSecrets.dictionary) { tls, _ in tls }.filter {
                     !withheldSecrets.contains($0.key)
                 }),
             unloadedSecrets: withheldSecrets)
@@ -50,20 +50,19 @@ public struct ClusterObjects: Sendable, Hashable {
         services[key] ?? publishServices[key]
     }
 
-    private static func sorted<T>(_ objects: [String: T]) -> [T] {
+    private static func sorted<T>(_ objects: some Sequence<(key: String, value: T)>) -> [T] {
         objects.sorted { $0.key < $1.key }.map(\.value)
     }
 }
 
 /// Where one reflector's objects live in ``ClusterObjects``. Key paths to stored properties of a
 /// Sendable value capture nothing, so they are Sendable.
-public typealias ClusterObjectsSlot<Object> = WritableKeyPath<ClusterObjects, [String: Object]> & Sendable
+public typealias ClusterObjectsSlot<Object: KubeObject> = WritableKeyPath<ClusterObjects, ObjectMap<Object>> & Sendable
 
 extension ClusterObjects {
     /// Replaces the whole slot (after a LIST). Returns what changed.
     mutating func replace<Object: KubeObject>(_ items: [Object], in slot: ClusterObjectsSlot<Object>) -> CacheChange {
-        var fresh: [String: Object] = [:]
-        fresh.reserveCapacity(items.count)
+        var fresh = ObjectMap<Object>()
         for item in items { fresh[item.namespacedName] = item }
         let change = CacheChange.between(self[keyPath: slot], fresh)
         if change != .none { self[keyPath: slot] = fresh }

@@ -3,7 +3,7 @@ import KubeModels
 /// A slot of ``ClusterObjects`` holding Secrets, as the cache recognises it in a generic write.
 /// The check goes through `AnyKeyPath`, a class downcast decided at run time: cast directly,
 /// Swift 6.x warns that a generic slot "always fails" to cast, which is not so.
-typealias SecretSlot = WritableKeyPath<ClusterObjects, [String: Secret]>
+typealias SecretSlot = WritableKeyPath<ClusterObjects, ObjectMap<Secret>>
 
 /// Secrets pass through ``SecretRetention`` on their way in: a referenced one is stored whole,
 /// any other as a stub. A change to an unreferenced Secret is stored but does not mark the cache
@@ -11,8 +11,7 @@ typealias SecretSlot = WritableKeyPath<ClusterObjects, [String: Secret]>
 extension ObjectCache {
     /// A LIST of Secrets: the slot becomes `items`. Returns whether the table may change.
     func replaceSecrets(_ items: [Secret], in slot: SecretSlot) -> Bool {
-        var fresh: [String: Secret] = [:]
-        fresh.reserveCapacity(items.count)
+        var fresh = ObjectMap<Secret>()
         var matters = false
         for item in items {
             let key = item.namespacedName
@@ -53,7 +52,7 @@ extension ObjectCache {
     /// marking the cache dirty: the table did not read it) and asks for the referenced ones held
     /// as stubs on ``secretFetches``.
     func reference(_ keys: Set<String>) {
-        let held = Array(objects.secrets.keys) + Array(objects.defaultCertificateSecrets.keys) + Array(objects.opaqueSecrets.keys)
+        let held = objects.secrets.keys + objects.defaultCertificateSecrets.keys + objects.opaqueSecrets.keys
         for key in retention.reference(keys, held: held) {
             guard let slot = slot(holding: key), let secret = objects[keyPath: slot][key] else { continue }
             objects[keyPath: slot][key] = SecretRetention.stub(secret)

@@ -20,7 +20,7 @@ enum CacheChange: Comparable, Sendable {
     }
 
     /// How the slot's objects `fresh` differ from `current` (a LIST).
-    static func between<Object: KubeObject>(_ current: [String: Object], _ fresh: [String: Object]) -> CacheChange {
+    static func between<Object: KubeObject>(_ current: ObjectMap<Object>, _ fresh: ObjectMap<Object>) -> CacheChange {
         guard current != fresh else { return .none }
         guard current.count == fresh.count else { return .translationInput }
         var change = CacheChange.none

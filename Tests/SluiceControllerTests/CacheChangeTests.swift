@@ -51,10 +51,10 @@ import Testing
         let b = ClusterFixtures.ingress("b")
         var bWithStatus = b
         bWithStatus.status = IngressStatus(loadBalancer: LoadBalancerStatus(ingress: [LoadBalancerIngress(ip: "192.0.2.1")]))
-        let current = ["shop/a": a, "shop/b": b]
+        let current: ObjectMap<Ingress> = ["shop/a": a, "shop/b": b]
         #expect(CacheChange.between(current, current) == .none)
-        #expect(CacheChange.between(current, ["shop/a": a, "shop/b": bWithStatus]) == .statusOnly)
-        #expect(CacheChange.between(current, ["shop/a": a]) == .translationInput)
-        #expect(CacheChange.between(current, ["shop/a": a, "shop/c": ClusterFixtures.ingress("c")]) == .translationInput)
+        #expect(CacheChange.between(current, ObjectMap(["shop/a": a, "shop/b": bWithStatus])) == .statusOnly)
+        #expect(CacheChange.between(current, ObjectMap(["shop/a": a])) == .translationInput)
+        #expect(CacheChange.between(current, ObjectMap(["shop/a": a, "shop/c": ClusterFixtures.ingress("c")])) == .translationInput)
     }
 }

@@ -4,19 +4,19 @@ import KubeModels
 /// it: nothing is sorted or copied per change (``ClusterSnapshot`` is the sorted, flat form a
 /// whole translation reads).
 public struct ClusterInputs: Sendable {
-    public var ingresses: [String: Ingress]
-    public var ingressClasses: [String: IngressClass]
-    public var services: [String: Service]
-    public var endpointSlices: [String: EndpointSlice]
+    public var ingresses: ObjectMap<Ingress>
+    public var ingressClasses: ObjectMap<IngressClass>
+    public var services: ObjectMap<Service>
+    public var endpointSlices: ObjectMap<EndpointSlice>
     /// Secrets, looked up in order: the first slot holding a key wins.
-    public var secretSlots: [[String: Secret]]
+    public var secretSlots: [ObjectMap<Secret>]
     /// `namespace/name` of Secrets held without their data.
     public var unloadedSecrets: Set<String>
 
     public init(
-        ingresses: [String: Ingress] = [:], ingressClasses: [String: IngressClass] = [:],
-        services: [String: Service] = [:], endpointSlices: [String: EndpointSlice] = [:],
-        secretSlots: [[String: Secret]] = [], unloadedSecrets: Set<String> = []
+        ingresses: ObjectMap<Ingress> = [:], ingressClasses: ObjectMap<IngressClass> = [:],
+        services: ObjectMap<Service> = [:], endpointSlices: ObjectMap<EndpointSlice> = [:],
+        secretSlots: [ObjectMap<Secret>] = [], unloadedSecrets: Set<String> = []
     ) {
         self.ingresses = ingresses
         self.ingressClasses = ingressClasses
@@ -28,8 +28,10 @@ public struct ClusterInputs: Sendable {
 
     /// The same objects as `snapshot`.
     public init(_ snapshot: ClusterSnapshot) {
-        func keyed<T: KubeObject>(_ objects: [T]) -> [String: T] {
-            Dictionary(objects.map { (Self.key($0.metadata), $0) }, uniquingKeysWith: { first, _ in first })
+        func keyed<T: KubeObject>(_ objects: [T]) -> ObjectMap<T> {
+            var map = ObjectMap<T>()
+            for object in objects where map[Self.key(object.metadata)] == nil { map[Self.key(object.metadata)] = object }
+            return map
         }
         self.init(
             ingresses: keyed(snapshot.ingresses), ingressClasses: keyed(snapshot.ingressClasses),

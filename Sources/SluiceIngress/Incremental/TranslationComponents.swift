@@ -10,7 +10,7 @@ struct TranslationComponents {
     /// Each group's Ingresses, by `namespace/name`, sorted; groups in no particular order.
     let groups: [[String]]
 
-    init(_ ingresses: [String: Ingress], isServed: (Ingress) -> Bool) {
+    init(_ ingresses: ObjectMap<Ingress>, isServed: (Ingress) -> Bool) {
         var parent: [String: String] = [:]
         func root(_ key: String) -> String {
             var key = key
