@@ -18,11 +18,20 @@ public struct IncrementalTranslator: Sendable {
     public let options: TranslationOptions
     public var maximumReuseAge: TimeInterval = 600
 
-    private struct Part: Sendable {
-        var snapshot: ClusterSnapshot
-        var dependencies: ComponentDependencies
-        var result: TranslationResult
-        var madeAt: Date
+    /// A group's translation and what it was made from; a class, so that keeping it for the
+    /// next call copies a reference, not a snapshot and a table.
+    private final class Part: Sendable {
+        let snapshot: ClusterSnapshot
+        let dependencies: ComponentDependencies
+        let result: TranslationResult
+        let madeAt: Date
+
+        init(snapshot: ClusterSnapshot, dependencies: ComponentDependencies, result: TranslationResult, madeAt: Date) {
+            self.snapshot = snapshot
+            self.dependencies = dependencies
+            self.result = result
+            self.madeAt = madeAt
+        }
     }
 
     private var parts: [[String]: Part] = [:]
@@ -85,7 +94,8 @@ public struct IncrementalTranslator: Sendable {
         var diagnostics = Set<Diagnostic>()
         var owned: [String] = []
         var referenced = Set<String>()
-        for result in parts.values.map(\.result) + (defaultCertificate.map { [$0.result] } ?? []) {
+        for part in Array(parts.values) + (defaultCertificate.map { [$0] } ?? []) {
+            let result = part.result
             HostRun.append(result.table.routes, to: &runs)
             for (name, certificate) in result.table.certificates.exact { certificates[name] = certificate }
             for (suffix, certificate) in result.table.certificates.wildcard { certificates["*" + suffix] = certificate }
