@@ -13,19 +13,11 @@ extension AnnotationPolicyReader {
     mutating func readClientCertificate(into policy: inout RoutePolicy) {
         typealias G = ClientCertificateGrammars
         var invalid: [String] = []
-        func read<Value>(_ name: String, _ accepted: String, _ parse: @escaping (String) -> Result<Value, GrammarFailure>) -> Value? {
-            let keys = [IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name]
-            guard let key = keys.first(where: { annotations[$0] != nil }) else { return nil }
-            let grammar = Grammar(accepted: accepted, parse: parse)
-            if let value = parsed(key, grammar, consequence: "every route of this Ingress fails closed (503)") { return value }
-            invalid.append(name)
-            return nil
-        }
-        let secret = read("auth-tls-secret", SecretNameGrammar.accepted, SecretNameGrammar.parse)
-        let verification = read("auth-tls-verify-client", G.verificationAccepted, G.verification)
-        let depth = read("auth-tls-verify-depth", G.depthAccepted, G.depth)
-        let pass = read("auth-tls-pass-certificate-to-upstream", BooleanGrammar.accepted, BooleanGrammar.parse)
-        let errorPage = read("auth-tls-error-page", G.errorPageAccepted, G.errorPage)
+        let secret = guardedSetting("auth-tls-secret", SecretNameGrammar.accepted, SecretNameGrammar.parse, invalid: &invalid)
+        let verification = guardedSetting("auth-tls-verify-client", G.verificationAccepted, G.verification, invalid: &invalid)
+        let depth = guardedSetting("auth-tls-verify-depth", G.depthAccepted, G.depth, invalid: &invalid)
+        let pass = guardedSetting("auth-tls-pass-certificate-to-upstream", BooleanGrammar.accepted, BooleanGrammar.parse, invalid: &invalid)
+        let errorPage = guardedSetting("auth-tls-error-page", G.errorPageAccepted, G.errorPage, invalid: &invalid)
         if !invalid.isEmpty {
             policy.refusal = policy.refusal ?? RouteRefusal(reason: "invalid \(invalid.joined(separator: ", "))")
             return

@@ -11,20 +11,12 @@ extension AnnotationPolicyReader {
     mutating func readExternalAuth(into policy: inout RoutePolicy) {
         typealias G = ExternalAuthGrammars
         var invalid: [String] = []
-        func read<Value>(_ name: String, _ accepted: String, _ parse: @escaping (String) -> Result<Value, GrammarFailure>) -> Value? {
-            let keys = [IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name]
-            guard let key = keys.first(where: { annotations[$0] != nil }) else { return nil }
-            let grammar = Grammar(accepted: accepted, parse: parse)
-            if let value = parsed(key, grammar, consequence: "every route of this Ingress fails closed (503)") { return value }
-            invalid.append(name)
-            return nil
-        }
-        let url = read("auth-url", G.urlAccepted, G.url)
-        let method = read("auth-method", G.methodAccepted, G.method)
-        let signin = read("auth-signin", G.signinAccepted, G.signin)
-        let param = read("auth-signin-redirect-param", G.tokenAccepted, G.token)
-        let headers = read("auth-response-headers", G.headerListAccepted, G.headerList)
-        let redirect = read("auth-request-redirect", G.redirectAccepted, G.redirect)
+        let url = guardedSetting("auth-url", G.urlAccepted, G.url, invalid: &invalid)
+        let method = guardedSetting("auth-method", G.methodAccepted, G.method, invalid: &invalid)
+        let signin = guardedSetting("auth-signin", G.signinAccepted, G.signin, invalid: &invalid)
+        let param = guardedSetting("auth-signin-redirect-param", G.tokenAccepted, G.token, invalid: &invalid)
+        let headers = guardedSetting("auth-response-headers", G.headerListAccepted, G.headerList, invalid: &invalid)
+        let redirect = guardedSetting("auth-request-redirect", G.redirectAccepted, G.redirect, invalid: &invalid)
         if !invalid.isEmpty {
             policy.refusal = policy.refusal ?? RouteRefusal(reason: "invalid \(invalid.joined(separator: ", "))")
             return
