@@ -38,11 +38,12 @@ public struct ClusterObjects: Sendable, Hashable {
     }
 
     /// What translation reads, as the cache holds it (nothing sorted or copied): the same objects
-    /// as ``snapshot``.
-    public var inputs: ClusterInputs {
+    /// as ``snapshot``; `changed`: what changed since the previous rebuild's (nil: unknown).
+    public func inputs(changed: ChangedKeys? = nil) -> ClusterInputs {
         ClusterInputs(
             ingresses: ingresses, ingressClasses: ingressClasses, services: services, endpointSlices: endpointSlices,
-            secretSlots: [secrets, defaultCertificateSecrets, opaqueSecrets], unloadedSecrets: withheldSecrets)
+            secretSlots: [secrets, defaultCertificateSecrets, opaqueSecrets], unloadedSecrets: withheldSecrets,
+            changed: changed)
     }
 
     /// The Service `namespace/name`, from whichever slot holds it.

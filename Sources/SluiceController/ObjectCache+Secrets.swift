@@ -19,12 +19,13 @@ extension ObjectCache {
             if objects[keyPath: slot][key] != kept && retention.matters(key) { matters = true }
             fresh[key] = kept
         }
+        changedKeys.everything = true
         for key in objects[keyPath: slot].keys where fresh[key] == nil {
             retention.removed(key)
             if retention.matters(key) { matters = true }
         }
         objects[keyPath: slot] = fresh
-        objects.withheldSecrets = retention.withheld
+        updateWithheld()
         return matters
     }
 
@@ -33,8 +34,9 @@ extension ObjectCache {
         let key = secret.namespacedName
         let kept = retention.admit(secret)
         let changed = objects[keyPath: slot][key] != kept
+        if changed { changedKeys.secrets.insert(key) }
         objects[keyPath: slot][key] = kept
-        objects.withheldSecrets = retention.withheld
+        updateWithheld()
         return changed && retention.matters(key)
     }
 
@@ -43,7 +45,8 @@ extension ObjectCache {
         let key = secret.namespacedName
         retention.removed(key)
         let existed = objects[keyPath: slot].removeValue(forKey: key) != nil
-        objects.withheldSecrets = retention.withheld
+        if existed { changedKeys.secrets.insert(key) }
+        updateWithheld()
         return existed && retention.matters(key)
     }
 
@@ -56,9 +59,10 @@ extension ObjectCache {
         for key in retention.reference(keys, held: held) {
             guard let slot = slot(holding: key), let secret = objects[keyPath: slot][key] else { continue }
             objects[keyPath: slot][key] = SecretRetention.stub(secret)
+            changedKeys.secrets.insert(key)
             retention.dropped(key)
         }
-        objects.withheldSecrets = retention.withheld
+        updateWithheld()
         startFetches()
     }
 
@@ -75,11 +79,13 @@ extension ObjectCache {
         case .store(let secret):
             if let slot = slot(holding: key) {
                 objects[keyPath: slot][key] = secret
+                changedKeys.secrets.insert(key)
                 markDirty()
             }
         case .remove:
             if let slot = slot(holding: key) {
                 objects[keyPath: slot][key] = nil
+                changedKeys.secrets.insert(key)
                 markDirty()
             }
         case .drop:
@@ -87,9 +93,17 @@ extension ObjectCache {
         case .retry:
             return true
         }
-        objects.withheldSecrets = retention.withheld
+        updateWithheld()
         startFetches()
         return false
+    }
+
+    /// `withheldSecrets` as retention says, the Secrets that moved in or out recorded as changed.
+    private func updateWithheld() {
+        let withheld = retention.withheld
+        guard withheld != objects.withheldSecrets else { return }
+        changedKeys.secrets.formUnion(withheld.symmetricDifference(objects.withheldSecrets))
+        objects.withheldSecrets = withheld
     }
 
     private func slot(holding key: String) -> SecretSlot? {

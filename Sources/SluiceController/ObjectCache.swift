@@ -1,4 +1,5 @@
 import KubeModels
+import SluiceIngress
 
 /// The live ``ClusterObjects``, written by the reflectors and read by the reconcile loop.
 ///
@@ -17,6 +18,9 @@ public actor ObjectCache {
     public private(set) var pending: (first: ContinuousClock.Instant, last: ContinuousClock.Instant)?
     /// Whether a status-only change arrived since the objects were last taken.
     public private(set) var statusPending = false
+    /// What changed in what translation reads since the last ``takeForRebuild()`` (at first:
+    /// everything).
+    var changedKeys = ChangedKeys.all
     private var unsynced: Set<String>
     private let signal: AsyncStream<Void>.Continuation
     /// Yields (coalesced) after every change and when the last reflector syncs.
@@ -46,6 +50,7 @@ public actor ObjectCache {
             change = replaceSecrets(secrets, in: slot) ? .translationInput : .none
         } else {
             change = objects.replace(items, in: slot)
+            if change == .translationInput { changedKeys.everything = true }
         }
         let justSynced = unsynced.remove(reflector) != nil && unsynced.isEmpty
         mark(justSynced ? .translationInput : change)
@@ -55,23 +60,34 @@ public actor ObjectCache {
         if let slot = (slot as AnyKeyPath) as? SecretSlot, let secret = object as? Secret {
             if upsertSecret(secret, in: slot) { markDirty() }
         } else {
-            mark(objects.upsert(object, in: slot))
+            let previous = objects[keyPath: slot][object.namespacedName]
+            let change = objects.upsert(object, in: slot)
+            if change == .translationInput { changedKeys.record(previous, object) }
+            mark(change)
         }
     }
 
     public func delete<Object: KubeObject>(_ object: Object, in slot: ClusterObjectsSlot<Object>) {
         if let slot = (slot as AnyKeyPath) as? SecretSlot, let secret = object as? Secret {
             if deleteSecret(secret, in: slot) { markDirty() }
-        } else if objects.delete(object, in: slot) {
+        } else if let removed = objects[keyPath: slot][object.namespacedName], objects.delete(object, in: slot) {
+            changedKeys.record(removed, nil)
             markDirty()
         }
     }
 
     /// The objects as they are now, for a rebuild; clears ``pending`` and ``statusPending``.
     public func take() -> ClusterObjects {
+        takeForRebuild().objects
+    }
+
+    /// The objects as they are now and what changed in them since the last rebuild took them;
+    /// clears ``pending`` and ``statusPending``.
+    public func takeForRebuild() -> (objects: ClusterObjects, changed: ChangedKeys) {
         pending = nil
         statusPending = false
-        return objects
+        defer { changedKeys = ChangedKeys() }
+        return (objects, changedKeys)
     }
 
     /// The objects as they are now, for the status writer alone; clears ``statusPending``.

@@ -60,8 +60,8 @@ public struct ReconcileLoop: Sendable {
                 continue
             }
             lastRebuild = clock.now
-            let objects = await cache.take()
-            let result = publisher.publish(objects.inputs) { result in
+            let (objects, changed) = await cache.takeForRebuild()
+            let result = publisher.publish(objects.inputs(changed: changed)) { result in
                 logger.notice(
                     "all reflectors synced and the first routing table is live",
                     metadata: [

@@ -73,7 +73,9 @@ struct ComponentSnapshotBuilder {
     /// IngressClasses aside (the caller compares those once for all groups).
     func isCurrent(_ snapshot: ClusterSnapshot, group: [String], dependencies: ComponentDependencies) -> Bool {
         guard snapshot.ingresses.count == group.count else { return false }
-        for (key, ingress) in zip(group, snapshot.ingresses) where inputs.ingresses[key] != ingress { return false }
+        for (key, ingress) in zip(group, snapshot.ingresses) {
+            guard let current = inputs.ingresses[key], current.sameTranslationInputs(as: ingress) else { return false }
+        }
         return Self.sameSequence(dependencies.serviceKeys.lazy.compactMap { inputs.services[$0] }, snapshot.services)
             && Self.sameSequence(dependencies.serviceKeys.lazy.flatMap(slices), snapshot.endpointSlices)
             && Self.sameSequence(dependencies.secretKeys.lazy.compactMap(inputs.secret), snapshot.secrets)
@@ -116,16 +118,22 @@ struct ComponentSnapshotBuilder {
         return unloaded
     }
 
+    private static func same<Object: KubeObject>(_ a: Object, _ b: Object) -> Bool {
+        if let projected = a as? any TranslationInputs { return projected.sameTranslationInputs(as: b) }
+        return a == b
+    }
+
     /// A value that could be `name` or `namespace/name` of a Secret: no spaces, not too long.
     private static func mayNameASecret(_ value: Substring) -> Bool {
         !value.isEmpty && value.utf8.count <= 253 + 1 + 63 && !value.contains { $0.isWhitespace }
     }
 
+    /// Element by element, by what translation reads of each (status and bookkeeping aside).
     private static func sameSequence<S: Sequence>(_ current: S, _ stored: [S.Element]) -> Bool
-    where S.Element: Equatable {
+    where S.Element: KubeObject {
         var index = 0
         for element in current {
-            guard index < stored.count, stored[index] == element else { return false }
+            guard index < stored.count, Self.same(element, stored[index]) else { return false }
             index += 1
         }
         return index == stored.count

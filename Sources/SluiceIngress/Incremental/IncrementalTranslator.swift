@@ -56,7 +56,8 @@ public struct IncrementalTranslator: Sendable {
         lastTranslatedGroups = 0
         for group in groups {
             if classesUnchanged, let part = parts[group], isFresh(part, now: now),
-                builder.isCurrent(part.snapshot, group: group, dependencies: part.dependencies)
+                inputs.changed?.spares(group: group, part.dependencies) == true
+                    || builder.isCurrent(part.snapshot, group: group, dependencies: part.dependencies)
             {
                 next[group] = part
                 continue

@@ -15,17 +15,23 @@ import Testing
 
     /// Each step yields: the whole suite shares two cooperative threads with the controller
     /// tests' timers, which a few seconds of translation in a row would hold up.
-    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
-    func matchesAWholeTranslationAfterEveryRandomChange(seed: UInt64) async throws {
+    /// With `namedChanges`, each call also names what changed since the previous one, as the
+    /// controller's cache does, and untouched groups are not even looked at.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64], [false, true])
+    func matchesAWholeTranslationAfterEveryRandomChange(seed: UInt64, namedChanges: Bool) async throws {
         var random = SeededRandom(seed: seed)
         var cluster = try RandomCluster(random: &random)
         var incremental = IncrementalTranslator(options: Self.options)
+        var previous: ClusterInputs?
         for step in 0..<60 {
             await Task.yield()
             if step > 0 { try cluster.change(random: &random) }
             let snapshot = cluster.snapshot
+            var inputs = ClusterInputs(snapshot)
+            if namedChanges, let previous { inputs.changed = ChangedKeys.between(previous, inputs) }
+            previous = inputs
             let whole = IngressTranslator.translate(snapshot, options: Self.options, now: Self.now)
-            let merged = incremental.translate(ClusterInputs(snapshot), now: Self.now)
+            let merged = incremental.translate(inputs, now: Self.now)
             #expect(merged.table == whole.table, "seed \(seed) step \(step): tables differ")
             #expect(Set(merged.diagnostics) == Set(whole.diagnostics), "seed \(seed) step \(step)")
             #expect(merged.diagnostics.count == Set(merged.diagnostics).count)
@@ -61,6 +67,45 @@ import Testing
         #expect(incremental.lastTranslatedGroups == 0)
         _ = incremental.translate(ClusterInputs(snapshot), now: Self.now + 3600)
         #expect(incremental.lastTranslatedGroups == 51)
+    }
+}
+
+extension ChangedKeys {
+    /// What differs between two inputs, in what translation reads: what the controller's cache
+    /// records as events arrive.
+    static func between(_ old: ClusterInputs, _ new: ClusterInputs) -> ChangedKeys {
+        var changed = ChangedKeys()
+        changed.everything = Dictionary(uniqueKeysWithValues: old.ingressClasses.map { ($0.key, $0.value) })
+            != Dictionary(uniqueKeysWithValues: new.ingressClasses.map { ($0.key, $0.value) })
+        for key in Set(old.ingresses.keys + new.ingresses.keys) where !same(old.ingresses[key], new.ingresses[key]) {
+            changed.ingresses.insert(key)
+        }
+        for key in Set(old.services.keys + new.services.keys) where !same(old.services[key], new.services[key]) {
+            changed.services.insert(key)
+        }
+        for key in Set(old.endpointSlices.keys + new.endpointSlices.keys)
+        where !same(old.endpointSlices[key], new.endpointSlices[key]) {
+            for slice in [old.endpointSlices[key], new.endpointSlices[key]].compactMap({ $0 }) {
+                if let service = slice.serviceName {
+                    changed.endpointSliceServices.insert("\(ClusterInputs.namespace(slice.metadata))/\(service)")
+                }
+            }
+        }
+        let secretKeys = Set(old.secretSlots.flatMap(\.keys) + new.secretSlots.flatMap(\.keys))
+            .union(old.unloadedSecrets).union(new.unloadedSecrets)
+        for key in secretKeys
+        where old.secret(key) != new.secret(key) || old.unloadedSecrets.contains(key) != new.unloadedSecrets.contains(key) {
+            changed.secrets.insert(key)
+        }
+        return changed
+    }
+
+    private static func same<T: TranslationInputs>(_ a: T?, _ b: T?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): true
+        case (let a?, let b?): a.sameTranslationInputs(as: b)
+        default: false
+        }
     }
 }
 
