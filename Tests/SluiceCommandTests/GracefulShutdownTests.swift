@@ -32,7 +32,7 @@ struct GracefulShutdownTests {
         try ManifestFixture.extraIngress().write(
             to: manifests.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
         var published = false
-        for _ in 0..<100 where !published && !stream.receivedText.contains("[DONE]") {
+        for _ in 0..<250 where !published && !stream.receivedText.contains("[DONE]") {
             published = (await sluice.tableGeneration() ?? 0) > generation
             if !published { try await Task.sleep(for: .milliseconds(20)) }
         }

@@ -22,7 +22,8 @@ extension ProxiedExchange {
     }
 
     /// Checks `gate`, then attempts `endpoint` (as `attempt(endpoint:fresh:)` asked) or fails with
-    /// `401`; a thread pool that does not run the check fails the exchange with `500` (closed).
+    /// `401`; a thread pool that does not run the check fails the exchange with `500` (closed),
+    /// and so many checks already under way on this loop with `503` (closed).
     func passBasicAuth(_ gate: BasicAuthGate, thenAttempt endpoint: Endpoint, fresh: Bool) {
         guard case .verify(let credentials, let hash) = gate.verdict else {
             client.exchangeFailed(self, .basicAuthRequired(realm: gate.realm))
@@ -33,10 +34,17 @@ extension ProxiedExchange {
             attempt(endpoint: endpoint, fresh: fresh)
             return
         }
+        guard client.loop.passwordChecksInFlight < client.loop.maxPasswordChecksInFlight else {
+            client.exchangeFailed(self, .passwordChecksBusy)
+            return
+        }
         let password = credentials.password
-        NIOThreadPool.singleton.runIfActive(eventLoop: client.loop.eventLoop) {
+        let loop = client.loop
+        loop.passwordChecksInFlight += 1
+        NIOThreadPool.singleton.runIfActive(eventLoop: loop.eventLoop) {
             PasswordVerifier.matches(password, hash)
         }.assumeIsolated().whenComplete { [self] result in
+            loop.passwordChecksInFlight -= 1
             guard client.exchange === self, client.isOpen else { return }
             switch result {
             case .success(true):

@@ -26,11 +26,17 @@ final class ProxyLoopContext {
     var authCache = ExternalAuthCache()
     /// Passwords recently checked good by basic authentication.
     var basicAuthCache = BasicAuthCache()
+    /// Basic-auth password checks waiting for or running on the thread pool
+    /// (`ProxyConfiguration.maxPasswordChecksInFlight`).
+    var passwordChecksInFlight = 0
+    let maxPasswordChecksInFlight: Int
 
     init(
         eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard,
-        routes: LoopRoutingTable, deadlines: DeadlineWheel, accessLog: AccessLogWriter?, upstreamTLS: UpstreamTLSLookup
+        routes: LoopRoutingTable, deadlines: DeadlineWheel, accessLog: AccessLogWriter?, upstreamTLS: UpstreamTLSLookup,
+        maxPasswordChecksInFlight: Int = 64
     ) {
+        self.maxPasswordChecksInFlight = maxPasswordChecksInFlight
         self.upstreamTLS = upstreamTLS
         self.eventLoop = eventLoop
         self.pool = pool

@@ -65,6 +65,16 @@ public struct ProxyErrorResponse: Hashable, Sendable {
     public static let payloadTooLarge = ProxyErrorResponse(
         status: .payloadTooLarge, message: "request body too large", closeConnection: true)
 
+    /// More basic-auth password checks under way on the event loop than it allows
+    /// (`ProxyConfiguration.maxPasswordChecksInFlight`): `503`, try again in a second.
+    public static let passwordChecksBusy: ProxyErrorResponse = {
+        var response = ProxyErrorResponse(
+            status: .serviceUnavailable, message: "too many password checks under way; try again",
+            closeConnection: false)
+        response.retryAfter = 1
+        return response
+    }()
+
     /// A client over its route's limits (`ClientLimits`): `503` with `Retry-After`, as
     /// ingress-nginx's `limit-req-status-code` and `limit-conn-status-code` default.
     public static func clientLimited(retryAfter: Int) -> ProxyErrorResponse {

@@ -91,6 +91,10 @@ public struct ProxyConfiguration: Sendable {
     public var hiddenResponseFields: [String] {
         didSet { composeResponseFields() }
     }
+    /// How many basic-auth password checks each event loop lets wait for or run on the thread
+    /// pool at once (a bcrypt hash is milliseconds of CPU; anyone who knows a user name could
+    /// queue them); a request beyond it gets `503` with `Retry-After`, never a pass.
+    public var maxPasswordChecksInFlight: Int
     /// The fields every response over plain HTTP gets from the configuration (the hidden ones),
     /// and over TLS (those and HSTS): composed once, so that a request copies a reference.
     private(set) var plainResponseFields: [ResponseField] = []
@@ -121,8 +125,10 @@ public struct ProxyConfiguration: Sendable {
         trustedProxies: [AddressRange] = [],
         proxyProtocol: Bool = false,
         maxRequestBodyBytes: Int64 = 0,
-        hiddenResponseFields: [String] = ["Server"]
+        hiddenResponseFields: [String] = ["Server"],
+        maxPasswordChecksInFlight: Int = 64
     ) {
+        self.maxPasswordChecksInFlight = maxPasswordChecksInFlight
         self.clientHeaderTimeout = clientHeaderTimeout
         self.keepAliveIdleTimeout = keepAliveIdleTimeout
         self.clientBodyTimeout = clientBodyTimeout

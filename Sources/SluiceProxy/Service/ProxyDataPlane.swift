@@ -200,7 +200,8 @@ public final class ProxyDataPlane: Sendable {
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
             deadlines: DeadlineWheel(eventLoop: eventLoop),
             accessLog: configuration.accessLog.map { AccessLogWriter(sink: $0, eventLoop: eventLoop) },
-            upstreamTLS: UpstreamTLSLookup(shared: upstreamTLSClients))
+            upstreamTLS: UpstreamTLSLookup(shared: upstreamTLSClients),
+            maxPasswordChecksInFlight: configuration.maxPasswordChecksInFlight)
         slot.context.value = context
         return context
     }

@@ -55,6 +55,24 @@ struct ProxyBasicAuthTests {
         }
     }
 
+    /// With no room for another password check on the loop, a right password that must be hashed
+    /// gets `503` with `Retry-After`, never a pass; SHA-1 too (it is hashed like the others).
+    @Test func noRoomForAPasswordCheckIsAnOverloadNeverAPass() async throws {
+        let policy = try await Self.policy()
+        var configuration = ProxyConfiguration()
+        configuration.maxPasswordChecksInFlight = 0
+        try await withProxy(upstream: .echo, policy: policy, configuration: configuration) { proxy, upstream in
+            for user in ["alice", "carol"] {
+                let result = try await Self.curl(proxy, http2: false, ["-u", "\(user):\(user)-pw"])
+                #expect(result.stderr.contains("< HTTP/1.1 503"), "\(user): \(result.stderr)")
+                #expect(result.stderr.lowercased().contains("< retry-after: 1"))
+            }
+            // No credentials are still answered at once, without a check.
+            #expect(try await Self.curl(proxy, http2: false, []).stderr.contains("< HTTP/1.1 401"))
+            #expect(upstream.acceptedConnections == 0)
+        }
+    }
+
     /// Keep-alive: each request is checked (a wrong password after a right one is refused), and
     /// the connection stays open across a `401`.
     @Test func everyRequestOnAConnectionIsChecked() async throws {
