@@ -39,7 +39,7 @@ public struct ClusterObjects: Sendable, Hashable {
 
     /// What translation reads, as the cache holds it (nothing sorted or copied): the same objects
     /// as ``snapshot``; `changed`: what changed since the previous rebuild's (nil: unknown).
-    public func inputs(changed: ChangedKeys? = nil) -> ClusterInputs {
+    public func inputs(changed: ChangedKeys?) -> ClusterInputs {
         ClusterInputs(
             ingresses: ingresses, ingressClasses: ingressClasses, services: services, endpointSlices: endpointSlices,
             secretSlots: [secrets, defaultCertificateSecrets, opaqueSecrets], unloadedSecrets: withheldSecrets,

@@ -14,7 +14,7 @@ public actor ObjectCache {
     public internal(set) var objects = ClusterObjects()
     /// Increases on every write that changed something.
     public private(set) var changeCount: UInt64 = 0
-    /// The first and the last change not yet taken by ``take()``.
+    /// The first and the last change not yet taken by ``takeForRebuild()``.
     public private(set) var pending: (first: ContinuousClock.Instant, last: ContinuousClock.Instant)?
     /// Whether a status-only change arrived since the objects were last taken.
     public private(set) var statusPending = false
@@ -74,11 +74,6 @@ public actor ObjectCache {
             changedKeys.record(removed, nil)
             markDirty()
         }
-    }
-
-    /// The objects as they are now, for a rebuild; clears ``pending`` and ``statusPending``.
-    public func take() -> ClusterObjects {
-        takeForRebuild().objects
     }
 
     /// The objects as they are now and what changed in them since the last rebuild took them;
