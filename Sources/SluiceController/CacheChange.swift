@@ -48,6 +48,7 @@ extension ChangedKeys {
             case let ingress as Ingress: ingresses.insert(ClusterInputs.key(ingress.metadata))
             case let service as Service: services.insert(ClusterInputs.key(service.metadata))
             case let slice as EndpointSlice:
+                endpointSlices.insert(ClusterInputs.key(slice.metadata))
                 if let service = slice.serviceName {
                     endpointSliceServices.insert("\(ClusterInputs.namespace(slice.metadata))/\(service)")
                 }

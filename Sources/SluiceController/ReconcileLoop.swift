@@ -66,7 +66,7 @@ public struct ReconcileLoop: Sendable {
                     "all reflectors synced and the first routing table is live",
                     metadata: [
                         "sinceStart": "\(clock.now - started)", "ingresses": "\(objects.ingresses.count)",
-                        "routes": "\(result.table.routes.count)",
+                        "routes": "\(result.table.routeCount)",
                     ])
             }
             lastResult = result

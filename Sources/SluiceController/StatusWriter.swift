@@ -44,7 +44,7 @@ public struct StatusWriter: Sendable {
             return true
         }
         reportedMissingService = false
-        let owned = Set(outcome.result.ownedIngresses)
+        let owned = outcome.result.ownedIngresses
         let updates = StatusComputation.updates(
             ingresses: Array(outcome.objects.ingresses.values), owned: owned, previouslyOwned: previouslyOwned,
             desired: desired)

@@ -6,8 +6,8 @@ public struct TranslationResult: Sendable {
     public var table: RoutingTable
     /// Warnings, in a deterministic order (oldest Ingress first).
     public var diagnostics: [Diagnostic]
-    /// `namespace/name` of every Ingress of our class, sorted: the ones whose status we write.
-    public var ownedIngresses: [String]
+    /// `namespace/name` of every Ingress of our class: the ones whose status we write.
+    public var ownedIngresses: Set<String>
     /// `namespace/name` of every Secret translation read or wanted to: the `spec.tls` Secrets of
     /// our Ingresses (whether or not they exist), their `proxy-ssl-secret`s (with verification on) and `auth-tls-secret`s
     /// and the `--default-ssl-certificate` one. The
@@ -15,7 +15,7 @@ public struct TranslationResult: Sendable {
     public var referencedSecrets: Set<String>
 
     public init(
-        table: RoutingTable, diagnostics: [Diagnostic], ownedIngresses: [String], referencedSecrets: Set<String> = []
+        table: RoutingTable, diagnostics: [Diagnostic], ownedIngresses: Set<String>, referencedSecrets: Set<String> = []
     ) {
         self.table = table
         self.diagnostics = diagnostics

@@ -31,6 +31,17 @@ public struct CertificateTable: Hashable, Sendable {
         self.defaultCertificate = defaultCertificate
     }
 
+    /// A table from its parts as ``exact`` and ``wildcard`` hold them (lowercase; suffixes with
+    /// their leading dot).
+    public init(
+        exact: [String: ServingCertificate], wildcard: [String: ServingCertificate],
+        defaultCertificate: ServingCertificate?
+    ) {
+        self.exact = exact
+        self.wildcard = wildcard
+        self.defaultCertificate = defaultCertificate
+    }
+
     /// No host has a certificate and there is no default.
     public static let empty = CertificateTable()
 

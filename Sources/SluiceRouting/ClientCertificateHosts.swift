@@ -6,25 +6,29 @@
 /// Routes of one host with different trusts: the first in the table's order wins, and requests
 /// for the others are refused (`421`, their trust was not the one checked).
 public struct ClientCertificateHosts: Hashable, Sendable {
-    private let exact: [String: ClientCertificateAuth.Trust]
-    private let wildcard: [String: ClientCertificateAuth.Trust]
-    private let anyHost: ClientCertificateAuth.Trust?
+    private var exact: [String: ClientCertificateAuth.Trust] = [:]
+    private var wildcard: [String: ClientCertificateAuth.Trust] = [:]
+    private var anyHostRoutes: ClientCertificateAuth.Trust?
+    private var defaultBackend: ClientCertificateAuth.Trust?
+    /// For a name no host matches: the routes without a host, else the default backend.
+    private var anyHost: ClientCertificateAuth.Trust? { anyHostRoutes ?? defaultBackend }
 
-    public init(routes: [Route]) {
-        var exact: [String: ClientCertificateAuth.Trust] = [:]
-        var wildcard: [String: ClientCertificateAuth.Trust] = [:]
-        var anyHost: ClientCertificateAuth.Trust?
-        for route in routes {
-            guard let trust = route.policy.clientCertificate?.trust else { continue }
-            switch route.host {
-            case .exact(let host): if exact[host] == nil { exact[host] = trust }
-            case .wildcard(let suffix): if wildcard[suffix] == nil { wildcard[suffix] = trust }
-            case .any: if anyHost == nil { anyHost = trust }
-            }
+    init(hosts: [HostRoutes], defaultBackend: Route?) {
+        for host in hosts { set(host.clientCertificateTrust, for: host.host) }
+        setDefaultBackend(defaultBackend)
+    }
+
+    /// `host`'s trust (``HostRoutes``) replaced by `trust`.
+    mutating func set(_ trust: ClientCertificateAuth.Trust?, for host: HostMatch) {
+        switch host {
+        case .exact(let name): exact[name] = trust
+        case .wildcard(let suffix): wildcard[suffix] = trust
+        case .any: anyHostRoutes = trust
         }
-        self.exact = exact
-        self.wildcard = wildcard
-        self.anyHost = anyHost
+    }
+
+    mutating func setDefaultBackend(_ route: Route?) {
+        defaultBackend = route?.policy.clientCertificate?.trust
     }
 
     /// No server name asks for a client certificate.

@@ -5,15 +5,6 @@
 /// requests with one table, those counters live on cache lines both cores write, and each
 /// request pays for moving them between cores. Each event loop routes with its own replica
 /// instead, so everything a request touches belongs to its own core. Equal to the original.
-extension RoutingTable {
-    public func replica() -> RoutingTable {
-        RoutingTable(
-            orderedRoutes: routes.map { $0.replica() }, defaultBackend: defaultBackend?.replica(),
-            // Read per handshake, not per request: shared.
-            certificates: certificates)
-    }
-}
-
 extension Route {
     func replica() -> Route {
         Route(host: host.replica(), path: path.replica(), backend: backend.replica(), policy: policy.replica(),

@@ -42,7 +42,7 @@ struct GoldenTests {
 
         let result = IngressTranslator.translate(ClusterSnapshot(objects: objects), options: Self.options(in: yaml), now: TLSFixtures.now)
         var actual = RoutingTableText.render(result.table)
-        actual += "# owned: \(result.ownedIngresses.joined(separator: " "))\n"
+        actual += "# owned: \(result.ownedIngresses.sorted().joined(separator: " "))\n"
         for diagnostic in result.diagnostics {
             actual += "# diagnostic: \(diagnostic)\n"
         }

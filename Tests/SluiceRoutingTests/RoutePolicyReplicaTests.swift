@@ -11,7 +11,7 @@ import Testing
         #expect(copy.sharesStorage(with: plain))
         let route = Route(host: .exact("a.example.com"), path: .prefix(""), backend: Backend(name: "b", endpoints: []),
                           policy: plain, source: "ns/a")
-        let replica = RoutingTable(routes: [route]).replica().routes[0].policy
+        let replica = RoutingTable(routes: [route]).replica(forLoop: 0).routes[0].policy
         #expect(replica == plain)
         #expect(!replica.sharesStorage(with: plain))
     }

@@ -31,7 +31,7 @@ struct RoutingTableReplicaTests {
 
     @Test func aReplicaIsEqualAndRoutesAlike() {
         let table = Self.original()
-        let replica = table.replica()
+        let replica = table.replica(forLoop: 0)
         #expect(replica == table)
         for (host, path) in [(Self.host, "/api/v1/chat/completions/x"), ("a.wildcard-suffix.example.com", "/exactly/this/long/path"),
                              ("elsewhere", "/")] {
@@ -41,7 +41,7 @@ struct RoutingTableReplicaTests {
 
     @Test func aReplicaSharesNoStringOrArrayBuffer() throws {
         let table = Self.original()
-        let replica = table.replica()
+        let replica = table.replica(forLoop: 0)
         func address(_ string: String) -> UnsafeRawPointer? {
             var copy = string
             return copy.withUTF8 { UnsafeRawPointer($0.baseAddress) }
@@ -61,9 +61,50 @@ struct RoutingTableReplicaTests {
                 #expect(address(tls.trustedCertificatesPEM ?? "") != address(copied.trustedCertificatesPEM ?? ""))
             }
         }
-        #expect(address(table.routes) != address(replica.routes))
+        let hostRoutes = try #require(table.routes(of: .exact(Self.host)))
+        let replicaHostRoutes = try #require(replica.routes(of: .exact(Self.host)))
+        #expect(hostRoutes !== replicaHostRoutes)
+        #expect(address(hostRoutes.routes) != address(replicaHostRoutes.routes))
         let exactHost = try #require(table.routes.first { $0.host == .exact(Self.host) })
         let replicaHost = try #require(replica.routes.first { $0.host == .exact(Self.host) })
         #expect(address(exactHost.host.text) != address(replicaHost.host.text))
+    }
+
+    @Test func eachLoopHasItsOwnReplicaMadeOnce() throws {
+        let table = Self.original()
+        let host = HostMatch.exact(Self.host)
+        let first = try #require(table.replica(forLoop: 0).routes(of: host))
+        let second = try #require(table.replica(forLoop: 1).routes(of: host))
+        #expect(first !== second)
+        #expect(first == second)
+        #expect(try #require(table.replica(forLoop: 0).routes(of: host)) === first)
+    }
+
+    /// A table made from another by replacing some hosts shares the others with it, replicas
+    /// included: publishing it copies only the replaced hosts.
+    @Test func aTableWithReplacedHostsSharesTheOthersAndTheirReplicas() throws {
+        let table = Self.original()
+        let kept = HostMatch.wildcard(suffix: ".wildcard-suffix.example.com")
+        let replaced = HostMatch.exact(Self.host)
+        let keptReplica = try #require(table.replica(forLoop: 0).routes(of: kept))
+        let replacedReplica = try #require(table.replica(forLoop: 0).routes(of: replaced))
+        let backend = Backend(name: "other/service:80", endpoints: [Endpoint(host: "10.0.0.9", port: 80)])
+        let newHost = HostRoutes(host: replaced, routes: [
+            Route(host: replaced, path: .prefix(ingressPath: "/"), backend: backend, source: "other/ingress")
+        ])
+        let next = table.replacingHosts([replaced], with: [newHost], defaultBackend: table.defaultBackend,
+                                        certificates: table.certificates)
+        #expect(next.routes(of: kept) === table.routes(of: kept))
+        #expect(next.replica(forLoop: 0).routes(of: kept) === keptReplica)
+        #expect(next.replica(forLoop: 0).routes(of: replaced) !== replacedReplica)
+        #expect(next.match(host: Substring(Self.host), path: "/api/v1/chat/completions")?.source == "other/ingress")
+        #expect(next.routeCount == 2)
+        #expect(next == RoutingTable(routes: [newHost.routes[0]] + table.routes.filter { $0.host == kept },
+                                     defaultBackend: table.defaultBackend))
+
+        let without = next.replacingHosts([replaced], with: [], defaultBackend: nil, certificates: .empty)
+        #expect(without.routeCount == 1)
+        #expect(without.match(host: Substring(Self.host), path: "/")  == nil)
+        #expect(without.routes(of: replaced) == nil)
     }
 }

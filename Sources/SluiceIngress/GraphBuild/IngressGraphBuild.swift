@@ -62,7 +62,7 @@ struct IngressGraphBuild: Sendable {
     }
 
     /// `namespace/name` of every Ingress of our class, sorted: the ones whose status we write.
-    var ownedIngresses: [String] { ingresses.map(\.key).sorted() }
+    var ownedIngresses: Set<String> { Set(ingresses.map(\.key)) }
 }
 
 /// A problem and where it was found; ordered by Ingress age, then field, then when reported.

@@ -68,7 +68,10 @@ public struct ClusterInputs: Sendable {
 public struct ChangedKeys: Sendable, Hashable {
     public var ingresses: Set<String> = []
     public var services: Set<String> = []
-    /// The Services (`namespace/name`) whose EndpointSlices changed.
+    /// The EndpointSlices (`namespace/name`) that changed.
+    public var endpointSlices: Set<String> = []
+    /// The Services (`namespace/name`) whose EndpointSlices changed: of each slice in
+    /// `endpointSlices`, the Service before and after the change.
     public var endpointSliceServices: Set<String> = []
     public var secrets: Set<String> = []
     /// A change that cannot be named by key (a LIST, an IngressClass, the Secrets' retention).
@@ -77,7 +80,7 @@ public struct ChangedKeys: Sendable, Hashable {
     public init() {}
 
     public var isEmpty: Bool {
-        !everything && ingresses.isEmpty && services.isEmpty && endpointSliceServices.isEmpty && secrets.isEmpty
+        !everything && ingresses.isEmpty && services.isEmpty && endpointSlices.isEmpty && secrets.isEmpty
     }
 
     /// Whether nothing a group with these Ingresses and dependencies reads is named.

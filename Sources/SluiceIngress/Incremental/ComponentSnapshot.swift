@@ -19,22 +19,13 @@ struct ComponentSnapshotBuilder {
     let inputs: ClusterInputs
     let options: TranslationOptions
     let ingressClasses: [IngressClass]
-    /// EndpointSlices by the `namespace/name` of their Service, each list in name order.
-    private let slicesByService: [String: [EndpointSlice]]
+    private let slices: EndpointSliceIndex
 
-    init(inputs: ClusterInputs, options: TranslationOptions) {
+    init(inputs: ClusterInputs, options: TranslationOptions, ingressClasses: [IngressClass], slices: EndpointSliceIndex) {
         self.inputs = inputs
         self.options = options
-        ingressClasses = inputs.ingressClasses.sorted { $0.key < $1.key }.map(\.value)
-        var slices: [String: [EndpointSlice]] = [:]
-        for slice in inputs.endpointSlices.values {
-            guard let service = slice.serviceName else { continue }
-            slices["\(ClusterInputs.namespace(slice.metadata))/\(service)", default: []].append(slice)
-        }
-        for (key, list) in slices where list.count > 1 {
-            slices[key] = list.sorted { $0.metadata.name ?? "" < $1.metadata.name ?? "" }
-        }
-        slicesByService = slices
+        self.ingressClasses = ingressClasses
+        self.slices = slices
     }
 
     func dependencies(of ingresses: [Ingress]) -> ComponentDependencies {
@@ -105,7 +96,7 @@ struct ComponentSnapshotBuilder {
     }
 
     private func slices(_ serviceKey: String) -> [EndpointSlice] {
-        slicesByService[serviceKey] ?? []
+        slices.slices(of: serviceKey, in: inputs.endpointSlices)
     }
 
     /// The group's Secrets held without data, and the default certificate unless the group names

@@ -9,12 +9,19 @@ import SluiceRouting
 /// equals a whole translation of the same objects (`IncrementalTranslatorTests` checks it on
 /// random change sequences); only the order of diagnostics differs (here: sorted).
 ///
-/// A reused translation judged its certificates' validity at the time it was made: one older than
-/// ``maximumReuseAge`` is made again, so an expiry is noticed within that much.
+/// When the inputs name what changed since the previous call (``ClusterInputs/changed``), a call
+/// costs in proportion to what changed: the groups are re-formed around the changed Ingresses,
+/// the groups that read a changed Service, EndpointSlice or Secret are found by index, and the
+/// table is the previous one with those groups' hosts replaced (``MergedTranslation``).
+/// Otherwise every group is formed and looked at.
 ///
-/// What a change still costs for every Ingress: grouping, a look at each group's inputs
-/// (lookups and equality, no copies), and the merge (a sort of the hosts).
+/// A reused translation judged its certificates' validity at the time it was made: one older than
+/// ``maximumReuseAge`` is made again, so an expiry is noticed within that much (plus the time to
+/// the next call). When the oldest part reaches that age, a call looks at every group and makes
+/// again those older than half of it, so that such calls come at most every half of it.
 public struct IncrementalTranslator: Sendable {
+    typealias Group = TranslationComponents.Group
+
     public let options: TranslationOptions
     public var maximumReuseAge: TimeInterval = 600
 
@@ -34,9 +41,15 @@ public struct IncrementalTranslator: Sendable {
         }
     }
 
-    private var parts: [[String]: Part] = [:]
+    private var components: TranslationComponents?
+    private var slices = EndpointSliceIndex([:])
+    private var parts: [Group: Part] = [:]
+    private var dependents = GroupDependents()
     private var ingressClasses: [IngressClass]?
     private var defaultCertificate: Part?
+    private var merged = MergedTranslation()
+    /// No part was made before this.
+    private var oldestPart = Date.distantFuture
 
     /// How many groups the last call translated (the rest were reused).
     public private(set) var lastTranslatedGroups = 0
@@ -46,36 +59,80 @@ public struct IncrementalTranslator: Sendable {
     }
 
     public mutating func translate(_ inputs: ClusterInputs, now: Date = Date()) -> TranslationResult {
-        let builder = ComponentSnapshotBuilder(inputs: inputs, options: options)
-        let selection = IngressClassSelection(classes: builder.ingressClasses, options: options)
-        let groups = TranslationComponents(inputs.ingresses, isServed: selection.isServed).groups
-        let classesUnchanged = ingressClasses == builder.ingressClasses
-        ingressClasses = builder.ingressClasses
-        var next: [[String]: Part] = [:]
-        next.reserveCapacity(groups.count)
         lastTranslatedGroups = 0
-        for group in groups {
-            if classesUnchanged, let part = parts[group], isFresh(part, now: now),
+        let classes = inputs.ingressClasses.sorted { $0.key < $1.key }.map(\.value)
+        let selection = IngressClassSelection(classes: classes, options: options)
+        let classesUnchanged = ingressClasses == classes
+        ingressClasses = classes
+        let agedPass = now.timeIntervalSince(oldestPart) >= maximumReuseAge || now < oldestPart && !parts.isEmpty
+        let freshness = agedPass ? maximumReuseAge / 2 : maximumReuseAge
+
+        let formed: Set<Group>
+        let dissolved: Set<Group>
+        let candidates: Set<Group>
+        var fullPass = true
+        if let changed = inputs.changed, !changed.everything, classesUnchanged, !agedPass, var groups = components {
+            fullPass = false
+            slices.update(changed.endpointSlices, in: inputs.endpointSlices)
+            let regrouped = groups.update(changed: changed.ingresses, in: inputs.ingresses, isServed: selection.isServed)
+            components = groups
+            formed = Set(regrouped.formed)
+            dissolved = regrouped.dissolved
+            candidates = formed.union(dependents.groups(reading: changed).subtracting(dissolved))
+        } else {
+            slices = EndpointSliceIndex(inputs.endpointSlices)
+            let groups = TranslationComponents(inputs.ingresses, isServed: selection.isServed)
+            components = groups
+            formed = Set(groups.groups)
+            dissolved = Set(parts.keys)
+            candidates = formed
+            oldestPart = now
+        }
+
+        let builder = ComponentSnapshotBuilder(inputs: inputs, options: options, ingressClasses: classes, slices: slices)
+        var removed: [TranslationResult] = []
+        var added: [TranslationResult] = []
+        for group in dissolved.subtracting(formed) {
+            guard let part = parts.removeValue(forKey: group) else { continue }
+            dependents.remove(group, part.dependencies)
+            removed.append(part.result)
+        }
+        for group in candidates {
+            let old = parts[group]
+            if classesUnchanged, let part = old, isFresh(part, now: now, within: freshness),
                 inputs.changed?.spares(group: group, part.dependencies) == true
                     || builder.isCurrent(part.snapshot, group: group, dependencies: part.dependencies)
             {
-                next[group] = part
+                if fullPass { oldestPart = min(oldestPart, part.madeAt) }
                 continue
             }
             let ingresses = group.compactMap { inputs.ingresses[$0] }
             let dependencies = builder.dependencies(of: ingresses)
-            next[group] = translated(builder.snapshot(ingresses: ingresses, dependencies: dependencies), dependencies, now: now)
+            let part = translated(builder.snapshot(ingresses: ingresses, dependencies: dependencies), dependencies, now: now)
+            if let old {
+                dependents.remove(group, old.dependencies)
+                removed.append(old.result)
+            }
+            parts[group] = part
+            dependents.add(group, dependencies)
+            added.append(part.result)
+            oldestPart = min(oldestPart, now)
         }
-        parts = next
+
         let defaultSnapshot = builder.defaultCertificateSnapshot()
-        if defaultCertificate.map({ $0.snapshot != defaultSnapshot || !isFresh($0, now: now) }) ?? true {
-            defaultCertificate = translated(defaultSnapshot, ComponentDependencies(serviceKeys: [], secretKeys: []), now: now)
+        if defaultCertificate.map({ $0.snapshot != defaultSnapshot || !isFresh($0, now: now, within: maximumReuseAge) }) ?? true {
+            if let old = defaultCertificate { removed.append(old.result) }
+            let part = translated(defaultSnapshot, ComponentDependencies(serviceKeys: [], secretKeys: []), now: now)
+            defaultCertificate = part
+            added.append(part.result)
         }
-        return merged()
+        merged.replace(
+            removed, with: added, defaultCertificate: defaultCertificate?.result.table.certificates.defaultCertificate)
+        return merged.result
     }
 
-    private func isFresh(_ part: Part, now: Date) -> Bool {
-        now.timeIntervalSince(part.madeAt) < maximumReuseAge && now >= part.madeAt
+    private func isFresh(_ part: Part, now: Date, within age: TimeInterval) -> Bool {
+        now.timeIntervalSince(part.madeAt) < age && now >= part.madeAt
     }
 
     private mutating func translated(_ snapshot: ClusterSnapshot, _ dependencies: ComponentDependencies, now: Date) -> Part {
@@ -84,59 +141,35 @@ public struct IncrementalTranslator: Sendable {
             snapshot: snapshot, dependencies: dependencies,
             result: IngressTranslator.translate(snapshot, options: options, now: now), madeAt: now)
     }
-
-    /// The groups' translations as one: routes in host order (each host lives in one group),
-    /// every group's certificates, diagnostics without repeats (a Secret's problem may be found
-    /// by several groups) in a fixed order, owned Ingresses and referenced Secrets united.
-    private func merged() -> TranslationResult {
-        var runs: [HostRun] = []
-        var certificates: [String: ServingCertificate] = [:]
-        var defaultBackend: Route?
-        var diagnostics = Set<Diagnostic>()
-        var owned: [String] = []
-        var referenced = Set<String>()
-        for part in Array(parts.values) + (defaultCertificate.map { [$0] } ?? []) {
-            let result = part.result
-            HostRun.append(result.table.routes, to: &runs)
-            for (name, certificate) in result.table.certificates.exact { certificates[name] = certificate }
-            for (suffix, certificate) in result.table.certificates.wildcard { certificates["*" + suffix] = certificate }
-            if let route = result.table.defaultBackend { defaultBackend = route }
-            diagnostics.formUnion(result.diagnostics)
-            owned += result.ownedIngresses
-            referenced.formUnion(result.referencedSecrets)
-        }
-        runs.sort { $0.key < $1.key }
-        let table = RoutingTable(
-            orderedRoutes: runs.flatMap(\.routes), defaultBackend: defaultBackend,
-            certificates: CertificateTable(
-                hosts: certificates, defaultCertificate: defaultCertificate?.result.table.certificates.defaultCertificate))
-        return TranslationResult(
-            table: table, diagnostics: diagnostics.sorted(by: Diagnostic.inFixedOrder), ownedIngresses: owned.sorted(),
-            referencedSecrets: referenced)
-    }
 }
 
-/// One host's routes in a table (tables keep each host's routes together, hosts in order).
-private struct HostRun {
-    /// `HostMatch`'s order, computed once.
-    var key: (Int, String)
-    var routes: ArraySlice<Route>
+/// The groups that read each Service (with its EndpointSlices) and each Secret.
+private struct GroupDependents {
+    private var byService: [String: Set<IncrementalTranslator.Group>] = [:]
+    private var bySecret: [String: Set<IncrementalTranslator.Group>] = [:]
 
-    static func append(_ routes: [Route], to runs: inout [HostRun]) {
-        var start = routes.startIndex
-        while start < routes.endIndex {
-            let host = routes[start].host
-            var end = start + 1
-            while end < routes.endIndex, routes[end].host == host { end += 1 }
-            runs.append(HostRun(key: host.sortKey, routes: routes[start..<end]))
-            start = end
-        }
+    /// The groups that read something `changed` names.
+    func groups(reading changed: ChangedKeys) -> Set<IncrementalTranslator.Group> {
+        var groups = Set<IncrementalTranslator.Group>()
+        for key in changed.services.union(changed.endpointSliceServices) { groups.formUnion(byService[key] ?? []) }
+        for key in changed.secrets { groups.formUnion(bySecret[key] ?? []) }
+        return groups
     }
-}
 
-extension Diagnostic {
-    /// An order that does not depend on how the diagnostics were found.
-    static func inFixedOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
-        (a.namespace, a.name, a.kind, a.reason, a.message) < (b.namespace, b.name, b.kind, b.reason, b.message)
+    mutating func add(_ group: IncrementalTranslator.Group, _ dependencies: ComponentDependencies) {
+        for key in dependencies.serviceKeys { byService[key, default: []].insert(group) }
+        for key in dependencies.secretKeys { bySecret[key, default: []].insert(group) }
+    }
+
+    mutating func remove(_ group: IncrementalTranslator.Group, _ dependencies: ComponentDependencies) {
+        for key in dependencies.serviceKeys { Self.remove(group, key, from: &byService) }
+        for key in dependencies.secretKeys { Self.remove(group, key, from: &bySecret) }
+    }
+
+    private static func remove(
+        _ group: IncrementalTranslator.Group, _ key: String, from index: inout [String: Set<IncrementalTranslator.Group>]
+    ) {
+        index[key]?.remove(group)
+        if index[key]?.isEmpty == true { index[key] = nil }
     }
 }

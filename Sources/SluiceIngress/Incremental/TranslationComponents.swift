@@ -6,35 +6,94 @@ import SluiceRouting
 /// `spec.defaultBackend` — everything one Ingress's translation can do to another's (path
 /// conflicts, a host's TLS slot, the default backend) happens inside a group. Translating each
 /// group alone and merging gives the table a whole translation gives.
+///
+/// Kept from call to call: a change re-forms only the groups around the Ingresses it names
+/// (``update(changed:in:isServed:)``), at a cost in proportion to those groups.
 struct TranslationComponents {
-    /// Each group's Ingresses, by `namespace/name`, sorted; groups in no particular order.
-    let groups: [[String]]
+    /// A group: its Ingresses by `namespace/name`, sorted.
+    typealias Group = [String]
 
+    /// Each served Ingress's group.
+    private var groupOf: [String: Group] = [:]
+    /// Each served Ingress's join keys (possibly none: it is a group of its own).
+    private var joinKeysOf: [String: Set<JoinKey>] = [:]
+    /// The served Ingresses holding each join key.
+    private var holders: [JoinKey: Set<String>] = [:]
+
+    /// Forms the groups of every served Ingress.
     init(_ ingresses: ObjectMap<Ingress>, isServed: (Ingress) -> Bool) {
-        var parent: [String: String] = [:]
-        func root(_ key: String) -> String {
-            var key = key
-            while let up = parent[key], up != key {
-                parent[key] = parent[up] ?? up
-                key = up
+        for (key, ingress) in ingresses where isServed(ingress) { add(key, ingress) }
+        _ = form(around: Set(joinKeysOf.keys))
+    }
+
+    /// Every group, in no particular order.
+    var groups: [Group] {
+        groupOf.compactMap { key, group in group.first == key ? group : nil }
+    }
+
+    /// Re-forms the groups after the Ingresses `changed` were added, changed or removed in
+    /// `ingresses`: returns the groups that ceased to exist as they were and the groups formed in
+    /// their place (a group may be in both, when its members did not change).
+    mutating func update(
+        changed: Set<String>, in ingresses: ObjectMap<Ingress>, isServed: (Ingress) -> Bool
+    ) -> (dissolved: Set<Group>, formed: [Group]) {
+        var dissolved = Set<Group>()
+        var seeds = Set<String>()
+        for key in changed {
+            if let group = groupOf[key] {
+                dissolved.insert(group)
+                seeds.formUnion(group)
             }
-            return key
+            remove(key)
+            if let ingress = ingresses[key], isServed(ingress) { add(key, ingress) }
+            seeds.insert(key)
         }
-        var owner: [JoinKey: String] = [:]
-        for (key, ingress) in ingresses where isServed(ingress) {
-            parent[key] = key
-            for join in Self.joinKeys(ingress) {
-                if let other = owner[join] {
-                    let (a, b) = (root(key), root(other))
-                    if a != b { parent[a] = b }
-                } else {
-                    owner[join] = key
+        let formed = form(around: seeds.filter { joinKeysOf[$0] != nil }, dissolving: &dissolved)
+        return (dissolved, formed)
+    }
+
+    /// Forms the connected groups that hold `seeds` (served Ingresses); any earlier group they
+    /// reach is dissolved into them.
+    private mutating func form(around seeds: Set<String>) -> [Group] {
+        var dissolved = Set<Group>()
+        return form(around: seeds, dissolving: &dissolved)
+    }
+
+    private mutating func form(around seeds: Set<String>, dissolving dissolved: inout Set<Group>) -> [Group] {
+        var visited = Set<String>()
+        var formed: [Group] = []
+        for seed in seeds where !visited.contains(seed) {
+            visited.insert(seed)
+            var members = [seed]
+            var next = 0
+            while next < members.count {
+                let key = members[next]
+                next += 1
+                if let old = groupOf[key] { dissolved.insert(old) }
+                for join in joinKeysOf[key] ?? [] {
+                    for other in holders[join] ?? [] where visited.insert(other).inserted { members.append(other) }
                 }
             }
+            let group = members.sorted()
+            for key in group { groupOf[key] = group }
+            formed.append(group)
         }
-        var groups: [String: [String]] = [:]
-        for key in parent.keys { groups[root(key), default: []].append(key) }
-        self.groups = groups.values.map { $0.sorted() }
+        return formed
+    }
+
+    private mutating func add(_ key: String, _ ingress: Ingress) {
+        let joins = Self.joinKeys(ingress)
+        joinKeysOf[key] = joins
+        for join in joins { holders[join, default: []].insert(key) }
+    }
+
+    private mutating func remove(_ key: String) {
+        groupOf[key] = nil
+        guard let joins = joinKeysOf.removeValue(forKey: key) else { return }
+        for join in joins {
+            holders[join]?.remove(key)
+            if holders[join]?.isEmpty == true { holders[join] = nil }
+        }
     }
 
     private enum JoinKey: Hashable {

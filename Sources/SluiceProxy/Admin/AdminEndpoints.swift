@@ -40,7 +40,7 @@ struct AdminEndpoints: Sendable {
         let published = routingTables.snapshot
         var text = RoutingGauges.text(
             generation: published.generation,
-            routes: published.table.routes.count,
+            routes: published.table.routeCount,
             ready: readiness.isReady
         )
         for source in metricsSources.withLockedValue({ $0 }) {

@@ -8,21 +8,21 @@ public final class PublishedRoutingTable: AtomicReference, Sendable {
     public let table: RoutingTable
     /// Increases by one on every swap; 0 is the empty table the store starts with.
     public let generation: UInt64
-    /// Copies of `table` (`RoutingTable.replica()`), one per event loop, made by the publisher so
-    /// that no event loop stops serving to copy a table: copying takes time proportional to the
-    /// table (13 ms for 10,000 routes, 52–71 ms for 30,000, release build).
+    /// Copies of `table` (`RoutingTable.replica(forLoop:)`), one per event loop, made by the
+    /// publisher so that no event loop stops serving to copy a table. A table's hosts keep their
+    /// replicas, so a table that shares hosts with the previous one copies only its new hosts.
     private let replicas: [RoutingTable]
 
     init(table: RoutingTable, generation: UInt64, replicaCount: Int) {
         self.table = table
         self.generation = generation
-        self.replicas = (0..<replicaCount).map { _ in table.replica() }
+        self.replicas = (0..<replicaCount).map { table.replica(forLoop: $0) }
     }
 
     /// The replica made for event loop `index`; one made now when the store was told of fewer
     /// loops.
     func replica(for index: Int) -> RoutingTable {
-        replicas.indices.contains(index) ? replicas[index] : table.replica()
+        replicas.indices.contains(index) ? replicas[index] : table.replica(forLoop: index)
     }
 }
 
@@ -78,7 +78,7 @@ public final class RoutingTableStore: Sendable {
                 currentGeneration.raise(to: new.generation)
                 var metadata: Logger.Metadata = [
                     "generation": "\(new.generation)",
-                    "routes": "\(table.routes.count)",
+                    "routes": "\(table.routeCount)",
                 ]
                 if let translationDuration { metadata["translation"] = "\(translationDuration)" }
                 logger.info("routing table swapped", metadata: metadata)

@@ -85,6 +85,7 @@ extension ChangedKeys {
         }
         for key in Set(old.endpointSlices.keys + new.endpointSlices.keys)
         where !same(old.endpointSlices[key], new.endpointSlices[key]) {
+            changed.endpointSlices.insert(key)
             for slice in [old.endpointSlices[key], new.endpointSlices[key]].compactMap({ $0 }) {
                 if let service = slice.serviceName {
                     changed.endpointSliceServices.insert("\(ClusterInputs.namespace(slice.metadata))/\(service)")
