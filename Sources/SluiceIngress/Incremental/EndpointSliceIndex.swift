@@ -6,7 +6,7 @@ struct EndpointSliceIndex {
     /// Each slice's Service, by the slice's `namespace/name`.
     private var serviceOf: [String: String] = [:]
     /// Each Service's slices, by `namespace/name`.
-    private var slicesOf: [String: Set<String>] = [:]
+    private var slicesOf: [String: SmallSet<String>] = [:]
 
     init(_ slices: ObjectMap<EndpointSlice>) {
         for (key, slice) in slices { insert(key, slice) }
@@ -15,10 +15,7 @@ struct EndpointSliceIndex {
     /// Takes in the slices `keys` as they now are in `slices` (absent: deleted).
     mutating func update(_ keys: Set<String>, in slices: ObjectMap<EndpointSlice>) {
         for key in keys {
-            if let service = serviceOf.removeValue(forKey: key) {
-                slicesOf[service]?.remove(key)
-                if slicesOf[service]?.isEmpty == true { slicesOf[service] = nil }
-            }
+            if let service = serviceOf.removeValue(forKey: key) { slicesOf.remove(key, at: service) }
             if let slice = slices[key] { insert(key, slice) }
         }
     }
@@ -33,6 +30,6 @@ struct EndpointSliceIndex {
         guard let service = slice.serviceName else { return }
         let serviceKey = "\(ClusterInputs.namespace(slice.metadata))/\(service)"
         serviceOf[key] = serviceKey
-        slicesOf[serviceKey, default: []].insert(key)
+        slicesOf.insert(key, at: serviceKey)
     }
 }

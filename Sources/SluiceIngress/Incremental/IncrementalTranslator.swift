@@ -145,31 +145,24 @@ public struct IncrementalTranslator: Sendable {
 
 /// The groups that read each Service (with its EndpointSlices) and each Secret.
 private struct GroupDependents {
-    private var byService: [String: Set<IncrementalTranslator.Group>] = [:]
-    private var bySecret: [String: Set<IncrementalTranslator.Group>] = [:]
+    private var byService: [String: SmallSet<IncrementalTranslator.Group>] = [:]
+    private var bySecret: [String: SmallSet<IncrementalTranslator.Group>] = [:]
 
     /// The groups that read something `changed` names.
     func groups(reading changed: ChangedKeys) -> Set<IncrementalTranslator.Group> {
         var groups = Set<IncrementalTranslator.Group>()
-        for key in changed.services.union(changed.endpointSliceServices) { groups.formUnion(byService[key] ?? []) }
-        for key in changed.secrets { groups.formUnion(bySecret[key] ?? []) }
+        for key in changed.services.union(changed.endpointSliceServices) { groups.formUnion(byService[key] ?? .many([])) }
+        for key in changed.secrets { groups.formUnion(bySecret[key] ?? .many([])) }
         return groups
     }
 
     mutating func add(_ group: IncrementalTranslator.Group, _ dependencies: ComponentDependencies) {
-        for key in dependencies.serviceKeys { byService[key, default: []].insert(group) }
-        for key in dependencies.secretKeys { bySecret[key, default: []].insert(group) }
+        for key in dependencies.serviceKeys { byService.insert(group, at: key) }
+        for key in dependencies.secretKeys { bySecret.insert(group, at: key) }
     }
 
     mutating func remove(_ group: IncrementalTranslator.Group, _ dependencies: ComponentDependencies) {
-        for key in dependencies.serviceKeys { Self.remove(group, key, from: &byService) }
-        for key in dependencies.secretKeys { Self.remove(group, key, from: &bySecret) }
-    }
-
-    private static func remove(
-        _ group: IncrementalTranslator.Group, _ key: String, from index: inout [String: Set<IncrementalTranslator.Group>]
-    ) {
-        index[key]?.remove(group)
-        if index[key]?.isEmpty == true { index[key] = nil }
+        for key in dependencies.serviceKeys { byService.remove(group, at: key) }
+        for key in dependencies.secretKeys { bySecret.remove(group, at: key) }
     }
 }

@@ -16,9 +16,9 @@ struct TranslationComponents {
     /// Each served Ingress's group.
     private var groupOf: [String: Group] = [:]
     /// Each served Ingress's join keys (possibly none: it is a group of its own).
-    private var joinKeysOf: [String: Set<JoinKey>] = [:]
+    private var joinKeysOf: [String: [JoinKey]] = [:]
     /// The served Ingresses holding each join key.
-    private var holders: [JoinKey: Set<String>] = [:]
+    private var holders: [JoinKey: SmallSet<String>] = [:]
 
     /// Forms the groups of every served Ingress.
     init(_ ingresses: ObjectMap<Ingress>, isServed: (Ingress) -> Bool) {
@@ -71,7 +71,8 @@ struct TranslationComponents {
                 next += 1
                 if let old = groupOf[key] { dissolved.insert(old) }
                 for join in joinKeysOf[key] ?? [] {
-                    for other in holders[join] ?? [] where visited.insert(other).inserted { members.append(other) }
+                    guard let others = holders[join] else { continue }
+                    for other in others where visited.insert(other).inserted { members.append(other) }
                 }
             }
             let group = members.sorted()
@@ -83,17 +84,14 @@ struct TranslationComponents {
 
     private mutating func add(_ key: String, _ ingress: Ingress) {
         let joins = Self.joinKeys(ingress)
-        joinKeysOf[key] = joins
-        for join in joins { holders[join, default: []].insert(key) }
+        joinKeysOf[key] = Array(joins)
+        for join in joins { holders.insert(key, at: join) }
     }
 
     private mutating func remove(_ key: String) {
         groupOf[key] = nil
         guard let joins = joinKeysOf.removeValue(forKey: key) else { return }
-        for join in joins {
-            holders[join]?.remove(key)
-            if holders[join]?.isEmpty == true { holders[join] = nil }
-        }
+        for join in joins { holders.remove(key, at: join) }
     }
 
     private enum JoinKey: Hashable {
