@@ -85,6 +85,9 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // libcurl is told not to touch signals (CURLOPT_NOSIGNAL: it runs on threads of its
+        // own), so a write to a connection the server reset must not kill the probe.
+        signal(SIGPIPE, SIG_IGN)
         var body = data.map { Array($0.utf8) }
         if let dataFile {
             guard let bytes = FileManager.default.contents(atPath: dataFile) else {
