@@ -110,7 +110,9 @@ struct ProbeLoopbackTests {
         try await withUpstream(.silent) { upstream in
             let started = ContinuousClock.now
             let run = await probe(ProbeRequest(url: url(upstream.port), limits: limits))
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // Without its own --timeout the probe would wait forever; on a loaded machine it may
+            // take a few seconds more to get back.
+            #expect(ContinuousClock.now - started < .seconds(20))
             guard case .failed(let error) = run.primary.outcome else {
                 Issue.record("a response from a silent upstream")
                 return
@@ -123,12 +125,13 @@ struct ProbeLoopbackTests {
         }
         // An endless stream is cut at --max-time and judged on what arrived.
         try await withUpstream(.pacedEventStream(events: 10_000, interval: .milliseconds(20), writes: .eachEvent)) { upstream in
-            let cut = ProbeLimits(connect: .seconds(2), idle: .seconds(2), total: .milliseconds(500))
+            let cut = ProbeLimits(connect: .seconds(5), idle: .seconds(5), total: .seconds(1))
             let run = await probe(ProbeRequest(url: url(upstream.port), limits: cut))
             let analysis = try #require(run.primary.analysis)
             #expect(analysis.recording.end == .maxTime)
-            #expect(analysis.recording.timings.total < .seconds(2))
-            #expect(analysis.recording.events.count > 5)
+            #expect(analysis.recording.timings.total >= .seconds(1))
+            #expect(analysis.recording.timings.total < .seconds(5))
+            #expect(analysis.recording.events.count >= 3)
             #expect(run.verdict == .passed, "\(ProbeHumanReport.render(run))")
         }
     }
