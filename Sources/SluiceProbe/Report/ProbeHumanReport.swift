@@ -33,7 +33,10 @@ public enum ProbeHumanReport {
             + (recording.redirects > 0 ? " after \(recording.redirects) redirect\(recording.redirects == 1 ? "" : "s")" : "")))
         let timings = recording.timings
         lines.append(row("connected", timings.connected.map(DurationText.short) ?? "-"))
-        if let tls = timings.tlsDone { lines.append(row("TLS done", DurationText.short(tls))) }
+        if let tls = timings.tlsDone {
+            let handshake = timings.connected.map { " (handshake \(DurationText.short(tls - $0)))" } ?? ""
+            lines.append(row("TLS done", DurationText.short(tls) + handshake))
+        }
         lines.append(row("first byte", timings.firstByte.map(DurationText.short) ?? "-"))
         lines.append(row("first event", analysis.firstEvent.map(DurationText.short) ?? "none"))
         let count = recording.events.count

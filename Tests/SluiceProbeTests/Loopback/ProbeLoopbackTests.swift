@@ -152,7 +152,7 @@ struct ProbeLoopbackTests {
             #expect(analysis.recording.response.httpVersion == "1.1")
             let tls = try #require(analysis.recording.timings.tlsDone)
             #expect(tls >= (analysis.recording.timings.connected ?? .zero))
-            #expect(ProbeHumanReport.render(run).contains("  TLS done     "))
+            #expect(ProbeHumanReport.render(run).contains("  TLS done     \(DurationText.short(tls)) (handshake "))
 
             // The system's CAs do not know the test's: no response, exit 2.
             let untrusted = await probe(base)
