@@ -83,6 +83,22 @@ struct ProbeLoopbackTests {
         }
     }
 
+    @Test func redirectsAreFollowedOnlyWhenAsked() async throws {
+        try await withUpstream(.pacedEventStream(events: 4, interval: .milliseconds(5), writes: .eachEvent)) { stream in
+            let redirect = "HTTP/1.1 307 Temporary Redirect\r\nLocation: \(url(stream.port))\r\nContent-Length: 0\r\n\r\n"
+            try await withUpstream(.script([redirect])) { moved in
+                let asIs = await probe(ProbeRequest(url: url(moved.port)), ProbeExpectations())
+                #expect(asIs.verdict == .failed(["status", "content-type", "content-length"]))
+                #expect(asIs.primary.analysis?.checks.first?.detail == "307 (a redirect: --location follows it)")
+
+                let followed = await probe(ProbeRequest(url: url(moved.port), followRedirects: true), ProbeExpectations())
+                #expect(followed.verdict == .passed, "\(ProbeHumanReport.render(followed))")
+                #expect(followed.primary.analysis?.recording.redirects == 1)
+                #expect(followed.primary.analysis?.recording.events.count == 4)
+            }
+        }
+    }
+
     @Test func aRefusedConnectionIsAnError() async throws {
         let upstream = try await UpstreamServer.start(.echo)
         let port = upstream.port
