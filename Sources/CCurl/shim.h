@@ -20,4 +20,8 @@ static inline CURLcode sluice_curl_setopt_blob(CURL *h, CURLoption o, const void
     return curl_easy_setopt(h, o, &blob);
 }
 static inline CURLcode sluice_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+// CURLINFO_*_TIME_T (microseconds) and other curl_off_t values.
+static inline CURLcode sluice_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+// CURLINFO_PRIMARY_IP, CURLINFO_EFFECTIVE_URL: a string libcurl owns until the handle is cleaned up.
+static inline CURLcode sluice_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 #endif

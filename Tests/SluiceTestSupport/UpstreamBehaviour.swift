@@ -7,6 +7,10 @@ public enum UpstreamBehaviour: Sendable {
     /// Answers with an event stream of `count` events, the first `freeEvents` at once and each
     /// later one after taking a permit (see `UpstreamEventStreamHandler`).
     case eventStream(count: Int, permits: UpstreamPermits, freeEvents: Int = 0)
+    /// Answers with an event stream of `events` events of `eventBytes` bytes, one produced every
+    /// `interval`, written as `writes` says: as they come, or held back as a buffering proxy would
+    /// (see `UpstreamPacedEventStreamHandler`).
+    case pacedEventStream(events: Int, interval: Duration, eventBytes: Int = 64, writes: EventStreamWrites)
     /// Upgrades `GET` requests with `Upgrade: websocket` and echoes text and binary frames.
     case webSocketEcho
     /// Answers `200` with `bytes` bytes, written as fast as the connection accepts them.

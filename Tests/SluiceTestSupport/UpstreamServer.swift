@@ -102,6 +102,10 @@ public final class UpstreamServer: Sendable {
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(
                 UpstreamEventStreamHandler(count: count, permits: permits, freeEvents: freeEvents, port: port))
+        case .pacedEventStream(let events, let interval, let eventBytes, let writes):
+            try pipeline.configureHTTPServerPipeline()
+            try pipeline.addHandler(
+                UpstreamPacedEventStreamHandler(events: events, interval: interval, eventBytes: eventBytes, writes: writes))
         case .byteSource(let bytes, let stats):
             try pipeline.configureHTTPServerPipeline()
             try pipeline.addHandler(UpstreamByteSourceHandler(total: bytes, stats: stats, port: port))
