@@ -6,6 +6,9 @@ import Logging
 /// the newest outcome.
 public actor LeaderDuties {
     private var outcome: ReconcileOutcome?
+    /// The Ingresses written since the status writer last looked (nil: all), gathered from
+    /// every outcome, since only the newest outcome is applied.
+    private var statusKeys: Set<String>?
     private var isLeader: Bool
     private let statusWriter: StatusWriter
     private let eventRecorder: EventRecorder
@@ -28,6 +31,7 @@ public actor LeaderDuties {
     /// A new table was built (or, for status alone, the objects changed).
     public func reconciled(_ outcome: ReconcileOutcome) {
         self.outcome = outcome
+        statusKeys = Self.union(statusKeys, outcome.ingressesWritten)
         statusQueue.wake()
         eventQueue.wake()
     }
@@ -35,6 +39,7 @@ public actor LeaderDuties {
     public func leadershipChanged(_ isLeader: Bool) {
         self.isLeader = isLeader
         if isLeader {
+            statusKeys = nil
             statusQueue.wake()
             eventQueue.wake()
         }
@@ -44,9 +49,24 @@ public actor LeaderDuties {
     public func run() async {
         var statusWriter = self.statusWriter
         var eventRecorder = self.eventRecorder
-        async let status: Void = drain(statusQueue) { await statusWriter.apply($0) }
+        async let status: Void = drain(statusQueue) { outcome in
+            let keys = await self.takeStatusKeys()
+            let written = await statusWriter.apply(outcome, examining: keys)
+            if !written { await self.returnStatusKeys(keys) }
+            return written
+        }
         async let events: Void = drain(eventQueue) { await eventRecorder.apply($0) }
         _ = await (status, events)
+    }
+
+    private func takeStatusKeys() -> Set<String>? {
+        defer { statusKeys = [] }
+        return statusKeys
+    }
+
+    /// Keys taken for a pass that failed: looked at again on the retry.
+    private func returnStatusKeys(_ keys: Set<String>?) {
+        statusKeys = Self.union(statusKeys, keys)
     }
 
     /// Each time `queue` wakes, applies the newest outcome until it succeeds (with backoff) or
@@ -62,6 +82,14 @@ public actor LeaderDuties {
                 do { try await Task.sleep(for: backoff.next(random: random())) } catch { return }
             }
         }
+    }
+}
+
+extension LeaderDuties {
+    /// Both sets of Ingresses; nil (all) when either is.
+    fileprivate static func union(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
+        guard let a, let b else { return nil }
+        return a.union(b)
     }
 }
 

@@ -21,6 +21,10 @@ public actor ObjectCache {
     /// What changed in what translation reads since the last ``takeForRebuild()`` (at first:
     /// everything).
     var changedKeys = ChangedKeys.all
+    /// The Ingresses written since the last take, status-only writes included (what the status
+    /// writer looks at); nil: every Ingress (a LIST, or a change that may make any Ingress ours
+    /// or not ours, such as an IngressClass).
+    private var ingressesWritten: Set<String>?
     private var unsynced: Set<String>
     private let signal: AsyncStream<Void>.Continuation
     /// Yields (coalesced) after every change and when the last reflector syncs.
@@ -51,6 +55,7 @@ public actor ObjectCache {
         } else {
             change = objects.replace(items, in: slot)
             if change == .translationInput { changedKeys.everything = true }
+            if change != .none, Object.self == Ingress.self { ingressesWritten = nil }
         }
         let justSynced = unsynced.remove(reflector) != nil && unsynced.isEmpty
         mark(justSynced ? .translationInput : change)
@@ -63,6 +68,7 @@ public actor ObjectCache {
             let previous = objects[keyPath: slot][object.namespacedName]
             let change = objects.upsert(object, in: slot)
             if change == .translationInput { changedKeys.record(previous, object) }
+            if change != .none, object is Ingress { ingressesWritten?.insert(object.namespacedName) }
             mark(change)
         }
     }
@@ -72,23 +78,31 @@ public actor ObjectCache {
             if deleteSecret(secret, in: slot) { markDirty() }
         } else if let removed = objects[keyPath: slot][object.namespacedName], objects.delete(object, in: slot) {
             changedKeys.record(removed, nil)
+            if object is Ingress { ingressesWritten?.insert(object.namespacedName) }
             markDirty()
         }
     }
 
     /// The objects as they are now and what changed in them since the last rebuild took them;
     /// clears ``pending`` and ``statusPending``.
-    public func takeForRebuild() -> (objects: ClusterObjects, changed: ChangedKeys) {
+    /// `ingressesWritten`: the Ingresses written since the last take (nil: look at all).
+    public func takeForRebuild() -> (objects: ClusterObjects, changed: ChangedKeys, ingressesWritten: Set<String>?) {
         pending = nil
         statusPending = false
-        defer { changedKeys = ChangedKeys() }
-        return (objects, changedKeys)
+        let changed = changedKeys
+        let written = changed.everything ? nil : ingressesWritten
+        changedKeys = ChangedKeys()
+        ingressesWritten = []
+        return (objects, changed, written)
     }
 
-    /// The objects as they are now, for the status writer alone; clears ``statusPending``.
-    public func takeForStatus() -> ClusterObjects {
+    /// The objects as they are now, for the status writer alone, and the Ingresses written since
+    /// the last take (nil: look at all); clears ``statusPending``.
+    public func takeForStatus() -> (objects: ClusterObjects, ingressesWritten: Set<String>?) {
         statusPending = false
-        return objects
+        let written = changedKeys.everything ? nil : ingressesWritten
+        ingressesWritten = []
+        return (objects, written)
     }
 
     /// Ends ``changes`` and ``secretFetches``.

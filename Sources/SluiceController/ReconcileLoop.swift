@@ -6,10 +6,14 @@ import SluiceRouting
 public struct ReconcileOutcome: Sendable {
     public var objects: ClusterObjects
     public var result: TranslationResult
+    /// The Ingresses written since the previous outcome, status-only writes included; nil:
+    /// unknown (every Ingress may have changed).
+    public var ingressesWritten: Set<String>?
 
-    public init(objects: ClusterObjects, result: TranslationResult) {
+    public init(objects: ClusterObjects, result: TranslationResult, ingressesWritten: Set<String>? = nil) {
         self.objects = objects
         self.result = result
+        self.ingressesWritten = ingressesWritten
     }
 }
 
@@ -55,12 +59,13 @@ public struct ReconcileLoop: Sendable {
             guard await holdOffElapsed(clock, lastRebuild: lastRebuild) else { return }
             guard await cache.pending != nil || !publisher.hasPublished else {
                 if await cache.statusPending, let lastResult {
-                    await rebuilt(ReconcileOutcome(objects: await cache.takeForStatus(), result: lastResult))
+                    let (objects, written) = await cache.takeForStatus()
+                    await rebuilt(ReconcileOutcome(objects: objects, result: lastResult, ingressesWritten: written))
                 }
                 continue
             }
             lastRebuild = clock.now
-            let (objects, changed) = await cache.takeForRebuild()
+            let (objects, changed, written) = await cache.takeForRebuild()
             let result = publisher.publish(objects.inputs(changed: changed)) { result in
                 logger.notice(
                     "all reflectors synced and the first routing table is live",
@@ -71,7 +76,7 @@ public struct ReconcileLoop: Sendable {
             }
             lastResult = result
             await cache.reference(result.referencedSecrets)
-            await rebuilt(ReconcileOutcome(objects: objects, result: result))
+            await rebuilt(ReconcileOutcome(objects: objects, result: result, ingressesWritten: written))
         }
     }
 

@@ -22,6 +22,8 @@ public struct StatusWriter: Sendable {
     /// one connection, few enough not to crowd out the watches or trip API priority and fairness.
     public var maxWritesInFlight = 32
     private var previouslyOwned = Set<String>()
+    /// The addresses of the last pass: when they change, every Ingress is looked at.
+    private var lastDesired: [LoadBalancerIngress]?
     private var written: [String: Written] = [:]
     private var reportedMissingService = false
     private var reportedForbidden = false
@@ -32,9 +34,10 @@ public struct StatusWriter: Sendable {
         self.logger = logger
     }
 
-    /// Brings the statuses in line with `outcome`. Returns false when a write failed and should be
-    /// retried.
-    public mutating func apply(_ outcome: ReconcileOutcome) async -> Bool {
+    /// Brings the statuses in line with `outcome`, looking at the Ingresses `examining` names
+    /// (nil: all of them; all of them too when the addresses to publish changed). Returns false
+    /// when a write failed and should be retried.
+    public mutating func apply(_ outcome: ReconcileOutcome, examining keys: Set<String>? = nil) async -> Bool {
         let publishService = source.serviceKey.flatMap { outcome.objects.service($0) }
         guard let desired = StatusComputation.desiredAddresses(source: source, publishService: publishService) else {
             if let key = source.serviceKey, !reportedMissingService {
@@ -44,13 +47,17 @@ public struct StatusWriter: Sendable {
             return true
         }
         reportedMissingService = false
+        let examined = desired == lastDesired ? keys : nil
+        lastDesired = desired
         let owned = outcome.result.ownedIngresses
+        let ingresses = examined.map { $0.compactMap { outcome.objects.ingresses[$0] } }
+            ?? Array(outcome.objects.ingresses.values)
         let updates = StatusComputation.updates(
-            ingresses: Array(outcome.objects.ingresses.values), owned: owned, previouslyOwned: previouslyOwned,
-            desired: desired)
+            ingresses: ingresses, owned: owned, previouslyOwned: previouslyOwned, desired: desired)
         previouslyOwned = owned
-        written = written.filter { key, write in
-            outcome.objects.ingresses[key]?.metadata.resourceVersion == write.resourceVersionBefore
+        for key in examined.map(Array.init) ?? Array(written.keys)
+        where outcome.objects.ingresses[key]?.metadata.resourceVersion != written[key]?.resourceVersionBefore {
+            written[key] = nil
         }
         let pending = updates.compactMap { update -> (StatusUpdate, Written)? in
             let before = outcome.objects.ingresses[update.key]?.metadata.resourceVersion

@@ -73,6 +73,28 @@ import Testing
         }
     }
 
+    /// The status writer looks only at the Ingresses written since its last pass, except when
+    /// something else decides which Ingresses are ours: here their IngressClass changes hands,
+    /// and the Ingresses, not written themselves, are cleared.
+    @Test func anIngressClassChangeClearsIngressesThatWereNotWritten() async throws {
+        try await FakeKubeAPIServer.withServer { server in
+            try server.put(ClusterFixtures.ingressClass())
+            try server.put(ClusterFixtures.service())
+            for name in ["a", "b"] { try server.put(ClusterFixtures.ingress(name, host: "\(name).example.com")) }
+            let controller = RunningController(
+                server, configuration: RunningController.configuration(statusAddresses: .addresses(commaSeparated: "192.0.2.1")))
+            controller.start()
+            #expect(await eventually("status written") {
+                addresses(server, "a") == [LoadBalancerIngress(ip: "192.0.2.1")] && addresses(server, "b") == [LoadBalancerIngress(ip: "192.0.2.1")]
+            })
+            var handedOver = ClusterFixtures.ingressClass()
+            handedOver.spec?.controller = "example.com/another-controller"
+            try server.put(handedOver)
+            #expect(await eventually("statuses cleared") { addresses(server, "a").isEmpty && addresses(server, "b").isEmpty })
+            await controller.stop()
+        }
+    }
+
     /// Many Ingresses: the writes go out several at once and every one lands exactly once.
     @Test func manyStatusesAreEachWrittenOnce() async throws {
         try await FakeKubeAPIServer.withServer { server in
