@@ -71,11 +71,12 @@ public struct IncrementalTranslator: Sendable {
         let dissolved: Set<Group>
         let candidates: Set<Group>
         var fullPass = true
-        if let changed = inputs.changed, !changed.everything, classesUnchanged, !agedPass, var groups = components {
+        if let changed = inputs.changed, !changed.everything, classesUnchanged, !agedPass, components != nil {
             fullPass = false
             slices.update(changed.endpointSlices, in: inputs.endpointSlices)
-            let regrouped = groups.update(changed: changed.ingresses, in: inputs.ingresses, isServed: selection.isServed)
-            components = groups
+            // In place: a copy of the components would copy their indexes whole.
+            let regrouped = components!.update(
+                changed: changed.ingresses, in: inputs.ingresses, isServed: selection.isServed)
             formed = Set(regrouped.formed)
             dissolved = regrouped.dissolved
             candidates = formed.union(dependents.groups(reading: changed).subtracting(dissolved))
