@@ -195,7 +195,7 @@ public struct RoutePolicy: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
     /// The same policy in a box of its own: an event loop's replica shares no reference count
-    /// with another loop's (`RoutingTable.replica()`).
+    /// with another loop's (`RoutingTable.replica(forLoop:)`).
     var reboxed: RoutePolicy {
         var copy = self
         copy.storage = Storage(storage.fields)

@@ -1,6 +1,6 @@
 import SluiceRouting
 
-/// One event loop's view of the routing table: the replica (`RoutingTable.replica()`) the store
+/// One event loop's view of the routing table: the replica (`RoutingTable.replica(forLoop:)`) the store
 /// made for this loop when the current table was published, taken again when the store's
 /// generation moves.
 ///
