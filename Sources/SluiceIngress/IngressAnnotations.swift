@@ -83,7 +83,7 @@ public enum IngressAnnotations {
         responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
     ]).union(externalAuth.map { sluicePrefix + $0 }).union(clientCertificate.map { sluicePrefix + $0 })
-        .union(basicAuth.map { sluicePrefix + $0 })
+        .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
@@ -96,7 +96,7 @@ public enum IngressAnnotations {
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
         nginxLimitAllowlist, nginxLimitWhitelist,
     ]).union(externalAuth.map { nginxPrefix + $0 }).union(clientCertificate.map { nginxPrefix + $0 })
-        .union(basicAuth.map { nginxPrefix + $0 })
+        .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 })
 
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
@@ -114,4 +114,11 @@ public enum IngressAnnotations {
 
     /// The basic authentication settings (`AnnotationPolicyReader+BasicAuth`), under both prefixes.
     static let basicAuth = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"]
+
+    /// The redirect and upstream-request settings (`AnnotationPolicyReader+Redirect`), under both
+    /// prefixes.
+    static let redirects = [
+        "temporal-redirect", "temporal-redirect-code", "permanent-redirect", "permanent-redirect-code", "app-root",
+        "upstream-vhost", "x-forwarded-prefix",
+    ]
 }

@@ -94,8 +94,9 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.responseHeaders }
         set { mutate { $0.responseHeaders = newValue } }
     }
-    /// Fields set on every request sent to the backend (`request-headers`), replacing the
-    /// client's of the same name.
+    /// Fields set on every request sent to the backend, replacing the client's of the same name:
+    /// `request-headers`, then `Host` from `upstream-vhost` and `X-Forwarded-Prefix` from
+    /// `x-forwarded-prefix` (translation appends those two).
     public var requestHeaders: [HeaderField] {
         get { storage.fields.requestHeaders }
         set { mutate { $0.requestHeaders = newValue } }
@@ -127,6 +128,13 @@ public struct RoutePolicy: Hashable, Sendable {
         set { mutate { $0.basicAuth = newValue } }
     }
 
+    /// Requests the route answers with a redirect (`temporal-redirect`, `permanent-redirect`,
+    /// `app-root`); nil: none.
+    public var redirect: RouteRedirect? {
+        get { storage.fields.redirect }
+        set { mutate { $0.redirect = newValue } }
+    }
+
     public init(
         connectTimeout: Duration = .seconds(5),
         readTimeout: Duration = .seconds(60),
@@ -148,7 +156,8 @@ public struct RoutePolicy: Hashable, Sendable {
         clientLimits: ClientLimits? = nil,
         externalAuth: ExternalAuth? = nil,
         clientCertificate: ClientCertificateAuth? = nil,
-        basicAuth: BasicAuth? = nil
+        basicAuth: BasicAuth? = nil,
+        redirect: RouteRedirect? = nil
     ) {
         storage = Storage(
             Fields(
@@ -172,7 +181,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 clientLimits: clientLimits,
                 externalAuth: externalAuth,
                 clientCertificate: clientCertificate,
-                basicAuth: basicAuth))
+                basicAuth: basicAuth,
+                redirect: redirect))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -239,5 +249,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var externalAuth: ExternalAuth?
         var clientCertificate: ClientCertificateAuth?
         var basicAuth: BasicAuth?
+        var redirect: RouteRedirect?
     }
 }

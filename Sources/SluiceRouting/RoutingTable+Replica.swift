@@ -42,6 +42,18 @@ extension RoutePolicy {
         // A box of its own; each setter boxes a changed copy again, so only what holds strings is set.
         var copy = reboxed
         if !eventStreamPaths.isEmpty { copy.eventStreamPaths = eventStreamPaths.map { $0.replica() } }
+        if let redirect {
+            copy.redirect = RouteRedirect(
+                always: redirect.always.map { always in
+                    .init(status: always.status, location: RedirectLocation(
+                        text: always.location.text.replica(),
+                        parts: always.location.parts.map { part in
+                            if case .text(let text) = part { return .text(text.replica()) }
+                            return part
+                        }))
+                },
+                appRoot: redirect.appRoot?.replica())
+        }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
             tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()

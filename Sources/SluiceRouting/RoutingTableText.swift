@@ -71,6 +71,8 @@ public enum RoutingTableText {
         if let auth = policy.externalAuth { fields += externalAuthFields(auth) }
         if let mTLS = policy.clientCertificate { fields += clientCertificateFields(mTLS) }
         if let basic = policy.basicAuth { fields += ["basic-auth=\(basic.secret)", "basic-auth-users=\(basic.users.count)"] }
+        if let always = policy.redirect?.always { fields.append("redirect=\(always.status):\(always.location.text)") }
+        if let appRoot = policy.redirect?.appRoot { fields.append("app-root=\(appRoot)") }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

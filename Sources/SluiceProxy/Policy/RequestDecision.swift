@@ -59,6 +59,11 @@ enum RequestDecision: Equatable {
         if let ranges = route.policy.sourceRanges, !ranges.permits(clientAddress(head, facts: facts)) {
             return .refuse(.addressNotAllowed, requestHasBody: hasBody(received))
         }
+        if let redirect = route.policy.redirect,
+            let (status, location) = redirect.answer(target: Substring(head.uri), path: path, host: host, secure: secure)
+        {
+            return .respond(.redirect(status: status, location: location), requestHasBody: hasBody(received))
+        }
         if let cors = route.policy.cors, let answer = CORSDecision.preflightAnswer(head, policy: cors) {
             return .respond(answer, requestHasBody: hasBody(received))
         }

@@ -56,6 +56,14 @@ public struct ProxyErrorResponse: Hashable, Sendable {
             status: .permanentRedirect, message: "moved to \(location)", closeConnection: false, location: location)
     }
 
+    /// A route's own redirect (`RouteRedirect`: `temporal-redirect`, `permanent-redirect`,
+    /// `app-root`), with the status it names.
+    public static func redirect(status: Int, location: String) -> ProxyErrorResponse {
+        ProxyErrorResponse(
+            status: HTTPResponseStatus(statusCode: status), message: "moved to \(location)", closeConnection: false,
+            location: location)
+    }
+
     public static func noRoute(host: String, path: String) -> ProxyErrorResponse {
         ProxyErrorResponse(status: .notFound, message: "no route for host \"\(host)\" path \"\(path)\"", closeConnection: false)
     }

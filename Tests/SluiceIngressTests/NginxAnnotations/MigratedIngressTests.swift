@@ -35,6 +35,7 @@ struct MigratedIngressTests {
                 """)
             #expect(route.policy.sourceRanges?.allow.map(\.description) == ["10.0.0.0/8", "192.168.0.0/16"])
             #expect(route.policy.cors?.allowedOrigins == [.exact("https://app.example.com")])
+            #expect(route.policy.requestHeaders.contains(HeaderField(name: "Host", value: "internal.example.com")))
         }
         let plain = try #require(result.table.routes.first { $0.source == "default/plain" })
         #expect(plain.policy == .default)
@@ -46,10 +47,10 @@ struct MigratedIngressTests {
         let warning = try #require(warnings.first { $0.reason == DiagnosticReason.unsupportedAnnotation })
         #expect(warning.message.contains("fails closed"))
         #expect(warning.message.contains("--allow-unsupported-security-annotations"))
-        // 16 read (CORS's 3, the limits' 3, external auth's and client certificates' among them),
-        // 9 honoured by value, 13 named as unsupported, 2 as typos.
+        // 18 read (CORS's 3, the limits' 3, external auth's, client certificates', upstream-vhost
+        // and x-forwarded-prefix among them), 9 honoured by value, 11 named as unsupported, 2 as typos.
         let unsupported = try #require(warning.message.split(separator: "; ").first)
-        #expect(unsupported.split(separator: ", ").count == 13)
+        #expect(unsupported.split(separator: ", ").count == 11)
         #expect(!unsupported.contains("cors"))
         #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
         #expect(!result.diagnostics.contains { $0.name == "plain" })
