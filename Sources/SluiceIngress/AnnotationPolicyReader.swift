@@ -84,6 +84,7 @@ struct AnnotationPolicyReader {
         readExternalAuth(into: &policy)
         readClientCertificate(into: &policy)
         readBasicAuth(into: &policy)
+        readLoadBalancing(into: &policy)
         return policy
     }
 

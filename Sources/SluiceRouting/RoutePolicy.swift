@@ -126,6 +126,12 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.basicAuth }
         set { mutate { $0.basicAuth = newValue } }
     }
+    /// How each request's endpoint is chosen (`load-balance`, `upstream-hash-by`); round-robin
+    /// by default, least streams for an Ingress with `sse-paths`.
+    public var loadBalancing: LoadBalancing {
+        get { storage.fields.loadBalancing }
+        set { mutate { $0.loadBalancing = newValue } }
+    }
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -148,7 +154,8 @@ public struct RoutePolicy: Hashable, Sendable {
         clientLimits: ClientLimits? = nil,
         externalAuth: ExternalAuth? = nil,
         clientCertificate: ClientCertificateAuth? = nil,
-        basicAuth: BasicAuth? = nil
+        basicAuth: BasicAuth? = nil,
+        loadBalancing: LoadBalancing = .roundRobin
     ) {
         storage = Storage(
             Fields(
@@ -172,7 +179,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 clientLimits: clientLimits,
                 externalAuth: externalAuth,
                 clientCertificate: clientCertificate,
-                basicAuth: basicAuth))
+                basicAuth: basicAuth,
+                loadBalancing: loadBalancing))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -239,5 +247,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var externalAuth: ExternalAuth?
         var clientCertificate: ClientCertificateAuth?
         var basicAuth: BasicAuth?
+        var loadBalancing: LoadBalancing
     }
 }

@@ -51,6 +51,7 @@ extension RoutePolicy {
         // A box of its own; each setter boxes a changed copy again, so only what holds strings is set.
         var copy = reboxed
         if !eventStreamPaths.isEmpty { copy.eventStreamPaths = eventStreamPaths.map { $0.replica() } }
+        if case .hash = loadBalancing { copy.loadBalancing = loadBalancing.replica() }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
             tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()

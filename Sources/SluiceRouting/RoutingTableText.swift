@@ -65,6 +65,11 @@ public enum RoutingTableText {
             if !ranges.deny.isEmpty { fields.append("deny=" + ranges.deny.map(\.description).joined(separator: ",")) }
         }
         if policy.upstreamProtocol != base.upstreamProtocol { fields += upstreamFields(policy.upstreamProtocol) }
+        switch policy.loadBalancing {
+        case .roundRobin: break
+        case .leastStreams, .ewma: fields.append("balance=\(policy.loadBalancing.text)")
+        case .hash: fields.append("hash-by=\"\(policy.loadBalancing.text)\"")
+        }
         fields += headerFields(policy)
         if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }

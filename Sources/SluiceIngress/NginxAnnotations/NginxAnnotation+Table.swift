@@ -127,10 +127,12 @@ extension NginxAnnotation {
 
     /// Balancing, affinity, canaries, mirroring.
     private static let traffic: [NginxAnnotation] = [
-        partly("load-balance", only: ["round_robin"], "endpoints take requests in turn"),
-        unsupported("upstream-hash-by", "endpoints take requests in turn"),
-        unsupported("upstream-hash-by-subset", "endpoints take requests in turn"),
-        unsupported("upstream-hash-by-subset-size", "endpoints take requests in turn"),
+        supported("load-balance",
+                  "as `sluice.io/load-balance` (which wins): `round_robin` (default), `ewma`, and Sluice's `least_streams` (fewest requests and open streams in flight, the default with `sse-paths`)"),
+        partly("upstream-hash-by",
+               "as `sluice.io/upstream-hash-by` (which wins): consistent (rendezvous) hashing of `$http_<name>`, `$cookie_<name>`, `$arg_<name>`, `$remote_addr`, `$host`, `$request_uri` and text between them; another variable: a Warning and the route's usual balancing"),
+        partly("upstream-hash-by-subset", only: falseValues, "a key reaches one endpoint, not a subset"),
+        unsupported("upstream-hash-by-subset-size", "a key reaches one endpoint, not a subset"),
         unsupported("affinity", "no session affinity"),
         unsupported("affinity-mode", "no session affinity"),
         unsupported("affinity-canary-behavior", "no session affinity"),
