@@ -86,6 +86,22 @@ struct ProxyLoadBalancingTests {
         }
     }
 
+    /// A WebSocket tunnel counts among its endpoint's requests in flight for as long as it is
+    /// open, after its exchange has ended.
+    @Test func anOpenTunnelCountsUntilItCloses() async throws {
+        try await withProxy(upstream: .webSocketEcho, policy: RoutePolicy(loadBalancing: .leastStreams)) { proxy, upstream in
+            let client = try await proxy.connect()
+            try await client.send(webSocketUpgradeRequest())
+            #expect(try await client.readResponse(headRequest: true).status == 101)
+            // A frame there and back: the tunnel carries it, the exchange is long gone.
+            try await client.send(TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("hi".utf8)).encodedMasked())
+            #expect(try await client.readWebSocketFrame().payload == Array("hi".utf8))
+            #expect(proxy.dataPlane.endpointLoads.inFlight(to: .local(upstream)) == 1)
+            await client.close()
+            try await Self.waitForInFlight(0, to: .local(upstream), in: proxy)
+        }
+    }
+
     /// `upstream-hash-by: $http_x_user` over three upstreams: every request of one user reaches
     /// one upstream, and the users spread over more than one.
     @Test func oneHeaderValueAlwaysReachesOneUpstream() async throws {
