@@ -85,6 +85,7 @@ struct AnnotationPolicyReader {
         readClientCertificate(into: &policy)
         readBasicAuth(into: &policy)
         readRedirects(into: &policy)
+        readLoadBalancing(into: &policy)
         return policy
     }
 

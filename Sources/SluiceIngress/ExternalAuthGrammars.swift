@@ -74,9 +74,9 @@ extension StringProtocol {
 }
 
 extension ExternalAuthGrammars {
-    static let cacheKeyAccepted = "text with $http_<name>, $cookie_<name>, $remote_addr, $host, $request_uri"
-    static func cacheKey(_ raw: String) -> Result<[AuthCacheKeyPart], GrammarFailure> {
-        let (parts, unknown) = AuthCacheKeyPart.parse(raw)
+    static let cacheKeyAccepted = "text with " + RequestKeyPart.acceptedVariables
+    static func cacheKey(_ raw: String) -> Result<[RequestKeyPart], GrammarFailure> {
+        let (parts, unknown) = RequestKeyPart.parse(raw)
         guard unknown.isEmpty else { return .failure(GrammarFailure("unsupported variable(s) \(unknown.joined(separator: ", "))")) }
         return parts.isEmpty ? .failure(GrammarFailure("empty")) : .success(parts)
     }

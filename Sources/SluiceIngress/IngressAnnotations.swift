@@ -39,6 +39,8 @@ public enum IngressAnnotations {
     public static let limitRPM = "sluice.io/limit-rpm"
     public static let limitBurstMultiplier = "sluice.io/limit-burst-multiplier"
     public static let limitAllowlist = "sluice.io/limit-allowlist"
+    public static let loadBalance = "sluice.io/load-balance"
+    public static let upstreamHashBy = "sluice.io/upstream-hash-by"
 
     public static let nginxProxyConnectTimeout = "nginx.ingress.kubernetes.io/proxy-connect-timeout"
     public static let nginxProxyReadTimeout = "nginx.ingress.kubernetes.io/proxy-read-timeout"
@@ -74,6 +76,8 @@ public enum IngressAnnotations {
     public static let nginxLimitBurstMultiplier = "nginx.ingress.kubernetes.io/limit-burst-multiplier"
     public static let nginxLimitAllowlist = "nginx.ingress.kubernetes.io/limit-allowlist"
     public static let nginxLimitWhitelist = "nginx.ingress.kubernetes.io/limit-whitelist"
+    public static let nginxLoadBalance = "nginx.ingress.kubernetes.io/load-balance"
+    public static let nginxUpstreamHashBy = "nginx.ingress.kubernetes.io/upstream-hash-by"
 
     public static let known: Set<String> = Set([
         ssePaths, proxyConnectTimeout, proxyReadTimeout, proxySendTimeout, maxStreamDuration,
@@ -82,6 +86,7 @@ public enum IngressAnnotations {
         enableCORS, corsAllowOrigin, corsAllowMethods, corsAllowHeaders, corsExposeHeaders, corsAllowCredentials, corsMaxAge,
         responseHeaders, requestHeaders, securityHeaders, contentSecurityPolicy,
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
+        loadBalance, upstreamHashBy,
     ]).union(externalAuth.map { sluicePrefix + $0 }).union(clientCertificate.map { sluicePrefix + $0 })
         .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 })
 
@@ -94,7 +99,7 @@ public enum IngressAnnotations {
         nginxEnableCORS, nginxCORSAllowOrigin, nginxCORSAllowMethods, nginxCORSAllowHeaders, nginxCORSExposeHeaders,
         nginxCORSAllowCredentials, nginxCORSMaxAge,
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
-        nginxLimitAllowlist, nginxLimitWhitelist,
+        nginxLimitAllowlist, nginxLimitWhitelist, nginxLoadBalance, nginxUpstreamHashBy,
     ]).union(externalAuth.map { nginxPrefix + $0 }).union(clientCertificate.map { nginxPrefix + $0 })
         .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 })
 

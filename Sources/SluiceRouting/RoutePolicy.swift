@@ -127,6 +127,12 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.basicAuth }
         set { mutate { $0.basicAuth = newValue } }
     }
+    /// How each request's endpoint is chosen (`load-balance`, `upstream-hash-by`); round-robin
+    /// by default, least streams for an Ingress with `sse-paths`.
+    public var loadBalancing: LoadBalancing {
+        get { storage.fields.loadBalancing }
+        set { mutate { $0.loadBalancing = newValue } }
+    }
 
     /// Requests the route answers with a redirect (`temporal-redirect`, `permanent-redirect`,
     /// `app-root`); nil: none.
@@ -157,7 +163,8 @@ public struct RoutePolicy: Hashable, Sendable {
         externalAuth: ExternalAuth? = nil,
         clientCertificate: ClientCertificateAuth? = nil,
         basicAuth: BasicAuth? = nil,
-        redirect: RouteRedirect? = nil
+        redirect: RouteRedirect? = nil,
+        loadBalancing: LoadBalancing = .roundRobin
     ) {
         storage = Storage(
             Fields(
@@ -182,7 +189,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 externalAuth: externalAuth,
                 clientCertificate: clientCertificate,
                 basicAuth: basicAuth,
-                redirect: redirect))
+                redirect: redirect,
+                loadBalancing: loadBalancing))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -250,5 +258,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var clientCertificate: ClientCertificateAuth?
         var basicAuth: BasicAuth?
         var redirect: RouteRedirect?
+        var loadBalancing: LoadBalancing
     }
 }

@@ -65,6 +65,11 @@ public enum RoutingTableText {
             if !ranges.deny.isEmpty { fields.append("deny=" + ranges.deny.map(\.description).joined(separator: ",")) }
         }
         if policy.upstreamProtocol != base.upstreamProtocol { fields += upstreamFields(policy.upstreamProtocol) }
+        switch policy.loadBalancing {
+        case .roundRobin: break
+        case .leastStreams, .ewma: fields.append("balance=\(policy.loadBalancing.text)")
+        case .hash: fields.append("hash-by=\"\(policy.loadBalancing.text)\"")
+        }
         fields += headerFields(policy)
         if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
@@ -106,14 +111,11 @@ public enum RoutingTableText {
         return fields
     }
 
-    /// FNV-1a (64 bits) of `text` in hex: stable across runs, unlike `Hasher`.
+    /// FNV-1a (64 bits) of `text` in hex.
     private static func digest(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
+        var hash = FNV1a()
+        hash.add(text.utf8)
+        let hex = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 

@@ -76,7 +76,7 @@ extension NginxAnnotation {
         supported("auth-signin-redirect-param", guards: .always, "the parameter naming the original URL on `auth-signin`"),
         supported("auth-response-headers", guards: .always, "copied from the auth service's `2xx` onto the upstream request, replacing the client's"),
         supported("auth-request-redirect", guards: .always, "the subrequest's `X-Auth-Request-Redirect` (the request's URI by default)"),
-        partly("auth-cache-key", guards: .always, "allows (never denials) kept per event loop, keyed by `$http_<name>`, `$cookie_<name>`, `$remote_addr`, `$host`, `$request_uri`; another variable: a Warning and no cache"),
+        partly("auth-cache-key", guards: .always, "allows (never denials) kept per event loop, keyed by `$http_<name>`, `$cookie_<name>`, `$arg_<name>`, `$remote_addr`, `$host`, `$request_uri`; another variable: a Warning and no cache"),
         partly("auth-cache-duration", guards: .always, "`200 202 10m`: only `2xx` statuses are cached (`200 202 5m` by default)"),
         partly("auth-keepalive", guards: .always, "`0`: a new connection per check; any other count: kept alive, as many idle as the upstream pool keeps per endpoint and event loop (64), not this number. Unlike ingress-nginx (default `0`), connections are kept alive without it"),
         supported("auth-keepalive-requests", guards: .always, "checks one connection carries before it closes (1000 by default)"),
@@ -127,10 +127,12 @@ extension NginxAnnotation {
 
     /// Balancing, affinity, canaries, mirroring.
     private static let traffic: [NginxAnnotation] = [
-        partly("load-balance", only: ["round_robin"], "endpoints take requests in turn"),
-        unsupported("upstream-hash-by", "endpoints take requests in turn"),
-        unsupported("upstream-hash-by-subset", "endpoints take requests in turn"),
-        unsupported("upstream-hash-by-subset-size", "endpoints take requests in turn"),
+        supported("load-balance",
+                  "as `sluice.io/load-balance` (which wins): `round_robin` (default), `ewma`, and Sluice's `least_streams` (fewest requests and open streams in flight, the default with `sse-paths`)"),
+        partly("upstream-hash-by",
+               "as `sluice.io/upstream-hash-by` (which wins): consistent (rendezvous) hashing of `$http_<name>`, `$cookie_<name>`, `$arg_<name>`, `$remote_addr`, `$host`, `$request_uri` and text between them; another variable: a Warning and the route's usual balancing"),
+        partly("upstream-hash-by-subset", only: falseValues, "a key reaches one endpoint, not a subset"),
+        unsupported("upstream-hash-by-subset-size", "a key reaches one endpoint, not a subset"),
         unsupported("affinity", "no session affinity"),
         unsupported("affinity-mode", "no session affinity"),
         unsupported("affinity-canary-behavior", "no session affinity"),

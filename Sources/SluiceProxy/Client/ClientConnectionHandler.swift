@@ -260,10 +260,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 return
             }
         }
-        guard let endpoint = loop.balancer.next(for: route.backend) else {
+        guard let pick = loop.pickEndpoint(for: route, head: head, facts: facts) else {
             refuse(.noEndpoints(backend: route.backend.name), requestHasBody: true)
             return
         }
+        let endpoint = pick.endpoint
         let upstreamHead = UpstreamRequestHead(
             from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
             forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
@@ -274,6 +275,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
         exchange.limitSlot = limitSlot
+        exchange.loadSlot = pick.slot
         if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the

@@ -97,9 +97,10 @@ extension ProxiedExchange {
             dataPlane.logger.debug("upstream connect failed", metadata: ["endpoint": "\(endpointText)", "error": "\(error)"])
         }
         if dataPlane.configuration.retryConnectOnce, attempts == 1, isReplayable, let failed = endpoint,
-            let next = RoundRobinBalancer.next(for: backend, excluding: failed)
+            let next = EndpointChoice.after(failed, in: backend.endpoints)
         {
             client.loop.metrics.upstreamRetried()
+            loadSlot = client.loop.balancer.slot(for: next, replacing: loadSlot, at: client.loop.now.uptimeNanoseconds)
             attempt(endpoint: next, fresh: false)
             return
         }

@@ -25,7 +25,7 @@ extension ProxiedExchange {
     ) {
         let cacheKey = auth.cache.map {
             ExternalAuthCache.Key(
-                service: auth.authority + auth.target, key: ExternalAuthCache.expand($0.key, head: head, clientIP: facts.clientIP))
+                service: auth.authority + auth.target, key: RequestKey.expand($0.key, head: head, clientIP: facts.clientIP))
         }
         if let cacheKey, let fields = client.loop.authCache.allowed(cacheKey, now: client.loop.now) {
             if !fields.isEmpty { upstreamHead = rebuild(fields) }

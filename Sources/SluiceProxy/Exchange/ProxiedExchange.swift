@@ -56,6 +56,9 @@ final class ProxiedExchange {
     /// The request's place under its client's in-flight cap (`ClientLimiter`), held until the
     /// exchange ends (a tunnel takes it over).
     var limitSlot: ClientLimitSlot?
+    /// The request's place among its endpoint's requests in flight, when the route balances by
+    /// them (`least_streams`, `ewma`), held until the exchange ends (a tunnel takes it over).
+    var loadSlot: EndpointLoadSlot?
     /// The basic authentication check still to pass before the first attempt (`+BasicAuth`);
     /// nil: none (or passed).
     var basicAuthGate: BasicAuthGate?
@@ -112,6 +115,13 @@ final class ProxiedExchange {
     func responseStarted(kind: ResponseKind) {
         responseKind = kind
         upstreamHead = nil
+        if let loadSlot, loadSlot.tracksLatency { loadSlot.responseStarted(at: client.loop.now.uptimeNanoseconds) }
+    }
+
+    /// What a tunnel made of this exchange holds until it closes: its places under the client's
+    /// in-flight cap and among its endpoint's requests in flight (nil: none).
+    var tunnelHolds: (ClientLimitSlot?, EndpointLoadSlot?)? {
+        limitSlot == nil && loadSlot == nil ? nil : (limitSlot, loadSlot)
     }
 
     /// How the client's head of a response of `kind` with `status` is made (see `ResponseHeadPlan`).

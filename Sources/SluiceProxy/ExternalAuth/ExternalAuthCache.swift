@@ -33,34 +33,4 @@ struct ExternalAuthCache {
         }
         entries[key] = (expires, fields)
     }
-
-    /// The key of `head` (in origin form) under `parts`, for the client `facts` names.
-    static func expand(_ parts: [AuthCacheKeyPart], head: HTTPRequestHead, clientIP: String?) -> String {
-        var key = ""
-        for part in parts {
-            switch part {
-            case .literal(let text): key += text
-            case .field(let name): key += head.headers[name].joined(separator: ", ")
-            case .cookie(let name): key += cookie(name, in: head.headers["cookie"]) ?? ""
-            case .remoteAddress: key += clientIP ?? ""
-            case .host: key += head.headers.first(name: "host") ?? ""
-            case .requestURI: key += head.uri
-            }
-            // Separates the parts, so that two values never run together into a third's key.
-            key += "\u{0}"
-        }
-        return key
-    }
-
-    /// The value of cookie `name` in `Cookie` fields (`a=1; b=2`).
-    static func cookie(_ name: String, in fields: [String]) -> String? {
-        for field in fields {
-            for pair in field.split(separator: ";") {
-                let trimmed = pair.drop { $0 == " " }
-                guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
-                return String(trimmed[trimmed.index(after: equals)...])
-            }
-        }
-        return nil
-    }
 }

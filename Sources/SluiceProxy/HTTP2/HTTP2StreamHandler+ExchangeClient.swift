@@ -99,9 +99,10 @@ extension HTTP2StreamHandler: ExchangeClient {
         }
         loop.deadlines.remove(self)
         self.exchange = nil
-        if let slot = exchange.limitSlot {
-            // The tunnel holds the request's place under its client's in-flight cap until it closes.
-            context.channel.closeFuture.whenComplete { _ in withExtendedLifetime(slot) {} }
+        if let holds = exchange.tunnelHolds {
+            // The tunnel holds the request's places (under its client's in-flight cap, among its
+            // endpoint's requests in flight) until it closes.
+            context.channel.closeFuture.whenComplete { _ in withExtendedLifetime(holds) {} }
         }
         connection.handler.delegate = nil
         loop.metrics.tunnelOpened()

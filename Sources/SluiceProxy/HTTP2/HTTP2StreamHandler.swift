@@ -169,10 +169,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                     return
                 }
             }
-            guard let endpoint = loop.balancer.next(for: route.backend) else {
+            guard let pick = loop.pickEndpoint(for: route, head: head, facts: facts) else {
                 answer(.noEndpoints(backend: route.backend.name))
                 return
             }
+            let endpoint = pick.endpoint
             let upstreamHead = UpstreamRequestHead(
                 from: head, facts: facts, declaredEventStream: policy.declaredEventStream,
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames, requestID: loop.requestIDs.nextID(),
@@ -183,6 +184,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
             exchange.limitSlot = limitSlot
+            exchange.loadSlot = pick.slot
             if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
                 // As over HTTP/1.1: the client waits for this before sending its body, and the

@@ -1,14 +1,17 @@
 import NIOCore
+import NIOHTTP1
 import SluiceRouting
 
 /// What one event loop's connections share, and nothing another loop writes: the upstream pools,
-/// the loop's replica of the routing table, its round-robin positions, its metric counters, its
+/// the loop's replica of the routing table, its load-balancing turns, its metric counters, its
 /// request-id generator, the wheel its connections' deadlines are filed in, its access log
 /// buffer and its lookup of TLS clients to backends.
 ///
 /// A request touches only its own loop's state (nginx's workers and Envoy's per-worker state
 /// work the same way): state that several loops write, even a shared atomic counter or the
-/// reference count of a shared string, makes each request move cache lines between cores.
+/// reference count of a shared string, makes each request move cache lines between cores. (Routes
+/// balanced by `least_streams` or `ewma` are the exception they ask for: their endpoints'
+/// requests in flight are counted across loops, `EndpointLoad`.)
 final class ProxyLoopContext {
     let eventLoop: any EventLoop
     let pool: UpstreamConnectionPool
@@ -16,7 +19,7 @@ final class ProxyLoopContext {
     let http2Pool: HTTP2UpstreamPool
     let metrics: ProxyMetricsShard
     let routes: LoopRoutingTable
-    var balancer = RoundRobinBalancer()
+    var balancer: EndpointBalancer
     var requestIDs = RequestIDGenerator()
     let deadlines: DeadlineWheel
     /// Nil when the access log is off.
@@ -34,8 +37,9 @@ final class ProxyLoopContext {
     init(
         eventLoop: any EventLoop, pool: UpstreamConnectionPool, http2Pool: HTTP2UpstreamPool, metrics: ProxyMetricsShard,
         routes: LoopRoutingTable, deadlines: DeadlineWheel, accessLog: AccessLogWriter?, upstreamTLS: UpstreamTLSLookup,
-        maxPasswordChecksInFlight: Int = 64
+        endpointLoads: EndpointLoads, maxPasswordChecksInFlight: Int = 64
     ) {
+        self.balancer = EndpointBalancer(registry: endpointLoads)
         self.maxPasswordChecksInFlight = maxPasswordChecksInFlight
         self.upstreamTLS = upstreamTLS
         self.eventLoop = eventLoop
@@ -59,6 +63,18 @@ extension ProxyLoopContext {
     func upstreamTLSClient(for route: RoutePolicy) -> UpstreamTLSClient? {
         guard route.upstreamProtocol.tls != nil else { return nil }
         return upstreamTLS.client(for: route.upstreamProtocol)
+    }
+}
+
+extension ProxyLoopContext {
+    /// The endpoint for `head` (as `RequestDecision` forwards it) on `route`, from the client
+    /// `facts` describe (behind a trusted proxy, the one its `X-Forwarded-For` names); nil when
+    /// the backend has none.
+    func pickEndpoint(for route: Route, head: HTTPRequestHead, facts: ClientConnectionFacts) -> EndpointPick? {
+        balancer.pick(
+            route, head: head,
+            clientIP: { facts.trustsForwarding ? RequestDecision.clientAddress(head, facts: facts)?.description : facts.clientIP },
+            generation: routes.generation, now: { now.uptimeNanoseconds }, random: &requestIDs)
     }
 }
 

@@ -6,7 +6,7 @@ import SluiceRouting
 
 /// The streaming reverse proxy's data plane: configures each accepted client connection and owns
 /// what connections share, kept per event loop (`ProxyLoopContext`: upstream pool, routing-table
-/// replica, round-robin positions, metric counters, access log buffer).
+/// replica, load-balancing turns, metric counters, access log buffer).
 ///
 /// The `sluice` executable (and the loopback tests' `withProxy`) gives `ProxyService` an
 /// initializer that calls `configureSynchronously(channel:)` for every accepted channel on its
@@ -20,6 +20,9 @@ public final class ProxyDataPlane: Sendable {
     private let _metrics = ProxyMetrics()
     /// The per-client limits' counts, shared by every loop (`ClientLimiter`).
     let clientLimiter = ClientLimiter()
+    /// Requests in flight and latency per endpoint, shared by every loop and kept across tables
+    /// (`least_streams`, `ewma`).
+    let endpointLoads = EndpointLoads()
     private let connector: UpstreamConnector
     /// TLS clients to backends, shared by every loop (each looks them up through its own
     /// `UpstreamTLSLookup`).
@@ -200,7 +203,7 @@ public final class ProxyDataPlane: Sendable {
             metrics: metrics, routes: LoopRoutingTable(store: store, index: slot.index),
             deadlines: DeadlineWheel(eventLoop: eventLoop),
             accessLog: configuration.accessLog.map { AccessLogWriter(sink: $0, eventLoop: eventLoop) },
-            upstreamTLS: UpstreamTLSLookup(shared: upstreamTLSClients),
+            upstreamTLS: UpstreamTLSLookup(shared: upstreamTLSClients), endpointLoads: endpointLoads,
             maxPasswordChecksInFlight: configuration.maxPasswordChecksInFlight)
         slot.context.value = context
         return context

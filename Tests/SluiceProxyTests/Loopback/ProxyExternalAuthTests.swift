@@ -143,7 +143,7 @@ struct ProxyExternalAuthTests {
         try await withUpstream(Self.answer("200 OK", ["X-Auth-User: alice"])) { auth in
             var policy = Self.policy(port: auth.port)
             policy.externalAuth?.cache = AuthCachePolicy(
-                key: AuthCacheKeyPart.parse("$http_authorization").parts, statuses: [200], duration: .seconds(60))
+                key: RequestKeyPart.parse("$http_authorization").parts, statuses: [200], duration: .seconds(60))
             try await withProxy(upstream: .echo, policy: policy) { proxy, _ in
                 let client = try await proxy.connect()
                 for token in ["a", "a", "b", "a"] {
