@@ -26,6 +26,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 /// The `reason` values translation emits.
 public enum DiagnosticReason {
     public static let conflictLost = "ConflictLost"
+    /// A canary Ingress for a host and path no other Ingress serves: not served.
+    public static let canaryWithoutMain = "CanaryWithoutMain"
     public static let serviceNotFound = "ServiceNotFound"
     public static let servicePortNotFound = "ServicePortNotFound"
     public static let unsupportedBackend = "UnsupportedBackend"

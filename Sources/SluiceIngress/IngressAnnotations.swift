@@ -88,7 +88,7 @@ public enum IngressAnnotations {
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
         loadBalance, upstreamHashBy,
     ]).union(externalAuth.map { sluicePrefix + $0 }).union(clientCertificate.map { sluicePrefix + $0 })
-        .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 })
+        .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 }).union(canary.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
@@ -101,7 +101,7 @@ public enum IngressAnnotations {
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
         nginxLimitAllowlist, nginxLimitWhitelist, nginxLoadBalance, nginxUpstreamHashBy,
     ]).union(externalAuth.map { nginxPrefix + $0 }).union(clientCertificate.map { nginxPrefix + $0 })
-        .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 })
+        .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 }).union(canary.map { nginxPrefix + $0 })
 
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
@@ -119,6 +119,12 @@ public enum IngressAnnotations {
 
     /// The basic authentication settings (`AnnotationPolicyReader+BasicAuth`), under both prefixes.
     static let basicAuth = ["auth-type", "auth-secret", "auth-secret-type", "auth-realm"]
+
+    /// The canary settings (`AnnotationPolicyReader+Canary`), `canary` first, under both prefixes
+    /// (`canary-by-header-pattern` is not one: `NginxAnnotation.table` reports it).
+    static let canary = [
+        "canary", "canary-by-header", "canary-by-header-value", "canary-by-cookie", "canary-weight", "canary-weight-total",
+    ]
 
     /// The redirect and upstream-request settings (`AnnotationPolicyReader+Redirect`), under both
     /// prefixes.

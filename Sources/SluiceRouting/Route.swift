@@ -6,12 +6,18 @@ public struct Route: Hashable, Sendable {
     public var policy: RoutePolicy
     /// The object this route came from, `namespace/name` of an Ingress, for logs and errors.
     public var source: String
+    /// Where some of its requests go instead (a canary Ingress); nil: none.
+    public var canary: RouteCanary?
 
-    public init(host: HostMatch, path: PathMatch, backend: Backend, policy: RoutePolicy = .default, source: String) {
+    public init(
+        host: HostMatch, path: PathMatch, backend: Backend, policy: RoutePolicy = .default, source: String,
+        canary: RouteCanary? = nil
+    ) {
         self.host = host
         self.path = path
         self.backend = backend
         self.policy = policy
         self.source = source
+        self.canary = canary
     }
 }

@@ -141,6 +141,14 @@ public struct RoutePolicy: Hashable, Sendable {
         set { mutate { $0.redirect = newValue } }
     }
 
+    /// Set on a canary Ingress's routes (`canary: "true"`): they are not routes of their own
+    /// but take some requests of the main Ingress's route for the same host and path
+    /// (`Route.canary`); nil: an ordinary Ingress.
+    public var canary: CanaryRule? {
+        get { storage.fields.canary }
+        set { mutate { $0.canary = newValue } }
+    }
+
     public init(
         connectTimeout: Duration = .seconds(5),
         readTimeout: Duration = .seconds(60),
@@ -164,7 +172,8 @@ public struct RoutePolicy: Hashable, Sendable {
         clientCertificate: ClientCertificateAuth? = nil,
         basicAuth: BasicAuth? = nil,
         redirect: RouteRedirect? = nil,
-        loadBalancing: LoadBalancing = .roundRobin
+        loadBalancing: LoadBalancing = .roundRobin,
+        canary: CanaryRule? = nil
     ) {
         storage = Storage(
             Fields(
@@ -190,7 +199,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 clientCertificate: clientCertificate,
                 basicAuth: basicAuth,
                 redirect: redirect,
-                loadBalancing: loadBalancing))
+                loadBalancing: loadBalancing,
+                canary: canary))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -259,5 +269,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var basicAuth: BasicAuth?
         var redirect: RouteRedirect?
         var loadBalancing: LoadBalancing
+        var canary: CanaryRule?
     }
 }

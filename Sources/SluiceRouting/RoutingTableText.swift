@@ -15,7 +15,8 @@
 ///
 /// Host `*` means any host; paths are `PathMatch.text` (`=` marks Exact). Only policy fields that
 /// differ from `RoutePolicy.default` are shown; `refused="…"` marks a route that fails closed.
-/// `from=` names the Ingress the route came from. Certificates follow, one `tls` line per host in
+/// `from=` names the Ingress the route came from; `| canary -> …` its canary (backend, what
+/// sends a request there, the canary Ingress). Certificates follow, one `tls` line per host in
 /// name order, named by their Secret and fingerprint (never their key).
 public enum RoutingTableText {
     public static func render(_ table: RoutingTable) -> String {
@@ -37,6 +38,16 @@ public enum RoutingTableText {
         var parts = ["\(route.backend.name) [\(endpoints)]"]
         parts += policyFields(route.policy)
         parts.append("from=\(route.source)")
+        if let canary = route.canary {
+            let rule = canary.rule
+            var fields = ["canary -> \(canary.backend.name) [\(canary.backend.endpoints.map(\.description).joined(separator: " "))]"]
+            if let header = rule.header { fields.append("by-header=\(header)" + (rule.headerValue.map { "=\($0)" } ?? "")) }
+            if let cookie = rule.cookie { fields.append("by-cookie=\(cookie)") }
+            if rule.weight > 0 { fields.append("weight=\(rule.weight)/\(rule.weightTotal)") }
+            fields.append("from=\(canary.source)")
+            parts.append("|")
+            parts += fields
+        }
         return parts.joined(separator: " ")
     }
 

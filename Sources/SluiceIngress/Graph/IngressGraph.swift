@@ -26,7 +26,7 @@ struct IngressGraph: Hashable, Sendable {
 
     /// Every backend reference in the graph: the routes' and the default route's.
     var backendReferences: Set<BackendReference> {
-        var references = Set(virtualHosts.values.flatMap { $0.routes.values.map(\.backend) })
+        var references = Set(virtualHosts.values.flatMap { $0.routes.values.flatMap { [$0.backend] + ($0.canary.map { [$0.backend] } ?? []) } })
         if let defaultRoute { references.insert(defaultRoute.backend) }
         return references
     }
@@ -59,9 +59,18 @@ struct RouteNode: Hashable, Sendable {
     var policy: RoutePolicy
     /// `namespace/name` of the Ingress that claimed this route.
     var source: String
+    /// A canary Ingress's share of the route's requests.
+    var canary: CanaryNode?
 
     /// The default route matches every path; the table consults it last.
     static func matchingEveryPath(backend: BackendReference, policy: RoutePolicy, source: String) -> RouteNode {
         RouteNode(path: .prefix(""), backend: backend, policy: policy, source: source)
     }
+}
+
+/// A canary Ingress's claim on a route of another: its backend and which requests it takes.
+struct CanaryNode: Hashable, Sendable {
+    var backend: BackendReference
+    var rule: CanaryRule
+    var source: String
 }

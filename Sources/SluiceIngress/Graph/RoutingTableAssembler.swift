@@ -36,6 +36,11 @@ enum RoutingTableAssembler {
         if policy.upstreamProtocol.tls != nil, policy.upstreamProtocol.tls?.serverName == nil {
             policy.upstreamProtocol.tls?.serverName = "\(node.backend.service.name).\(node.backend.namespace).svc"
         }
-        return Route(host: host, path: node.path, backend: backend, policy: policy, source: node.source)
+        let canary = node.canary.map { canary in
+            RouteCanary(
+                backend: graph.backends[canary.backend] ?? Backend(name: canary.backend.unresolvedName, endpoints: []),
+                rule: canary.rule, source: canary.source)
+        }
+        return Route(host: host, path: node.path, backend: backend, policy: policy, source: node.source, canary: canary)
     }
 }

@@ -24,9 +24,10 @@ enum RequestDecision: Equatable {
     /// Decides what to do with `received`, routed by `table`, under `configuration`; `secure`:
     /// it came over TLS; `facts`: the connection's client side (its address, whether it is a
     /// trusted proxy).
+    /// `roll`: uniform in 0..<1, read only when a canary's weight decides (`CanaryDecision`).
     static func decide(
         _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool,
-        facts: ClientConnectionFacts
+        facts: ClientConnectionFacts, roll: () -> Double = { Double.random(in: 0..<1) }
     ) -> RequestDecision {
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             return .reject(.rejected(rejection))
@@ -36,7 +37,7 @@ enum RequestDecision: Equatable {
         guard let host = HostFieldValue.routingHost(Substring(head.headers.first(name: "host") ?? "")) else {
             return .reject(.rejected(RequestRejection(status: .badRequest, reason: "invalid Host header")))
         }
-        guard let route = table.match(host: host, path: path) else {
+        guard var route = table.match(host: host, path: path) else {
             return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
         }
         // Behind a trusted proxy that terminated TLS, its X-Forwarded-Proto says how the client came.
@@ -73,6 +74,13 @@ enum RequestDecision: Equatable {
         let bodyLimit = RequestBodyLimit.bytes(route: route.policy, configuration: configuration)
         if RequestBodyLimit.declaredLengthExceeds(bodyLimit, head: received) {
             return .refuse(.payloadTooLarge, requestHasBody: true)
+        }
+        // A canary without endpoints takes nothing: its requests stay on the main backend.
+        if let canary = route.canary, !canary.backend.endpoints.isEmpty,
+            CanaryDecision.takes(head, rule: canary.rule, roll: roll)
+        {
+            route.backend = canary.backend
+            route.source = canary.source
         }
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))

@@ -40,7 +40,7 @@ struct NginxAnnotationAuditTests {
 
     @Test func annotationsGuardingAccessMakeTheRoutesFailClosed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "limit-rps": "5", "auth-proxy-set-headers": "default/h", "canary": "true",
+            "limit-rps": "5", "auth-proxy-set-headers": "default/h", "use-regex": "true",
             "enable-modsecurity": "true",
         ]))
         #expect(audit.guarding == ["auth-proxy-set-headers", "enable-modsecurity"], "limit-rps is supported")
@@ -48,8 +48,8 @@ struct NginxAnnotationAuditTests {
             reason: "unsupported access-control annotations: auth-proxy-set-headers, enable-modsecurity"))
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
         #expect(problem.message == """
-            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-proxy-set-headers, canary="true", \
-            enable-modsecurity="true"; auth-proxy-set-headers, enable-modsecurity \
+            nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-proxy-set-headers, \
+            enable-modsecurity="true", use-regex="true"; auth-proxy-set-headers, enable-modsecurity \
             guarded access: every route of this Ingress fails closed (503, nothing forwarded) until they are removed \
             or Sluice runs with --allow-unsupported-security-annotations
             """)
