@@ -10,18 +10,9 @@ import SluiceRouting
 /// reported and unused.
 extension AnnotationPolicyReader {
     mutating func readCanary(into policy: inout RoutePolicy) {
-        func named(_ name: String) -> (String, String) { (IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name) }
-        func read<Value>(_ name: String, _ grammar: Grammar<Value>) -> Value? {
-            let (sluice, nginx) = named(name)
-            return setting(sluice, grammar, alias: (nginx, grammar))
-        }
-        func given(_ name: String) -> Bool {
-            let (sluice, nginx) = named(name)
-            return annotations[sluice] != nil || annotations[nginx] != nil
-        }
         let settings = IngressAnnotations.canary.dropFirst()
-        guard read("canary", Grammar(accepted: BooleanGrammar.accepted, parse: BooleanGrammar.parse)) == true else {
-            let ignored = settings.filter(given)
+        guard aliasedSetting("canary", Grammar(accepted: BooleanGrammar.accepted, parse: BooleanGrammar.parse)) == true else {
+            let ignored = settings.filter(isGiven)
             if !ignored.isEmpty {
                 report(IngressProblem(
                     reason: DiagnosticReason.ineffectiveAnnotation,
@@ -40,11 +31,11 @@ extension AnnotationPolicyReader {
         }
         let weight = Grammar(accepted: "a whole number from 0 to 1000000", parse: CountGrammar.parse)
         var rule = CanaryRule()
-        rule.header = read("canary-by-header", token)
-        rule.headerValue = read("canary-by-header-value", fieldValue)
-        rule.cookie = read("canary-by-cookie", token)
-        rule.weightTotal = read("canary-weight-total", weight).flatMap { $0 > 0 ? $0 : nil } ?? 100
-        if let share = read("canary-weight", weight) {
+        rule.header = aliasedSetting("canary-by-header", token)
+        rule.headerValue = aliasedSetting("canary-by-header-value", fieldValue)
+        rule.cookie = aliasedSetting("canary-by-cookie", token)
+        rule.weightTotal = aliasedSetting("canary-weight-total", weight).flatMap { $0 > 0 ? $0 : nil } ?? 100
+        if let share = aliasedSetting("canary-weight", weight) {
             if share > rule.weightTotal {
                 report(IngressProblem(
                     reason: DiagnosticReason.invalidAnnotation,

@@ -45,8 +45,7 @@ extension AnnotationPolicyReader {
     private mutating func authSetting<Value>(
         _ name: String, _ accepted: String, _ parse: @escaping (String) -> Result<Value, GrammarFailure>
     ) -> Value? {
-        let grammar = Grammar(accepted: accepted, parse: parse)
-        return setting(IngressAnnotations.sluicePrefix + name, grammar, alias: (IngressAnnotations.nginxPrefix + name, grammar))
+        aliasedSetting(name, Grammar(accepted: accepted, parse: parse))
     }
 
     /// `auth-keepalive` (`0`: a connection per check; any other count keeps connections alive,

@@ -12,24 +12,15 @@ extension AnnotationPolicyReader {
         typealias G = RedirectGrammars
         let url = Grammar(accepted: G.urlAccepted, parse: G.url)
         let code = Grammar(accepted: G.codeAccepted, parse: G.code)
-        func named(_ name: String) -> (String, String) { (IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name) }
-        func read<Value>(_ name: String, _ grammar: Grammar<Value>) -> Value? {
-            let (sluice, nginx) = named(name)
-            return setting(sluice, grammar, alias: (nginx, grammar))
-        }
-        func given(_ name: String) -> Bool {
-            let (sluice, nginx) = named(name)
-            return annotations[sluice] != nil || annotations[nginx] != nil
-        }
 
         var redirect = RouteRedirect()
-        let temporal = read("temporal-redirect", url)
-        let temporalCode = read("temporal-redirect-code", code)
-        let permanent = read("permanent-redirect", url)
-        let permanentCode = read("permanent-redirect-code", code)
+        let temporal = aliasedSetting("temporal-redirect", url)
+        let temporalCode = aliasedSetting("temporal-redirect-code", code)
+        let permanent = aliasedSetting("permanent-redirect", url)
+        let permanentCode = aliasedSetting("permanent-redirect-code", code)
         if let temporal {
             redirect.always = .init(status: temporalCode ?? 302, location: temporal)
-            if given("permanent-redirect") {
+            if isGiven("permanent-redirect") {
                 report(IngressProblem(
                     reason: DiagnosticReason.ineffectiveAnnotation,
                     message: "permanent-redirect ignored: temporal-redirect is set too and wins (as in ingress-nginx)"))
@@ -38,17 +29,17 @@ extension AnnotationPolicyReader {
             redirect.always = .init(status: permanentCode ?? 301, location: permanent)
         }
         for (codeName, urlName) in [("temporal-redirect-code", "temporal-redirect"), ("permanent-redirect-code", "permanent-redirect")]
-        where given(codeName) && !given(urlName) {
+        where isGiven(codeName) && !isGiven(urlName) {
             report(IngressProblem(
                 reason: DiagnosticReason.ineffectiveAnnotation, message: "\(codeName) without \(urlName) is ignored"))
         }
-        redirect.appRoot = read("app-root", Grammar(accepted: G.appRootAccepted, parse: G.appRoot))
+        redirect.appRoot = aliasedSetting("app-root", Grammar(accepted: G.appRootAccepted, parse: G.appRoot))
         if redirect.always != nil || redirect.appRoot != nil { policy.redirect = redirect }
 
-        if let host = read("upstream-vhost", Grammar(accepted: G.virtualHostAccepted, parse: G.virtualHost)) {
+        if let host = aliasedSetting("upstream-vhost", Grammar(accepted: G.virtualHostAccepted, parse: G.virtualHost)) {
             policy.requestHeaders.append(HeaderField(name: "Host", value: host))
         }
-        if let prefix = read("x-forwarded-prefix", Grammar(accepted: G.prefixAccepted, parse: G.prefix)) {
+        if let prefix = aliasedSetting("x-forwarded-prefix", Grammar(accepted: G.prefixAccepted, parse: G.prefix)) {
             policy.requestHeaders.removeAll { $0.name.lowercased() == "x-forwarded-prefix" }
             policy.requestHeaders.append(HeaderField(name: "X-Forwarded-Prefix", value: prefix))
         }

@@ -120,6 +120,18 @@ struct AnnotationPolicyReader {
         return nil
     }
 
+    /// A setting named alike under both prefixes that guards nothing: `sluice.io/<name>`, else
+    /// `nginx.ingress.kubernetes.io/<name>`; a bad value is reported and ignored.
+    mutating func aliasedSetting<Value>(_ name: String, _ grammar: Grammar<Value>) -> Value? {
+        let (sluice, nginx) = (IngressAnnotations.sluicePrefix + name, IngressAnnotations.nginxPrefix + name)
+        return setting(sluice, grammar, alias: (nginx, grammar))
+    }
+
+    /// Whether `name` is set under either prefix, valid or not.
+    func isGiven(_ name: String) -> Bool {
+        annotations[IngressAnnotations.sluicePrefix + name] != nil || annotations[IngressAnnotations.nginxPrefix + name] != nil
+    }
+
     /// `consequence`: what an invalid value leads to (by default it is ignored).
     mutating func parsed<Value>(
         _ key: String, _ grammar: Grammar<Value>, consequence: String = "ignored"
