@@ -86,6 +86,7 @@ struct AnnotationPolicyReader {
         readBasicAuth(into: &policy)
         readRedirects(into: &policy)
         readLoadBalancing(into: &policy)
+        readSessionAffinity(into: &policy)
         return policy
     }
 

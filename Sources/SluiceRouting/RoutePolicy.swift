@@ -141,6 +141,13 @@ public struct RoutePolicy: Hashable, Sendable {
         set { mutate { $0.redirect = newValue } }
     }
 
+    /// Sticky sessions by cookie (`affinity: cookie`); nil: none. Applies before `loadBalancing`,
+    /// which chooses the endpoint of a request without a (valid) cookie.
+    public var sessionAffinity: SessionAffinity? {
+        get { storage.fields.sessionAffinity }
+        set { mutate { $0.sessionAffinity = newValue } }
+    }
+
     public init(
         connectTimeout: Duration = .seconds(5),
         readTimeout: Duration = .seconds(60),
@@ -164,7 +171,8 @@ public struct RoutePolicy: Hashable, Sendable {
         clientCertificate: ClientCertificateAuth? = nil,
         basicAuth: BasicAuth? = nil,
         redirect: RouteRedirect? = nil,
-        loadBalancing: LoadBalancing = .roundRobin
+        loadBalancing: LoadBalancing = .roundRobin,
+        sessionAffinity: SessionAffinity? = nil
     ) {
         storage = Storage(
             Fields(
@@ -190,7 +198,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 clientCertificate: clientCertificate,
                 basicAuth: basicAuth,
                 redirect: redirect,
-                loadBalancing: loadBalancing))
+                loadBalancing: loadBalancing,
+                sessionAffinity: sessionAffinity))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -259,5 +268,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var basicAuth: BasicAuth?
         var redirect: RouteRedirect?
         var loadBalancing: LoadBalancing
+        var sessionAffinity: SessionAffinity?
     }
 }
