@@ -87,6 +87,7 @@ struct AnnotationPolicyReader {
         readRedirects(into: &policy)
         readLoadBalancing(into: &policy)
         readCanary(into: &policy)
+        readSessionAffinity(into: &policy)
         return policy
     }
 

@@ -88,7 +88,8 @@ public enum IngressAnnotations {
         proxyBodySize, limitConnections, maxStreams, limitRPS, limitRPM, limitBurstMultiplier, limitAllowlist,
         loadBalance, upstreamHashBy,
     ]).union(externalAuth.map { sluicePrefix + $0 }).union(clientCertificate.map { sluicePrefix + $0 })
-        .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 }).union(canary.map { sluicePrefix + $0 })
+        .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 })
+        .union(canary.map { sluicePrefix + $0 }).union(sessionAffinity.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
@@ -101,7 +102,8 @@ public enum IngressAnnotations {
         nginxProxyBodySize, nginxLimitConnections, nginxLimitRPS, nginxLimitRPM, nginxLimitBurstMultiplier,
         nginxLimitAllowlist, nginxLimitWhitelist, nginxLoadBalance, nginxUpstreamHashBy,
     ]).union(externalAuth.map { nginxPrefix + $0 }).union(clientCertificate.map { nginxPrefix + $0 })
-        .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 }).union(canary.map { nginxPrefix + $0 })
+        .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 })
+        .union(canary.map { nginxPrefix + $0 }).union(sessionAffinity.map { nginxPrefix + $0 })
 
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
@@ -131,5 +133,12 @@ public enum IngressAnnotations {
     static let redirects = [
         "temporal-redirect", "temporal-redirect-code", "permanent-redirect", "permanent-redirect-code", "app-root",
         "upstream-vhost", "x-forwarded-prefix",
+    ]
+
+    /// The sticky session settings (`AnnotationPolicyReader+SessionAffinity`), under both
+    /// prefixes.
+    static let sessionAffinity = [
+        "affinity", "affinity-mode", "session-cookie-name", "session-cookie-path", "session-cookie-max-age",
+        "session-cookie-expires", "session-cookie-samesite", "session-cookie-secure", "session-cookie-change-on-failure",
     ]
 }

@@ -148,6 +148,12 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.canary }
         set { mutate { $0.canary = newValue } }
     }
+    /// Sticky sessions by cookie (`affinity: cookie`); nil: none. Applies before `loadBalancing`,
+    /// which chooses the endpoint of a request without a (valid) cookie.
+    public var sessionAffinity: SessionAffinity? {
+        get { storage.fields.sessionAffinity }
+        set { mutate { $0.sessionAffinity = newValue } }
+    }
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -173,7 +179,8 @@ public struct RoutePolicy: Hashable, Sendable {
         basicAuth: BasicAuth? = nil,
         redirect: RouteRedirect? = nil,
         loadBalancing: LoadBalancing = .roundRobin,
-        canary: CanaryRule? = nil
+        canary: CanaryRule? = nil,
+        sessionAffinity: SessionAffinity? = nil
     ) {
         storage = Storage(
             Fields(
@@ -200,7 +207,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 basicAuth: basicAuth,
                 redirect: redirect,
                 loadBalancing: loadBalancing,
-                canary: canary))
+                canary: canary,
+                sessionAffinity: sessionAffinity))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -270,5 +278,6 @@ public struct RoutePolicy: Hashable, Sendable {
         var redirect: RouteRedirect?
         var loadBalancing: LoadBalancing
         var canary: CanaryRule?
+        var sessionAffinity: SessionAffinity?
     }
 }

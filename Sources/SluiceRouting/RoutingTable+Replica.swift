@@ -56,6 +56,7 @@ extension RoutePolicy {
                 appRoot: redirect.appRoot?.replica())
         }
         if case .hash = loadBalancing { copy.loadBalancing = loadBalancing.replica() }
+        if let sessionAffinity { copy.sessionAffinity = sessionAffinity.replica() }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
             tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()

@@ -81,6 +81,7 @@ public enum RoutingTableText {
         case .leastStreams, .ewma: fields.append("balance=\(policy.loadBalancing.text)")
         case .hash: fields.append("hash-by=\"\(policy.loadBalancing.text)\"")
         }
+        if let affinity = policy.sessionAffinity { fields += affinityFields(affinity) }
         fields += headerFields(policy)
         if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
@@ -90,6 +91,19 @@ public enum RoutingTableText {
         if let always = policy.redirect?.always { fields.append("redirect=\(always.status):\(always.location.text)") }
         if let appRoot = policy.redirect?.appRoot { fields.append("app-root=\(appRoot)") }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
+        return fields
+    }
+
+    /// `affinity=balanced:INGRESSCOOKIE cookie-path=/ cookie-max-age=3600 …`: sticky sessions
+    /// (the token key is never shown).
+    private static func affinityFields(_ affinity: SessionAffinity) -> [String] {
+        var fields = ["affinity=\(affinity.mode.rawValue):\(affinity.cookieName)"]
+        if let path = affinity.path { fields.append("cookie-path=\(path)") }
+        if let maxAge = affinity.maxAge { fields.append("cookie-max-age=\(maxAge)") }
+        if let expires = affinity.expires { fields.append("cookie-expires=\(expires)") }
+        if let sameSite = affinity.sameSite { fields.append("cookie-samesite=\(sameSite)") }
+        if let secure = affinity.secure { fields.append("cookie-secure=\(secure ? "on" : "off")") }
+        if affinity.changeOnFailure { fields.append("cookie-change-on-failure") }
         return fields
     }
 

@@ -26,6 +26,11 @@ struct AnnotationPolicyProcessor: IngressGraphProcessor {
                 trust(trustSecret, ingress: rank, policy: &policy, problems: &problems, build: &build)
             }
             if let basicAuth = reader.basicAuthSecret { authenticate(basicAuth, ingress: rank, policy: &policy, problems: &problems, build: &build) }
+            if policy.sessionAffinity != nil {
+                // Every replica reads the same UID, and clients never see it (see README, *Sticky sessions*).
+                let metadata = build.ingresses[rank].ingress.metadata
+                policy.sessionAffinity?.tokenKey = metadata.uid ?? "\(build.ingresses[rank].namespace)/\(metadata.name ?? "")"
+            }
             build.ingresses[rank].policy = policy
             for problem in problems {
                 build.report(problem, ingress: rank, at: .annotations)

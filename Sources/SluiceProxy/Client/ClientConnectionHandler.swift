@@ -276,6 +276,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         self.exchange = exchange
         exchange.limitSlot = limitSlot
         exchange.loadSlot = pick.slot
+        exchange.adoptSticky(pick)
         if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the

@@ -101,6 +101,7 @@ extension ProxiedExchange {
         {
             client.loop.metrics.upstreamRetried()
             loadSlot = client.loop.balancer.slot(for: next, replacing: loadSlot, at: client.loop.now.uptimeNanoseconds)
+            if let sticky = stickyOnFailure { movedSticky(sticky, to: next) }
             attempt(endpoint: next, fresh: false)
             return
         }

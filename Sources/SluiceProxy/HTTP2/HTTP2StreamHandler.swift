@@ -185,6 +185,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.exchange = exchange
             exchange.limitSlot = limitSlot
             exchange.loadSlot = pick.slot
+            exchange.adoptSticky(pick)
             if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
                 // As over HTTP/1.1: the client waits for this before sending its body, and the

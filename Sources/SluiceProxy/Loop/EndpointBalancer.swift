@@ -6,6 +6,10 @@ import SluiceRouting
 struct EndpointPick {
     var endpoint: Endpoint
     var slot: EndpointLoadSlot?
+    /// The sticky session's `Set-Cookie` when the request got a new endpoint (`pickSticky`).
+    var setCookie: ResponseField?
+    /// The route's sticky cookie, for a retry that moves the session (`change-on-failure`).
+    var sticky: StickyCookie?
 }
 
 /// One event loop's load-balancing state: round-robin turns per backend name (no lock: over
@@ -60,6 +64,13 @@ struct EndpointBalancer {
     func slot(for endpoint: Endpoint, replacing failed: EndpointLoadSlot?, at now: UInt64) -> EndpointLoadSlot? {
         guard let failed else { return nil }
         return EndpointLoadSlot(registry.loads(for: [endpoint])[0], at: now, tracksLatency: failed.tracksLatency)
+    }
+
+    /// A place on `endpoint` for a request of a route balanced by `balancing` that did not
+    /// choose it (a sticky session's); nil when the route does not count.
+    func slot(for endpoint: Endpoint, balancing: LoadBalancing, at now: UInt64) -> EndpointLoadSlot? {
+        guard balancing.countsInFlight else { return nil }
+        return EndpointLoadSlot(registry.loads(for: [endpoint])[0], at: now, tracksLatency: balancing == .ewma)
     }
 
     private mutating func inTurn(_ backend: Backend) -> Endpoint? {

@@ -20,6 +20,7 @@ final class ProxyLoopContext {
     let metrics: ProxyMetricsShard
     let routes: LoopRoutingTable
     var balancer: EndpointBalancer
+    var stickyTokens = StickyTokenCache()
     var requestIDs = RequestIDGenerator()
     let deadlines: DeadlineWheel
     /// Nil when the access log is off.
@@ -70,11 +71,17 @@ extension ProxyLoopContext {
     /// The endpoint for `head` (as `RequestDecision` forwards it) on `route`, from the client
     /// `facts` describe (behind a trusted proxy, the one its `X-Forwarded-For` names); nil when
     /// the backend has none.
+    /// A route with sticky sessions asks the balancer only for a request without a cookie
+    /// naming a ready endpoint (`pickSticky`).
     func pickEndpoint(for route: Route, head: HTTPRequestHead, facts: ClientConnectionFacts) -> EndpointPick? {
-        balancer.pick(
-            route, head: head,
-            clientIP: { facts.trustsForwarding ? RequestDecision.clientAddress(head, facts: facts)?.description : facts.clientIP },
-            generation: routes.generation, now: { now.uptimeNanoseconds }, random: &requestIDs)
+        func choose() -> EndpointPick? {
+            balancer.pick(
+                route, head: head,
+                clientIP: { facts.trustsForwarding ? RequestDecision.clientAddress(head, facts: facts)?.description : facts.clientIP },
+                generation: routes.generation, now: { now.uptimeNanoseconds }, random: &requestIDs)
+        }
+        guard let affinity = route.policy.sessionAffinity else { return choose() }
+        return pickSticky(route, affinity: affinity, head: head, https: facts.proto == "https", choose: choose)
     }
 }
 

@@ -36,6 +36,9 @@ struct ExchangePolicy: Equatable, Sendable {
     /// success or redirect, or with `authFieldsOnEveryStatus` (`auth-always-set-cookie`) on any.
     var authResponseFields: [ResponseField] = []
     var authFieldsOnEveryStatus = false
+    /// The sticky session's `Set-Cookie` (`StickyCookie`), on every response: ingress-nginx sets
+    /// it when the endpoint is chosen, whatever the status.
+    var affinityResponseFields: [ResponseField] = []
 
     init(
         route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil,
@@ -94,11 +97,12 @@ struct ExchangePolicy: Equatable, Sendable {
     /// The plan of the client's head for a response of `kind` with `status` (the one place a
     /// response edit is decided: see `ResponseHeadPlan`).
     func headPlan(kind: ResponseKind, closeClient: Bool, clientVersion: HTTPVersion, status: HTTPResponseStatus) -> ResponseHeadPlan {
+        let fields = affinityResponseFields.isEmpty ? responseFields : responseFields + affinityResponseFields
         guard !authResponseFields.isEmpty, authFieldsOnEveryStatus || Self.addHeaderStatuses.contains(status.code) else {
-            return ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: responseFields)
+            return ResponseHeadPlan(kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: fields)
         }
         return ResponseHeadPlan(
-            kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: responseFields + authResponseFields)
+            kind: kind, closeClient: closeClient, clientVersion: clientVersion, policyFields: fields + authResponseFields)
     }
 
     /// The statuses nginx's `add_header` (without `always`) adds to: successes and redirects.
