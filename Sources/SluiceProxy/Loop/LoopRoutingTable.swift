@@ -10,7 +10,8 @@ final class LoopRoutingTable {
     private let store: RoutingTableStore
     /// This loop's replica among those of each published table.
     private let index: Int
-    private var generation: UInt64
+    /// The generation of ``table`` as last taken.
+    private(set) var generation: UInt64
     private var replica: RoutingTable
 
     init(store: RoutingTableStore, index: Int) {

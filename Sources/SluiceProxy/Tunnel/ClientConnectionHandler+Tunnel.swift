@@ -20,6 +20,7 @@ extension ClientConnectionHandler {
         clientFlushPending = false
         writeResponseHead(clientHead, answering: method)
         context.flush()
+        metricsExchangeEnded()
         let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
         // The splice removes the decoder, whose place an attached encoder writes from.
         writer.decoderLeaving()

@@ -35,13 +35,37 @@ import Testing
         second.observeClientBuffered(4096)
         first.clientConnectionOpened()
         for _ in 0..<3 { second.clientConnectionOpened() }
+        LoopRequestMetrics(registry: second.requestSeries)
+            .cell(for: RouteMetricsKey(source: "default/test", backend: "default/app:80"), generation: 0)
+            .series(for: RequestSeriesLabels(method: .get, status: .success, proto: .h2))
+            .observe(nanoseconds: 1_500_000)
         #expect(
             metrics.prometheusText() == """
-                # HELP sluice_requests_total Request heads received from clients, by the protocol they came in.
+                # HELP sluice_requests_total Requests answered, by route (Ingress and Service), method, status class and client protocol.
                 # TYPE sluice_requests_total counter
-                sluice_requests_total{protocol="http/1.1"} 2
-                sluice_requests_total{protocol="h2"} 1
-                sluice_requests_total{protocol="h2c"} 0
+                sluice_requests_total{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 1
+                # HELP sluice_request_duration_seconds Time from a request's head to the end of its response (a stream's whole life), by route, method, status class and client protocol.
+                # TYPE sluice_request_duration_seconds histogram
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.001"} 0
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.005"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.01"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.025"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.05"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.1"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.25"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.5"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="1"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="2.5"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="5"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="10"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="30"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="60"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="300"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="900"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="3600"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="+Inf"} 1
+                sluice_request_duration_seconds_sum{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 0.0015
+                sluice_request_duration_seconds_count{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 1
                 # HELP sluice_upstream_connections_opened_total TCP connections opened to upstream endpoints.
                 # TYPE sluice_upstream_connections_opened_total counter
                 sluice_upstream_connections_opened_total 1
