@@ -16,7 +16,7 @@ extension ClientConnectionHandler {
             finish(trailers: nil, then: then, context: context)
         case .closeClient(let lingering):
             let logEntry = accessLog != nil ? takeLogEntry() : nil
-            metricsExchangeEnded()
+            metricsExchangeEnded(cut: true)
             if clientFlushPending { context.flush() }
             if let logEntry { logExchangeEnded(.cut, entry: logEntry) }
             if lingering {

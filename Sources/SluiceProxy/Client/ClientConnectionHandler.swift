@@ -168,6 +168,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
+            exchangeMetrics?.quiescing = true
             perform(machine.quiesceRequested())
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -278,6 +279,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy,
             upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
+        exchange.metricsRouted(exchangeMetrics)
         exchange.limitSlot = limitSlot
         if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {

@@ -74,6 +74,7 @@ extension ProxiedExchange {
         self.pending.removeAll()
         for part in pending { send(part, on: connection) }
         connection.flush()
+        if streamCounters != nil { requestSentAt = client.loop.now }
         connection.handler.resumeReading()
         touchUpstream()
         client.requestMayFlow()

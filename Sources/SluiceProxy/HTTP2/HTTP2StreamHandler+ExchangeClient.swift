@@ -88,7 +88,7 @@ extension HTTP2StreamHandler: ExchangeClient {
         loop.deadlines.remove(self)
         requestBodyDeadline = nil
         if accessLog != nil { logExchangeEnded(.cut) }
-        metricsExchangeEnded()
+        metricsExchangeEnded(cut: true)
         context?.close(promise: nil)
     }
 
@@ -121,7 +121,7 @@ extension HTTP2StreamHandler: ExchangeClient {
             try TunnelSplice.splice(
                 stream: context, upstream: connection,
                 idleTimeout: exchange.policy.idleTimeout(for: .upgrade), maxDuration: exchange.policy.lifetimeCap(for: .upgrade),
-                wheel: loop.deadlines, metrics: loop.metrics, accessLog: tunnelLog)
+                wheel: loop.deadlines, metrics: loop.metrics, accessLog: tunnelLog, streamMetrics: exchange.webSocketStreamOpened())
         } catch {
             dataPlane.logger.warning("could not set up WebSocket tunnel", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)

@@ -187,6 +187,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
                 policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
+            exchange.metricsRouted(exchangeMetrics)
             exchange.limitSlot = limitSlot
             if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {

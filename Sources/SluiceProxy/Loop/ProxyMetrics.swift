@@ -21,10 +21,10 @@ public final class ProxyMetrics: Sendable {
         self.store = store
     }
 
-    /// The request families of a scrape (see `RequestMetricsExport`).
+    /// The per-route families of a scrape (see `RouteMetricsExport`).
     func requestFamilies() -> [PrometheusExposition.Family] {
         let live = store.map { LiveRouteKeys.current(of: $0, cache: liveRoutes) }
-        return RequestMetricsExport.families(shards.withLockedValue { $0.map(\.requestSeries) }, live: live)
+        return RouteMetricsExport.families(shards.withLockedValue { $0.map(\.requestSeries) }, live: live)
     }
 
     /// A new shard, for one event loop. Called on that loop, so that its counters are allocated

@@ -12,6 +12,12 @@ struct ExchangeMetricsRecord {
     var cell: RouteMetricsCell?
     /// The final status sent; 0 until one is.
     var status = 0
+    /// The response is a stream being timed (an event stream; a WebSocket is timed by its tunnel).
+    var stream: StreamMetricsRecord?
+    /// Why the exchange is being cut, as its deadline said (the stream's end reason).
+    var streamEnd: StreamEndReason?
+    /// The connection was told to quiesce: a close from here is the shutdown's.
+    var quiescing = false
 }
 
 /// The client end of an exchange (an HTTP/1 connection or an HTTP/2 stream), as the request
@@ -39,10 +45,17 @@ extension ExchangeMetricsClient {
 
     /// The exchange ended: counted under its route, method, status class and protocol, timed from
     /// its request head to now. A client that closed before any status was sent counts as `499`
-    /// (nginx's), a response the proxy cut before it had one as `502`.
-    func metricsExchangeEnded(clientClosed: Bool = false) {
+    /// (nginx's), a response the proxy cut before it had one as `502`. A stream ends with it:
+    /// `clientClosed` the client's doing (or the shutdown's), `cut` the proxy's (its deadline's
+    /// reason), else the upstream's.
+    func metricsExchangeEnded(clientClosed: Bool = false, cut: Bool = false) {
         guard let record = exchangeMetrics else { return }
         exchangeMetrics = nil
+        if let stream = record.stream {
+            let reason: StreamEndReason =
+                clientClosed ? (record.quiescing ? .shutdown : .clientGone) : cut ? record.streamEnd ?? .error : .upstreamEnd
+            stream.end(reason, now: loop.now)
+        }
         let status = record.status != 0 ? record.status : clientClosed ? 499 : 502
         let cell = record.cell ?? loop.requestMetrics.cell(for: .unrouted, generation: loop.routes.generation)
         let labels = RequestSeriesLabels(method: record.method, status: StatusClassLabel(code: status), proto: record.proto)

@@ -33,25 +33,36 @@ struct LiveRouteKeys: Sendable {
     }
 }
 
-/// `sluice_requests_total` and `sluice_request_duration_seconds` of a scrape: every loop's series
-/// summed by labels, routes that left the routing table retired on the way (see
-/// `RequestMetricsRegistry.collect`), in a stable order.
+/// The per-route families of a scrape: every loop's cells summed by labels, routes that left
+/// the routing table retired on the way (see `RequestMetricsRegistry.collect`), in a stable order.
+enum RouteMetricsExport {
+    /// - Parameter live: the routes to export; nil: every route registered (no routing table).
+    static func families(_ registries: [RequestMetricsRegistry], live: LiveRouteKeys?) -> [PrometheusExposition.Family] {
+        let routes = registries.flatMap { registry in
+            registry.collect(retiring: { live?.keys.contains($0) ?? true }, generation: live?.generation ?? 0)
+        }
+        return RequestMetricsExport.families(routes) + StreamMetricsExport.families(routes)
+    }
+
+    /// `routes`' keys in a stable order.
+    static func ordered<Value>(_ byRoute: [RouteMetricsKey: Value]) -> [(key: RouteMetricsKey, value: Value)] {
+        byRoute.sorted { ($0.key.source, $0.key.backend) < ($1.key.source, $1.key.backend) }
+    }
+}
+
+/// `sluice_requests_total` and `sluice_request_duration_seconds`.
 enum RequestMetricsExport {
     private struct SeriesKey: Hashable {
         var route: RouteMetricsKey
         var labels: RequestSeriesLabels
     }
 
-    /// - Parameter live: the routes to export; nil: every route registered (no routing table).
-    static func families(_ registries: [RequestMetricsRegistry], live: LiveRouteKeys?) -> [PrometheusExposition.Family] {
+    static func families(_ routes: [RouteRequestSeries]) -> [PrometheusExposition.Family] {
         var totals: [SeriesKey: HistogramSnapshot] = [:]
-        for registry in registries {
-            let routes = registry.collect(retiring: { live?.keys.contains($0) ?? true }, generation: live?.generation ?? 0)
-            for route in routes {
-                for series in route.series.withLockedValue({ $0 }) {
-                    totals[SeriesKey(route: route.key, labels: series.labels), default: .empty(RequestSeries.buckets)]
-                        .add(series.snapshot)
-                }
+        for route in routes {
+            for series in route.series.withLockedValue({ $0 }) {
+                totals[SeriesKey(route: route.key, labels: series.labels), default: .empty(RequestSeries.buckets)]
+                    .add(series.snapshot)
             }
         }
         let ordered = totals.sorted { lhs, rhs in

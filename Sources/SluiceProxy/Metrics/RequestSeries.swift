@@ -18,27 +18,25 @@ struct RequestSeriesLabels: Hashable, Sendable {
 /// (whose count is `sluice_requests_total`). Written by that loop only (`LoopOwnedCounters`).
 final class RequestSeries: Sendable {
     let labels: RequestSeriesLabels
-    /// `[sum of durations in ns, bucket 0, …, +Inf bucket]`.
     let counters: LoopOwnedCounters
 
-    static let buckets = HistogramBuckets.requestDuration
+    static let histogram = HistogramSlot(offset: 0, buckets: .requestDuration)
+    static var buckets: HistogramBuckets { histogram.buckets }
 
     init(labels: RequestSeriesLabels) {
         self.labels = labels
-        self.counters = LoopOwnedCounters(count: 1 + Self.buckets.count)
+        self.counters = LoopOwnedCounters(count: Self.histogram.width)
     }
 
     /// One request ended after `nanoseconds`. Owning loop only.
     @inline(__always)
     func observe(nanoseconds: Int64) {
-        counters.add(Int(nanoseconds), at: 0)
-        counters.add(1, at: 1 + Self.buckets.index(of: nanoseconds))
+        Self.histogram.observe(nanoseconds, in: counters)
     }
 
     /// The histogram now (any thread).
     var snapshot: HistogramSnapshot {
-        HistogramSnapshot(
-            sumNanoseconds: counters.load(0), buckets: (0..<Self.buckets.count).map { counters.load(1 + $0) })
+        Self.histogram.snapshot(of: counters)
     }
 }
 

@@ -1,7 +1,7 @@
 import Atomics
 import NIOConcurrencyHelpers
 
-/// One route's request series on one event loop, as a scrape reads them.
+/// One route's request series and streaming metrics on one event loop, as a scrape reads them.
 final class RouteRequestSeries: Sendable {
     let key: RouteMetricsKey
     /// The generation of the routing table the loop routed with when it made these: a scrape
@@ -13,6 +13,8 @@ final class RouteRequestSeries: Sendable {
     /// Set by a scrape when the route left the routing table: the loop drops its cell, and a
     /// request that still reaches the route makes a new one.
     let retired = ManagedAtomic(false)
+    /// The route's streaming metrics on this loop.
+    let streams = RouteStreamCounters()
 
     init(key: RouteMetricsKey, generation: UInt64) {
         self.key = key

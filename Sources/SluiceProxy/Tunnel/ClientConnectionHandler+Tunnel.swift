@@ -30,7 +30,7 @@ extension ClientConnectionHandler {
             try TunnelSplice.splice(
                 client: context, upstream: connection,
                 idleTimeout: exchange.policy.idleTimeout(for: .upgrade), maxDuration: exchange.policy.lifetimeCap(for: .upgrade),
-                wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog)
+                wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog, streamMetrics: exchange.webSocketStreamOpened())
         } catch {
             dataPlane.logger.warning("could not set up tunnel", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)

@@ -16,8 +16,15 @@ final class TunnelDeadlines: DeadlineWheelMember {
     private let cap: NIODeadline?
     private var lastActivity: NIODeadline
     private var onExpiry: (() -> Void)?
+    /// The tunnel's stream metrics, until it ends (``streamEnded(_:)``).
+    private var stream: StreamMetricsRecord?
+    /// Which limit closed the tunnel, if one did.
+    private var expiredBy: StreamEndReason?
+    /// Which side stopped sending first (a half-close), if one did.
+    private var firstToFinish: StreamEndReason?
 
-    init(idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel) {
+    init(idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel, stream: StreamMetricsRecord? = nil) {
+        self.stream = stream
         self.wheel = wheel
         self.idleTimeout = idleTimeout
         let now = wheel.now
@@ -56,7 +63,22 @@ final class TunnelDeadlines: DeadlineWheelMember {
             return
         }
         stop()
+        expiredBy = cap.map { wheel.now >= $0 } == true ? .maxDuration : .idleTimeout
         onExpiry()
+    }
+
+    /// One side of the tunnel stopped sending (`reason`: which one); the first is the one that
+    /// ended the stream.
+    func sideFinished(_ reason: StreamEndReason) {
+        if firstToFinish == nil { firstToFinish = reason }
+    }
+
+    /// One end of the tunnel closed (`reason`: which one); the first call ends the stream, with
+    /// the limit that closed it if one did, else with the side that finished first.
+    func streamEnded(_ reason: StreamEndReason) {
+        guard let stream else { return }
+        self.stream = nil
+        stream.end(expiredBy ?? firstToFinish ?? reason, now: wheel.now)
     }
 }
 

@@ -66,6 +66,18 @@ import Testing
                 sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="+Inf"} 1
                 sluice_request_duration_seconds_sum{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 0.0015
                 sluice_request_duration_seconds_count{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 1
+                # HELP sluice_upstream_first_byte_seconds Time from a request sent to the upstream to the first byte of its response, by route.
+                # TYPE sluice_upstream_first_byte_seconds histogram
+                # HELP sluice_stream_first_event_seconds Time from an event stream's request head to its first body bytes handed to the client socket (time to first token), by route; each stream once.
+                # TYPE sluice_stream_first_event_seconds histogram
+                # HELP sluice_stream_flush_delay_seconds Sluice's own delay per event: time from reading a chunk of an event stream from the upstream to handing it to the client socket, one observation per upstream read (not sampled), by route.
+                # TYPE sluice_stream_flush_delay_seconds histogram
+                # HELP sluice_streams_active Streams open now, by route and kind (sse, websocket).
+                # TYPE sluice_streams_active gauge
+                # HELP sluice_stream_duration_seconds Time from a stream's request head to its end, by route and kind.
+                # TYPE sluice_stream_duration_seconds histogram
+                # HELP sluice_streams_ended_total Streams ended, by route, kind and reason (upstream_end, client_gone, client_stalled, idle_timeout, max_duration, shutdown, error).
+                # TYPE sluice_streams_ended_total counter
                 # HELP sluice_upstream_connections_opened_total TCP connections opened to upstream endpoints.
                 # TYPE sluice_upstream_connections_opened_total counter
                 sluice_upstream_connections_opened_total 1

@@ -53,6 +53,14 @@ struct ProxyRequestMetricsTests {
                             #expect(text.contains("sluice_request_duration_seconds_bucket{\(slow),le=\"0.1\"} 0\n"))
                             #expect(text.contains("sluice_request_duration_seconds_bucket{\(slow),le=\"+Inf\"} 1\n"))
 
+                            // Each response's first byte once; a stream's first event once per stream.
+                            let value = { (series: String) in ProxyStreamMetricsTests.value(text, series) }
+                            #expect(value("sluice_upstream_first_byte_seconds_count{\(shop)}") == 4)
+                            #expect(value(#"sluice_upstream_first_byte_seconds_count{namespace="shop",ingress="chat",service="llm"}"#) == 2)
+                            #expect(value(#"sluice_stream_first_event_seconds_count{namespace="shop",ingress="chat",service="llm"}"#) == 2)
+                            #expect(value(#"sluice_streams_ended_total{namespace="shop",ingress="chat",service="llm",kind="sse",reason="upstream_end"}"#) == 2)
+                            #expect(value(#"sluice_upstream_first_byte_seconds_count{namespace="ops",ingress="down",service="gone"}"#) == nil)
+                            #expect(value(#"sluice_streams_active{namespace="shop",ingress="ws",service="sockets",kind="websocket"}"#) != nil)
                             try await PromtoolCheck.expectClean(text)
 
                             proxy.store.publish(RoutingTable(routes: kept))
