@@ -124,7 +124,9 @@ extension ProxiedExchange {
         switch part {
         case .body(.byteBuffer(let buffer)): bodyBytesSent += buffer.readableBytes
         case .body(.fileRegion(let region)): bodyBytesSent += region.readableBytes
-        case .end: requestEndSent = true
+        case .end:
+            requestEndSent = true
+            if bodyBytesSent > 0 { streamCounters?.bytesReceived(bodyBytesSent) }
         case .head: break
         }
         upstream.write(part)

@@ -8,6 +8,8 @@ struct ExchangeMetricsRecord {
     let startedAt: NIODeadline
     let method: MethodLabel
     let proto: ClientProtocolLabel
+    /// The client's response bytes written before this exchange's.
+    let bytesBefore: Int
     /// Nil until routed (or for a request that matched no route).
     var cell: RouteMetricsCell?
     /// The final status sent; 0 until one is.
@@ -26,11 +28,14 @@ struct ExchangeMetricsRecord {
 protocol ExchangeMetricsClient: AnyObject {
     var loop: ProxyLoopContext { get }
     var exchangeMetrics: ExchangeMetricsRecord? { get set }
+    /// Response bytes written to the client so far (on the connection, or the stream).
+    var responseBytesWritten: Int { get }
 }
 
 extension ExchangeMetricsClient {
     func metricsRequestStarted(_ method: HTTPMethod, proto: ClientProtocolLabel) {
-        exchangeMetrics = ExchangeMetricsRecord(startedAt: loop.now, method: MethodLabel(method), proto: proto)
+        exchangeMetrics = ExchangeMetricsRecord(
+            startedAt: loop.now, method: MethodLabel(method), proto: proto, bytesBefore: responseBytesWritten)
     }
 
     func metricsRouted(_ route: Route) {
@@ -58,6 +63,7 @@ extension ExchangeMetricsClient {
         }
         let status = record.status != 0 ? record.status : clientClosed ? 499 : 502
         let cell = record.cell ?? loop.requestMetrics.cell(for: .unrouted, generation: loop.routes.generation)
+        cell.shared.streams.bytesSent(responseBytesWritten &- record.bytesBefore)
         let labels = RequestSeriesLabels(method: record.method, status: StatusClassLabel(code: status), proto: record.proto)
         cell.series(for: labels).observe(nanoseconds: (loop.now - record.startedAt).nanoseconds)
     }

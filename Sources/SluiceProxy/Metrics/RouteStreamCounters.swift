@@ -20,15 +20,20 @@ struct HistogramSlot: Sendable {
     }
 }
 
-/// One route's streaming metrics on one event loop, in one row of counters that loop writes:
-/// time to the upstream's first byte, to a stream's first event, the flush delay of each relayed
-/// read, and per stream kind the streams opened, their durations and how they ended.
+/// One route's streaming and traffic metrics on one event loop, in one row of counters that
+/// loop writes: time to the upstream's first byte, to a stream's first event, the flush delay of
+/// each relayed read, bytes from and to clients, and per stream kind the streams opened, their
+/// durations and how they ended.
 final class RouteStreamCounters: Sendable {
     /// The layout, the same for every route.
     struct Layout: Sendable {
         let firstByte: HistogramSlot
         let firstEvent: HistogramSlot
         let flushDelay: HistogramSlot
+        /// Request body bytes forwarded upstream, and what tunnels carried from clients.
+        let receivedBytes: Int
+        /// Response bytes written to clients (heads included), and what tunnels carried to them.
+        let sentBytes: Int
         /// Per `StreamKind`: streams opened, then the duration histogram, then one counter per
         /// `StreamEndReason`.
         let kinds: [Int]
@@ -41,7 +46,9 @@ final class RouteStreamCounters: Sendable {
             flushDelay = HistogramSlot(offset: firstEvent.offset + firstEvent.width, buckets: .flushDelay)
             duration = .requestDuration
             let kindWidth = 1 + (1 + duration.count) + StreamEndReason.allCases.count
-            let first = flushDelay.offset + flushDelay.width
+            receivedBytes = flushDelay.offset + flushDelay.width
+            sentBytes = receivedBytes + 1
+            let first = sentBytes + 1
             kinds = StreamKind.allCases.map { first + $0.rawValue * kindWidth }
             width = first + StreamKind.allCases.count * kindWidth
         }
@@ -63,6 +70,9 @@ final class RouteStreamCounters: Sendable {
     /// A stream's read burst from the upstream → handed to the client socket.
     @inline(__always)
     func observeFlushDelay(_ elapsed: TimeAmount) { Self.layout.flushDelay.observe(elapsed.nanoseconds, in: counters) }
+
+    func bytesReceived(_ count: Int) { counters.add(count, at: Self.layout.receivedBytes) }
+    func bytesSent(_ count: Int) { counters.add(count, at: Self.layout.sentBytes) }
 
     func streamOpened(_ kind: StreamKind) { counters.add(1, at: Self.layout.opened(kind)) }
 

@@ -19,11 +19,15 @@ enum StreamMetricsExport {
         var active: [PrometheusExposition.Sample] = []
         var durations: [PrometheusExposition.Sample] = []
         var ended: [PrometheusExposition.Sample] = []
+        var received: [PrometheusExposition.Sample] = []
+        var sent: [PrometheusExposition.Sample] = []
         for (key, row) in RouteMetricsExport.ordered(rows) {
             let labels = key.labels
             firstByte += histogram(layout.firstByte, row, labels)
             firstEvent += histogram(layout.firstEvent, row, labels)
             flushDelay += histogram(layout.flushDelay, row, labels)
+            if row[layout.receivedBytes] > 0 { received.append(.init(row[layout.receivedBytes], labels: labels)) }
+            if row[layout.sentBytes] > 0 { sent.append(.init(row[layout.sentBytes], labels: labels)) }
             for kind in StreamKind.allCases {
                 let opened = row[layout.opened(kind)]
                 guard opened > 0 else { continue }
@@ -37,6 +41,14 @@ enum StreamMetricsExport {
             }
         }
         return [
+            .init(
+                "sluice_received_bytes_total", .counter,
+                help: "Bytes received from clients, by route: request bodies forwarded whole, and what tunnels carried from clients.",
+                samples: received),
+            .init(
+                "sluice_sent_bytes_total", .counter,
+                help: "Bytes sent to clients, by route: responses with their heads, and what tunnels carried to clients.",
+                samples: sent),
             .init(
                 "sluice_upstream_first_byte_seconds", .histogram,
                 help: "Time from a request sent to the upstream to the first byte of its response, by route.",

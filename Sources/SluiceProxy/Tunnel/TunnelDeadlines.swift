@@ -23,8 +23,12 @@ final class TunnelDeadlines: DeadlineWheelMember {
     /// Which side stopped sending first (a half-close), if one did.
     private var firstToFinish: StreamEndReason?
 
+    /// The route's counters the tunnel's bytes are added to.
+    private let traffic: RouteStreamCounters?
+
     init(idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel, stream: StreamMetricsRecord? = nil) {
         self.stream = stream
+        self.traffic = stream?.counters
         self.wheel = wheel
         self.idleTimeout = idleTimeout
         let now = wheel.now
@@ -65,6 +69,12 @@ final class TunnelDeadlines: DeadlineWheelMember {
         stop()
         expiredBy = cap.map { wheel.now >= $0 } == true ? .maxDuration : .idleTimeout
         onExpiry()
+    }
+
+    /// One end of the tunnel closed after `bytes` were written to it (to the client: `toClient`).
+    func endClosed(afterWriting bytes: Int, toClient: Bool) {
+        guard let traffic, bytes > 0 else { return }
+        if toClient { traffic.bytesSent(bytes) } else { traffic.bytesReceived(bytes) }
     }
 
     /// One side of the tunnel stopped sending (`reason`: which one); the first is the one that

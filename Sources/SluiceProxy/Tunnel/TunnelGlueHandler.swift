@@ -130,6 +130,7 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
             entry.write(tunnelBytes: bytesWritten, now: context.eventLoop.now)
         }
         deadlines.streamEnded(endReason)
+        deadlines.endClosed(afterWriting: bytesWritten, toClient: side == .client)
         deadlines.stop()
         partner?.partnerCloseFull()
     }

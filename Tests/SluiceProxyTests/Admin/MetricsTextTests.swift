@@ -66,6 +66,10 @@ import Testing
                 sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="+Inf"} 1
                 sluice_request_duration_seconds_sum{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 0.0015
                 sluice_request_duration_seconds_count{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 1
+                # HELP sluice_received_bytes_total Bytes received from clients, by route: request bodies forwarded whole, and what tunnels carried from clients.
+                # TYPE sluice_received_bytes_total counter
+                # HELP sluice_sent_bytes_total Bytes sent to clients, by route: responses with their heads, and what tunnels carried to clients.
+                # TYPE sluice_sent_bytes_total counter
                 # HELP sluice_upstream_first_byte_seconds Time from a request sent to the upstream to the first byte of its response, by route.
                 # TYPE sluice_upstream_first_byte_seconds histogram
                 # HELP sluice_stream_first_event_seconds Time from an event stream's request head to its first body bytes handed to the client socket (time to first token), by route; each stream once.

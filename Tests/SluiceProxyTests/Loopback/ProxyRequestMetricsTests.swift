@@ -32,7 +32,7 @@ struct ProxyRequestMetricsTests {
                                 policy: RoutePolicy(readTimeout: .milliseconds(200))),
                         ]
                         try await withProxy(RoutingTable(routes: kept + removed)) { proxy in
-                            try await Self.sendTraffic(to: proxy)
+                            let apiBytes = try await Self.sendTraffic(to: proxy)
                             let text = proxy.metrics.prometheusText()
                             let shop = #"namespace="shop",ingress="api",service="web""#
                             let expected = [
@@ -60,6 +60,9 @@ struct ProxyRequestMetricsTests {
                             #expect(value(#"sluice_stream_first_event_seconds_count{namespace="shop",ingress="chat",service="llm"}"#) == 2)
                             #expect(value(#"sluice_streams_ended_total{namespace="shop",ingress="chat",service="llm",kind="sse",reason="upstream_end"}"#) == 2)
                             #expect(value(#"sluice_upstream_first_byte_seconds_count{namespace="ops",ingress="down",service="gone"}"#) == nil)
+                            // What the API's client read, heads included; the POST's one-byte body.
+                            #expect(value("sluice_sent_bytes_total{\(shop)}") == apiBytes)
+                            #expect(value("sluice_received_bytes_total{\(shop)}") == 1)
                             #expect(value(#"sluice_streams_active{namespace="shop",ingress="ws",service="sockets",kind="websocket"}"#) != nil)
                             try await PromtoolCheck.expectClean(text)
 
@@ -75,8 +78,9 @@ struct ProxyRequestMetricsTests {
     }
 
     /// Three GETs and a POST on one keep-alive connection, two event streams, a WebSocket
-    /// upgrade, a 502 (refused endpoint), a 504 (silent upstream) and a 404 (no route).
-    private static func sendTraffic(to proxy: ProxyUnderTest) async throws {
+    /// upgrade, a 502 (refused endpoint), a 504 (silent upstream) and a 404 (no route). Returns
+    /// the bytes the keep-alive connection's client received.
+    private static func sendTraffic(to proxy: ProxyUnderTest) async throws -> Int {
         let api = try await proxy.connect()
         for _ in 0..<3 {
             try await api.send(get("/items", host: "api.test"))
@@ -106,6 +110,7 @@ struct ProxyRequestMetricsTests {
             #expect(try await client.readResponse().status == status)
             await client.close()
         }
+        return api.receivedByteCount
     }
 
     /// A chunked event stream of three events, answered to every request (kept-alive upstream

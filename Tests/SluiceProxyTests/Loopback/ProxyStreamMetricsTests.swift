@@ -60,6 +60,8 @@ struct ProxyStreamMetricsTests {
             #expect(Self.value(proxy.metrics.prometheusText(), #"sluice_streams_active{\#(Self.route),kind="websocket"}"#) == 1)
             await client.close()
             try await Self.waitFor(proxy, #"sluice_streams_ended_total{\#(Self.route),kind="websocket",reason="client_gone"}"#, 1)
+            // The `101` head; the tunnel carried nothing.
+            #expect(Self.value(proxy.metrics.prometheusText(), "sluice_sent_bytes_total{\(Self.route)}") == client.receivedByteCount)
             #expect(Self.value(proxy.metrics.prometheusText(), #"sluice_streams_active{\#(Self.route),kind="websocket"}"#) == 0)
         }
     }
