@@ -15,6 +15,8 @@ dpkg -s libcrypt-dev >/dev/null 2>&1 || missing+=(libcrypt-dev)
 command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 # The tests drive the proxy with the real curl (TLS, streaming).
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# `promtool check metrics` lints a live /metrics scrape in the proxy's tests.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 for extra in "$@"; do
     dpkg -s "$extra" >/dev/null 2>&1 || missing+=("$extra")
 done

@@ -1,7 +1,12 @@
 /// Writes Prometheus text exposition format, version 0.0.4: metric families (name, type, help)
 /// with their samples. Label values and help text are escaped as the format requires, so any
-/// string may go in. Only what Sluice's own counters and gauges need: no histograms, no
-/// timestamps (a later issue moves metrics onto swift-prometheus).
+/// string may go in. The one writer of `/metrics`: every metric Sluice exports is rendered here.
+///
+/// Not swift-prometheus's `PrometheusCollectorRegistry`: the proxy's metrics live in per-event-loop
+/// cells (`LoopOwnedCounters`, summed at scrape time), and the registry renders only metric
+/// objects it made itself (its `PrometheusMetric` protocol is internal), each of which would be
+/// written by every loop (its `Histogram.record` takes a lock and its `Counter` a shared atomic
+/// per observation). Two writers would make two `/metrics` paths; this one renders it all.
 enum PrometheusExposition {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -9,6 +14,7 @@ enum PrometheusExposition {
     enum MetricType: String, Sendable {
         case counter
         case gauge
+        case histogram
     }
 
     /// One metric family: its `# HELP` and `# TYPE` lines, then one line per sample. A family
@@ -33,16 +39,55 @@ enum PrometheusExposition {
         }
     }
 
-    /// One sample line: labels (in the order given) and an integer value.
+    /// One sample line: a suffix of the family's name (a histogram's `_bucket`, `_sum`,
+    /// `_count`), labels (in the order given) and a value.
     struct Sample: Sendable {
+        var suffix: String
         var labels: [(name: String, value: String)]
         var value: String
 
-        init(_ value: some BinaryInteger, labels: [(name: String, value: String)] = []) {
-            assert(labels.allSatisfy { PrometheusExposition.isValidName($0.name) && !$0.name.contains(":") })
-            self.labels = labels
-            self.value = "\(value)"
+        init(_ value: some BinaryInteger, labels: [(name: String, value: String)] = [], suffix: String = "") {
+            self.init(text: "\(value)", labels: labels, suffix: suffix)
         }
+
+        init(text value: String, labels: [(name: String, value: String)], suffix: String) {
+            assert(labels.allSatisfy { PrometheusExposition.isValidName($0.name) && !$0.name.contains(":") })
+            self.suffix = suffix
+            self.labels = labels
+            self.value = value
+        }
+    }
+
+    /// The samples of one histogram with `labels`: a cumulative `_bucket` per bound (`le` last
+    /// among the labels), `_sum` in seconds and `_count`.
+    static func histogramSamples(
+        _ histogram: HistogramSnapshot, buckets: HistogramBuckets, labels: [(name: String, value: String)]
+    ) -> [Sample] {
+        var samples: [Sample] = []
+        samples.reserveCapacity(histogram.buckets.count + 2)
+        var cumulative = 0
+        for (index, count) in histogram.buckets.enumerated() {
+            cumulative &+= count
+            samples.append(Sample(cumulative, labels: labels + [(name: "le", value: buckets.label(index))], suffix: "_bucket"))
+        }
+        samples.append(Sample(text: seconds(nanoseconds: Int64(histogram.sumNanoseconds)), labels: labels, suffix: "_sum"))
+        samples.append(Sample(cumulative, labels: labels, suffix: "_count"))
+        return samples
+    }
+
+    /// `nanoseconds` as seconds in the shortest decimal form (`0.005`, `1`, `2.5`).
+    static func seconds(nanoseconds: Int64) -> String {
+        let whole = nanoseconds / 1_000_000_000
+        var fraction = (nanoseconds % 1_000_000_000).magnitude
+        guard fraction != 0 else { return "\(whole)" }
+        var digits = 9
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let fractionText = String(fraction)
+        let sign = nanoseconds < 0 && whole == 0 ? "-" : ""
+        return "\(sign)\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
     }
 
     /// The exposition text of `families`, in order.
@@ -53,6 +98,7 @@ enum PrometheusExposition {
             text += "# TYPE \(family.name) \(family.type.rawValue)\n"
             for sample in family.samples {
                 text += family.name
+                text += sample.suffix
                 if !sample.labels.isEmpty {
                     let labels = sample.labels.map { "\($0.name)=\"\(escapedLabelValue($0.value))\"" }
                     text += "{\(labels.joined(separator: ","))}"

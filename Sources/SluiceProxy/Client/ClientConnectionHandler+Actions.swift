@@ -16,6 +16,7 @@ extension ClientConnectionHandler {
             finish(trailers: nil, then: then, context: context)
         case .closeClient(let lingering):
             let logEntry = accessLog != nil ? takeLogEntry() : nil
+            metricsExchangeEnded(cut: true)
             if clientFlushPending { context.flush() }
             if let logEntry { logExchangeEnded(.cut, entry: logEntry) }
             if lingering {
@@ -42,8 +43,9 @@ extension ClientConnectionHandler {
     /// Writes a response head (see `HTTP1ResponseWriter.writeHead`), and notes a final one in the
     /// access log.
     func writeResponseHead(_ head: HTTPResponseHead, answering method: HTTPMethod?, compression: ResponseCompression = .off) {
-        if accessLog != nil, head.status.code >= 200 || head.status == .switchingProtocols {
-            logResponseStarted(head)
+        if head.status.code >= 200 || head.status == .switchingProtocols {
+            metricsResponseStarted(status: head.status.code)
+            if accessLog != nil { logResponseStarted(head) }
         }
         writer.writeHead(head, answering: method, compression: compression)
     }
@@ -53,6 +55,7 @@ extension ClientConnectionHandler {
     func finish(trailers: HTTPHeaders?, then: HTTP1ConnectionStateMachine.AfterResponse, context: ChannelHandlerContext) {
         clientFlushPending = false
         let logEntry = accessLog != nil ? takeLogEntry() : nil
+        metricsExchangeEnded()
         if then != .awaitNextRequest {
             let written = context.eventLoop.makePromise(of: Void.self)
             writer.writeEnd(trailers: trailers, promise: written)

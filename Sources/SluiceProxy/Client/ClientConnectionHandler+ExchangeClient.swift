@@ -32,6 +32,7 @@ extension ClientConnectionHandler: ExchangeClient {
             head.serializedForClient(plan: plan, allocator: allocator)
             ?? ClientResponseHead.serializeRelayed(head.head, plan: plan, allocator: allocator)
         writer.writeRelayedHead(clientHead)
+        metricsResponseStarted(status: head.head.status.code)
         if accessLog != nil { logResponseStarted(head.head, stream: .sse) }
     }
 

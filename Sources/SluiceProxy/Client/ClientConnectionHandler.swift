@@ -42,6 +42,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     let accessLog: AccessLogWriter?
     /// The access log entry of the exchange in progress (only with an access log).
     var pendingLog: PendingAccessLogEntry?
+    /// The request metrics of the exchange in progress.
+    var exchangeMetrics: ExchangeMetricsRecord?
     private var facts = ClientConnectionFacts(clientIP: nil, localPort: nil, proto: "http")
     /// The connection came over TLS.
     private let secure: Bool
@@ -149,6 +151,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             logUpstreamTried(exchange?.endpoint)
             logExchangeEnded(.clientClosed)
         }
+        metricsExchangeEnded(clientClosed: true)
         machine.clientClosed()
         cancelTimer()
         if let exchange {
@@ -165,6 +168,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
+            exchangeMetrics?.quiescing = true
             perform(machine.quiesceRequested())
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -235,6 +239,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private func startExchange(_ received: HTTPRequestHead) {
         clientDeadline = nil
         metrics.requestReceived()
+        metricsRequestStarted(received.method, proto: .http1)
         if accessLog != nil { logRequestStarted(received) }
         let head: HTTPRequestHead
         let route: Route
@@ -244,6 +249,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         {
         case .forward(let forwarded, let matched, let decided):
             (head, route, policy) = (forwarded, matched, decided)
+            metricsRouted(matched)
         case .reject(let error):
             fail(nil, error)
             return
@@ -274,6 +280,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             client: self, upstreamHead: upstreamHead, clientVersion: head.version, backend: route.backend, policy: policy,
             upstreamTLS: loop.upstreamTLSClient(for: route.policy))
         self.exchange = exchange
+        exchange.metricsRouted(exchangeMetrics)
         exchange.limitSlot = limitSlot
         exchange.loadSlot = pick.slot
         exchange.adoptSticky(pick)

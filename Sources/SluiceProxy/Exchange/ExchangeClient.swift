@@ -11,7 +11,7 @@ import NIOHTTP1
 ///
 /// Writes of the response (`write…`) are written at once and flushed by ``flushResponse()``, which
 /// the exchange calls once per upstream read burst.
-protocol ExchangeClient: AnyObject {
+protocol ExchangeClient: ExchangeMetricsClient {
     /// What the connection shares with the others of its event loop (pool, clock, deadlines,
     /// metrics).
     var loop: ProxyLoopContext { get }

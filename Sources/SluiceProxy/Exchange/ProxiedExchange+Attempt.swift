@@ -74,6 +74,7 @@ extension ProxiedExchange {
         self.pending.removeAll()
         for part in pending { send(part, on: connection) }
         connection.flush()
+        if streamCounters != nil { requestSentAt = client.loop.now }
         connection.handler.resumeReading()
         touchUpstream()
         client.requestMayFlow()
@@ -125,7 +126,9 @@ extension ProxiedExchange {
         switch part {
         case .body(.byteBuffer(let buffer)): bodyBytesSent += buffer.readableBytes
         case .body(.fileRegion(let region)): bodyBytesSent += region.readableBytes
-        case .end: requestEndSent = true
+        case .end:
+            requestEndSent = true
+            if bodyBytesSent > 0 { streamCounters?.bytesReceived(bodyBytesSent) }
         case .head: break
         }
         upstream.write(part)

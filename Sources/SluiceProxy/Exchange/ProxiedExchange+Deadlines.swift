@@ -52,6 +52,7 @@ extension ProxiedExchange {
     func deadlineReached(now: NIODeadline) {
         let logger = client.dataPlane.logger
         if let streamDeadline, streamDeadline <= now {
+            client.exchangeMetrics?.streamEnd = .maxDuration
             client.exchangeCut(self)
         } else if upstreamClockRunning, lastUpstreamActivity + idleTimeout <= now {
             if upstream?.handler.readHeld == true {
@@ -59,6 +60,7 @@ extension ProxiedExchange {
                 // upstream's, so it does not count against the idle timeout.
                 lastUpstreamActivity = now
             } else {
+                client.exchangeMetrics?.streamEnd = .idleTimeout
                 client.exchangeFailed(self, .upstreamTimeout(backend: backend.name))
             }
         } else if let stall = sendStall, stall.since + policy.sendTimeout <= now {
@@ -76,6 +78,7 @@ extension ProxiedExchange {
                 clientStall = (since: now, buffered: buffered)
             } else {
                 logger.debug("client stopped reading the response; closing", metadata: ["backend": "\(backend.name)"])
+                client.exchangeMetrics?.streamEnd = .clientStalled
                 client.exchangeCut(self)
             }
         }

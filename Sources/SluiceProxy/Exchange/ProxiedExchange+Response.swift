@@ -36,6 +36,7 @@ extension ProxiedExchange: UpstreamResponseDelegate {
         case .body(let buffer):
             guard upgradeHead == nil else { return }
             lastUpstreamActivity = client.loop.now
+            if responseKind == .eventStream, burstReadAt == nil { burstReadAt = lastUpstreamActivity }
             client.writeResponseBody(buffer)
         case .end(let trailers):
             if let upgradeHead {
@@ -44,7 +45,10 @@ extension ProxiedExchange: UpstreamResponseDelegate {
             }
             upstream = nil
             letGo(connection, reusable: upstreamReusable && requestEndSent)
+            let readAt = burstReadAt
             client.responseEnded(self, trailers: trailers)
+            // The response's end flushed the burst's last bytes.
+            if let readAt { streamBurstFlushed(readAt: readAt, flushed: true) }
         }
     }
 
@@ -94,6 +98,7 @@ extension ProxiedExchange: UpstreamResponseDelegate {
             return
         }
         lastUpstreamActivity = client.loop.now
+        if burstReadAt == nil { burstReadAt = lastUpstreamActivity }
         client.writeRelayed(bytes)
     }
 
@@ -130,7 +135,9 @@ extension ProxiedExchange: UpstreamResponseDelegate {
     /// the upstream is read no further while the client does not take it (unless the policy
     /// buffers for a slow client).
     func upstreamReadComplete(_ connection: UpstreamConnection) {
-        guard client.flushResponse(), !client.responseIsWritable else { return }
+        let flushed = client.flushResponse()
+        if let readAt = burstReadAt { streamBurstFlushed(readAt: readAt, flushed: flushed) }
+        guard flushed, !client.responseIsWritable else { return }
         let buffered = client.responseBufferedBytes
         client.loop.metrics.observeClientBuffered(buffered)
         guard !clientMayBuffer(buffered) else { return }

@@ -74,6 +74,18 @@ final class ProxiedExchange {
     /// A 101 head arrived; the tunnel starts at the response's end.
     var upgradeHead: HTTPResponseHead?
 
+    /// The route's streaming metrics (see `+Metrics`); nil until the client routed the request.
+    var streamCounters: RouteStreamCounters?
+    /// When the client's request head arrived.
+    var receivedAt = NIODeadline.uptimeNanoseconds(0)
+    /// When the request head went upstream, until the response's first byte.
+    var requestSentAt: NIODeadline?
+    /// When the stream's current upstream read burst brought its first bytes, until they are
+    /// flushed to the client.
+    var burstReadAt: NIODeadline?
+    /// The stream's first bytes have not reached the client yet.
+    var firstEventPending = false
+
     /// Last time the upstream sent or accepted something; the idle deadline counts from here.
     var lastUpstreamActivity = NIODeadline.uptimeNanoseconds(0)
     /// When the stream reaches the route's `maxStreamDuration`.
@@ -119,6 +131,7 @@ final class ProxiedExchange {
         responseKind = kind
         upstreamHead = nil
         if let loadSlot, loadSlot.tracksLatency { loadSlot.responseStarted(at: client.loop.now.uptimeNanoseconds) }
+        metricsResponseStarted(kind: kind)
     }
 
     /// What a tunnel made of this exchange holds until it closes: its places under the client's

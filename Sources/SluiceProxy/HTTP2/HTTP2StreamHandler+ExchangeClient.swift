@@ -20,7 +20,10 @@ extension HTTP2StreamHandler: ExchangeClient {
     }
 
     func writeResponseHead(_ head: HTTPResponseHead, compression: ResponseCompression) {
-        if accessLog != nil, head.status.code >= 200 { logResponseStarted(head) }
+        if head.status.code >= 200 {
+            metricsResponseStarted(status: head.status.code)
+            if accessLog != nil { logResponseStarted(head) }
+        }
         writer?.writeHead(head, answering: state?.method, compression: compression)
         flushPending = true
     }
@@ -85,6 +88,7 @@ extension HTTP2StreamHandler: ExchangeClient {
         loop.deadlines.remove(self)
         requestBodyDeadline = nil
         if accessLog != nil { logExchangeEnded(.cut) }
+        metricsExchangeEnded(cut: true)
         context?.close(promise: nil)
     }
 
@@ -112,11 +116,13 @@ extension HTTP2StreamHandler: ExchangeClient {
         writer.flush()
         flushPending = false
         let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
+        metricsResponseStarted(status: clientHead.status.code)
+        metricsExchangeEnded()
         do {
             try TunnelSplice.splice(
                 stream: context, upstream: connection,
                 idleTimeout: exchange.policy.idleTimeout(for: .upgrade), maxDuration: exchange.policy.lifetimeCap(for: .upgrade),
-                wheel: loop.deadlines, metrics: loop.metrics, accessLog: tunnelLog)
+                wheel: loop.deadlines, metrics: loop.metrics, accessLog: tunnelLog, streamMetrics: exchange.webSocketStreamOpened())
         } catch {
             dataPlane.logger.warning("could not set up WebSocket tunnel", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)

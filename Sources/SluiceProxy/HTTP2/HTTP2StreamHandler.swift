@@ -37,6 +37,8 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// While the request body is unfinished: when the client must have sent more of it
     /// (`clientBodyTimeout`, see `+Deadlines`).
     var requestBodyDeadline: NIODeadline?
+    /// The request metrics of the stream's exchange.
+    var exchangeMetrics: ExchangeMetricsRecord?
     /// The loop's access log writer (nil: no access log), read once.
     let accessLog: AccessLogWriter?
     /// The access log entry of the stream's exchange (only with an access log).
@@ -125,6 +127,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.exchange = nil
         }
         if accessLog != nil { logExchangeEnded(.clientClosed) }
+        metricsExchangeEnded(clientClosed: true)
         context.fireChannelInactive()
     }
 
@@ -135,6 +138,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         loop.metrics.http2RequestReceived(secure: secure)
+        metricsRequestStarted(head.method, proto: secure ? .h2 : .h2c)
         var received = head
         if head.method == .CONNECT, extendedConnectProtocol?.lowercased() == "websocket" {
             carriesWebSocket = true
@@ -160,6 +164,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
         case .forward(let head, let route, let policy):
+            metricsRouted(route)
             var limitSlot: ClientLimitSlot?
             if route.policy.clientLimits != nil {
                 switch dataPlane.clientLimiter.admit(received, route: route, facts: facts, now: loop.now) {
@@ -183,6 +188,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
                 client: self, upstreamHead: upstreamHead, clientVersion: received.version, backend: route.backend,
                 policy: policy, upstreamTLS: loop.upstreamTLSClient(for: route.policy))
             self.exchange = exchange
+            exchange.metricsRouted(exchangeMetrics)
             exchange.limitSlot = limitSlot
             exchange.loadSlot = pick.slot
             exchange.adoptSticky(pick)
@@ -228,10 +234,12 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         _ = state?.responseHeadReceived(status: response.status.code, mustClose: false)
         let head = response.head(version: .http2)
         if grpcRequest {
+            metricsResponseStarted(status: 200)
             if accessLog != nil { logResponseStarted(HTTPResponseHead(version: .http2, status: .ok), stream: .grpc) }
             finishResponse { writer.writeTrailersOnly(GRPCErrorResponse.headers(for: response), promise: $0) }
             return
         }
+        metricsResponseStarted(status: head.status.code)
         if accessLog != nil { logResponseStarted(head) }
         writer.writeHead(head, answering: nil, compression: .off)
         if response.hasBody { writer.writeBody(response.body(allocator: context.channel.allocator)) }
@@ -254,6 +262,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         loop.deadlines.remove(self)
         _ = state?.responseEnded()
         let logEntry = accessLog != nil ? takeLogEntry() : nil
+        metricsExchangeEnded()
         defer { if let logEntry { logExchangeEnded(.complete, entry: logEntry) } }
         guard state?.requestComplete == false else {
             writeEnd(nil)

@@ -18,6 +18,8 @@ final class ProxyLoopContext {
     /// Multiplexed connections to HTTP/2 upstreams (`H2C`, `GRPC`).
     let http2Pool: HTTP2UpstreamPool
     let metrics: ProxyMetricsShard
+    /// Request metrics by route (cells this loop writes; scrapes read them through `metrics`).
+    let requestMetrics: LoopRequestMetrics
     let routes: LoopRoutingTable
     var balancer: EndpointBalancer
     var stickyTokens = StickyTokenCache()
@@ -47,6 +49,7 @@ final class ProxyLoopContext {
         self.pool = pool
         self.http2Pool = http2Pool
         self.metrics = metrics
+        self.requestMetrics = LoopRequestMetrics(registry: metrics.requestSeries)
         self.routes = routes
         self.deadlines = deadlines
         self.accessLog = accessLog

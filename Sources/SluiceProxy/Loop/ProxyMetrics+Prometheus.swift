@@ -1,14 +1,7 @@
 extension ProxyMetrics {
     /// The counters in Prometheus text format, for ``AdminServer``'s `/metrics`.
     public func prometheusText() -> String {
-        PrometheusExposition.text([
-            .init(
-                "sluice_requests_total", .counter, help: "Request heads received from clients, by the protocol they came in.",
-                samples: [
-                    .init(requests - http2Requests - h2cRequests, labels: [("protocol", "http/1.1")]),
-                    .init(http2Requests, labels: [("protocol", "h2")]),
-                    .init(h2cRequests, labels: [("protocol", "h2c")]),
-                ]),
+        PrometheusExposition.text(requestFamilies() + [
             .init(
                 "sluice_upstream_connections_opened_total", .counter,
                 help: "TCP connections opened to upstream endpoints.", value: upstreamConnectionsOpened),

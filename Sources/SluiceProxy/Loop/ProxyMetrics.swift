@@ -8,8 +8,24 @@ import NIOConcurrencyHelpers
 /// marks take their maximum).
 public final class ProxyMetrics: Sendable {
     private let shards = NIOLockedValueBox<[ProxyMetricsShard]>([])
+    /// The routing tables requests are routed with: a scrape exports the request series of the
+    /// routes in force only. Nil: every route's.
+    private let store: RoutingTableStore?
+    private let liveRoutes = NIOLockedValueBox<LiveRouteKeys?>(nil)
 
-    public init() {}
+    public init() {
+        self.store = nil
+    }
+
+    init(store: RoutingTableStore) {
+        self.store = store
+    }
+
+    /// The per-route families of a scrape (see `RouteMetricsExport`).
+    func requestFamilies() -> [PrometheusExposition.Family] {
+        let live = store.map { LiveRouteKeys.current(of: $0, cache: liveRoutes) }
+        return RouteMetricsExport.families(shards.withLockedValue { $0.map(\.requestSeries) }, live: live)
+    }
 
     /// A new shard, for one event loop. Called on that loop, so that its counters are allocated
     /// from that thread's memory.
@@ -67,6 +83,8 @@ public final class ProxyMetrics: Sendable {
 
 /// One event loop's counters. Only that loop writes them; any thread may read them.
 final class ProxyMetricsShard: Sendable {
+    /// Request series by route (see `LoopRequestMetrics`).
+    let requestSeries = RequestMetricsRegistry()
     let requests = ManagedAtomic<Int>(0)
     let http2Requests = ManagedAtomic<Int>(0)
     let h2cRequests = ManagedAtomic<Int>(0)

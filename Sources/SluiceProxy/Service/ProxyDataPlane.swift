@@ -17,7 +17,7 @@ public final class ProxyDataPlane: Sendable {
     public let configuration: ProxyConfiguration
     public let eventLoopGroup: any EventLoopGroup
     let logger: Logger
-    private let _metrics = ProxyMetrics()
+    private let _metrics: ProxyMetrics
     /// The per-client limits' counts, shared by every loop (`ClientLimiter`).
     let clientLimiter = ClientLimiter()
     /// Requests in flight and latency per endpoint, shared by every loop and kept across tables
@@ -60,6 +60,7 @@ public final class ProxyDataPlane: Sendable {
     ) {
         self.connector = connector
         self.store = store
+        self._metrics = ProxyMetrics(store: store)
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger

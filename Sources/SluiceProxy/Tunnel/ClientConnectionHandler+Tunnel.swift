@@ -21,6 +21,7 @@ extension ClientConnectionHandler {
         clientFlushPending = false
         writeResponseHead(clientHead, answering: method)
         context.flush()
+        metricsExchangeEnded()
         let tunnelLog = accessLog != nil ? takeTunnelLogEntry() : nil
         // The splice removes the decoder, whose place an attached encoder writes from.
         writer.decoderLeaving()
@@ -30,7 +31,7 @@ extension ClientConnectionHandler {
             try TunnelSplice.splice(
                 client: context, upstream: connection,
                 idleTimeout: exchange.policy.idleTimeout(for: .upgrade), maxDuration: exchange.policy.lifetimeCap(for: .upgrade),
-                wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog)
+                wheel: loop.deadlines, metrics: metrics, accessLog: tunnelLog, streamMetrics: exchange.webSocketStreamOpened())
         } catch {
             dataPlane.logger.warning("could not set up tunnel", metadata: ["error": "\(error)"])
             connection.channel.close(promise: nil)

@@ -16,8 +16,19 @@ final class TunnelDeadlines: DeadlineWheelMember {
     private let cap: NIODeadline?
     private var lastActivity: NIODeadline
     private var onExpiry: (() -> Void)?
+    /// The tunnel's stream metrics, until it ends (``streamEnded(_:)``).
+    private var stream: StreamMetricsRecord?
+    /// Which limit closed the tunnel, if one did.
+    private var expiredBy: StreamEndReason?
+    /// Which side stopped sending first (a half-close), if one did.
+    private var firstToFinish: StreamEndReason?
 
-    init(idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel) {
+    /// The route's counters the tunnel's bytes are added to.
+    private let traffic: RouteStreamCounters?
+
+    init(idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel, stream: StreamMetricsRecord? = nil) {
+        self.stream = stream
+        self.traffic = stream?.counters
         self.wheel = wheel
         self.idleTimeout = idleTimeout
         let now = wheel.now
@@ -56,7 +67,28 @@ final class TunnelDeadlines: DeadlineWheelMember {
             return
         }
         stop()
+        expiredBy = cap.map { wheel.now >= $0 } == true ? .maxDuration : .idleTimeout
         onExpiry()
+    }
+
+    /// One end of the tunnel closed after `bytes` were written to it (to the client: `toClient`).
+    func endClosed(afterWriting bytes: Int, toClient: Bool) {
+        guard let traffic, bytes > 0 else { return }
+        if toClient { traffic.bytesSent(bytes) } else { traffic.bytesReceived(bytes) }
+    }
+
+    /// One side of the tunnel stopped sending (`reason`: which one); the first is the one that
+    /// ended the stream.
+    func sideFinished(_ reason: StreamEndReason) {
+        if firstToFinish == nil { firstToFinish = reason }
+    }
+
+    /// One end of the tunnel closed (`reason`: which one); the first call ends the stream, with
+    /// the limit that closed it if one did, else with the side that finished first.
+    func streamEnded(_ reason: StreamEndReason) {
+        guard let stream else { return }
+        self.stream = nil
+        stream.end(expiredBy ?? firstToFinish ?? reason, now: wheel.now)
     }
 }
 

@@ -104,6 +104,11 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context?.channel.isWritable ?? false
     }
 
+    /// How the stream ended when this side finished first.
+    private var endReason: StreamEndReason {
+        side == .client ? .clientGone : .upstreamEnd
+    }
+
     // MARK: Channel events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -124,12 +129,15 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
             accessLog = nil
             entry.write(tunnelBytes: bytesWritten, now: context.eventLoop.now)
         }
+        deadlines.streamEnded(endReason)
+        deadlines.endClosed(afterWriting: bytesWritten, toClient: side == .client)
         deadlines.stop()
         partner?.partnerCloseFull()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let channelEvent = event as? ChannelEvent, case .inputClosed = channelEvent {
+            deadlines.sideFinished(endReason)
             partner?.partnerWriteEOF()
         } else {
             context.fireUserInboundEventTriggered(event)

@@ -15,12 +15,14 @@ enum TunnelSplice {
         maxDuration: TimeAmount?,
         wheel: DeadlineWheel,
         metrics: ProxyMetricsShard,
-        accessLog: TunnelAccessLogEntry?
+        accessLog: TunnelAccessLogEntry?,
+        streamMetrics: StreamMetricsRecord? = nil
     ) throws {
         let clientChannel = clientContext.channel
         let client = clientContext.pipeline.syncOperations
         let (glue, deadlines) = try glueClientEnd(
-            on: clientChannel, idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, metrics: metrics, accessLog: accessLog)
+            on: clientChannel, idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, metrics: metrics, accessLog: accessLog,
+            stream: streamMetrics)
         try clientChannel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
         let upstreamChannel = try spliceUpstream(connection, glue: glue.upstream, deadlines: deadlines, client: clientChannel)
 
@@ -55,15 +57,16 @@ enum TunnelSplice {
     /// does if anything after this throws.
     private static func glueClientEnd(
         on channel: any Channel, idleTimeout: TimeAmount, maxDuration: TimeAmount?, wheel: DeadlineWheel,
-        metrics: ProxyMetricsShard, accessLog: TunnelAccessLogEntry?
+        metrics: ProxyMetricsShard, accessLog: TunnelAccessLogEntry?, stream: StreamMetricsRecord?
     ) throws -> (glue: (client: TunnelGlueHandler, upstream: TunnelGlueHandler), deadlines: TunnelDeadlines) {
-        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel)
+        let deadlines = TunnelDeadlines(idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, stream: stream)
         let glue = TunnelGlueHandler.matchedPair(metrics: metrics, deadlines: deadlines, accessLog: accessLog)
         do {
             try channel.pipeline.syncOperations.addHandler(glue.client)
         } catch {
             var entry = accessLog
             entry?.write(tunnelBytes: 0, now: channel.eventLoop.now)
+            deadlines.streamEnded(.error)
             throw error
         }
         return (glue, deadlines)
@@ -109,12 +112,14 @@ enum TunnelSplice {
         maxDuration: TimeAmount?,
         wheel: DeadlineWheel,
         metrics: ProxyMetricsShard,
-        accessLog: TunnelAccessLogEntry?
+        accessLog: TunnelAccessLogEntry?,
+        streamMetrics: StreamMetricsRecord? = nil
     ) throws {
         let streamChannel = streamContext.channel
         let stream = streamContext.pipeline.syncOperations
         let (glue, deadlines) = try glueClientEnd(
-            on: streamChannel, idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, metrics: metrics, accessLog: accessLog)
+            on: streamChannel, idleTimeout: idleTimeout, maxDuration: maxDuration, wheel: wheel, metrics: metrics, accessLog: accessLog,
+            stream: streamMetrics)
         try stream.addHandler(HTTP2StreamBytes(), position: .before(glue.client))
         let upstreamChannel = try spliceUpstream(connection, glue: glue.upstream, deadlines: deadlines, client: streamChannel)
         stream.removeHandler(context: streamContext, promise: nil)

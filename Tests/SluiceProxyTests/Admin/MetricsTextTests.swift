@@ -35,13 +35,53 @@ import Testing
         second.observeClientBuffered(4096)
         first.clientConnectionOpened()
         for _ in 0..<3 { second.clientConnectionOpened() }
+        LoopRequestMetrics(registry: second.requestSeries)
+            .cell(for: RouteMetricsKey(source: "default/test", backend: "default/app:80"), generation: 0)
+            .series(for: RequestSeriesLabels(method: .get, status: .success, proto: .h2))
+            .observe(nanoseconds: 1_500_000)
         #expect(
             metrics.prometheusText() == """
-                # HELP sluice_requests_total Request heads received from clients, by the protocol they came in.
+                # HELP sluice_requests_total Requests answered, by route (Ingress and Service), method, status class and client protocol.
                 # TYPE sluice_requests_total counter
-                sluice_requests_total{protocol="http/1.1"} 2
-                sluice_requests_total{protocol="h2"} 1
-                sluice_requests_total{protocol="h2c"} 0
+                sluice_requests_total{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 1
+                # HELP sluice_request_duration_seconds Time from a request's head to the end of its response (a stream's whole life), by route, method, status class and client protocol.
+                # TYPE sluice_request_duration_seconds histogram
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.001"} 0
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.005"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.01"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.025"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.05"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.1"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.25"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="0.5"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="1"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="2.5"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="5"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="10"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="30"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="60"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="300"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="900"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="3600"} 1
+                sluice_request_duration_seconds_bucket{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2",le="+Inf"} 1
+                sluice_request_duration_seconds_sum{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 0.0015
+                sluice_request_duration_seconds_count{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 1
+                # HELP sluice_received_bytes_total Bytes received from clients, by route: request bodies forwarded whole, and what tunnels carried from clients.
+                # TYPE sluice_received_bytes_total counter
+                # HELP sluice_sent_bytes_total Bytes sent to clients, by route: responses with their heads, and what tunnels carried to clients.
+                # TYPE sluice_sent_bytes_total counter
+                # HELP sluice_upstream_first_byte_seconds Time from a request sent to the upstream to the first byte of its response, by route.
+                # TYPE sluice_upstream_first_byte_seconds histogram
+                # HELP sluice_stream_first_event_seconds Time from an event stream's request head to its first body bytes handed to the client socket (time to first token), by route; each stream once.
+                # TYPE sluice_stream_first_event_seconds histogram
+                # HELP sluice_stream_flush_delay_seconds Sluice's own delay per event: time from reading a chunk of an event stream from the upstream to handing it to the client socket, one observation per upstream read (not sampled), by route.
+                # TYPE sluice_stream_flush_delay_seconds histogram
+                # HELP sluice_streams_active Streams open now, by route and kind (sse, websocket).
+                # TYPE sluice_streams_active gauge
+                # HELP sluice_stream_duration_seconds Time from a stream's request head to its end, by route and kind.
+                # TYPE sluice_stream_duration_seconds histogram
+                # HELP sluice_streams_ended_total Streams ended, by route, kind and reason (upstream_end, client_gone, client_stalled, idle_timeout, max_duration, shutdown, error).
+                # TYPE sluice_streams_ended_total counter
                 # HELP sluice_upstream_connections_opened_total TCP connections opened to upstream endpoints.
                 # TYPE sluice_upstream_connections_opened_total counter
                 sluice_upstream_connections_opened_total 1

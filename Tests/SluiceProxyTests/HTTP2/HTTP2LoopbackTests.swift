@@ -135,7 +135,8 @@ struct HTTP2LoopbackTests {
             let entries = try await lines.waitForCount(2)
             #expect(entries.map { $0["uri"] as? String } == ["/one", "/two"])
             #expect(proxy.metrics.http2Requests == 2)
-            #expect(proxy.metrics.prometheusText().contains("sluice_requests_total{protocol=\"h2\"} 2\n"))
+            #expect(proxy.metrics.prometheusText().contains(
+                #"sluice_requests_total{namespace="default",ingress="test",service="app",method="GET",status="2xx",protocol="h2"} 2\#n"#))
             for entry in entries {
                 #expect(entry["protocol"] as? String == "HTTP/2.0")
                 #expect(entry["status"] as? Int == 200)

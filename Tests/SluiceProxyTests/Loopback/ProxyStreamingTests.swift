@@ -154,6 +154,8 @@ struct ProxyStreamTimeoutTests {
             try await client.waitForText("data: event 0\n\n")
             try await client.waitForClose()
             #expect(client.receivedText.hasSuffix("data: event 0\n\n\r\n"), "the capped stream is cut: no terminating chunk")
+            #expect(proxy.metrics.prometheusText().contains(
+                #"sluice_streams_ended_total{namespace="default",ingress="test",service="app",kind="sse",reason="max_duration"} 1\#n"#))
         }
     }
 

@@ -151,6 +151,8 @@ struct ProxyWebSocketStreamCapTests {
             let frame = TestClientWebSocketFrame(opcode: TestClientWebSocketFrame.text, payload: Array("ping".utf8))
             try await client.send(frame.encodedMasked())
             try await client.waitForClose(timeout: .seconds(20))
+            #expect(proxy.metrics.prometheusText().contains(
+                #"sluice_streams_ended_total{namespace="default",ingress="test",service="app",kind="websocket",reason="max_duration"} 1\#n"#))
         }
     }
 }
