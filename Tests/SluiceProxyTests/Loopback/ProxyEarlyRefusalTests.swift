@@ -23,12 +23,14 @@ struct ProxyEarlyRefusalTests {
         let refusalBody = Self.refusalBody
         try await withProxy(upstream: .answerAtHead(refusal)) { proxy, _ in
             let client = try await proxy.connect(autoRead: false)
-            // More than every socket buffer on the way can hold (several MiB each on loopback).
-            let upload = 128 * 1024 * 1024
+            // More than every socket buffer on the way can hold (up to about 6 MiB each on loopback,
+            // four of them), and little enough to send in time in a debug build beside the rest of
+            // the suite.
+            let upload = 64 * 1024 * 1024
             try await client.send("PUT /upload HTTP/1.1\r\nHost: example.com\r\nContent-Length: \(upload)\r\n\r\n")
             // The whole body goes out before the client reads a byte: held for the upstream (which
             // reads nothing more), it would stall here until the 60 s send timeout.
-            try await withTimeout(seconds: 20) {
+            try await withTimeout(seconds: 45) {
                 let chunk = [UInt8](repeating: UInt8(ascii: "u"), count: 1024 * 1024)
                 for _ in 0..<(upload / chunk.count) { try await client.send(chunk) }
             }
