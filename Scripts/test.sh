@@ -10,8 +10,14 @@ Scripts/ensure-test-venv.sh
 echo "== swift build (debug, with tests)"
 swift build --build-tests
 
-echo "== swift test"
-swift test --skip-build
+# Two runs: the controller's and the executable's suites wait on timers and on processes they
+# start, and on 2 CPUs they miss their deadlines while the proxy's loopback suites (uploads of
+# tens of MiB, thousands of requests) run beside them in the same test process.
+timed="SluiceControllerTests|SluiceCommandTests"
+echo "== swift test (all but the timed suites)"
+swift test --skip-build --skip "$timed"
+echo "== swift test (the timed suites: controller, sluice executable)"
+swift test --skip-build --filter "$timed"
 
 echo "== deployment checks"
 Scripts/check-deploy.sh
