@@ -104,9 +104,10 @@ struct ProxyErrorTests {
     }
 
     @Test func upstreamStallingMidResponseClosesTheClient() async throws {
-        // A second, not less: on a loaded machine the upstream's head itself once took longer
-        // than 200 ms to come, and the exchange ended in a 504 instead.
-        let policy = RoutePolicy(readTimeout: .seconds(1))
+        // Five seconds, not less: on a loaded machine the upstream's head itself once took longer
+        // than 200 ms, then longer than 1 s (a fresh-clone run of the whole suite on 2 CPUs), to
+        // come, and the exchange ended in a 504 instead.
+        let policy = RoutePolicy(readTimeout: .seconds(5))
         try await withProxy(upstream: .headThenStall, policy: policy) { proxy, _ in
             let client = try await proxy.connect()
             try await client.send(get("/partial"))
