@@ -33,7 +33,7 @@ struct AcceptPauseTests {
 
         // Not a timing assertion: a loop retrying `accept4` burns a whole CPU (about 2 s of CPU
         // time in these 2 s); one that pauses 500 ms between tries uses next to none.
-        let pid = sluice.process.processIdentifier
+        let pid = sluice.process.pid
         let before = try Self.cpuSeconds(pid: pid)
         try await Task.sleep(for: .seconds(2))
         let spent = try Self.cpuSeconds(pid: pid) - before

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 import Yams
 
@@ -17,15 +18,10 @@ struct DeploymentFlagsTests {
         #expect(args.contains { $0.hasPrefix("--publish-service=") })
 
         // A kubeconfig that does not exist stops the controller right after argument parsing.
-        let process = Process()
-        process.executableURL = SluiceProcess.executableURL
-        process.arguments = ["controller"] + args + ["--kubeconfig", "/nonexistent/kubeconfig"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let result = try await ChildProcess.run(
+            executable: SluiceProcess.executableURL.path,
+            arguments: ["controller"] + args + ["--kubeconfig", "/nonexistent/kubeconfig"])
+        let text = result.stdout + result.stderr
         #expect(text.contains("kubeconfig /nonexistent/kubeconfig"), "arguments were not accepted:\n\(text)")
         #expect(!text.contains("Usage:") && !text.contains("USAGE:"))
     }

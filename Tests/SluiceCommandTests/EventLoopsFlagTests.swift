@@ -16,8 +16,8 @@ struct EventLoopsFlagTests {
         defer { sluice.kill() }
         try await sluice.waitForReadiness(200)
 
-        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(sluice.process.processIdentifier)/task")
-            .compactMap { try? String(contentsOfFile: "/proc/\(sluice.process.processIdentifier)/task/\($0)/comm", encoding: .utf8) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(sluice.process.pid)/task")
+            .compactMap { try? String(contentsOfFile: "/proc/\(sluice.process.pid)/task/\($0)/comm", encoding: .utf8) }
         // A sized group's threads are NIO-ELT-<group>-#<n>; the default (singleton) group's are NIO-SGLTN-....
         #expect(names.filter { $0.hasPrefix("NIO-ELT-") }.count == 3, "threads: \(names)")
         #expect(!names.contains { $0.hasPrefix("NIO-SGLTN-") }, "threads: \(names)")

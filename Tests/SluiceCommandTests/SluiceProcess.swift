@@ -6,7 +6,7 @@ import SluiceTestSupport
 /// `swift build --build-tests` puts the executable beside the test bundle, so the tests run the
 /// binary of the same build.
 final class SluiceProcess: Sendable {
-    let process: Process
+    let process: SpawnedProcess
     private let logFile: URL
 
     static var executableURL: URL {
@@ -15,26 +15,20 @@ final class SluiceProcess: Sendable {
 
     /// - Parameter openFileLimit: the process's open-file limit (`ulimit -n`), when not inherited.
     init(arguments: [String], openFileLimit: Int? = nil) throws {
-        process = Process()
         // Port 0: the kernel picks free ports at bind time, and the process logs them. A port
         // chosen here and handed over could be taken by another parallel test before the child
         // binds it.
         let sluiceArguments = arguments + ["--bind-address", "127.0.0.1", "--http-port", "0", "--https-port", "0", "--admin-port", "0"]
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(UUID().uuidString).log")
         if let openFileLimit {
             // The shell sets the limit and then becomes sluice (`exec`): same process, same pid.
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", Self.executableURL.path] + sluiceArguments
+            process = try SpawnedProcess(
+                executable: "/bin/sh",
+                arguments: ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", Self.executableURL.path] + sluiceArguments,
+                output: .file(logFile.path))
         } else {
-            process.executableURL = Self.executableURL
-            process.arguments = sluiceArguments
+            process = try SpawnedProcess(executable: Self.executableURL.path, arguments: sluiceArguments, output: .file(logFile.path))
         }
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
     }
 
     /// What the process logged so far.
@@ -42,20 +36,18 @@ final class SluiceProcess: Sendable {
         (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
     }
 
-    func terminate() { process.terminate() }
+    func terminate() { process.send(SIGTERM) }
 
-    func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-    }
+    func kill() { process.send(SIGKILL) }
 
     /// Waits for the process to exit and returns its status.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while true {
+            if let status = process.exitStatus { return status }
             guard ContinuousClock.now < deadline else { throw SluiceProcessError.stillRunning }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
     }
 
     /// `GET path` on the admin port: the status code, or nil when nothing answers.

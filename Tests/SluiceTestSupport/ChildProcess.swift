@@ -1,44 +1,19 @@
-import Foundation
 import Glibc
-import NIOConcurrencyHelpers
 
 /// A real program as a test's peer, its output read as it comes: `curl` as a client
 /// (``CurlProcess``), or a Python client or upstream (`PythonPeer`).
-public final class ChildProcess {
+public final class ChildProcess: Sendable {
     public struct Result: Sendable {
         public let exitCode: Int32
         public let stdout: String
         public let stderr: String
     }
 
-    private let process: Process
-    private let output = NIOLockedValueBox((stdout: Data(), stderr: Data()))
-    private let exited = NIOLockedValueBox<Int32?>(nil)
+    private let process: SpawnedProcess
 
     /// Starts the program at `executable` with `arguments`.
     public init(executable: String, arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let output = self.output
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.withLockedValue { $0.stdout.append(data) }
-        }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.withLockedValue { $0.stderr.append(data) }
-        }
-        let exited = self.exited
-        process.terminationHandler = { process in
-            exited.withLockedValue { $0 = process.terminationStatus }
-        }
-        self.process = process
-        try process.run()
+        process = try SpawnedProcess(executable: executable, arguments: arguments)
     }
 
     /// Runs the program at `executable` with `arguments` to its end.
@@ -47,8 +22,8 @@ public final class ChildProcess {
     }
 
     /// What the program wrote to standard output so far.
-    public var stdout: String { String(decoding: output.withLockedValue { $0.stdout }, as: UTF8.self) }
-    public var stderr: String { String(decoding: output.withLockedValue { $0.stderr }, as: UTF8.self) }
+    public var stdout: String { process.stdout }
+    public var stderr: String { process.stderr }
 
     /// Waits until standard output contains `text`.
     public func waitForOutput(containing text: String, timeout: Duration = .seconds(10)) async throws {
@@ -62,26 +37,28 @@ public final class ChildProcess {
     /// Waits for the program to exit (terminating it after `timeout`), then for the rest of its output.
     public func finish(timeout: Duration = .seconds(20)) async throws -> Result {
         let deadline = ContinuousClock.now + timeout
-        while exited.withLockedValue({ $0 }) == nil {
+        while process.isRunning {
             if ContinuousClock.now >= deadline {
                 terminate()
                 throw CurlError.timedOut(stdout: stdout, stderr: stderr)
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        // The pipes' last bytes may land just after the exit.
-        try await Task.sleep(for: .milliseconds(50))
-        return Result(exitCode: exited.withLockedValue { $0 } ?? -1, stdout: stdout, stderr: stderr)
+        // The pipes' last bytes may be read just after the exit (or never end, when a grandchild
+        // holds them).
+        let outputDeadline = ContinuousClock.now + .seconds(2)
+        while !process.outputClosed, ContinuousClock.now < outputDeadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return Result(exitCode: process.exitStatus ?? -1, stdout: stdout, stderr: stderr)
     }
 
     /// Whether the program is still running.
     public var isRunning: Bool { process.isRunning }
 
-    /// Stops the program (a stream that would run on, a server) with `SIGKILL`: a child of the
-    /// test runner may inherit a signal mask that blocks `SIGTERM` (a Python server then never
-    /// stops).
+    /// Stops the program (a stream that would run on, a server) at once, with `SIGKILL`.
     public func terminate() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.send(SIGKILL)
     }
 }
 
