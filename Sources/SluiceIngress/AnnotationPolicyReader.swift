@@ -85,6 +85,7 @@ struct AnnotationPolicyReader {
         readClientCertificate(into: &policy)
         readBasicAuth(into: &policy)
         readRedirects(into: &policy)
+        readRewrite(into: &policy)
         readLoadBalancing(into: &policy)
         readCanary(into: &policy)
         readSessionAffinity(into: &policy)

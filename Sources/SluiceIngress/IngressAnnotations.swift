@@ -128,11 +128,11 @@ public enum IngressAnnotations {
         "canary", "canary-by-header", "canary-by-header-value", "canary-by-cookie", "canary-weight", "canary-weight-total",
     ]
 
-    /// The redirect and upstream-request settings (`AnnotationPolicyReader+Redirect`), under both
-    /// prefixes.
+    /// The redirect, rewrite and upstream-request settings (`AnnotationPolicyReader+Redirect`,
+    /// `+Rewrite`), under both prefixes.
     static let redirects = [
         "temporal-redirect", "temporal-redirect-code", "permanent-redirect", "permanent-redirect-code", "app-root",
-        "upstream-vhost", "x-forwarded-prefix",
+        "upstream-vhost", "x-forwarded-prefix", "rewrite-target", "use-regex",
     ]
 
     /// The sticky session settings (`AnnotationPolicyReader+SessionAffinity`), under both

@@ -4,9 +4,12 @@
 /// - `prefix`: element-wise on `/`; the stored prefix has no trailing slash (`/` is stored as
 ///   `""`), so `/aaa/bbb/` and `/aaa/bbb` are the same prefix and match `/aaa/bbb`, `/aaa/bbb/`
 ///   and `/aaa/bbb/ccc` but not `/aaa/bbbxyz`. `ImplementationSpecific` is treated as prefix.
+/// - `regex`: ingress-nginx's `location ~* "^<path>"`, for every path of a host where an
+///   Ingress asks for `use-regex` or `rewrite-target` (``PathRegex``).
 public enum PathMatch: Hashable, Sendable {
     case exact(String)
     case prefix(String)
+    case regex(PathRegex)
 
     /// Builds a prefix match from an Ingress path, dropping trailing slashes.
     public static func prefix(ingressPath path: String) -> PathMatch {
@@ -22,6 +25,8 @@ public enum PathMatch: Hashable, Sendable {
             return p[...] == path
         case .prefix(let p):
             return Self.isElementPrefix(p[...], of: path)
+        case .regex(let pattern):
+            return pattern.matches(path)
         }
     }
 
@@ -54,6 +59,7 @@ public enum PathMatch: Hashable, Sendable {
     public var length: Int {
         switch self {
         case .exact(let p), .prefix(let p): return p.utf8.count
+        case .regex(let pattern): return pattern.pattern.utf8.count
         }
     }
 
@@ -67,10 +73,13 @@ public enum PathMatch: Hashable, Sendable {
         switch self {
         case .exact(let p): return "=" + p
         case .prefix(let p): return p.isEmpty ? "/" : p
+        case .regex(let pattern): return "~" + (pattern.caseInsensitive ? "*" : "") + pattern.pattern
         }
     }
 
     /// Precedence: longer first; on equal length exact beats prefix. Stable tie-break on the text.
+    /// A host's regex paths are ordered the same way (ingress-nginx orders its locations by the
+    /// path's length), and the first that matches wins, as in nginx.
     public static func precedes(_ a: PathMatch, _ b: PathMatch) -> Bool {
         if a.length != b.length { return a.length > b.length }
         if a.isExact != b.isExact { return a.isExact }

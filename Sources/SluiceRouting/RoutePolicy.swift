@@ -155,6 +155,20 @@ public struct RoutePolicy: Hashable, Sendable {
         set { mutate { $0.sessionAffinity = newValue } }
     }
 
+    /// The path the backend is asked for (`rewrite-target`); nil: the client's.
+    public var rewrite: PathRewrite? {
+        get { storage.fields.rewrite }
+        set { mutate { $0.rewrite = newValue } }
+    }
+
+    /// The Ingress asked for regular-expression paths (`use-regex`, or implied by
+    /// `rewrite-target`): as in ingress-nginx, every path of its hosts is then matched as one
+    /// (`PathMatch.regex`), whichever Ingress wrote it.
+    public var regexPaths: Bool {
+        get { storage.fields.regexPaths }
+        set { mutate { $0.regexPaths = newValue } }
+    }
+
     public init(
         connectTimeout: Duration = .seconds(5),
         readTimeout: Duration = .seconds(60),
@@ -180,7 +194,9 @@ public struct RoutePolicy: Hashable, Sendable {
         redirect: RouteRedirect? = nil,
         loadBalancing: LoadBalancing = .roundRobin,
         canary: CanaryRule? = nil,
-        sessionAffinity: SessionAffinity? = nil
+        sessionAffinity: SessionAffinity? = nil,
+        rewrite: PathRewrite? = nil,
+        regexPaths: Bool = false
     ) {
         storage = Storage(
             Fields(
@@ -208,7 +224,9 @@ public struct RoutePolicy: Hashable, Sendable {
                 redirect: redirect,
                 loadBalancing: loadBalancing,
                 canary: canary,
-                sessionAffinity: sessionAffinity))
+                sessionAffinity: sessionAffinity,
+                rewrite: rewrite,
+                regexPaths: regexPaths))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -279,5 +297,7 @@ public struct RoutePolicy: Hashable, Sendable {
         var loadBalancing: LoadBalancing
         var canary: CanaryRule?
         var sessionAffinity: SessionAffinity?
+        var rewrite: PathRewrite?
+        var regexPaths: Bool
     }
 }

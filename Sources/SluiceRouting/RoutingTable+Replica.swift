@@ -28,6 +28,7 @@ extension PathMatch {
         switch self {
         case .exact(let path): return .exact(path.replica())
         case .prefix(let path): return .prefix(path.replica())
+        case .regex(let pattern): return .regex(pattern.replica())
         }
     }
 }
@@ -57,6 +58,7 @@ extension RoutePolicy {
         }
         if case .hash = loadBalancing { copy.loadBalancing = loadBalancing.replica() }
         if let sessionAffinity { copy.sessionAffinity = sessionAffinity.replica() }
+        if let rewrite { copy.rewrite = rewrite.replica() }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
             tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()

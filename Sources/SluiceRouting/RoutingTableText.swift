@@ -90,6 +90,8 @@ public enum RoutingTableText {
         if let basic = policy.basicAuth { fields += ["basic-auth=\(basic.secret)", "basic-auth-users=\(basic.users.count)"] }
         if let always = policy.redirect?.always { fields.append("redirect=\(always.status):\(always.location.text)") }
         if let appRoot = policy.redirect?.appRoot { fields.append("app-root=\(appRoot)") }
+        if let rewrite = policy.rewrite { fields.append("rewrite=\(rewrite.text)") }
+        if policy.regexPaths { fields.append("use-regex") }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
         return fields
     }

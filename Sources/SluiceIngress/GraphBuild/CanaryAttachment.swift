@@ -12,7 +12,7 @@ enum CanaryAttachment {
             let host = HostMatch(ingressHost: ingressRule.host)
             for (pathIndex, path) in (ingressRule.http?.paths ?? []).enumerated() {
                 let field = IngressField.path(rule: ruleIndex, path: pathIndex)
-                guard let match = IngressRuleProcessor.pathMatch(path, field: field, ingress: served.rank, &build) else { continue }
+                guard let match = IngressRuleProcessor.pathMatch(path, host: host, field: field, ingress: served.rank, &build) else { continue }
                 let claimed = "\(field.text): \(host.text) \(match.text)"
                 guard let main = build.graph.virtualHosts[host]?.routes[match] else {
                     build.report(DiagnosticReason.canaryWithoutMain,

@@ -13,6 +13,9 @@ struct IngressGraphBuild: Sendable {
     var graph = IngressGraph()
     /// The Ingresses of our class, oldest first; `ServedIngress.rank` indexes this.
     var ingresses: [ServedIngress] = []
+    /// Hosts whose every path is a regular expression (`RoutePolicy.regexPaths` on an Ingress
+    /// with rules for them), set by `IngressRuleProcessor`.
+    var regexHosts: Set<HostMatch> = []
     /// Each backend a route or the default route asked for, in the order they were asked: a
     /// reference that does not resolve is reported to every one of them.
     private(set) var backendRequests: [(reference: BackendReference, ingress: Int, field: IngressField)] = []

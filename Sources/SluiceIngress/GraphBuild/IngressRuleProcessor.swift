@@ -3,6 +3,10 @@ import SluiceRouting
 
 /// Turns each `spec.rules[].http.paths[]` into a route of its host's virtual host: `Exact` →
 /// `PathMatch.exact`, `Prefix` and `ImplementationSpecific` → `PathMatch.prefix(ingressPath:)`.
+/// On a host where any Ingress asks for regular expressions (`use-regex`, `rewrite-target`),
+/// every path of every Ingress is `PathMatch.regex`, whatever its type (ingress-nginx's rule:
+/// its locations become `~* "^<path>"`); a path that is not a usable expression is reported and
+/// not served.
 ///
 /// The first Ingress (oldest) to claim a host + path + kind keeps it; a later claimant is told
 /// who won (`ConflictLost`), and an Ingress listing one twice is told the first is used
@@ -11,6 +15,9 @@ import SluiceRouting
 /// claimed its routes, each joins the routes it names as their canary (`CanaryAttachment`).
 struct IngressRuleProcessor: IngressGraphProcessor {
     func run(_ build: inout IngressGraphBuild) {
+        for served in build.ingresses where served.policy.canary == nil && served.policy.regexPaths {
+            for rule in served.ingress.spec?.rules ?? [] { build.regexHosts.insert(HostMatch(ingressHost: rule.host)) }
+        }
         for served in build.ingresses where served.policy.canary == nil {
             claimRoutes(of: served, &build)
         }
@@ -24,7 +31,7 @@ struct IngressRuleProcessor: IngressGraphProcessor {
             let host = HostMatch(ingressHost: rule.host)
             for (pathIndex, path) in (rule.http?.paths ?? []).enumerated() {
                 let field = IngressField.path(rule: ruleIndex, path: pathIndex)
-                guard let match = Self.pathMatch(path, field: field, ingress: served.rank, &build) else { continue }
+                guard let match = Self.pathMatch(path, host: host, field: field, ingress: served.rank, &build) else { continue }
                 if let owner = build.graph.virtualHosts[host]?.routes[match]?.source {
                     let claimed = "\(field.text): \(host.text) \(match.text)"
                     if owner == served.key {
@@ -42,9 +49,10 @@ struct IngressRuleProcessor: IngressGraphProcessor {
         }
     }
 
-    /// The path's match, or nil (reported) when it does not start with `/`.
+    /// The path's match on `host`, or nil (reported) when it does not start with `/` or, on a
+    /// host of regular expressions, is not a usable one.
     static func pathMatch(
-        _ path: HTTPIngressPath, field: IngressField, ingress rank: Int, _ build: inout IngressGraphBuild
+        _ path: HTTPIngressPath, host: HostMatch, field: IngressField, ingress rank: Int, _ build: inout IngressGraphBuild
     ) -> PathMatch? {
         let text = path.path ?? "/"
         guard text.hasPrefix("/") else {
@@ -52,6 +60,17 @@ struct IngressRuleProcessor: IngressGraphProcessor {
                          ingress: rank, at: field)
             return nil
         }
-        return path.pathType == .exact ? .exact(text) : .prefix(ingressPath: text)
+        guard build.regexHosts.contains(host) else {
+            return path.pathType == .exact ? .exact(text) : .prefix(ingressPath: text)
+        }
+        do {
+            return .regex(try PathRegex(text))
+        } catch {
+            build.report(
+                DiagnosticReason.invalidPath,
+                "\(field.text): path \(AnnotationValue.quoted(text)) ignored: \(host.text) has regular-expression paths (use-regex or rewrite-target) and this one is not usable: \(error.message)",
+                ingress: rank, at: field)
+            return nil
+        }
     }
 }

@@ -18,8 +18,8 @@ extension NginxAnnotation {
     /// Paths, rewrites, redirects, errors, headers.
     private static let routing: [NginxAnnotation] = [
         supported("app-root", "a request for exactly `/` gets `302` to this path (also `sluice.io/app-root`)"),
-        unsupported("rewrite-target", "not done: the backend sees the request's own path"),
-        partly("use-regex", only: falseValues, "paths are matched as the Ingress spec says, never as regular expressions"),
+        supported("rewrite-target", "the path the backend gets, with `$1`…`$9` from the path's regular expression; implies `use-regex` (also `sluice.io/rewrite-target`)"),
+        supported("use-regex", "every path of the Ingress's hosts is a case-insensitive regular expression anchored at its start, run on an automaton (also `sluice.io/use-regex`)"),
         supported("x-forwarded-prefix", "sent to the backend as `X-Forwarded-Prefix` (also `sluice.io/x-forwarded-prefix`)"),
         supported("upstream-vhost", "the `Host` the backend gets; `X-Forwarded-Host` keeps the client's (also `sluice.io/upstream-vhost`)"),
         unsupported("server-alias", "list every host in the Ingress's rules instead"),

@@ -85,6 +85,7 @@ enum RequestDecision: Equatable {
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))
         }
+        if let rewrite = route.policy.rewrite { head.uri = rewritten(head.uri, path: path, route: route.path, rewrite) }
         let policy = ExchangePolicy(
             route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path),
             clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil,
@@ -105,6 +106,19 @@ enum RequestDecision: Equatable {
         }
         if let cors = route.cors { fields += CORSDecision.responseFields(head, policy: cors) }
         return fields
+    }
+
+    /// `target` with its path replaced by `rewrite`'s, from the groups `match` (the route's
+    /// regular expression) captured in `path`; the query is kept (`PathRewrite.target`).
+    static func rewritten(_ target: String, path: Substring, route match: PathMatch, _ rewrite: PathRewrite) -> String {
+        let captures: [Substring?]
+        if case .regex(let pattern) = match, let groups = pattern.captures(in: path) {
+            captures = groups
+        } else {
+            captures = [path]
+        }
+        let query = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.index(after: $0)...] }
+        return rewrite.target(captures: captures, query: query)
     }
 
     /// The client's address: the peer's, or behind a trusted proxy the one its

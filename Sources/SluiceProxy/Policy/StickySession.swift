@@ -53,6 +53,9 @@ enum StickySession {
         switch route {
         case .exact(let path): path
         case .prefix(let path): path.isEmpty ? "/" : path
+        // ingress-nginx asks for `session-cookie-path` with regex paths; without it, the
+        // cookie is good for the whole host.
+        case .regex: "/"
         }
     }
 

@@ -26,7 +26,7 @@ struct NginxAnnotationAuditTests {
 
     @Test func unsupportedAnnotationsAreNamedInOneWarningAndServed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "rewrite-target": "/$2", "ssl-redirect": "true", "http2-push-preload": "true", "proxy-body-size": "8m",
+            "proxy-redirect-from": "/old", "ssl-redirect": "true", "http2-push-preload": "true", "proxy-body-size": "8m",
             "configuration-snippet": #"more_set_headers "X-Frame-Options: DENY";"#,
         ]))
         #expect(audit.refusal(allowingUnsupportedSecurity: false) == nil)
@@ -34,13 +34,13 @@ struct NginxAnnotationAuditTests {
         #expect(problem.reason == "UnsupportedAnnotation")
         #expect(problem.message == """
             nginx.ingress.kubernetes.io annotations not supported by Sluice: configuration-snippet, http2-push-preload="true", \
-            rewrite-target
+            proxy-redirect-from
             """)
     }
 
     @Test func annotationsGuardingAccessMakeTheRoutesFailClosed() throws {
         let audit = NginxAnnotationAudit(Self.nginx([
-            "limit-rps": "5", "auth-proxy-set-headers": "default/h", "use-regex": "true",
+            "limit-rps": "5", "auth-proxy-set-headers": "default/h", "proxy-request-buffering": "on",
             "enable-modsecurity": "true",
         ]))
         #expect(audit.guarding == ["auth-proxy-set-headers", "enable-modsecurity"], "limit-rps is supported")
@@ -49,7 +49,7 @@ struct NginxAnnotationAuditTests {
         let problem = try #require(audit.problem(allowingUnsupportedSecurity: false))
         #expect(problem.message == """
             nginx.ingress.kubernetes.io annotations not supported by Sluice: auth-proxy-set-headers, \
-            enable-modsecurity="true", use-regex="true"; auth-proxy-set-headers, enable-modsecurity \
+            enable-modsecurity="true", proxy-request-buffering="on"; auth-proxy-set-headers, enable-modsecurity \
             guarded access: every route of this Ingress fails closed (503, nothing forwarded) until they are removed \
             or Sluice runs with --allow-unsupported-security-annotations
             """)
