@@ -4,7 +4,8 @@ import SluiceRouting
 /// `temporal-redirect-code`) and `permanent-redirect` (`301`, or `permanent-redirect-code`)
 /// answer every request of the Ingress's routes with a redirect (ingress-nginx's precedence:
 /// temporal first); `app-root` sends a request for `/` to that path (`302`); `upstream-vhost`
-/// sets the `Host` the backend gets; `x-forwarded-prefix` adds `X-Forwarded-Prefix`. Each from
+/// sets the `Host` the backend gets; `x-forwarded-prefix` adds `X-Forwarded-Prefix`;
+/// `from-to-www-redirect` is handed to the caller (``redirectsWWW``). Each from
 /// `sluice.io/<name>`, else its ingress-nginx alias. They guard nothing: a bad value is reported
 /// and ignored, and the routes are served without it.
 extension AnnotationPolicyReader {
@@ -35,6 +36,9 @@ extension AnnotationPolicyReader {
         }
         redirect.appRoot = aliasedSetting("app-root", Grammar(accepted: G.appRootAccepted, parse: G.appRoot))
         if redirect.always != nil || redirect.appRoot != nil { policy.redirect = redirect }
+
+        let trueFalse = Grammar(accepted: BooleanGrammar.accepted, parse: BooleanGrammar.parse)
+        redirectsWWW = aliasedSetting("from-to-www-redirect", trueFalse) ?? false
 
         if let host = aliasedSetting("upstream-vhost", Grammar(accepted: G.virtualHostAccepted, parse: G.virtualHost)) {
             policy.requestHeaders.append(HeaderField(name: "Host", value: host))

@@ -15,6 +15,9 @@ struct AnnotationPolicyReader {
     var trustSecret: SecretNameGrammar.Name?
     /// The Secret of basic authentication's users (`auth-secret`), for the caller to read.
     var basicAuthSecret: BasicAuthReference?
+    /// `from-to-www-redirect`: the Ingress's hosts get their `www.` sibling (or the name without
+    /// it) redirected to them, for the caller to add (`WWWRedirectProcessor`).
+    var redirectsWWW = false
 
     private init(_ annotations: [String: String]) {
         self.annotations = annotations

@@ -132,7 +132,7 @@ public enum IngressAnnotations {
     /// `+Rewrite`), under both prefixes.
     static let redirects = [
         "temporal-redirect", "temporal-redirect-code", "permanent-redirect", "permanent-redirect-code", "app-root",
-        "upstream-vhost", "x-forwarded-prefix", "rewrite-target", "use-regex",
+        "upstream-vhost", "x-forwarded-prefix", "rewrite-target", "use-regex", "from-to-www-redirect",
     ]
 
     /// The sticky session settings (`AnnotationPolicyReader+SessionAffinity`), under both

@@ -32,6 +32,7 @@ struct AnnotationPolicyProcessor: IngressGraphProcessor {
                 policy.sessionAffinity?.tokenKey = metadata.uid ?? "\(build.ingresses[rank].namespace)/\(metadata.name ?? "")"
             }
             build.ingresses[rank].policy = policy
+            build.ingresses[rank].redirectsWWW = reader.redirectsWWW
             for problem in problems {
                 build.report(problem, ingress: rank, at: .annotations)
             }

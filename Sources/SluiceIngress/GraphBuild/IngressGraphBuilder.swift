@@ -10,6 +10,7 @@ enum IngressGraphBuilder {
         AnnotationPolicyProcessor(),
         ClientCertificateProcessor(),
         IngressRuleProcessor(),
+        WWWRedirectProcessor(),
         IngressTLSProcessor(),
         DefaultCertificateProcessor(),
         DefaultBackendProcessor(),

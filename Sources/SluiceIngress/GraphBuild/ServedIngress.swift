@@ -9,6 +9,8 @@ struct ServedIngress: Sendable {
     /// What the Ingress's annotations ask of each of its routes; `.default` until
     /// `AnnotationPolicyProcessor` has read them.
     var policy: RoutePolicy = .default
+    /// `from-to-www-redirect` (`WWWRedirectProcessor`).
+    var redirectsWWW = false
 
     var namespace: String { ingress.namespaceOrDefault }
     var key: String { ingress.key }

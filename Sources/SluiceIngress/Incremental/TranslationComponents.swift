@@ -106,6 +106,22 @@ struct TranslationComponents {
             for host in entry.hosts ?? [] where !host.isEmpty { keys.insert(.host(HostMatch(ingressHost: host))) }
         }
         if ingress.spec?.defaultBackend != nil { keys.insert(.defaultBackend) }
+        // Its redirect claims each host's sibling name unless another Ingress serves it.
+        if redirectsWWW(ingress) {
+            for rule in ingress.spec?.rules ?? [] {
+                if case .exact(let name) = HostMatch(ingressHost: rule.host), let sibling = WWWRedirectProcessor.sibling(of: name) {
+                    keys.insert(.host(.exact(sibling)))
+                }
+            }
+        }
         return keys
+    }
+
+    /// Whether `from-to-www-redirect` is set to anything but false, under either prefix: an
+    /// invalid value joins too (harmless), never too few.
+    private static func redirectsWWW(_ ingress: Ingress) -> Bool {
+        guard let annotations = ingress.metadata.annotations else { return false }
+        let names = [IngressAnnotations.sluicePrefix, IngressAnnotations.nginxPrefix].map { $0 + "from-to-www-redirect" }
+        return names.contains { name in annotations[name].map { $0.lowercased() != "false" } ?? false }
     }
 }

@@ -32,7 +32,7 @@ extension NginxAnnotation {
         supported("permanent-redirect-code", "300–308 (default 301; also `sluice.io/permanent-redirect-code`)"),
         supported("temporal-redirect", "as `permanent-redirect` with `302` (or `temporal-redirect-code`), and wins over it (also `sluice.io/temporal-redirect`)"),
         supported("temporal-redirect-code", "300–308 (default 302; also `sluice.io/temporal-redirect-code`)"),
-        unsupported("from-to-www-redirect", "Sluice makes no redirects"),
+        supported("from-to-www-redirect", "requests for `www.` + a rule's host (or the host without `www.`) get `308` to the rule's host, unless another Ingress serves that name (also `sluice.io/from-to-www-redirect`)"),
         partly("use-port-in-redirects", only: falseValues, "redirects to HTTPS name `--https-redirect-port`, not the listener's"),
         partly("relative-redirects", only: falseValues, "redirects to HTTPS are absolute"),
         unsupported("proxy-redirect-from", "`Location` fields are passed on unchanged"),

@@ -8,8 +8,8 @@ import SluiceTestSupport
 /// a time at random.
 struct RandomCluster {
     static let namespaces = ["shop", "blog"]
-    static let hosts = ["a.example.com", "b.example.com", "*.example.com", "", "c.example.com", "d.example.com"]
-    static let paths = ["/", "/api", "/api/v1", "/static"]
+    static let hosts = ["a.example.com", "b.example.com", "*.example.com", "", "c.example.com", "d.example.com", "www.a.example.com"]
+    static let paths = ["/", "/api", "/api/v1", "/static", "/api(/|$)(.*)"]
     static let annotationSets: [[String: String]] = [
         [:], [:], [:],
         ["sluice.io/proxy-read-timeout": "5s"],
@@ -17,6 +17,10 @@ struct RandomCluster {
         ["nginx.ingress.kubernetes.io/whitelist-source-range": "10.0.0.0/8"],
         ["nginx.ingress.kubernetes.io/enable-modsecurity": "true"],
         ["sluice.io/bogus": "x"],
+        // Host-wide effects on other Ingresses: regex paths, the www sibling's redirect.
+        ["nginx.ingress.kubernetes.io/use-regex": "true"],
+        ["nginx.ingress.kubernetes.io/rewrite-target": "/$2"],
+        ["nginx.ingress.kubernetes.io/from-to-www-redirect": "true"],
         [
             "nginx.ingress.kubernetes.io/backend-protocol": "HTTPS",
             "nginx.ingress.kubernetes.io/proxy-ssl-secret": "shop/ca", "nginx.ingress.kubernetes.io/proxy-ssl-verify": "on",
