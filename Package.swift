@@ -221,7 +221,7 @@ let package = Package(
             name: "SluiceEndToEndTests",
             dependencies: [
                 "SluiceController", "SluiceProxy", "SluiceTestSupport", "SluiceDemo", "KubeClient", "KubeModels",
-                "SluiceRouting", "SluiceIngress",
+                "SluiceRouting", "SluiceIngress", "SluiceManifests",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
