@@ -154,6 +154,17 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.sessionAffinity }
         set { mutate { $0.sessionAffinity = newValue } }
     }
+    /// When a failed request goes to another endpoint (`proxy-next-upstream*`).
+    public var retry: RetryPolicy {
+        get { storage.fields.retry }
+        set { mutate { $0.retry = newValue } }
+    }
+    /// Response statuses replaced by the error backend's answer (`custom-http-errors`); empty:
+    /// none.
+    public var customHTTPErrors: [Int] {
+        get { storage.fields.customHTTPErrors }
+        set { mutate { $0.customHTTPErrors = newValue } }
+    }
 
     public init(
         connectTimeout: Duration = .seconds(5),
@@ -180,7 +191,9 @@ public struct RoutePolicy: Hashable, Sendable {
         redirect: RouteRedirect? = nil,
         loadBalancing: LoadBalancing = .roundRobin,
         canary: CanaryRule? = nil,
-        sessionAffinity: SessionAffinity? = nil
+        sessionAffinity: SessionAffinity? = nil,
+        retry: RetryPolicy = .default,
+        customHTTPErrors: [Int] = []
     ) {
         storage = Storage(
             Fields(
@@ -208,7 +221,9 @@ public struct RoutePolicy: Hashable, Sendable {
                 redirect: redirect,
                 loadBalancing: loadBalancing,
                 canary: canary,
-                sessionAffinity: sessionAffinity))
+                sessionAffinity: sessionAffinity,
+                retry: retry,
+                customHTTPErrors: customHTTPErrors))
     }
 
     /// The defaults DESIGN.md names: 5 s connect, 60 s read, 1 h stream idle, 60 s send.
@@ -279,5 +294,7 @@ public struct RoutePolicy: Hashable, Sendable {
         var loadBalancing: LoadBalancing
         var canary: CanaryRule?
         var sessionAffinity: SessionAffinity?
+        var retry: RetryPolicy
+        var customHTTPErrors: [Int]
     }
 }
