@@ -15,6 +15,8 @@ struct AnnotationPolicyReader {
     var trustSecret: SecretNameGrammar.Name?
     /// The Secret of basic authentication's users (`auth-secret`), for the caller to read.
     var basicAuthSecret: BasicAuthReference?
+    /// The Service of `default-backend`, in the Ingress's namespace, for the caller to resolve.
+    var defaultBackendService: String?
 
     private init(_ annotations: [String: String]) {
         self.annotations = annotations
@@ -88,6 +90,7 @@ struct AnnotationPolicyReader {
         readLoadBalancing(into: &policy)
         readCanary(into: &policy)
         readSessionAffinity(into: &policy)
+        readRetries(into: &policy)
         return policy
     }
 

@@ -47,6 +47,8 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @OptionGroup var defaultCertificate: DefaultCertificateOptions
 
+    @OptionGroup var defaultBackend: DefaultBackendOptions
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     // Optional flags fall back to their environment variable here (ArgumentParser deprecates
@@ -83,7 +85,7 @@ struct ControllerCommand: AsyncParsableCommand {
             translation: TranslationOptions(
                 ingressClass: ingressClass, controllerName: controllerName, watchNamespace: namespaceToWatch,
                 allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations,
-                defaultCertificateSecret: defaultCertificate.secret),
+                defaultCertificateSecret: defaultCertificate.secret, defaultBackendService: defaultBackend.service),
             statusAddresses: statusAddresses,
             election: LeaderElectionConfiguration(
                 identity: environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName,

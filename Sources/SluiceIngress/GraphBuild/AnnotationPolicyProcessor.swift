@@ -32,6 +32,10 @@ struct AnnotationPolicyProcessor: IngressGraphProcessor {
                 policy.sessionAffinity?.tokenKey = metadata.uid ?? "\(build.ingresses[rank].namespace)/\(metadata.name ?? "")"
             }
             build.ingresses[rank].policy = policy
+            if let service = reader.defaultBackendService {
+                build.ingresses[rank].defaultBackend = build.requestBackend(
+                    IngressBackend(service: IngressServiceBackend(name: service)), ingress: rank, at: .annotations)
+            }
             for problem in problems {
                 build.report(problem, ingress: rank, at: .annotations)
             }

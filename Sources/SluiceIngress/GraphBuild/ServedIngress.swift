@@ -9,6 +9,8 @@ struct ServedIngress: Sendable {
     /// What the Ingress's annotations ask of each of its routes; `.default` until
     /// `AnnotationPolicyProcessor` has read them.
     var policy: RoutePolicy = .default
+    /// The `default-backend` annotation's Service, once `AnnotationPolicyProcessor` read it.
+    var defaultBackend: BackendReference?
 
     var namespace: String { ingress.namespaceOrDefault }
     var key: String { ingress.key }

@@ -47,11 +47,13 @@ struct MigratedIngressTests {
         let warning = try #require(warnings.first { $0.reason == DiagnosticReason.unsupportedAnnotation })
         #expect(warning.message.contains("fails closed"))
         #expect(warning.message.contains("--allow-unsupported-security-annotations"))
-        // 21 read (CORS's 3, the limits' 3, external auth's, client certificates', upstream-vhost,
-        // x-forwarded-prefix and the sticky cookie's 3 among them), 9 honoured by value, 8 named
-        // as unsupported, 2 as typos.
+        // 23 read (CORS's 3, the limits' 3, external auth's, client certificates', upstream-vhost,
+        // x-forwarded-prefix, the sticky cookie's 3, custom-http-errors and
+        // proxy-next-upstream-tries among them), 9 honoured by value, 6 named as unsupported, 2
+        // as typos.
         let unsupported = try #require(warning.message.split(separator: "; ").first)
-        #expect(unsupported.split(separator: ", ").count == 8)
+        #expect(unsupported.split(separator: ", ").count == 6)
+        #expect(!unsupported.contains("custom-http-errors") && !unsupported.contains("proxy-next-upstream"))
         #expect(!unsupported.contains("affinity") && !unsupported.contains("session-cookie"))
         #expect(!unsupported.contains("cors"))
         #expect(warning.message.contains("(typos?): proxy-read-timout (did you mean proxy-read-timeout?), whitelist-source-ranges"))
