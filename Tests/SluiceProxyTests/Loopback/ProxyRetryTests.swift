@@ -116,23 +116,4 @@ struct ProxyRetryTests {
             }
         }
     }
-
-    /// `timeout` (in the default policy): an upstream that never answers is left for another
-    /// after the read timeout. Two seconds, not less: the healthy upstream must answer within
-    /// the same timeout, and beside the whole suite on 2 CPUs 300 ms was once too short.
-    @Test func aSilentUpstreamIsLeftForAnotherAfterTheReadTimeout() async throws {
-        let policy = RoutePolicy(readTimeout: .seconds(2))
-        try await withUpstream(.silent) { silent in
-            try await withUpstream(.echo) { healthy in
-                try await withProxy(table(endpoints: [.local(silent), .local(healthy)], policy: policy)) { proxy in
-                    let client = try await proxy.connect()
-                    try await client.send(get("/"))
-                    let response = try await client.readResponse()
-                    #expect(response.status == 200)
-                    #expect(silent.acceptedConnections == 1)
-                    #expect(healthy.acceptedConnections == 1)
-                }
-            }
-        }
-    }
 }
