@@ -68,6 +68,10 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("set either --publish-service or --publish-status-address, not both")
         }
         if electionId.isEmpty { throw ValidationError("--election-id must not be empty") }
+        if let namespace = namespaceToWatch, let service = defaultBackend.service, !service.hasPrefix("\(namespace)/") {
+            // Only the watched namespace's Services and EndpointSlices are read.
+            throw ValidationError("--default-backend-service \(service) must be in the watched namespace \(namespace)")
+        }
     }
 
     func run() async throws {
