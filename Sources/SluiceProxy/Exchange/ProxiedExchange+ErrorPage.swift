@@ -2,13 +2,6 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// How an exchange asks the error backend for a page: its `ErrorPages` and the head to send for
-/// a status (made by the client, which holds the request's head and connection facts).
-struct ErrorPageRequest {
-    let pages: ErrorPages
-    let head: (Int) -> UpstreamRequestHead
-}
-
 /// `custom-http-errors` (`ErrorPageDecision`): a response head whose status the route lists,
 /// before anything of the response went to the client, is dropped with its connection, and the
 /// exchange asks the error backend instead; that answer goes to the client as any response
@@ -19,9 +12,9 @@ extension ProxiedExchange {
         for head: HTTPRequestHead, route: Route, facts: ClientConnectionFacts, allocator: ByteBufferAllocator,
         forwardsUnderscoredNames: Bool
     ) {
-        guard let pages = policy.errorPages, let requestID = upstreamHead?.requestID else { return }
+        guard policy.errorPages != nil, let requestID = upstreamHead?.requestID else { return }
         let (source, backendName) = (route.source, route.backend.name)
-        errorPage = ErrorPageRequest(pages: pages) { code in
+        errorPageHead = { code in
             UpstreamRequestHead(
                 from: ErrorPageDecision.request(
                     for: head, code: code, source: source, backendName: backendName, requestID: requestID),
@@ -30,8 +23,9 @@ extension ProxiedExchange {
         }
     }
 
-    func serveErrorPage(_ page: ErrorPageRequest, status: Int) {
-        errorPage = nil
+    /// Drops the response of `status` and asks `pages.backend` with the head `makeHead` makes.
+    func serveErrorPage(_ pages: ErrorPages, head makeHead: (Int) -> UpstreamRequestHead, status: Int) {
+        errorPageHead = nil
         if let connection = upstream {
             upstream = nil
             connection.handler.delegate = nil
@@ -39,10 +33,10 @@ extension ProxiedExchange {
         }
         client.dataPlane.logger.debug(
             "replacing the response with the error backend's page",
-            metadata: ["backend": "\(backend.name)", "status": "\(status)", "errorBackend": "\(page.pages.backend.name)"])
+            metadata: ["backend": "\(backend.name)", "status": "\(status)", "errorBackend": "\(pages.backend.name)"])
         servingErrorPage = true
-        backend = page.pages.backend
-        upstreamHead = page.head(status)
+        backend = pages.backend
+        upstreamHead = makeHead(status)
         pending = [.end(nil)]
         replayBody = nil
         bodyBytesSent = 0
@@ -56,6 +50,3 @@ extension ProxiedExchange {
         attempt(endpoint: endpoints[Int.random(in: 0..<endpoints.count)], fresh: false)
     }
 }
-
-@available(*, unavailable)
-extension ErrorPageRequest: Sendable {}

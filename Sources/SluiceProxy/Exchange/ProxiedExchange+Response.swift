@@ -55,10 +55,10 @@ extension ProxiedExchange: UpstreamResponseDelegate {
     private func responseHeadReceived(_ head: HTTPResponseHead) {
         let status = Int(head.status.code)
         if policy.retry.retries(status: status), retried(after: .status(status)) { return }
-        if let page = errorPage,
-            ErrorPageDecision.replaces(status: status, pages: page.pages, clientReceivedResponse: interimForwarded)
+        if let makeHead = errorPageHead, let pages = policy.errorPages,
+            ErrorPageDecision.replaces(status: status, pages: pages, clientReceivedResponse: interimForwarded)
         {
-            serveErrorPage(page, status: status)
+            serveErrorPage(pages, head: makeHead, status: status)
             return
         }
         let kind = ClientResponseHead.kind(

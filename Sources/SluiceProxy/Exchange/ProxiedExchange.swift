@@ -60,9 +60,9 @@ final class ProxiedExchange {
     var requestEnded = false
     /// An interim (`1xx`) response went to the client: no retry after it.
     var interimForwarded = false
-    /// How to ask the error backend for a page (`+ErrorPage`), on a route with
-    /// `custom-http-errors`; nil: none, or the page is being made.
-    var errorPage: ErrorPageRequest?
+    /// Makes the error backend's request for a status (`+ErrorPage`), on a route with
+    /// `custom-http-errors` (`policy.errorPages`); nil: none, or the page is being made.
+    var errorPageHead: ((Int) -> UpstreamRequestHead)?
     /// The response comes from the error backend: the client's body goes nowhere.
     var servingErrorPage = false
     /// Request parts read before the upstream was ready (bounded: the client is not read meanwhile).

@@ -2,10 +2,20 @@ import NIOHTTP1
 import SluiceRouting
 
 /// The error pages of one request (`custom-http-errors`): the statuses replaced, and the backend
-/// that makes the page.
-struct ErrorPages: Equatable, Sendable {
+/// that makes the page. A class: every exchange's policy holds an optional reference (8 bytes,
+/// nil on routes without error pages), not the list and the backend.
+final class ErrorPages: Equatable, Sendable {
     let codes: [Int]
     let backend: Backend
+
+    init(codes: [Int], backend: Backend) {
+        self.codes = codes
+        self.backend = backend
+    }
+
+    static func == (lhs: ErrorPages, rhs: ErrorPages) -> Bool {
+        lhs === rhs || (lhs.codes == rhs.codes && lhs.backend == rhs.backend)
+    }
 }
 
 /// `custom-http-errors`, as ingress-nginx does it: a response whose status the route lists is
