@@ -145,7 +145,7 @@ extension NginxAnnotation {
         supported("session-cookie-samesite", "the sticky cookie's `SameSite`: `None`, `Lax` or `Strict`"),
         unsupported("session-cookie-conditional-samesite-none", "`SameSite=None` is sent to every browser"),
         supported("session-cookie-secure", "the sticky cookie's `Secure`; by default set over HTTPS only"),
-        supported("session-cookie-change-on-failure", "a connect failure to the sticky endpoint moves the session to the endpoint the request is retried on"),
+        supported("session-cookie-change-on-failure", "a failed attempt on the sticky endpoint moves the session to the endpoint the request is retried on (see `proxy-next-upstream`)"),
         supported("canary", "`\"true\"`: the Ingress takes some requests of the route another Ingress serves for the same host and path (header, then cookie, then weight); never a route of its own, and one without a main route is a Warning (also `sluice.io/canary`)"),
         supported("canary-by-header", "`always` / `never` in this field send a request to the canary / the main backend (also `sluice.io/canary-by-header`)"),
         supported("canary-by-header-value", "this value in `canary-by-header`'s field sends the request to the canary (also `sluice.io/canary-by-header-value`)"),

@@ -79,7 +79,7 @@ final class ProxiedExchange {
     /// The request's place among its endpoint's requests in flight, when the route balances by
     /// them (`least_streams`, `ewma`), held until the exchange ends (a tunnel takes it over).
     var loadSlot: EndpointLoadSlot?
-    /// The route's sticky cookie when a connect failure moves the session
+    /// The route's sticky cookie when a retry on another endpoint moves the session
     /// (`session-cookie-change-on-failure`); nil otherwise.
     var stickyOnFailure: StickyCookie?
     /// The basic authentication check still to pass before the first attempt (`+BasicAuth`);
