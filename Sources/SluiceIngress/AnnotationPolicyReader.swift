@@ -18,6 +18,8 @@ struct AnnotationPolicyReader {
     /// `from-to-www-redirect`: the Ingress's hosts get their `www.` sibling (or the name without
     /// it) redirected to them, for the caller to add (`WWWRedirectProcessor`).
     var redirectsWWW = false
+    /// The Service of `default-backend`, in the Ingress's namespace, for the caller to resolve.
+    var defaultBackendService: String?
 
     private init(_ annotations: [String: String]) {
         self.annotations = annotations
@@ -92,6 +94,7 @@ struct AnnotationPolicyReader {
         readLoadBalancing(into: &policy)
         readCanary(into: &policy)
         readSessionAffinity(into: &policy)
+        readRetries(into: &policy)
         return policy
     }
 

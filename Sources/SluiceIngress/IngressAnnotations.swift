@@ -90,6 +90,7 @@ public enum IngressAnnotations {
     ]).union(externalAuth.map { sluicePrefix + $0 }).union(clientCertificate.map { sluicePrefix + $0 })
         .union(basicAuth.map { sluicePrefix + $0 }).union(redirects.map { sluicePrefix + $0 })
         .union(canary.map { sluicePrefix + $0 }).union(sessionAffinity.map { sluicePrefix + $0 })
+        .union(retriesAndErrors.map { sluicePrefix + $0 })
 
     /// The ingress-nginx annotations `AnnotationPolicyReader` reads as aliases: the rows of
     /// `NginxAnnotation.table` honoured with any valid value.
@@ -104,6 +105,7 @@ public enum IngressAnnotations {
     ]).union(externalAuth.map { nginxPrefix + $0 }).union(clientCertificate.map { nginxPrefix + $0 })
         .union(basicAuth.map { nginxPrefix + $0 }).union(redirects.map { nginxPrefix + $0 })
         .union(canary.map { nginxPrefix + $0 }).union(sessionAffinity.map { nginxPrefix + $0 })
+        .union(retriesAndErrors.map { nginxPrefix + $0 })
 
     /// The external auth settings (`AnnotationPolicyReader+ExternalAuth`), under both prefixes.
     static let externalAuth = [
@@ -141,4 +143,17 @@ public enum IngressAnnotations {
         "affinity", "affinity-mode", "session-cookie-name", "session-cookie-path", "session-cookie-max-age",
         "session-cookie-expires", "session-cookie-samesite", "session-cookie-secure", "session-cookie-change-on-failure",
     ]
+
+    /// Retries on another endpoint and error pages (`AnnotationPolicyReader+Retry`), under both
+    /// prefixes.
+    static let retriesAndErrors = [
+        "proxy-next-upstream", "proxy-next-upstream-tries", "proxy-next-upstream-timeout", "custom-http-errors",
+        "default-backend",
+    ]
+
+    /// The Service the `default-backend` annotation names, valid or not (`sluice.io/` first):
+    /// what an Ingress's translation may read, for the incremental translator.
+    static func defaultBackendService(_ annotations: [String: String]) -> String? {
+        annotations[sluicePrefix + "default-backend"] ?? annotations[nginxPrefix + "default-backend"]
+    }
 }

@@ -23,11 +23,16 @@ public struct TranslationOptions: Sendable, Hashable {
     /// TLS clients whose server name no `spec.tls` host has; nil, or a Secret that fails its
     /// checks: the listener's generated certificate.
     public var defaultCertificateSecret: String?
+    /// `--default-backend-service`: the Service (`namespace/name`, one port) that answers requests
+    /// no route matches when no Ingress has a `spec.defaultBackend` (which wins), and makes the
+    /// `custom-http-errors` pages of Ingresses without a `default-backend`; nil: Sluice's 404.
+    public var defaultBackendService: String?
 
     public init(
         ingressClass: String = "sluice", controllerName: String = "sluice.io/ingress-controller",
         watchNamespace: String? = nil, servesClasslessWithoutIngressClasses: Bool = false,
-        allowsUnsupportedSecurityAnnotations: Bool = false, defaultCertificateSecret: String? = nil
+        allowsUnsupportedSecurityAnnotations: Bool = false, defaultCertificateSecret: String? = nil,
+        defaultBackendService: String? = nil
     ) {
         self.ingressClass = ingressClass
         self.controllerName = controllerName
@@ -35,5 +40,6 @@ public struct TranslationOptions: Sendable, Hashable {
         self.servesClasslessWithoutIngressClasses = servesClasslessWithoutIngressClasses
         self.allowsUnsupportedSecurityAnnotations = allowsUnsupportedSecurityAnnotations
         self.defaultCertificateSecret = defaultCertificateSecret
+        self.defaultBackendService = defaultBackendService
     }
 }

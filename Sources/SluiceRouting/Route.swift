@@ -8,10 +8,14 @@ public struct Route: Hashable, Sendable {
     public var source: String
     /// Where some of its requests go instead (a canary Ingress); nil: none.
     public var canary: RouteCanary?
+    /// The Ingress's `default-backend`: it answers when `backend` has no ready endpoints, and
+    /// makes the error pages of `custom-http-errors`; nil: none (the table's `defaultBackend`
+    /// makes the error pages).
+    public var defaultBackend: Backend?
 
     public init(
         host: HostMatch, path: PathMatch, backend: Backend, policy: RoutePolicy = .default, source: String,
-        canary: RouteCanary? = nil
+        canary: RouteCanary? = nil, defaultBackend: Backend? = nil
     ) {
         self.host = host
         self.path = path
@@ -19,5 +23,6 @@ public struct Route: Hashable, Sendable {
         self.policy = policy
         self.source = source
         self.canary = canary
+        self.defaultBackend = defaultBackend
     }
 }

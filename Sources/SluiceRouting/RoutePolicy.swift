@@ -154,6 +154,17 @@ public struct RoutePolicy: Hashable, Sendable {
         get { storage.fields.sessionAffinity }
         set { mutate { $0.sessionAffinity = newValue } }
     }
+    /// When a failed request goes to another endpoint (`proxy-next-upstream*`).
+    public var retry: RetryPolicy {
+        get { storage.fields.retry }
+        set { mutate { $0.retry = newValue } }
+    }
+    /// Response statuses replaced by the error backend's answer (`custom-http-errors`); empty:
+    /// none.
+    public var customHTTPErrors: [Int] {
+        get { storage.fields.customHTTPErrors }
+        set { mutate { $0.customHTTPErrors = newValue } }
+    }
 
     /// The path the backend is asked for (`rewrite-target`); nil: the client's.
     public var rewrite: PathRewrite? {
@@ -195,6 +206,8 @@ public struct RoutePolicy: Hashable, Sendable {
         loadBalancing: LoadBalancing = .roundRobin,
         canary: CanaryRule? = nil,
         sessionAffinity: SessionAffinity? = nil,
+        retry: RetryPolicy = .default,
+        customHTTPErrors: [Int] = [],
         rewrite: PathRewrite? = nil,
         regexPaths: Bool = false
     ) {
@@ -225,6 +238,8 @@ public struct RoutePolicy: Hashable, Sendable {
                 loadBalancing: loadBalancing,
                 canary: canary,
                 sessionAffinity: sessionAffinity,
+                retry: retry,
+                customHTTPErrors: customHTTPErrors,
                 rewrite: rewrite,
                 regexPaths: regexPaths))
     }
@@ -297,6 +312,8 @@ public struct RoutePolicy: Hashable, Sendable {
         var loadBalancing: LoadBalancing
         var canary: CanaryRule?
         var sessionAffinity: SessionAffinity?
+        var retry: RetryPolicy
+        var customHTTPErrors: [Int]
         var rewrite: PathRewrite?
         var regexPaths: Bool
     }

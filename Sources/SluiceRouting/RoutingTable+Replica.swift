@@ -9,7 +9,8 @@ extension Route {
     func replica() -> Route {
         Route(host: host.replica(), path: path.replica(), backend: backend.replica(), policy: policy.replica(),
               source: source.replica(),
-              canary: canary.map { RouteCanary(backend: $0.backend.replica(), rule: $0.rule, source: $0.source.replica()) })
+              canary: canary.map { RouteCanary(backend: $0.backend.replica(), rule: $0.rule, source: $0.source.replica()) },
+              defaultBackend: defaultBackend?.replica())
     }
 }
 

@@ -37,6 +37,9 @@ public enum RoutingTableText {
         let endpoints = route.backend.endpoints.map(\.description).joined(separator: " ")
         var parts = ["\(route.backend.name) [\(endpoints)]"]
         parts += policyFields(route.policy)
+        if let fallback = route.defaultBackend {
+            parts.append("default-backend=\(fallback.name) [\(fallback.endpoints.map(\.description).joined(separator: " "))]")
+        }
         parts.append("from=\(route.source)")
         if let canary = route.canary {
             let rule = canary.rule
@@ -82,6 +85,7 @@ public enum RoutingTableText {
         case .hash: fields.append("hash-by=\"\(policy.loadBalancing.text)\"")
         }
         if let affinity = policy.sessionAffinity { fields += affinityFields(affinity) }
+        fields += retryFields(policy)
         fields += headerFields(policy)
         if let size = policy.maxRequestBodyBytes { fields.append("body-size=\(size)") }
         if let limits = policy.clientLimits { fields += clientLimitFields(limits) }
@@ -93,6 +97,22 @@ public enum RoutingTableText {
         if let rewrite = policy.rewrite { fields.append("rewrite=\(rewrite.text)") }
         if policy.regexPaths { fields.append("use-regex") }
         if let refusal = policy.refusal { fields.append("refused=\"\(refusal.reason)\"") }
+        return fields
+    }
+
+    /// `next-upstream=error,timeout,http_502 tries=5 retry-within=10s custom-errors=404,503`: the
+    /// fields that differ from ingress-nginx's retry defaults, and the replaced statuses.
+    private static func retryFields(_ policy: RoutePolicy) -> [String] {
+        let (retry, base) = (policy.retry, RetryPolicy.default)
+        var fields: [String] = []
+        if retry.conditions != base.conditions {
+            fields.append("next-upstream=" + retry.conditionWords.joined(separator: ","))
+        }
+        if retry.tries != base.tries { fields.append("tries=\(retry.tries)") }
+        if let timeout = retry.timeout { fields.append("retry-within=\(format(timeout))") }
+        if !policy.customHTTPErrors.isEmpty {
+            fields.append("custom-errors=" + policy.customHTTPErrors.map(String.init).joined(separator: ","))
+        }
         return fields
     }
 

@@ -25,7 +25,7 @@ public struct SessionAffinity: Hashable, Sendable {
     public var sameSite: String?
     /// `Secure` (`session-cookie-secure`); nil: when the request came over TLS, as ingress-nginx.
     public var secure: Bool?
-    /// A connect failure to the cookie's endpoint moves the session to the endpoint the request
+    /// A failed attempt on the cookie's endpoint moves the session to the endpoint the request
     /// was retried on, with a new cookie (`session-cookie-change-on-failure`).
     public var changeOnFailure: Bool
     public var mode: Mode

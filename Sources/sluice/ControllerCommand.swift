@@ -47,6 +47,8 @@ struct ControllerCommand: AsyncParsableCommand {
 
     @OptionGroup var defaultCertificate: DefaultCertificateOptions
 
+    @OptionGroup var defaultBackend: DefaultBackendOptions
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     // Optional flags fall back to their environment variable here (ArgumentParser deprecates
@@ -66,6 +68,10 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("set either --publish-service or --publish-status-address, not both")
         }
         if electionId.isEmpty { throw ValidationError("--election-id must not be empty") }
+        if let namespace = namespaceToWatch, let service = defaultBackend.service, !service.hasPrefix("\(namespace)/") {
+            // Only the watched namespace's Services and EndpointSlices are read.
+            throw ValidationError("--default-backend-service \(service) must be in the watched namespace \(namespace)")
+        }
     }
 
     func run() async throws {
@@ -83,7 +89,7 @@ struct ControllerCommand: AsyncParsableCommand {
             translation: TranslationOptions(
                 ingressClass: ingressClass, controllerName: controllerName, watchNamespace: namespaceToWatch,
                 allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations,
-                defaultCertificateSecret: defaultCertificate.secret),
+                defaultCertificateSecret: defaultCertificate.secret, defaultBackendService: defaultBackend.service),
             statusAddresses: statusAddresses,
             election: LeaderElectionConfiguration(
                 identity: environment["POD_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? ProcessInfo.processInfo.hostName,

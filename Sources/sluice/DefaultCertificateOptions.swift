@@ -13,10 +13,6 @@ struct DefaultCertificateOptions: ParsableArguments {
     var secret: String? { defaultSSLCertificate ?? EnvironmentDefault.string("SLUICE_DEFAULT_SSL_CERTIFICATE") }
 
     func validate() throws {
-        guard let secret else { return }
-        let parts = secret.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw ValidationError("--default-ssl-certificate must be NAMESPACE/NAME, got \"\(secret)\"")
-        }
+        try NamespacedNameArgument.validate(secret, flag: "--default-ssl-certificate")
     }
 }

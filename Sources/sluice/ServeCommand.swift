@@ -36,13 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var defaultCertificate: DefaultCertificateOptions
 
+    @OptionGroup var defaultBackend: DefaultBackendOptions
+
     @OptionGroup var proxyOptions: ProxyOptions
 
     func run() async throws {
         let options = TranslationOptions(
             ingressClass: ingressClass, controllerName: controllerName, servesClasslessWithoutIngressClasses: true,
             allowsUnsupportedSecurityAnnotations: allowUnsupportedSecurityAnnotations,
-            defaultCertificateSecret: defaultCertificate.secret)
+            defaultCertificateSecret: defaultCertificate.secret, defaultBackendService: defaultBackend.service)
         if check {
             try Self.check(directory: manifests, options: options)
             return

@@ -14,7 +14,8 @@ import Testing
 /// as the controller does unless they say `# option: standalone` (as `sluice serve` does:
 /// `servesClasslessWithoutIngressClasses`); `# option: allowUnsupportedSecurityAnnotations`
 /// translates as with `--allow-unsupported-security-annotations`. `# option: defaultCertificate=ns/name`
-/// sets `--default-ssl-certificate`. Certificates are judged at 2030-06-01 (`TLSFixtures.now`); a
+/// sets `--default-ssl-certificate`, `# option: defaultBackendService=ns/name`
+/// `--default-backend-service`. Certificates are judged at 2030-06-01 (`TLSFixtures.now`); a
 /// case makes its own with `# certificate:` lines (`GoldenCertificates`).
 ///
 /// To rewrite the expected files after an intended change, run
@@ -87,6 +88,7 @@ struct GoldenTests {
             case "ingressClass": options.ingressClass = setting[1]
             case "controllerName": options.controllerName = setting[1]
             case "defaultCertificate": options.defaultCertificateSecret = setting[1]
+            case "defaultBackendService": options.defaultBackendService = setting[1]
             default: continue
             }
         }

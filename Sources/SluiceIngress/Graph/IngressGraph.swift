@@ -26,7 +26,9 @@ struct IngressGraph: Hashable, Sendable {
 
     /// Every backend reference in the graph: the routes' and the default route's.
     var backendReferences: Set<BackendReference> {
-        var references = Set(virtualHosts.values.flatMap { $0.routes.values.flatMap { [$0.backend] + ($0.canary.map { [$0.backend] } ?? []) } })
+        var references = Set(virtualHosts.values.flatMap {
+            $0.routes.values.flatMap { [$0.backend] + ($0.canary.map { [$0.backend] } ?? []) + ($0.fallback.map { [$0] } ?? []) }
+        })
         if let defaultRoute { references.insert(defaultRoute.backend) }
         return references
     }
@@ -61,6 +63,8 @@ struct RouteNode: Hashable, Sendable {
     var source: String
     /// A canary Ingress's share of the route's requests.
     var canary: CanaryNode?
+    /// The Ingress's `default-backend` annotation's Service (see `Route.defaultBackend`).
+    var fallback: BackendReference?
 
     /// The default route matches every path; the table consults it last.
     static func matchingEveryPath(backend: BackendReference, policy: RoutePolicy, source: String) -> RouteNode {

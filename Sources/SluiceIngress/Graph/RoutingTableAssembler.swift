@@ -41,6 +41,9 @@ enum RoutingTableAssembler {
                 backend: graph.backends[canary.backend] ?? Backend(name: canary.backend.unresolvedName, endpoints: []),
                 rule: canary.rule, source: canary.source)
         }
-        return Route(host: host, path: node.path, backend: backend, policy: policy, source: node.source, canary: canary)
+        let fallback = node.fallback.map { graph.backends[$0] ?? Backend(name: $0.unresolvedName, endpoints: []) }
+        return Route(
+            host: host, path: node.path, backend: backend, policy: policy, source: node.source, canary: canary,
+            defaultBackend: fallback)
     }
 }

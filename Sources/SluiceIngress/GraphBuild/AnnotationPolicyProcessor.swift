@@ -33,6 +33,10 @@ struct AnnotationPolicyProcessor: IngressGraphProcessor {
             }
             build.ingresses[rank].policy = policy
             build.ingresses[rank].redirectsWWW = reader.redirectsWWW
+            if let service = reader.defaultBackendService {
+                build.ingresses[rank].defaultBackend = build.requestBackend(
+                    IngressBackend(service: IngressServiceBackend(name: service)), ingress: rank, at: .annotations)
+            }
             for problem in problems {
                 build.report(problem, ingress: rank, at: .annotations)
             }

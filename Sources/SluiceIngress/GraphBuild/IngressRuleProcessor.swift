@@ -44,7 +44,8 @@ struct IngressRuleProcessor: IngressGraphProcessor {
                     continue
                 }
                 guard let backend = build.requestBackend(path.backend, ingress: served.rank, at: field) else { continue }
-                build.graph[host: host].routes[match] = RouteNode(path: match, backend: backend, policy: served.policy, source: served.key)
+                build.graph[host: host].routes[match] = RouteNode(
+                    path: match, backend: backend, policy: served.policy, source: served.key, fallback: served.defaultBackend)
             }
         }
     }

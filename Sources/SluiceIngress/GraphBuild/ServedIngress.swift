@@ -11,6 +11,8 @@ struct ServedIngress: Sendable {
     var policy: RoutePolicy = .default
     /// `from-to-www-redirect` (`WWWRedirectProcessor`).
     var redirectsWWW = false
+    /// The `default-backend` annotation's Service, once `AnnotationPolicyProcessor` read it.
+    var defaultBackend: BackendReference?
 
     var namespace: String { ingress.namespaceOrDefault }
     var key: String { ingress.key }

@@ -34,6 +34,9 @@ struct ComponentSnapshotBuilder {
         for ingress in ingresses {
             let namespace = ClusterInputs.namespace(ingress.metadata)
             if let service = ingress.spec?.defaultBackend?.service { serviceKeys.insert("\(namespace)/\(service.name)") }
+            if let service = IngressAnnotations.defaultBackendService(ingress.metadata.annotations ?? [:]) {
+                serviceKeys.insert("\(namespace)/\(service)")
+            }
             for rule in ingress.spec?.rules ?? [] {
                 for path in rule.http?.paths ?? [] {
                     if let service = path.backend.service { serviceKeys.insert("\(namespace)/\(service.name)") }
@@ -93,6 +96,13 @@ struct ComponentSnapshotBuilder {
         return ClusterSnapshot(
             ingressClasses: ingressClasses, secrets: inputs.secret(key).map { [$0] } ?? [],
             unloadedSecrets: inputs.unloadedSecrets.contains(key) ? [key] : [])
+    }
+
+    /// The snapshot that resolves `--default-backend-service` alone; nil: no such flag.
+    func defaultBackendServiceSnapshot() -> ClusterSnapshot? {
+        guard let key = options.defaultBackendService else { return nil }
+        return ClusterSnapshot(
+            ingressClasses: ingressClasses, services: inputs.services[key].map { [$0] } ?? [], endpointSlices: slices(key))
     }
 
     private func slices(_ serviceKey: String) -> [EndpointSlice] {

@@ -47,6 +47,9 @@ public struct IncrementalTranslator: Sendable {
     private var dependents = GroupDependents()
     private var ingressClasses: [IngressClass]?
     private var defaultCertificate: Part?
+    /// `--default-backend-service` judged alone, like the default certificate: the groups are
+    /// translated without it (each would resolve it again, from a snapshot without its Service).
+    private var defaultBackendService: Part?
     private var merged = MergedTranslation()
     /// No part was made before this.
     private var oldestPart = Date.distantFuture
@@ -127,8 +130,17 @@ public struct IncrementalTranslator: Sendable {
             defaultCertificate = part
             added.append(part.result)
         }
+        if let snapshot = builder.defaultBackendServiceSnapshot() {
+            if defaultBackendService?.snapshot != snapshot {
+                defaultBackendService = translated(
+                    snapshot, ComponentDependencies(serviceKeys: [], secretKeys: []), now: now, options: options)
+            }
+        } else {
+            defaultBackendService = nil
+        }
         merged.replace(
-            removed, with: added, defaultCertificate: defaultCertificate?.result.table.certificates.defaultCertificate)
+            removed, with: added, defaultCertificate: defaultCertificate?.result.table.certificates.defaultCertificate,
+            serviceDefaultBackend: defaultBackendService?.result.table.defaultBackend)
         return merged.result
     }
 
@@ -136,11 +148,17 @@ public struct IncrementalTranslator: Sendable {
         now.timeIntervalSince(part.madeAt) < age && now >= part.madeAt
     }
 
-    private mutating func translated(_ snapshot: ClusterSnapshot, _ dependencies: ComponentDependencies, now: Date) -> Part {
+    /// Translates one group (or the default certificate, or the default backend Service with
+    /// `options` given).
+    private mutating func translated(
+        _ snapshot: ClusterSnapshot, _ dependencies: ComponentDependencies, now: Date, options: TranslationOptions? = nil
+    ) -> Part {
         lastTranslatedGroups += 1
+        var groupOptions = self.options
+        groupOptions.defaultBackendService = nil
         return Part(
             snapshot: snapshot, dependencies: dependencies,
-            result: IngressTranslator.translate(snapshot, options: options, now: now), madeAt: now)
+            result: IngressTranslator.translate(snapshot, options: options ?? groupOptions, now: now), madeAt: now)
     }
 }
 

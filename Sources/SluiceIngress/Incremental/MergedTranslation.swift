@@ -19,9 +19,11 @@ struct MergedTranslation {
     private var referenced = Set<String>()
 
     /// Takes `removed`'s contributions out and puts `added`'s in; `defaultCertificate` is the
-    /// one the table serves to names without a certificate of their own.
+    /// one the table serves to names without a certificate of their own, `serviceDefaultBackend`
+    /// the route of `--default-backend-service`, for when no Ingress's `spec.defaultBackend` is.
     mutating func replace(
-        _ removed: [TranslationResult], with added: [TranslationResult], defaultCertificate: ServingCertificate?
+        _ removed: [TranslationResult], with added: [TranslationResult], defaultCertificate: ServingCertificate?,
+        serviceDefaultBackend: Route? = nil
     ) {
         var removedHosts: [HostMatch] = []
         var addedHosts: [HostRoutes] = []
@@ -44,7 +46,7 @@ struct MergedTranslation {
             for secret in result.referencedSecrets { reference(secret, by: 1) }
         }
         table = table.replacingHosts(
-            removedHosts, with: addedHosts, defaultBackend: defaultBackend,
+            removedHosts, with: addedHosts, defaultBackend: defaultBackend ?? serviceDefaultBackend,
             certificates: CertificateTable(
                 exact: exactCertificates, wildcard: wildcardCertificates, defaultCertificate: defaultCertificate))
     }

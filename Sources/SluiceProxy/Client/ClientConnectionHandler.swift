@@ -284,6 +284,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         exchange.limitSlot = limitSlot
         exchange.loadSlot = pick.slot
         exchange.adoptSticky(pick)
+        if policy.errorPages != nil {
+            exchange.prepareErrorPages(
+                for: head, route: route, facts: facts, allocator: context?.channel.allocator ?? ByteBufferAllocator(),
+                forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames)
+        }
         if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
         if upstreamHead.expectsContinue, head.version.major == 1, head.version.minor >= 1, context != nil {
             // The client waits for this before sending its body; the upstream never sees the

@@ -2,8 +2,8 @@ import NIOCore
 import NIOHTTP1
 import SluiceRouting
 
-/// Getting an upstream connection for the exchange (from the event loop's pool or a new connect,
-/// with one retry on another endpoint when a connect fails), and the request's parts on their
+/// Getting an upstream connection for the exchange (from the event loop's pool or a new connect;
+/// a failed connect may go to another endpoint, see `+Retry`), and the request's parts on their
 /// way to it.
 extension ProxiedExchange {
     /// An upgrade request always gets a new connection: the connection becomes a tunnel and
@@ -18,6 +18,7 @@ extension ProxiedExchange {
             return
         }
         attempts += 1
+        if attempts == 1, policy.retry.timeout != nil { firstAttemptAt = client.loop.now }
         self.endpoint = endpoint
         let acquired = { [self] (result: Result<(connection: UpstreamConnection, reused: Bool), any Error>) in
             guard client.exchange === self, client.isOpen else {
@@ -80,9 +81,10 @@ extension ProxiedExchange {
         client.requestMayFlow()
     }
 
-    /// A connect or TLS handshake that failed: retried once on another endpoint (nothing was
-    /// sent), else answered `502`. A TLS failure is a misconfiguration more often than an outage:
-    /// it gets an error line naming the backend, the endpoint and BoringSSL's reason.
+    /// A connect or TLS handshake that failed: retried on another endpoint as the route's
+    /// `RetryPolicy` allows (nothing was sent), else answered `502`. A TLS failure is a
+    /// misconfiguration more often than an outage: it gets an error line naming the backend, the
+    /// endpoint and BoringSSL's reason.
     private func connectFailed(_ error: any Error) {
         let dataPlane = client.dataPlane
         let endpointText = endpoint.map { "\($0)" } ?? "?"
@@ -97,15 +99,9 @@ extension ProxiedExchange {
         } else {
             dataPlane.logger.debug("upstream connect failed", metadata: ["endpoint": "\(endpointText)", "error": "\(error)"])
         }
-        if dataPlane.configuration.retryConnectOnce, attempts == 1, isReplayable, let failed = endpoint,
-            let next = EndpointChoice.after(failed, in: backend.endpoints)
-        {
-            client.loop.metrics.upstreamRetried()
-            loadSlot = client.loop.balancer.slot(for: next, replacing: loadSlot, at: client.loop.now.uptimeNanoseconds)
-            if let sticky = stickyOnFailure { movedSticky(sticky, to: next) }
-            attempt(endpoint: next, fresh: false)
-            return
-        }
+        let timedOut: Bool
+        if case .connectTimeout? = error as? ChannelError { timedOut = true } else { timedOut = false }
+        if retried(after: timedOut ? .connectTimeout : .connect) { return }
         client.exchangeFailed(
             self, tlsFailure == nil ? .upstreamUnreachable(backend: backend.name) : .upstreamTLSFailed(backend: backend.name))
     }
@@ -113,6 +109,9 @@ extension ProxiedExchange {
     /// A request part from the client: written upstream now (flushed by ``flushUpstream()`` at
     /// the end of the client's read burst), or held until the upstream is ready.
     func forward(_ part: UpstreamRequestPart) {
+        if replayBody != nil { keepForReplay(part) }
+        if case .end = part { requestEnded = true }
+        if servingErrorPage { return }
         guard let upstream else {
             pending.append(part)
             return

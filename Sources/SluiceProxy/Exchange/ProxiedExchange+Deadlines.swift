@@ -59,6 +59,8 @@ extension ProxiedExchange {
                 // The proxy is not reading because the client is slow: that silence is not the
                 // upstream's, so it does not count against the idle timeout.
                 lastUpstreamActivity = now
+            } else if responseKind == nil, retried(after: .readTimeout) {
+                return
             } else {
                 client.exchangeMetrics?.streamEnd = .idleTimeout
                 client.exchangeFailed(self, .upstreamTimeout(backend: backend.name))

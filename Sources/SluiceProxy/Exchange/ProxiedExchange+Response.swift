@@ -53,6 +53,14 @@ extension ProxiedExchange: UpstreamResponseDelegate {
     }
 
     private func responseHeadReceived(_ head: HTTPResponseHead) {
+        let status = Int(head.status.code)
+        if policy.retry.retries(status: status), retried(after: .status(status)) { return }
+        if let makeHead = errorPageHead, let pages = policy.errorPages,
+            ErrorPageDecision.replaces(status: status, pages: pages, clientReceivedResponse: interimForwarded)
+        {
+            serveErrorPage(pages, head: makeHead, status: status)
+            return
+        }
         let kind = ClientResponseHead.kind(
             of: head, declaredEventStream: policy.declaredEventStream, requestedUpgrade: requestedUpgrade,
             grpc: policy.upstreamProtocol.grpc)
@@ -125,6 +133,7 @@ extension ProxiedExchange: UpstreamResponseDelegate {
     private func forwardInterim(_ head: HTTPResponseHead) {
         touchUpstream()
         guard head.status != .continue, (clientVersion.major, clientVersion.minor) >= (1, 1) else { return }
+        interimForwarded = true
         let interim = HTTPResponseHead(
             version: clientVersion, status: ClientResponseHead.interimStatus(head.status),
             headers: HopByHopHeaders.removing(from: head.headers))
@@ -172,12 +181,14 @@ extension ProxiedExchange: UpstreamResponseDelegate {
         _ = client.flushResponse()
         if responseKind == nil, upstreamReused, isReplayable, attempts < 3, let endpoint {
             // A pooled connection the upstream had already closed: replay on a fresh one.
-            pending = requestEndSent ? [.end(nil)] : []
+            pending = replayParts
+            bodyBytesSent = 0
             requestEndSent = false
             client.loop.metrics.upstreamRetried()
             attempt(endpoint: endpoint, fresh: true)
             return
         }
+        if responseKind == nil, retried(after: .closedBeforeResponse) { return }
         client.exchangeFailed(self, .upstreamClosed(backend: backend.name))
     }
 }

@@ -21,8 +21,9 @@ final class ProxiedExchange {
     /// Replaced once before the first attempt when external auth adds fields (`+Authorization`).
     var upstreamHead: UpstreamRequestHead?
     /// The backend the route sends to (what the exchange needs of its route besides `policy`:
-    /// kept alone, an idle stream holds less).
-    let backend: Backend
+    /// kept alone, an idle stream holds less); the error backend once it makes the response's
+    /// page (`+ErrorPage`).
+    var backend: Backend
     /// The client's HTTP version (the response is framed for it).
     let clientVersion: HTTPVersion
     /// The request's method may be repeated after a failed attempt (RFC 9110 §9.2.2).
@@ -45,6 +46,25 @@ final class ProxiedExchange {
     var endpoint: Endpoint?
     /// Upstream attempts made so far.
     var attempts = 0
+    /// The endpoints of failed attempts a retry went away from (`+Retry`); empty until one does.
+    var triedEndpoints: [Endpoint] = []
+    /// When the first attempt started, on a route whose retries have a time limit
+    /// (`proxy-next-upstream-timeout`); nil otherwise.
+    var firstAttemptAt: NIODeadline?
+    /// The body parts forwarded so far, kept for a retry while they add up to at most
+    /// `RetryDecision.maxReplayBodyBytes`; nil: beyond (or a part that can't be kept), or the
+    /// route never replays a request that reached the upstream.
+    var replayBody: [UpstreamRequestPart]?
+    var replayBodyBytes = 0
+    /// The client's request ended (its `.end` was forwarded).
+    var requestEnded = false
+    /// An interim (`1xx`) response went to the client: no retry after it.
+    var interimForwarded = false
+    /// Makes the error backend's request for a status (`+ErrorPage`), on a route with
+    /// `custom-http-errors` (`policy.errorPages`); nil: none, or the page is being made.
+    var errorPageHead: ((Int) -> UpstreamRequestHead)?
+    /// The response comes from the error backend: the client's body goes nowhere.
+    var servingErrorPage = false
     /// Request parts read before the upstream was ready (bounded: the client is not read meanwhile).
     var pending: [UpstreamRequestPart] = []
     /// Body bytes already sent upstream: once any are, the request can't be replayed.
@@ -59,7 +79,7 @@ final class ProxiedExchange {
     /// The request's place among its endpoint's requests in flight, when the route balances by
     /// them (`least_streams`, `ewma`), held until the exchange ends (a tunnel takes it over).
     var loadSlot: EndpointLoadSlot?
-    /// The route's sticky cookie when a connect failure moves the session
+    /// The route's sticky cookie when a retry on another endpoint moves the session
     /// (`session-cookie-change-on-failure`); nil otherwise.
     var stickyOnFailure: StickyCookie?
     /// The basic authentication check still to pass before the first attempt (`+BasicAuth`);
@@ -110,12 +130,21 @@ final class ProxiedExchange {
         self.requestedUpgrade = upstreamHead.requestsUpgrade
         self.headRequest = upstreamHead.method.isHEAD
         self.policy = policy
+        if idempotent || policy.retry.conditions.contains(.nonIdempotent), !policy.retry.conditions.isEmpty {
+            replayBody = []
+        }
     }
 
-    /// Whether a failed attempt may be repeated: nothing of the body went out and the method is
+    /// Whether the request can be sent again: nothing of its body went out, or all that did is
+    /// kept (`replayBody`).
+    var bodyReplayable: Bool {
+        bodyBytesSent == 0 || replayBody != nil
+    }
+
+    /// Whether a failed attempt may be repeated: the body can be sent again and the method is
     /// idempotent.
     var isReplayable: Bool {
-        bodyBytesSent == 0 && idempotent
+        bodyReplayable && idempotent
     }
 
     /// Counts `count` more body bytes from the client; false once the body has grown past the

@@ -192,6 +192,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             exchange.limitSlot = limitSlot
             exchange.loadSlot = pick.slot
             exchange.adoptSticky(pick)
+            if policy.errorPages != nil {
+                exchange.prepareErrorPages(
+                    for: head, route: route, facts: facts, allocator: context.channel.allocator,
+                    forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames)
+            }
             if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }
             if upstreamHead.expectsContinue, state?.requestComplete == false, let writer {
                 // As over HTTP/1.1: the client waits for this before sending its body, and the

@@ -10,7 +10,7 @@ extension ProxyMetrics {
                 help: "Requests sent on a kept-alive upstream connection.", value: upstreamConnectionsReused),
             .init(
                 "sluice_upstream_retries_total", .counter,
-                help: "Requests retried after a connect failure or a dead pooled connection.", value: upstreamRetries),
+                help: "Attempts repeated on another endpoint (proxy-next-upstream) or after a dead pooled connection.", value: upstreamRetries),
             .init(
                 "sluice_upstream_reads_paused_total", .counter,
                 help: "Times reading an upstream stopped because its client was not writable.",

@@ -55,7 +55,8 @@ public final class ProxyMetrics: Sendable {
     public var upstreamConnectionsOpened: Int { sum(\.upstreamConnectionsOpened) }
     /// Requests sent on a pooled (kept-alive) upstream connection.
     public var upstreamConnectionsReused: Int { sum(\.upstreamConnectionsReused) }
-    /// Requests retried after a connect failure or a dead pooled connection.
+    /// Attempts repeated: on another endpoint (`proxy-next-upstream`), or on a new connection after a
+    /// dead pooled one.
     public var upstreamRetries: Int { sum(\.upstreamRetries) }
     /// Times the proxy stopped reading an upstream because its client was not writable.
     public var upstreamReadsPaused: Int { sum(\.upstreamReadsPaused) }

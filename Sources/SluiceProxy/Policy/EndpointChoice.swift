@@ -57,13 +57,14 @@ enum EndpointChoice {
         return best
     }
 
-    /// The endpoint after `excluded` in the backend's order (for a retry), or nil when there is
-    /// no other.
-    static func after(_ excluded: Endpoint, in endpoints: [Endpoint]) -> Endpoint? {
-        guard let index = endpoints.firstIndex(of: excluded) else { return endpoints.first }
-        for offset in 1..<max(endpoints.count, 1) {
-            let candidate = endpoints[(index + offset) % endpoints.count]
-            if candidate != excluded { return candidate }
+    /// The endpoint after `failed` in the backend's order that is not in `tried` (for a retry),
+    /// or nil when every endpoint was tried.
+    static func untried(after failed: Endpoint, tried: [Endpoint], in endpoints: [Endpoint]) -> Endpoint? {
+        guard !endpoints.isEmpty else { return nil }
+        let start = endpoints.firstIndex(of: failed) ?? endpoints.count - 1
+        for offset in 1...endpoints.count {
+            let candidate = endpoints[(start + offset) % endpoints.count]
+            if candidate != failed, !tried.contains(candidate) { return candidate }
         }
         return nil
     }

@@ -32,6 +32,10 @@ struct ExchangePolicy: Equatable, Sendable {
     let upstreamProtocol: UpstreamProtocol
     /// The largest request body accepted, in bytes (`RequestBodyLimit`); nil: no limit.
     let maxRequestBodyBytes: Int64?
+    /// When a failed attempt goes to another endpoint (`RetryDecision`).
+    let retry: RetryPolicy
+    /// The statuses replaced by an error backend's page (`ErrorPageDecision`); nil: none.
+    let errorPages: ErrorPages?
     /// Fields an external auth service's allow adds to the response (its `Set-Cookie`s): on a
     /// success or redirect, or with `authFieldsOnEveryStatus` (`auth-always-set-cookie`) on any.
     var authResponseFields: [ResponseField] = []
@@ -42,7 +46,7 @@ struct ExchangePolicy: Equatable, Sendable {
 
     init(
         route: RoutePolicy, declaredEventStream: Bool, clientCoding: AcceptEncoding? = nil,
-        responseFields: [ResponseField] = [], maxRequestBodyBytes: Int64? = nil
+        responseFields: [ResponseField] = [], maxRequestBodyBytes: Int64? = nil, errorPages: ErrorPages? = nil
     ) {
         self.declaredEventStream = declaredEventStream
         self.connectTimeout = TimeAmount(route.connectTimeout)
@@ -56,6 +60,8 @@ struct ExchangePolicy: Equatable, Sendable {
         self.responseFields = responseFields
         self.upstreamProtocol = route.upstreamProtocol
         self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.retry = route.retry
+        self.errorPages = errorPages
     }
 
     /// The longest the upstream may stay silent: for a response of `kind`, or before the response

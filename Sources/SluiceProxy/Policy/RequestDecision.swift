@@ -82,6 +82,10 @@ enum RequestDecision: Equatable {
             route.backend = canary.backend
             route.source = canary.source
         }
+        // The Ingress's `default-backend` answers for a backend without ready endpoints.
+        if route.backend.endpoints.isEmpty, let fallback = route.defaultBackend, !fallback.endpoints.isEmpty {
+            route.backend = fallback
+        }
         guard !route.backend.endpoints.isEmpty else {
             return .refuse(.noEndpoints(backend: route.backend.name), requestHasBody: hasBody(received))
         }
@@ -90,7 +94,7 @@ enum RequestDecision: Equatable {
             route: route.policy, declaredEventStream: route.policy.declaresEventStream(path: path),
             clientCoding: route.policy.compression ? AcceptEncoding.preferred(in: head.headers["accept-encoding"]) : nil,
             responseFields: responseFields(head, route: route.policy, configuration: configuration, secure: secure),
-            maxRequestBodyBytes: bodyLimit)
+            maxRequestBodyBytes: bodyLimit, errorPages: ErrorPageDecision.pages(route: route, table: table))
         return .forward(head: head, route: route, policy: policy)
     }
 

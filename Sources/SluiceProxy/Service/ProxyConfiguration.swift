@@ -40,8 +40,9 @@ public struct ProxyConfiguration: Sendable {
     public var upstreamMaxIdlePerEndpoint: Int
     /// How long an idle upstream connection stays in the pool before it is closed.
     public var upstreamIdleTimeout: Duration
-    /// Whether a failed connect is retried once on another endpoint for idempotent requests.
-    public var retryConnectOnce: Bool
+    /// Whether a failed attempt may go to another endpoint at all; when it does is each route's
+    /// `RetryPolicy` (`RetryDecision`).
+    public var retriesFailedAttempts: Bool
     /// Outbound buffer of a client connection at which the proxy stops reading from the upstream
     /// (and, for uploads, of an upstream connection at which it stops reading from the client).
     public var writeBufferHighWaterMark: Int
@@ -112,7 +113,7 @@ public struct ProxyConfiguration: Sendable {
         forwardsUnderscoredHeaderNames: Bool = false,
         upstreamMaxIdlePerEndpoint: Int = 64,
         upstreamIdleTimeout: Duration = .seconds(60),
-        retryConnectOnce: Bool = true,
+        retriesFailedAttempts: Bool = true,
         writeBufferHighWaterMark: Int = 256 * 1024,
         writeBufferLowWaterMark: Int = 32 * 1024,
         forwardedProto: String = "http",
@@ -140,7 +141,7 @@ public struct ProxyConfiguration: Sendable {
         self.forwardsUnderscoredHeaderNames = forwardsUnderscoredHeaderNames
         self.upstreamMaxIdlePerEndpoint = upstreamMaxIdlePerEndpoint
         self.upstreamIdleTimeout = upstreamIdleTimeout
-        self.retryConnectOnce = retryConnectOnce
+        self.retriesFailedAttempts = retriesFailedAttempts
         self.writeBufferHighWaterMark = writeBufferHighWaterMark
         self.writeBufferLowWaterMark = writeBufferLowWaterMark
         self.forwardedProto = forwardedProto

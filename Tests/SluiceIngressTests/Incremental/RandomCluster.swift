@@ -26,6 +26,7 @@ struct RandomCluster {
             "nginx.ingress.kubernetes.io/proxy-ssl-secret": "shop/ca", "nginx.ingress.kubernetes.io/proxy-ssl-verify": "on",
         ],
         ["nginx.ingress.kubernetes.io/proxy-ssl-secret": "trust", "nginx.ingress.kubernetes.io/proxy-ssl-verify": "on"],
+        ["nginx.ingress.kubernetes.io/default-backend": "s2", "nginx.ingress.kubernetes.io/custom-http-errors": "503"],
     ]
     static let authority = try! TestCertificateAuthority(seed: "sluice-incremental")
     static let certificates: [String: TestCertificate] = [

@@ -88,7 +88,7 @@ import Testing
                 # HELP sluice_upstream_connections_reused_total Requests sent on a kept-alive upstream connection.
                 # TYPE sluice_upstream_connections_reused_total counter
                 sluice_upstream_connections_reused_total 0
-                # HELP sluice_upstream_retries_total Requests retried after a connect failure or a dead pooled connection.
+                # HELP sluice_upstream_retries_total Attempts repeated on another endpoint (proxy-next-upstream) or after a dead pooled connection.
                 # TYPE sluice_upstream_retries_total counter
                 sluice_upstream_retries_total 0
                 # HELP sluice_upstream_reads_paused_total Times reading an upstream stopped because its client was not writable.

@@ -77,7 +77,9 @@ struct ProxyErrorTests {
         }
     }
 
-    @Test func postIsNotRetried() async throws {
+    /// A failed connect sent nothing: a `POST` goes to another endpoint too (nginx's rule; only
+    /// a request that may have reached an upstream needs `non_idempotent`, see `ProxyRetryTests`).
+    @Test func postIsRetriedWhenItsConnectFailed() async throws {
         let refused = try await refusedEndpoint()
         try await withUpstream(.echo) { upstream in
             try await withProxy(table(endpoints: [refused, .local(upstream)])) { proxy in
@@ -85,6 +87,25 @@ struct ProxyErrorTests {
                 let client = try await proxy.connect()
                 for _ in 0..<2 {
                     try await client.send(request("POST", "/", body: "x"))
+                    statuses.append(try await client.readResponse().status)
+                }
+                #expect(statuses == [200, 200])
+                #expect(proxy.metrics.upstreamRetries == 1)
+            }
+        }
+    }
+
+    /// With retries off for the route (`proxy-next-upstream: off`), a failed connect is answered.
+    @Test func offAnswersAFailedConnect() async throws {
+        let refused = try await refusedEndpoint()
+        try await withUpstream(.echo) { upstream in
+            var policy = RoutePolicy()
+            policy.retry.conditions = []
+            try await withProxy(table(endpoints: [refused, .local(upstream)], policy: policy)) { proxy in
+                var statuses: [Int] = []
+                let client = try await proxy.connect()
+                for _ in 0..<2 {
+                    try await client.send(get("/"))
                     statuses.append(try await client.readResponse().status)
                 }
                 #expect(statuses.sorted() == [200, 502])

@@ -104,9 +104,17 @@ struct EndpointChoiceTests {
 
     @Test func aRetryGoesToTheNextOtherEndpoint() {
         let endpoints = Self.endpoints(3)
-        #expect(EndpointChoice.after(endpoints[2], in: endpoints) == endpoints[0])
-        #expect(EndpointChoice.after(endpoints[0], in: endpoints) == endpoints[1])
-        #expect(EndpointChoice.after(endpoints[0], in: [endpoints[0]]) == nil)
-        #expect(EndpointChoice.after(Endpoint(host: "10.9.9.9", port: 1), in: endpoints) == endpoints[0])
+        #expect(EndpointChoice.untried(after: endpoints[2], tried: [], in: endpoints) == endpoints[0])
+        #expect(EndpointChoice.untried(after: endpoints[0], tried: [], in: endpoints) == endpoints[1])
+        #expect(EndpointChoice.untried(after: endpoints[0], tried: [], in: [endpoints[0]]) == nil)
+        #expect(EndpointChoice.untried(after: Endpoint(host: "10.9.9.9", port: 1), tried: [], in: endpoints) == endpoints[0])
+        #expect(EndpointChoice.untried(after: endpoints[0], tried: [], in: []) == nil)
+    }
+
+    @Test func aRetrySkipsEndpointsAlreadyTried() {
+        let endpoints = Self.endpoints(3)
+        #expect(EndpointChoice.untried(after: endpoints[1], tried: [endpoints[2]], in: endpoints) == endpoints[0])
+        #expect(EndpointChoice.untried(after: endpoints[1], tried: [endpoints[0], endpoints[2]], in: endpoints) == nil)
+        #expect(EndpointChoice.untried(after: endpoints[0], tried: [endpoints[1]], in: Array(endpoints.prefix(2))) == nil)
     }
 }
