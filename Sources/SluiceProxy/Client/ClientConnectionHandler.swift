@@ -286,7 +286,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         exchange.adoptSticky(pick)
         if policy.errorPages != nil {
             exchange.prepareErrorPages(
-                for: head, route: route, facts: facts, allocator: context?.channel.allocator ?? ByteBufferAllocator(),
+                for: head, originalURI: received.uri, route: route, facts: facts, allocator: context?.channel.allocator ?? ByteBufferAllocator(),
                 forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames)
         }
         if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }

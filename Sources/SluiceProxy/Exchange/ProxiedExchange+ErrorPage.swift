@@ -9,7 +9,7 @@ import SluiceRouting
 extension ProxiedExchange {
     /// Prepares the error pages of a request whose policy has some (`ExchangePolicy.errorPages`).
     func prepareErrorPages(
-        for head: HTTPRequestHead, route: Route, facts: ClientConnectionFacts, allocator: ByteBufferAllocator,
+        for head: HTTPRequestHead, originalURI: String, route: Route, facts: ClientConnectionFacts, allocator: ByteBufferAllocator,
         forwardsUnderscoredNames: Bool
     ) {
         guard policy.errorPages != nil, let requestID = upstreamHead?.requestID else { return }
@@ -17,7 +17,7 @@ extension ProxiedExchange {
         errorPageHead = { code in
             UpstreamRequestHead(
                 from: ErrorPageDecision.request(
-                    for: head, code: code, source: source, backendName: backendName, requestID: requestID),
+                    for: head, originalURI: originalURI, code: code, source: source, backendName: backendName, requestID: requestID),
                 facts: facts, forwardsUnderscoredNames: forwardsUnderscoredNames, requestID: String(requestID),
                 allocator: allocator)
         }

@@ -194,7 +194,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             exchange.adoptSticky(pick)
             if policy.errorPages != nil {
                 exchange.prepareErrorPages(
-                    for: head, route: route, facts: facts, allocator: context.channel.allocator,
+                    for: head, originalURI: received.uri, route: route, facts: facts, allocator: context.channel.allocator,
                     forwardsUnderscoredNames: configuration.forwardsUnderscoredHeaderNames)
             }
             if let auth = route.policy.basicAuth { exchange.basicAuthGate = .init(head: head, auth: auth) }

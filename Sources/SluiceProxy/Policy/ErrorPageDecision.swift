@@ -48,11 +48,13 @@ enum ErrorPageDecision {
         return pages.codes.contains(status)
     }
 
-    /// The request the error backend gets for `code`: `GET` (`HEAD` stays `HEAD`) of the
-    /// client's URI, with its `Host`, `Accept` and ingress-nginx's fields. `source` is the route's
-    /// Ingress (`namespace/name`), `backendName` its backend (`namespace/service:port`).
+    /// The request the error backend gets for `code`: `GET /` (`HEAD` stays `HEAD`) with the
+    /// client's `Host` and `Accept` and ingress-nginx's fields, `X-Original-URI` the target as the
+    /// client sent it (`originalURI`, before any `rewrite-target`), as ingress-nginx's error
+    /// location does (`rewrite (.*) / break`). `source` is the route's Ingress
+    /// (`namespace/name`), `backendName` its backend (`namespace/service:port`).
     static func request(
-        for head: HTTPRequestHead, code: Int, source: String, backendName: String, requestID: Substring
+        for head: HTTPRequestHead, originalURI: String, code: Int, source: String, backendName: String, requestID: Substring
     ) -> HTTPRequestHead {
         let (namespace, ingress) = split(source, at: "/")
         let (service, port) = split(split(backendName, at: "/").1, at: ":")
@@ -62,13 +64,13 @@ enum ErrorPageDecision {
         if let accept { headers.add(name: "Accept", value: accept) }
         headers.add(name: "X-Code", value: String(code))
         headers.add(name: "X-Format", value: accept ?? "")
-        headers.add(name: "X-Original-URI", value: head.uri)
+        headers.add(name: "X-Original-URI", value: originalURI)
         headers.add(name: "X-Namespace", value: namespace)
         headers.add(name: "X-Ingress-Name", value: ingress)
         headers.add(name: "X-Service-Name", value: service)
         headers.add(name: "X-Service-Port", value: port)
         headers.add(name: "X-Request-ID", value: String(requestID))
-        return HTTPRequestHead(version: .http1_1, method: head.method == .HEAD ? .HEAD : .GET, uri: head.uri, headers: headers)
+        return HTTPRequestHead(version: .http1_1, method: head.method == .HEAD ? .HEAD : .GET, uri: "/", headers: headers)
     }
 
     /// The text before and after the first `separator` (all of it and "" when there is none).
