@@ -9,6 +9,7 @@ extension ProxiedExchange {
     /// Sends the request to another endpoint after `failure` when the route's `RetryPolicy` and
     /// the request allow it; false: the caller answers the failure as before.
     func retried(after failure: UpstreamFailure) -> Bool {
+        client.loop.metrics.upstreamFailed(failure)
         guard client.dataPlane.configuration.retriesFailedAttempts, upstreamHead != nil, let failed = endpoint else {
             return false
         }

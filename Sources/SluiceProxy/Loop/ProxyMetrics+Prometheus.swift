@@ -12,6 +12,10 @@ extension ProxyMetrics {
                 "sluice_upstream_retries_total", .counter,
                 help: "Attempts repeated on another endpoint (proxy-next-upstream) or after a dead pooled connection.", value: upstreamRetries),
             .init(
+                "sluice_upstream_failures_total", .counter,
+                help: "Upstream attempts that failed before a response head, retried or not, by kind: connect (refused, unreachable, TLS), connect_timeout, closed_before_response (closed or not HTTP), read_timeout.",
+                samples: ProxyMetricsShard.failureKinds.map { kind in .init(upstreamFailures[kind] ?? 0, labels: [("kind", kind)]) }),
+            .init(
                 "sluice_upstream_reads_paused_total", .counter,
                 help: "Times reading an upstream stopped because its client was not writable.",
                 value: upstreamReadsPaused),

@@ -58,6 +58,15 @@ public final class ProxyMetrics: Sendable {
     /// Attempts repeated: on another endpoint (`proxy-next-upstream`), or on a new connection after a
     /// dead pooled one.
     public var upstreamRetries: Int { sum(\.upstreamRetries) }
+    /// Upstream attempts that failed before a response head, by `UpstreamFailure` kind
+    /// (`connect`, `connect_timeout`, `closed_before_response`, `read_timeout`), retried or not.
+    public var upstreamFailures: [String: Int] {
+        var counts: [String: Int] = [:]
+        for (index, kind) in ProxyMetricsShard.failureKinds.enumerated() {
+            counts[kind] = sum { $0.upstreamFailures[index] }
+        }
+        return counts
+    }
     /// Times the proxy stopped reading an upstream because its client was not writable.
     public var upstreamReadsPaused: Int { sum(\.upstreamReadsPaused) }
     /// Times the proxy stopped reading a client's request body because its upstream was not writable.
@@ -93,6 +102,8 @@ final class ProxyMetricsShard: Sendable {
     let upstreamConnectionsOpened = ManagedAtomic<Int>(0)
     let upstreamConnectionsReused = ManagedAtomic<Int>(0)
     let upstreamRetries = ManagedAtomic<Int>(0)
+    /// By ``failureKinds``' order.
+    let upstreamFailures = ProxyMetricsShard.failureKinds.map { _ in ManagedAtomic<Int>(0) }
     let upstreamReadsPaused = ManagedAtomic<Int>(0)
     let clientReadsPaused = ManagedAtomic<Int>(0)
     let maxClientBufferedBytes = ManagedAtomic<Int>(0)
@@ -118,6 +129,22 @@ final class ProxyMetricsShard: Sendable {
     func upstreamConnectionOpened() { upstreamConnectionsOpened.wrappingIncrement(ordering: .relaxed) }
     func upstreamConnectionReused() { upstreamConnectionsReused.wrappingIncrement(ordering: .relaxed) }
     func upstreamRetried() { upstreamRetries.wrappingIncrement(ordering: .relaxed) }
+
+    /// The `kind` label of each upstream failure counted (a response status is not one: the
+    /// request series count statuses).
+    static let failureKinds = ["connect", "connect_timeout", "closed_before_response", "read_timeout"]
+
+    func upstreamFailed(_ failure: UpstreamFailure) {
+        let index: Int
+        switch failure {
+        case .connect: index = 0
+        case .connectTimeout: index = 1
+        case .closedBeforeResponse: index = 2
+        case .readTimeout: index = 3
+        case .status: return
+        }
+        upstreamFailures[index].wrappingIncrement(ordering: .relaxed)
+    }
     func upstreamReadPaused() { upstreamReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func clientReadPaused() { clientReadsPaused.wrappingIncrement(ordering: .relaxed) }
     func tunnelOpened() { tunnelsOpened.wrappingIncrement(ordering: .relaxed) }

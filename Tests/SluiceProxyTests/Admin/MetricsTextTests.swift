@@ -32,6 +32,10 @@ import Testing
         second.http2ConnectionOpened()
         first.upstreamConnectionOpened()
         first.upstreamReadPaused()
+        first.upstreamFailed(.connectTimeout)
+        second.upstreamFailed(.connectTimeout)
+        second.upstreamFailed(.readTimeout)
+        second.upstreamFailed(.status(502))
         second.observeClientBuffered(4096)
         first.clientConnectionOpened()
         for _ in 0..<3 { second.clientConnectionOpened() }
@@ -91,6 +95,12 @@ import Testing
                 # HELP sluice_upstream_retries_total Attempts repeated on another endpoint (proxy-next-upstream) or after a dead pooled connection.
                 # TYPE sluice_upstream_retries_total counter
                 sluice_upstream_retries_total 0
+                # HELP sluice_upstream_failures_total Upstream attempts that failed before a response head, retried or not, by kind: connect (refused, unreachable, TLS), connect_timeout, closed_before_response (closed or not HTTP), read_timeout.
+                # TYPE sluice_upstream_failures_total counter
+                sluice_upstream_failures_total{kind="connect"} 0
+                sluice_upstream_failures_total{kind="connect_timeout"} 2
+                sluice_upstream_failures_total{kind="closed_before_response"} 0
+                sluice_upstream_failures_total{kind="read_timeout"} 1
                 # HELP sluice_upstream_reads_paused_total Times reading an upstream stopped because its client was not writable.
                 # TYPE sluice_upstream_reads_paused_total counter
                 sluice_upstream_reads_paused_total 1

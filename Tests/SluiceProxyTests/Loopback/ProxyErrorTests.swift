@@ -73,6 +73,8 @@ struct ProxyErrorTests {
                     #expect(response.status == 200)
                 }
                 #expect(proxy.metrics.upstreamRetries == 1)
+                #expect(proxy.metrics.upstreamFailures == ["connect": 1, "connect_timeout": 0, "closed_before_response": 0, "read_timeout": 0])
+                #expect(proxy.metrics.prometheusText().contains("sluice_upstream_failures_total{kind=\"connect\"} 1\n"))
             }
         }
     }
@@ -110,6 +112,7 @@ struct ProxyErrorTests {
                 }
                 #expect(statuses.sorted() == [200, 502])
                 #expect(proxy.metrics.upstreamRetries == 0)
+                #expect(proxy.metrics.upstreamFailures["connect"] == 1, "counted, retried or not")
             }
         }
     }
