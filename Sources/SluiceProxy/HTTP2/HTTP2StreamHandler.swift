@@ -59,12 +59,15 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let proxiedClient: ProxiedClient?
     /// What the TLS handshake established of the client's certificate (nil: it asked for none).
     private let clientCertificate: ClientCertificateFacts?
+    /// The connection's drain: a stream cut when the drained connection closes ended by shutdown.
+    private let drain: HTTP2DrainState?
 
     init(
         dataPlane: ProxyDataPlane, loop: ProxyLoopContext, secure: Bool, proxiedClient: ProxiedClient? = nil,
-        clientCertificate: ClientCertificateFacts? = nil
+        clientCertificate: ClientCertificateFacts? = nil, drain: HTTP2DrainState? = nil
     ) {
         self.clientCertificate = clientCertificate
+        self.drain = drain
         self.dataPlane = dataPlane
         self.secure = secure
         self.proxiedClient = proxiedClient
@@ -127,6 +130,7 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.exchange = nil
         }
         if accessLog != nil { logExchangeEnded(.clientClosed) }
+        if drain?.isDraining == true { exchangeMetrics?.quiescing = true }
         metricsExchangeEnded(clientClosed: true)
         context.fireChannelInactive()
     }

@@ -26,6 +26,8 @@ extension ProxyDataPlane {
             configuration: .init(
                 maxIdleTime: TimeAmount(configuration.keepAliveIdleTimeout), maxAge: nil, maxGraceTime: nil, keepalive: nil))
         let sync = channel.pipeline.syncOperations
+        let drainNotice = HTTP2DrainNotice()
+        let drain = drainNotice.state
         try sync.addHandler(HTTP2AbuseCloser())
         _ = try sync.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: http2ConnectionConfiguration, streamConfiguration: Self.http2StreamConfiguration,
@@ -33,13 +35,14 @@ extension ProxyDataPlane {
         ) { [self] stream in
             stream.eventLoop.makeCompletedFuture {
                 let handler = HTTP2StreamHandler(dataPlane: self, loop: loopContext(for: stream.eventLoop), secure: secure, proxiedClient: client,
-                    clientCertificate: clientCertificate)
+                    clientCertificate: clientCertificate, drain: drain)
                 let sync = stream.pipeline.syncOperations
                 try sync.addHandler(ExtendedConnectReader(handler: handler))
                 try sync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
                 try sync.addHandler(handler)
             }
         }
+        try sync.addHandler(drainNotice)
         try sync.addHandler(manager)
         let metrics = loopContext(for: channel.eventLoop).metrics
         metrics.http2ConnectionOpened()

@@ -22,7 +22,8 @@ enum StreamEndReason: Int, CaseIterable, Sendable {
     case idleTimeout
     /// The route's `max-stream-duration` passed.
     case maxDuration
-    /// The proxy was shutting down (an HTTP/1 connection told to quiesce, then closed).
+    /// The proxy was shutting down (the connection, HTTP/1 or HTTP/2, was told to quiesce and
+    /// then closed with the stream still open).
     case shutdown
     /// The proxy cut it for another reason (the upstream broke the framing, closed early).
     case error

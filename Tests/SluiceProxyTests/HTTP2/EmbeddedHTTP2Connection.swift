@@ -63,10 +63,11 @@ final class EmbeddedHTTP2Connection {
     var loop: EmbeddedEventLoop { upstreams.loop }
     let server: EmbeddedChannel
     let client: EmbeddedChannel
+    let dataPlane: ProxyDataPlane
     private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
 
     init(_ table: RoutingTable, configuration: ProxyConfiguration = ProxyConfiguration()) throws {
-        let dataPlane = upstreams.dataPlane(table, configuration: configuration)
+        dataPlane = upstreams.dataPlane(table, configuration: configuration)
         server = EmbeddedChannel(loop: upstreams.loop)
         try dataPlane.configureHTTP2Synchronously(channel: server)
         try server.connect(to: SocketAddress(ipAddress: "192.0.2.7", port: 50000)).wait()

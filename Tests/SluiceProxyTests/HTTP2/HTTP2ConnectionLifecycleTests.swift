@@ -69,6 +69,31 @@ struct HTTP2ConnectionLifecycleTests {
         #expect(!proxy.server.isActive, "closed once its last stream ended")
     }
 
+    /// A stream still open when a drained connection is closed (the listener's grace period
+    /// ran out) ended by the shutdown, not by its client: `reason="shutdown"`, as over HTTP/1.
+    @Test func aStreamCutAtTheEndOfADrainEndedByShutdown() throws {
+        let proxy = try EmbeddedHTTP2Connection(EmbeddedUpstreams.table())
+        let (_, stream) = try proxy.request(EmbeddedHTTP2Connection.get("/events", [("accept", "text/event-stream")]))
+        try proxy.upstream(sends: Wire.eventStreamHead + Wire.chunk("data: 1\n\n"))
+        proxy.server.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        try proxy.moveBytes()
+        #expect(stream.takeBody() == "data: 1\n\n")
+        _ = try? proxy.server.close().wait()
+        let text = proxy.dataPlane.metrics.prometheusText()
+        #expect(text.contains(#"kind="sse",reason="shutdown"} 1"#), "\(text.split(separator: "\n").filter { $0.contains("streams_ended") })")
+        #expect(!text.contains(#"reason="client_gone"} 1"#))
+    }
+
+    /// Without a drain, a connection that closes under an open stream is the client leaving.
+    @Test func aStreamCutWithoutADrainEndedByItsClient() throws {
+        let proxy = try EmbeddedHTTP2Connection(EmbeddedUpstreams.table())
+        _ = try proxy.request(EmbeddedHTTP2Connection.get("/events", [("accept", "text/event-stream")]))
+        try proxy.upstream(sends: Wire.eventStreamHead + Wire.chunk("data: 1\n\n"))
+        _ = try? proxy.server.close().wait()
+        let text = proxy.dataPlane.metrics.prometheusText()
+        #expect(text.contains(#"kind="sse",reason="client_gone"} 1"#), "\(text.split(separator: "\n").filter { $0.contains("streams_ended") })")
+    }
+
     /// A connection with no stream for `keepAliveIdleTimeout` is closed, as nginx's
     /// `keepalive_timeout` closes idle HTTP/2 connections.
     @Test func anIdleConnectionIsClosed() throws {
