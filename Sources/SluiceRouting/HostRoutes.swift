@@ -24,9 +24,10 @@ public final class HostRoutes: Hashable, Sendable {
         self.clientCertificateTrust = routes.lazy.compactMap { $0.policy.clientCertificate?.trust }.first
     }
 
-    private init(replicating original: HostRoutes) {
+    private init(replicating original: HostRoutes, loop index: Int) {
         host = original.host.replica()
-        routes = original.routes.map { $0.replica() }
+        var policies: [ObjectIdentifier: RoutePolicy] = [:]
+        routes = original.routes.map { $0.replica(forLoop: index, policies: &policies) }
         clientCertificateTrust = original.clientCertificateTrust
     }
 
@@ -34,7 +35,7 @@ public final class HostRoutes: Hashable, Sendable {
     /// the same on every call with the same `index`.
     func replica(forLoop index: Int) -> HostRoutes {
         replicas.withLock { made in
-            while made.count <= index { made.append(HostRoutes(replicating: self)) }
+            while made.count <= index { made.append(HostRoutes(replicating: self, loop: made.count)) }
             return made[index]
         }
     }

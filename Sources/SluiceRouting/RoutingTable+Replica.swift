@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Copies that share no storage with the original.
 ///
 /// A Swift value copy shares its strings' and arrays' buffers, and every copy of a route bumps
@@ -7,7 +9,16 @@
 /// instead, so everything a request touches belongs to its own core. Equal to the original.
 extension Route {
     func replica() -> Route {
-        Route(host: host.replica(), path: path.replica(), backend: backend.replica(), policy: policy.replica(),
+        replica(policy: policy.replica())
+    }
+
+    /// The replica for event loop `index`, its policy shared as ``RoutePolicy/replica(forLoop:made:)`` says.
+    func replica(forLoop index: Int, policies made: inout [ObjectIdentifier: RoutePolicy]) -> Route {
+        replica(policy: policy.replica(forLoop: index, made: &made))
+    }
+
+    private func replica(policy: RoutePolicy) -> Route {
+        Route(host: host.replica(), path: path.replica(), backend: backend.replica(), policy: policy,
               source: source.replica(),
               canary: canary.map { RouteCanary(backend: $0.backend.replica(), rule: $0.rule, source: $0.source.replica()) },
               defaultBackend: defaultBackend?.replica())
@@ -41,6 +52,27 @@ extension Backend {
 }
 
 extension RoutePolicy {
+    /// ``default``'s replica for each event loop, made once: most routes of a large cluster have
+    /// no settings of their own, and a box per route and loop was a fifth of its heap.
+    private static let defaultReplicas = Mutex<[RoutePolicy]>([])
+
+    /// The replica for event loop `index`: ``default``'s is shared by every route of the loop;
+    /// any other is made through `made`, which a table's host shares between its routes (the
+    /// routes of one Ingress hold one policy).
+    func replica(forLoop index: Int, made: inout [ObjectIdentifier: RoutePolicy]) -> RoutePolicy {
+        if isSharedDefault {
+            return Self.defaultReplicas.withLock { replicas in
+                while replicas.count <= index { replicas.append(Self.default.replica()) }
+                return replicas[index]
+            }
+        }
+        let key = identity
+        if let replica = made[key] { return replica }
+        let replica = replica()
+        made[key] = replica
+        return replica
+    }
+
     func replica() -> RoutePolicy {
         // A box of its own; each setter boxes a changed copy again, so only what holds strings is set.
         var copy = reboxed

@@ -158,7 +158,10 @@ public struct RoutingTable: Hashable, Sendable {
             exact: exactHosts.mapValues { $0.replica(forLoop: index) },
             wildcard: wildcardHosts.mapValues { $0.replica(forLoop: index) },
             any: anyHost?.replica(forLoop: index), routeCount: routeCount,
-            defaultBackend: defaultBackend?.replica(),
+            defaultBackend: {
+                var policies: [ObjectIdentifier: RoutePolicy] = [:]
+                return defaultBackend?.replica(forLoop: index, policies: &policies)
+            }(),
             // Read per handshake, not per request: shared.
             certificates: certificates, clientCertificateHosts: clientCertificateHosts)
     }
