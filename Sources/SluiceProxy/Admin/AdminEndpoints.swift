@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOHTTP1
+import SluiceMetrics
 
 /// A complete admin response. Admin bodies are small, so they are built whole.
 struct AdminResponse: Equatable, Sendable {

@@ -1,3 +1,4 @@
+import SluiceMetrics
 /// The gauges the admin server owns itself, at the top of `/metrics`: the routing table in force
 /// and readiness.
 enum RoutingGauges {
