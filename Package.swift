@@ -236,6 +236,8 @@ let package = Package(
             dependencies: [
                 "SluiceController", "KubeClient", "KubeModels", "SluiceTestSupport", "SluiceRouting", "SluiceProxy",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

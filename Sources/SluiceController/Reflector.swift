@@ -14,12 +14,16 @@ public struct Reflector<Object: KubeAPIResource>: Sendable {
     public let sink: ReflectorSink<Object>
     public let configuration: ReflectorConfiguration
     public let logger: Logger
+    /// Counts relists and watch restarts under the sink's reflector name.
+    public let metrics: ControllerMetrics
 
     public init(
         client: KubeAPIClient, path: KubeResourcePath, fieldSelector: String? = nil, sink: ReflectorSink<Object>,
-        configuration: ReflectorConfiguration = ReflectorConfiguration(), logger: Logger
+        configuration: ReflectorConfiguration = ReflectorConfiguration(), logger: Logger,
+        metrics: ControllerMetrics = ControllerMetrics()
     ) {
         self.client = client
+        self.metrics = metrics
         self.path = path
         self.fieldSelector = fieldSelector
         self.sink = sink
@@ -33,14 +37,19 @@ public struct Reflector<Object: KubeAPIResource>: Sendable {
     public func run() async {
         var machine = ReflectorStateMachine(backoff: configuration.backoff)
         var step = machine.start
+        var watchesSinceList = 0
         while !Task.isCancelled {
             let decision: ReflectorStateMachine.Decision
             switch step {
             case .list(let delay):
                 guard await sleep(delay) else { return }
+                if machine.hasSynced { metrics.relisted(sink.reflector) }
+                watchesSinceList = 0
                 decision = await list(&machine)
             case .watch(let resourceVersion, let delay):
                 guard await sleep(delay) else { return }
+                if watchesSinceList > 0 { metrics.watchRestarted(sink.reflector) }
+                watchesSinceList += 1
                 decision = await watch(from: resourceVersion, &machine)
             }
             report(decision.healthChange)

@@ -42,7 +42,8 @@ struct AdminEndpoints: Sendable {
         var text = RoutingGauges.text(
             generation: published.generation,
             routes: published.table.routeCount,
-            ready: readiness.isReady
+            ready: readiness.isReady,
+            history: routingTables.publishHistory
         )
         for source in metricsSources.withLockedValue({ $0 }) {
             text += source()
