@@ -24,7 +24,7 @@ import tempfile
 import yaml
 
 import promql_names
-from render_chart import render
+from render_chart import RenderError, render
 from write_manifests import CHART
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -171,7 +171,11 @@ def main() -> int:
     if sys.argv[1] != "names" and shutil.which("promtool") is None:
         print("promtool not found (Debian package prometheus; Scripts/ensure-system-packages.sh installs it)")
         return 1
-    return checks[sys.argv[1]]()
+    try:
+        return checks[sys.argv[1]]()
+    except RenderError as error:
+        print(f"Helm refused the chart: {error}")
+        return 1
 
 
 if __name__ == "__main__":
