@@ -43,7 +43,8 @@ struct AdminEndpoints: Sendable {
             generation: published.generation,
             routes: published.table.routeCount,
             ready: readiness.isReady,
-            history: routingTables.publishHistory
+            history: routingTables.publishHistory,
+            certificates: published.table.certificates.certificates
         )
         for source in metricsSources.withLockedValue({ $0 }) {
             text += source()
