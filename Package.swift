@@ -177,7 +177,7 @@ let package = Package(
             // `swift build --build-tests` always builds it first).
             name: "SluiceCommandTests",
             dependencies: [
-                "sluice", "SluiceDemo", "SluiceTestSupport",
+                "sluice", "SluiceDemo", "SluiceTestSupport", "KubeModels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
