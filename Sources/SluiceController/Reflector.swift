@@ -14,16 +14,12 @@ public struct Reflector<Object: KubeAPIResource>: Sendable {
     public let sink: ReflectorSink<Object>
     public let configuration: ReflectorConfiguration
     public let logger: Logger
-    /// Counts relists and watch restarts under the sink's reflector name.
-    public let metrics: ControllerMetrics
 
     public init(
         client: KubeAPIClient, path: KubeResourcePath, fieldSelector: String? = nil, sink: ReflectorSink<Object>,
-        configuration: ReflectorConfiguration = ReflectorConfiguration(), logger: Logger,
-        metrics: ControllerMetrics = ControllerMetrics()
+        configuration: ReflectorConfiguration = ReflectorConfiguration(), logger: Logger
     ) {
         self.client = client
-        self.metrics = metrics
         self.path = path
         self.fieldSelector = fieldSelector
         self.sink = sink
@@ -37,6 +33,8 @@ public struct Reflector<Object: KubeAPIResource>: Sendable {
     public func run() async {
         var machine = ReflectorStateMachine(backoff: configuration.backoff)
         var step = machine.start
+        // Relists and watch restarts count in the cache's metrics, under the reflector's name.
+        let metrics = sink.cache.metrics
         var watchesSinceList = 0
         while !Task.isCancelled {
             let decision: ReflectorStateMachine.Decision

@@ -17,7 +17,7 @@ struct ReflectorPlan: Sendable {
             let reflector = Reflector(
                 client: client, path: path, fieldSelector: fieldSelector,
                 sink: ReflectorSink(cache: cache, slot: slot, reflector: name), configuration: configuration,
-                logger: logger, metrics: cache.metrics)
+                logger: logger)
             return { await reflector.run() }
         }
     }
