@@ -26,6 +26,9 @@ let package = Package(
     targets: [
         // MARK: Pure layers (no I/O)
         .target(name: "SluiceRouting"),
+        // Prometheus text exposition and histogram buckets: the one writer of `/metrics`, for the
+        // proxy's metrics and the controller's.
+        .target(name: "SluiceMetrics"),
         .target(name: "KubeModels"),
         .target(
             name: "SluiceIngress",
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "SluiceController",
             dependencies: [
-                "KubeClient", "KubeModels", "SluiceIngress", "SluiceRouting",
+                "KubeClient", "KubeModels", "SluiceIngress", "SluiceRouting", "SluiceMetrics",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -85,7 +88,7 @@ let package = Package(
         .target(
             name: "SluiceProxy",
             dependencies: [
-                "SluiceRouting", "CZlib", "CPasswordHash",
+                "SluiceRouting", "SluiceMetrics", "CZlib", "CPasswordHash",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
@@ -160,6 +163,7 @@ let package = Package(
             path: "Tests/SluiceTestSupport"
         ),
         .testTarget(name: "SluiceRoutingTests", dependencies: ["SluiceRouting"]),
+        .testTarget(name: "SluiceMetricsTests", dependencies: ["SluiceMetrics"]),
         .testTarget(
             name: "SluiceProbeTests",
             dependencies: [
@@ -173,7 +177,7 @@ let package = Package(
             // `swift build --build-tests` always builds it first).
             name: "SluiceCommandTests",
             dependencies: [
-                "sluice", "SluiceDemo", "SluiceTestSupport",
+                "sluice", "SluiceDemo", "SluiceTestSupport", "KubeModels",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -199,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "SluiceProxyTests",
             dependencies: [
-                "SluiceProxy", "SluiceRouting", "SluiceTestSupport", "SluiceDemo", "CZlib",
+                "SluiceProxy", "SluiceRouting", "SluiceMetrics", "SluiceTestSupport", "SluiceDemo", "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -230,8 +234,10 @@ let package = Package(
         .testTarget(
             name: "SluiceControllerTests",
             dependencies: [
-                "SluiceController", "KubeClient", "KubeModels", "SluiceTestSupport", "SluiceRouting",
+                "SluiceController", "KubeClient", "KubeModels", "SluiceTestSupport", "SluiceRouting", "SluiceProxy",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

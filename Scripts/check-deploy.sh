@@ -89,8 +89,16 @@ lint_yaml_files() {
   local files
   mapfile -t files < <(yaml_files)
   yamllint --strict --config-file "$CHECKS/yamllint.yaml" \
-    "${files[@]}" "$ROOT/Charts/sluice/values.yaml" "$ROOT/Charts/sluice/Chart.yaml"
+    "${files[@]}" "$ROOT/Charts/sluice/values.yaml" "$ROOT/Charts/sluice/Chart.yaml" \
+    "$ROOT"/Charts/sluice/tests/*.yaml
 }
+
+# The alerts' checks need promtool (Debian's prometheus package). Scripts/test.sh installs it
+# first; run alone, this script installs it the same way, and skips those checks, saying so,
+# only when it cannot be installed.
+if ! command -v promtool >/dev/null 2>&1; then
+  "$ROOT/Scripts/ensure-system-packages.sh" >/dev/null 2>&1 || true
+fi
 
 cd "$CHECKS"
 run_check "helm lint: chart with default values" "$PY" "$CHECKS/check_lint.py" pass
@@ -100,8 +108,20 @@ run_check "helm lint: autoscaling and NodePort values" \
   "$PY" "$CHECKS/check_lint.py" pass "$CHECKS/values/autoscaling.yaml"
 run_check "helm lint: a wrong-typed value fails values.schema.json" \
   "$PY" "$CHECKS/check_lint.py" fail "$CHECKS/values/wrong-type.yaml"
+run_check "helm lint: monitoring on (ServiceMonitor, PrometheusRule, dashboard)" \
+  "$PY" "$CHECKS/check_lint.py" pass "$CHECKS/values/metrics.yaml"
 run_check "helm render: values sets render what they promise, valid for Kubernetes" \
   "$PY" "$CHECKS/check_render.py"
+if command -v promtool >/dev/null 2>&1; then
+  run_check "promtool check rules: the rendered PrometheusRule" "$PY" "$CHECKS/check_monitoring.py" rules
+  run_check "promtool test rules: every alert fires and stays silent on synthetic series" \
+    "$PY" "$CHECKS/check_monitoring.py" rule-tests
+else
+  echo "SKIP promtool check rules / test rules: promtool is not installed and could not be" \
+    "(apt-get install prometheus, or run Scripts/ensure-system-packages.sh as root)"
+fi
+run_check "dashboard: JSON parses; it and the alerts read only metrics Sluice exports" \
+  "$PY" "$CHECKS/check_monitoring.py" names
 run_check "drift: Manifests/ equal the chart rendered with default values" \
   "$PY" "$CHECKS/check_drift.py"
 run_check "kubernetes-validate --strict: Manifests/ and Examples/" validate_yaml_files

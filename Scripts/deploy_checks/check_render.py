@@ -70,6 +70,9 @@ def check_default(kinds: dict, notes: str) -> list[str]:
         ([(p["name"], p["port"], p["targetPort"]) for p in kinds["Service"][0]["spec"]["ports"]]
          == [("http", 80, "http"), ("https", 443, "https")],
          "the Service must expose HTTPS by default: port 443 to the container's https port"),
+        (not {"ServiceMonitor", "PrometheusRule"} & set(kinds) and len(kinds["Service"]) == 1
+         and "ConfigMap" not in kinds,
+         "monitoring objects (metrics Service, ServiceMonitor, PrometheusRule, dashboard) are off by default"),
         (not any(a.startswith(("--hsts", "--no-hsts", "--https-redirect-port", "--trusted-proxy-cidrs", "--proxy-protocol",
                                "--max-connections", "--hide-headers", "--pass-server-header"))
                  for a in c["args"]),
@@ -159,11 +162,61 @@ def check_autoscaling(kinds: dict, notes: str) -> list[str]:
     return problems
 
 
+def check_metrics(kinds: dict, notes: str) -> list[str]:
+    problems = []
+    services = {s["metadata"]["name"]: s for s in kinds["Service"]}
+    metrics = services.get("sluice-metrics", {}).get("spec", {})
+    if (metrics.get("type") != "ClusterIP"
+            or [(p["name"], p["port"], p["targetPort"]) for p in metrics.get("ports", [])] != [("metrics", 9100, "admin")]):
+        problems.append("metrics Service: ClusterIP, port metrics 9100 to the pods' admin port")
+    if metrics.get("selector") != kinds["Deployment"][0]["spec"]["selector"]["matchLabels"]:
+        problems.append("metrics Service must select the controller pods")
+    if "admin" in {p["targetPort"] for p in services["sluice"]["spec"]["ports"]}:
+        problems.append("the Service clients use must not expose the admin port")
+    monitor = kinds.get("ServiceMonitor", [{}])[0]
+    endpoints = monitor.get("spec", {}).get("endpoints", [{}])
+    selected = monitor.get("spec", {}).get("selector", {}).get("matchLabels", {})
+    if (monitor.get("apiVersion") != "monitoring.coreos.com/v1" or monitor["metadata"].get("namespace") != "monitoring"
+            or monitor["metadata"]["labels"].get("release") != "kube-prometheus-stack"):
+        problems.append("ServiceMonitor: monitoring.coreos.com/v1 in metrics.serviceMonitor.namespace with its labels")
+    if not selected or any(services["sluice-metrics"]["metadata"]["labels"].get(k) != v for k, v in selected.items()):
+        problems.append("ServiceMonitor must select the metrics Service by its labels")
+    if any(services["sluice"]["metadata"]["labels"].get(k) == v for k, v in selected.items()
+           if k == "app.kubernetes.io/component"):
+        problems.append("ServiceMonitor must not select the Service clients use")
+    if monitor.get("spec", {}).get("namespaceSelector") != {"matchNames": [NAMESPACE]}:
+        problems.append("ServiceMonitor in another namespace must look in the release namespace")
+    if (len(endpoints) != 1 or endpoints[0].get("port") != "metrics" or endpoints[0].get("path") != "/metrics"
+            or endpoints[0].get("interval") != "15s" or endpoints[0].get("honorLabels") is not True
+            or len(endpoints[0].get("metricRelabelings", [])) != 1):
+        problems.append("ServiceMonitor endpoint: port metrics, /metrics, interval 15s, honorLabels, metricRelabelings")
+    rule = kinds.get("PrometheusRule", [{}])[0]
+    alerts = [r for g in rule.get("spec", {}).get("groups", []) for r in g["rules"] if "alert" in r]
+    if rule.get("metadata", {}).get("labels", {}).get("release") != "kube-prometheus-stack" or not alerts:
+        problems.append("PrometheusRule with its labels and alerts expected")
+    if any(a["labels"].get("team") != "platform" or not a["labels"].get("severity") for a in alerts):
+        problems.append("every alert must carry severity and additionalAlertLabels")
+    slow = [a for a in alerts if a["alert"] == "SluiceStreamFirstEventSlow"]
+    if not slow or not slow[0]["expr"].rstrip().endswith("> 2.5"):
+        problems.append("metrics.prometheusRule.firstEventSlow.thresholdSeconds must set the alert's threshold")
+    dashboards = [c for c in kinds.get("ConfigMap", []) if c["metadata"]["name"] == "sluice-dashboard"]
+    if (not dashboards or dashboards[0]["metadata"]["namespace"] != "grafana"
+            or dashboards[0]["metadata"]["labels"].get("grafana_dashboard") != "1"
+            or dashboards[0]["metadata"].get("annotations") != {"grafana_folder": "Ingress"}
+            or list(dashboards[0]["data"]) != ["sluice.json"]):
+        problems.append("dashboard ConfigMap in metrics.dashboard.namespace with the sidecar label, annotations, sluice.json")
+    return problems
+
+
 CASES = [
     ("default values", None, check_default),
     ("non-default.yaml", "non-default.yaml", check_non_default),
     ("autoscaling.yaml", "autoscaling.yaml", check_autoscaling),
+    ("metrics.yaml", "metrics.yaml", check_metrics),
 ]
+
+# The Prometheus Operator's kinds: no schema in kubernetes-validate (promtool checks the rules).
+OPERATOR_API = "monitoring.coreos.com/v1"
 
 REFUSED = [
     ("wrong-type.yaml", "wrong-type.yaml", "replicaCount"),
@@ -174,6 +227,8 @@ REFUSED = [
 def schema_problems(objects: list[dict]) -> list[str]:
     problems = []
     for obj in objects:
+        if obj["apiVersion"] == OPERATOR_API:
+            continue
         for version in KUBERNETES_VERSIONS:
             try:
                 kubernetes_validate.validate(obj, version, strict=True)

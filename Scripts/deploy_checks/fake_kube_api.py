@@ -39,6 +39,11 @@ RESOURCES: dict[str, list[tuple[str, str, bool]]] = {
     "policy/v1": [("poddisruptionbudgets", "PodDisruptionBudget", True)],
     "autoscaling/v2": [("horizontalpodautoscalers", "HorizontalPodAutoscaler", True)],
     "coordination.k8s.io/v1": [("leases", "Lease", True)],
+    # The Prometheus Operator's kinds (metrics.serviceMonitor, metrics.prometheusRule).
+    "monitoring.coreos.com/v1": [
+        ("servicemonitors", "ServiceMonitor", True),
+        ("prometheusrules", "PrometheusRule", True),
+    ],
 }
 
 _GZIP_BASE64 = re.compile(rb"H4sI[A-Za-z0-9+/=]+")  # base64 of a gzip header

@@ -24,7 +24,8 @@ extension KubeAPIClient {
 
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: WatchEvent<T>.self)
         let transfer = CurlTransfer(
-            request: request, handler: WatchResponseHandler<T>(path: path, continuation: continuation))
+            request: request,
+            handler: WatchResponseHandler<T>(path: path, continuation: continuation, failed: requestFailed))
         continuation.onTermination = { [loop] _ in loop.cancel(transfer) }
         loop.submit(transfer)
         return stream

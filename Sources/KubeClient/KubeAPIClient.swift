@@ -14,15 +14,21 @@ public final class KubeAPIClient: Sendable {
     public let connectTimeout: Duration
     /// Where the client reports what it skips (undecodable LIST items).
     public let logger: Logger
+    /// Told of every request that failed with an error answer (non-2xx) or without an answer
+    /// (``KubeAPIError/transport(curlCode:message:)``), WATCHes included; not of cancelled ones.
+    /// Called on whichever thread noticed the failure; for metrics.
+    let requestFailed: @Sendable (KubeAPIError) -> Void
     let loop = CurlMultiLoop()
     private let token: BearerTokenReader?
 
     public init(
         config: KubeConfig, requestTimeout: Duration = .seconds(60), connectTimeout: Duration = .seconds(10),
-        logger: Logger = Logger(label: "sluice.kube-client")
+        logger: Logger = Logger(label: "sluice.kube-client"),
+        requestFailed: @escaping @Sendable (KubeAPIError) -> Void = { _ in }
     ) {
         self.config = config
         self.logger = logger
+        self.requestFailed = requestFailed
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.token = config.bearerToken.map(BearerTokenReader.init(source:))
@@ -57,18 +63,26 @@ public final class KubeAPIClient: Sendable {
     func send(_ request: CurlRequest, verb: String, path: KubeResourcePath) async throws -> Data {
         let handler = BufferedResponseHandler()
         let transfer = CurlTransfer(request: request, handler: handler)
-        let response = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                handler.continuation = continuation
-                loop.submit(transfer)
+        let response: CurlResponse
+        do {
+            response = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    handler.continuation = continuation
+                    loop.submit(transfer)
+                }
+            } onCancel: { [loop] in
+                loop.cancel(transfer)
             }
-        } onCancel: { [loop] in
-            loop.cancel(transfer)
+        } catch let error as KubeAPIError {
+            requestFailed(error)
+            throw error
         }
         guard (200..<300).contains(response.statusCode) else {
-            throw KubeAPIError.from(
+            let error = KubeAPIError.from(
                 statusCode: response.statusCode, headers: response.headers, body: response.body, verb: verb,
                 path: path)
+            requestFailed(error)
+            throw error
         }
         return response.body
     }

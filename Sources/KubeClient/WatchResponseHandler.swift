@@ -7,6 +7,8 @@ import Foundation
 final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHandler {
     private let continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation
     private let path: KubeResourcePath
+    /// ``KubeAPIClient``'s `requestFailed`.
+    private let failed: @Sendable (KubeAPIError) -> Void
     private let decoder = JSONDecoder()
     private var lines = JSONLineBuffer()
     private var statusCode = 0
@@ -15,8 +17,12 @@ final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHand
     /// The stream was ended early (an over-long line); what still arrives is ignored.
     private var abandoned = false
 
-    init(path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation) {
+    init(
+        path: KubeResourcePath, continuation: AsyncThrowingStream<WatchEvent<Object>, any Error>.Continuation,
+        failed: @escaping @Sendable (KubeAPIError) -> Void = { _ in }
+    ) {
         self.path = path
+        self.failed = failed
         self.continuation = continuation
     }
 
@@ -55,13 +61,16 @@ final class WatchResponseHandler<Object: Decodable & Sendable>: CurlResponseHand
             }
             continuation.finish()
         case .completed:
-            continuation.finish(
-                throwing: KubeAPIError.from(
-                    statusCode: statusCode, headers: headers, body: errorBody, verb: "watch", path: path))
+            fail(KubeAPIError.from(statusCode: statusCode, headers: headers, body: errorBody, verb: "watch", path: path))
         case .failed(let code, let message):
-            continuation.finish(throwing: KubeAPIError.transport(curlCode: code, message: message))
+            fail(KubeAPIError.transport(curlCode: code, message: message))
         case .cancelled:
             continuation.finish()
         }
+    }
+
+    private func fail(_ error: KubeAPIError) {
+        failed(error)
+        continuation.finish(throwing: error)
     }
 }

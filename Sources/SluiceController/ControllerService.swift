@@ -13,6 +13,8 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
     /// The controller's view of the cluster (exposed for tests and diagnostics).
     public let cache: ObjectCache
     public let elector: LeaderElector?
+    /// What the controller counts, for `/metrics` (``ControllerMetrics/prometheusText()``).
+    public let metrics: ControllerMetrics
     private let reflectors: [ReflectorPlan]
     private let duties: LeaderDuties
     private let publish: @Sendable (RoutingTable, Duration) -> Void
@@ -20,11 +22,12 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
     private let logger: Logger
 
     /// `publish` makes a table live (``RoutingTableStore/publish``); `markReady` is called once
-    /// every reflector has synced and the first table is live.
+    /// every reflector has synced and the first table is live. `metrics` is the one `client`
+    /// reports failed requests to, if any.
     public init(
         client: KubeAPIClient, configuration: ControllerConfiguration,
         publish: @escaping @Sendable (RoutingTable, Duration) -> Void,
-        markReady: @escaping @Sendable () -> Void, logger: Logger
+        markReady: @escaping @Sendable () -> Void, metrics: ControllerMetrics = ControllerMetrics(), logger: Logger
     ) {
         self.client = client
         self.configuration = configuration
@@ -32,7 +35,10 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
         self.markReady = markReady
         self.logger = logger
         self.reflectors = ReflectorPlan.all(for: configuration)
-        self.cache = ObjectCache(reflectors: Set(reflectors.map(\.name)))
+        self.metrics = metrics
+        metrics.leadershipChanged(configuration.election == nil)
+        metrics.reflectorsPlanned(reflectors.map(\.name))
+        self.cache = ObjectCache(reflectors: Set(reflectors.map(\.name)), metrics: metrics)
         let duties = LeaderDuties(
             statusWriter: StatusWriter(client: client, source: configuration.statusAddresses, logger: logger),
             eventRecorder: EventRecorder(
@@ -43,7 +49,10 @@ public final class ControllerService: ServiceLifecycle.Service, Sendable {
         self.elector = configuration.election.map { election in
             LeaderElector(
                 client: client, configuration: election, random: configuration.reflector.random, logger: logger,
-                leadershipChanged: { await duties.leadershipChanged($0) })
+                leadershipChanged: { isLeader in
+                    metrics.leadershipChanged(isLeader)
+                    await duties.leadershipChanged(isLeader)
+                })
         }
     }
 

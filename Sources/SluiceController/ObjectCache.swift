@@ -33,11 +33,14 @@ public actor ObjectCache {
     let fetchSignal: AsyncStream<String>.Continuation
     /// `namespace/name` of each Secret to GET, once per fetch (``SecretFetcher`` reads it).
     nonisolated let secretFetches: AsyncStream<String>
+    /// Counts the changes to what translation reads.
+    nonisolated let metrics: ControllerMetrics
 
     /// `reflectors`: the names of the reflectors that must each finish a LIST before
     /// ``hasSynced`` is true.
-    public init(reflectors: Set<String>) {
+    public init(reflectors: Set<String>, metrics: ControllerMetrics = ControllerMetrics()) {
         self.unsynced = reflectors
+        self.metrics = metrics
         (changes, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         (secretFetches, fetchSignal) = AsyncStream.makeStream(of: String.self)
     }
@@ -122,6 +125,7 @@ public actor ObjectCache {
     }
 
     func markDirty() {
+        metrics.clusterChanged()
         changeCount &+= 1
         let now = ContinuousClock.now
         pending = (pending?.first ?? now, now)

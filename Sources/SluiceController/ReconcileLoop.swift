@@ -65,6 +65,7 @@ public struct ReconcileLoop: Sendable {
                 continue
             }
             lastRebuild = clock.now
+            cache.metrics.reconcileStarted()
             let (objects, changed, written) = await cache.takeForRebuild()
             let result = publisher.publish(objects.inputs(changed: changed)) { result in
                 logger.notice(
@@ -75,6 +76,7 @@ public struct ReconcileLoop: Sendable {
                     ])
             }
             lastResult = result
+            cache.metrics.reconciled(result)
             await cache.reference(result.referencedSecrets)
             await rebuilt(ReconcileOutcome(objects: objects, result: result, ingressesWritten: written))
         }

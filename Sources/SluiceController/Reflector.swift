@@ -33,14 +33,21 @@ public struct Reflector<Object: KubeAPIResource>: Sendable {
     public func run() async {
         var machine = ReflectorStateMachine(backoff: configuration.backoff)
         var step = machine.start
+        // Relists and watch restarts count in the cache's metrics, under the reflector's name.
+        let metrics = sink.cache.metrics
+        var watchesSinceList = 0
         while !Task.isCancelled {
             let decision: ReflectorStateMachine.Decision
             switch step {
             case .list(let delay):
                 guard await sleep(delay) else { return }
+                if machine.hasSynced { metrics.relisted(sink.reflector) }
+                watchesSinceList = 0
                 decision = await list(&machine)
             case .watch(let resourceVersion, let delay):
                 guard await sleep(delay) else { return }
+                if watchesSinceList > 0 { metrics.watchRestarted(sink.reflector) }
+                watchesSinceList += 1
                 decision = await watch(from: resourceVersion, &machine)
             }
             report(decision.healthChange)

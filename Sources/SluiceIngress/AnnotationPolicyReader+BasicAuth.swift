@@ -37,7 +37,8 @@ extension AnnotationPolicyReader {
                 policy.refusal = policy.refusal ?? RouteRefusal(reason: "auth-type basic without auth-secret")
                 report(IngressProblem(
                     reason: DiagnosticReason.invalidAnnotation,
-                    message: "auth-type basic needs auth-secret, the Secret of the users: \(failClosed)"))
+                    message: "auth-type basic needs auth-secret, the Secret of the users: \(failClosed)",
+                    annotation: "auth-secret"))
                 return
             }
             basicAuthSecret = BasicAuthReference(secret: secret, format: format ?? .authFile, realm: realm ?? "")

@@ -39,7 +39,8 @@ extension AnnotationPolicyReader {
             if share > rule.weightTotal {
                 report(IngressProblem(
                     reason: DiagnosticReason.invalidAnnotation,
-                    message: "canary-weight \(share) is above canary-weight-total \(rule.weightTotal): the canary takes every request it is weighed for"))
+                    message: "canary-weight \(share) is above canary-weight-total \(rule.weightTotal): the canary takes every request it is weighed for",
+                    annotation: "canary-weight"))
             }
             rule.weight = min(share, rule.weightTotal)
         }

@@ -152,7 +152,8 @@ struct AnnotationPolicyReader {
         case .failure(let failure):
             problems.append(IngressProblem(
                 reason: DiagnosticReason.invalidAnnotation,
-                message: "annotation \(key)=\(AnnotationValue.quoted(raw)) \(consequence): \(failure.problem); accepted: \(grammar.accepted)"
+                message: "annotation \(key)=\(AnnotationValue.quoted(raw)) \(consequence): \(failure.problem); accepted: \(grammar.accepted)",
+                annotation: IngressAnnotations.settingName(key)
             ))
             return nil
         }

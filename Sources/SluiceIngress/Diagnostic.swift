@@ -9,13 +9,21 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var reason: String
     /// A one-line, human-readable explanation; never contains raw control characters.
     public var message: String
+    /// The annotation concerned (`nginx.ingress.kubernetes.io/proxy-read-timeout`), when the
+    /// diagnostic is about one annotation's value: `sluice_controller_invalid_annotations` counts
+    /// by it.
+    public var annotation: String?
 
-    public init(kind: String = "Ingress", namespace: String, name: String, reason: String, message: String) {
+    public init(
+        kind: String = "Ingress", namespace: String, name: String, reason: String, message: String,
+        annotation: String? = nil
+    ) {
         self.kind = kind
         self.namespace = namespace
         self.name = name
         self.reason = reason
         self.message = message
+        self.annotation = annotation
     }
 
     public var description: String {

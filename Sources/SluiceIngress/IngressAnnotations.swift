@@ -6,6 +6,13 @@ public enum IngressAnnotations {
     public static let sluicePrefix = "sluice.io/"
     public static let nginxPrefix = "nginx.ingress.kubernetes.io/"
 
+    /// `key` without its `sluice.io/` or ingress-nginx prefix (`proxy-read-timeout`): both
+    /// spellings of a setting are one setting.
+    static func settingName(_ key: String) -> String {
+        for prefix in [sluicePrefix, nginxPrefix] where key.hasPrefix(prefix) { return String(key.dropFirst(prefix.count)) }
+        return key
+    }
+
     public static let ssePaths = "sluice.io/sse-paths"
     public static let proxyConnectTimeout = "sluice.io/proxy-connect-timeout"
     public static let proxyReadTimeout = "sluice.io/proxy-read-timeout"

@@ -2,4 +2,6 @@
 struct IngressProblem: Hashable, Sendable {
     var reason: String
     var message: String
+    /// The annotation whose value is wrong, when the problem is one annotation's.
+    var annotation: String? = nil
 }

@@ -104,10 +104,13 @@ struct ControllerCommand: AsyncParsableCommand {
         let runtime = try ProxyRuntime(options: proxyOptions, logger: logger)
         let store = runtime.store
         let readiness = runtime.readiness
+        let metrics = ControllerMetrics()
         let controller = ControllerService(
-            client: KubeAPIClient(config: kubeConfig), configuration: configuration,
+            client: KubeAPIClient(config: kubeConfig, requestFailed: { metrics.apiRequestFailed($0) }),
+            configuration: configuration,
             publish: { table, duration in store.publish(table, translationDuration: duration) },
-            markReady: { readiness.markRoutingTableLoaded() }, logger: logger)
+            markReady: { readiness.markRoutingTableLoaded() }, metrics: metrics, logger: logger)
+        runtime.admin.addMetricsSource { metrics.prometheusText() }
         try await runtime.serviceGroup(source: controller, logger: logger).run()
     }
 

@@ -49,8 +49,13 @@ enum ClusterFixtures {
             ports: [EndpointPort(name: "http", port: port, protocol: "TCP")])
     }
 
-    static func client(_ server: FakeKubeAPIServer, token: String = FakeKubeAPIServer.defaultToken) -> KubeAPIClient {
-        KubeAPIClient(config: KubeConfig(server: server.baseURL, bearerToken: .literal(token)), requestTimeout: .seconds(10))
+    static func client(
+        _ server: FakeKubeAPIServer, token: String = FakeKubeAPIServer.defaultToken,
+        requestFailed: @escaping @Sendable (KubeAPIError) -> Void = { _ in }
+    ) -> KubeAPIClient {
+        KubeAPIClient(
+            config: KubeConfig(server: server.baseURL, bearerToken: .literal(token)), requestTimeout: .seconds(10),
+            requestFailed: requestFailed)
     }
 }
 

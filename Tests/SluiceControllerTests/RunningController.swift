@@ -2,6 +2,7 @@
 import KubeModels
 import Logging
 import SluiceController
+import SluiceProxy
 import SluiceRouting
 import SluiceTestSupport
 
@@ -12,15 +13,24 @@ final class RunningController: Sendable {
     private let ready = LockedValue(false)
     private let task = LockedValue<Task<Void, Never>?>(nil)
 
-    init(_ server: FakeKubeAPIServer, token: String = FakeKubeAPIServer.defaultToken, configuration: ControllerConfiguration) {
+    /// `metrics`: what the controller and its API client count into; `store`: where tables are
+    /// also published, with their translation time (the executable's wiring, both).
+    init(
+        _ server: FakeKubeAPIServer, token: String = FakeKubeAPIServer.defaultToken, configuration: ControllerConfiguration,
+        metrics: ControllerMetrics = ControllerMetrics(), store: RoutingTableStore? = nil
+    ) {
         var logger = Logger(label: "test.controller")
         logger.logLevel = .warning
         let published = self.published
         let ready = self.ready
         service = ControllerService(
-            client: ClusterFixtures.client(server, token: token), configuration: configuration,
-            publish: { table, _ in published.withLock { $0 = (table, $0.count + 1) } },
-            markReady: { ready.withLock { $0 = true } }, logger: logger)
+            client: ClusterFixtures.client(server, token: token, requestFailed: { metrics.apiRequestFailed($0) }),
+            configuration: configuration,
+            publish: { table, duration in
+                store?.publish(table, translationDuration: duration)
+                published.withLock { $0 = (table, $0.count + 1) }
+            },
+            markReady: { ready.withLock { $0 = true } }, metrics: metrics, logger: logger)
     }
 
     var table: RoutingTable { published.withLock { $0.table } }

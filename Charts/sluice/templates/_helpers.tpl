@@ -71,3 +71,21 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- .Values.replicaCount }}
 {{- end }}
 {{- end }}
+
+{{/*
+The labels of the metrics Service: the release's, with component "metrics", so that the
+ServiceMonitor selects this Service and not the one clients use.
+*/}}
+{{- define "sluice.metricsSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "sluice.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: metrics
+{{- end }}
+
+{{- define "sluice.metricsLabels" -}}
+helm.sh/chart: {{ include "sluice.chart" . }}
+{{ include "sluice.metricsSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: sluice
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}

@@ -17,7 +17,8 @@ extension AnnotationPolicyProcessor {
         let secret = SecretReference(namespace: reference.secret.namespace ?? namespace, name: reference.secret.name)
         let failClosed = "; basic authentication guards this Ingress, so every route of it fails closed (503)"
         func refuse(_ reason: String, detail: String) {
-            problems.append(IngressProblem(reason: reason, message: "auth-secret: secret \(secret) \(detail)\(failClosed)"))
+            problems.append(IngressProblem(
+                reason: reason, message: "auth-secret: secret \(secret) \(detail)\(failClosed)", annotation: "auth-secret"))
             policy.refusal = policy.refusal ?? RouteRefusal(reason: "auth-secret \(secret) \(detail)")
         }
         guard secret.namespace == namespace else {

@@ -53,7 +53,8 @@ struct AnnotationPolicyProcessor: IngressGraphProcessor {
         guard reference.namespace == namespace else {
             problems.append(IngressProblem(
                 reason: DiagnosticReason.invalidAnnotation,
-                message: "proxy-ssl-secret \(reference) is not in the Ingress's namespace \(namespace)\(failClosed)"))
+                message: "proxy-ssl-secret \(reference) is not in the Ingress's namespace \(namespace)\(failClosed)",
+                annotation: "proxy-ssl-secret"))
             policy.refusal = policy.refusal ?? RouteRefusal(reason: "proxy-ssl-secret \(reference) is in another namespace")
             return
         }

@@ -19,7 +19,11 @@ struct ClientCertificateProcessor: IngressGraphProcessor {
             let failClosed = "; every route of this Ingress fails closed (503)"
             func refuse(_ why: String, warning reason: String?) {
                 if let reason {
-                    build.report(IngressProblem(reason: reason, message: "auth-tls-secret \(reference) \(why)\(failClosed)"), ingress: rank, at: .annotations)
+                    build.report(
+                        IngressProblem(
+                            reason: reason, message: "auth-tls-secret \(reference) \(why)\(failClosed)",
+                            annotation: "auth-tls-secret"),
+                        ingress: rank, at: .annotations)
                 }
                 policy.refusal = policy.refusal ?? RouteRefusal(reason: "auth-tls-secret \(reference) \(why)")
                 // Refused outright: no handshake need ask for a certificate for it.

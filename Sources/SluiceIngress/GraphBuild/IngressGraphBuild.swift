@@ -60,7 +60,8 @@ struct IngressGraphBuild: Sendable {
         findings.sorted().map { finding in
             let ingress = ingresses[finding.ingress].ingress
             return Diagnostic(kind: "Ingress", namespace: ingress.namespaceOrDefault, name: ingress.nameOrEmpty,
-                              reason: finding.problem.reason, message: finding.problem.message)
+                              reason: finding.problem.reason, message: finding.problem.message,
+                              annotation: finding.problem.annotation)
         } + objectDiagnostics
     }
 

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOHTTP1
+import SluiceMetrics
 
 /// A complete admin response. Admin bodies are small, so they are built whole.
 struct AdminResponse: Equatable, Sendable {
@@ -41,7 +42,9 @@ struct AdminEndpoints: Sendable {
         var text = RoutingGauges.text(
             generation: published.generation,
             routes: published.table.routeCount,
-            ready: readiness.isReady
+            ready: readiness.isReady,
+            history: routingTables.publishHistory,
+            certificates: published.table.certificates.certificates
         )
         for source in metricsSources.withLockedValue({ $0 }) {
             text += source()

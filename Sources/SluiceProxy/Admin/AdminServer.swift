@@ -9,8 +9,9 @@ import ServiceLifecycle
 ///
 /// - `GET /healthz` → 200 `ok` while the process runs;
 /// - `GET /readyz` → 200 when ``ReadinessState`` is ready, else 503 with the reason;
-/// - `GET /metrics` → Prometheus text: `sluice_routing_table_generation`, `sluice_routes`,
-///   `sluice_ready`, then whatever the registered metrics sources return;
+/// - `GET /metrics` → Prometheus text: the routing table's gauges (``RoutingGauges``: generation,
+///   routes, last swap, translation durations) and `sluice_ready`, then whatever the registered
+///   metrics sources return (the proxy's, and in controller mode the controller's);
 /// - anything else → 404.
 ///
 /// List it before ``ProxyService`` in the `ServiceGroup` so it stops last.

@@ -1,3 +1,4 @@
+import SluiceMetrics
 extension ProxyMetrics {
     /// The counters in Prometheus text format, for ``AdminServer``'s `/metrics`.
     public func prometheusText() -> String {

@@ -1,5 +1,6 @@
 import Atomics
 import NIOConcurrencyHelpers
+import SluiceMetrics
 
 /// Counters of one `ProxyDataPlane`, readable from any thread (tests, a metrics endpoint).
 ///

@@ -1,5 +1,7 @@
 import Atomics
+import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SluiceRouting
 
@@ -36,6 +38,8 @@ public final class RoutingTableStore: Sendable {
     private let currentGeneration = ManagedAtomic<UInt64>(0)
     private let logger: Logger
     private let replicaCount: Int
+    /// Written on every publish (a few a second at most), read by scrapes.
+    private let history = NIOLockedValueBox(PublishHistory())
 
     /// - Parameter replicaCount: how many event loops route with this store's tables (the
     ///   proxy's event loop group); each published table comes with that many replicas.
@@ -65,10 +69,17 @@ public final class RoutingTableStore: Sendable {
         currentGeneration.load(ordering: .acquiring)
     }
 
+    /// The last swap's time and the translation durations, for `/metrics`.
+    var publishHistory: PublishHistory {
+        history.withLockedValue { $0 }
+    }
+
     /// Publishes `table` unless it equals the current one. Returns the generation in force after
-    /// the call. `translationDuration` is only logged.
+    /// the call. `translationDuration`, the time translation took to make `table`, is logged and
+    /// counted in `sluice_translation_duration_seconds`.
     @discardableResult
     public func publish(_ table: RoutingTable, translationDuration: Duration? = nil) -> UInt64 {
+        if let translationDuration { history.withLockedValue { $0.translated(in: translationDuration) } }
         while true {
             let old = current.load(ordering: .acquiring)
             if old.table == table { return old.generation }
@@ -76,6 +87,8 @@ public final class RoutingTableStore: Sendable {
             if current.compareExchange(expected: old, desired: new, ordering: .acquiringAndReleasing).exchanged {
                 // Raised, not stored: a racing publish of an older generation must not lower it.
                 currentGeneration.raise(to: new.generation)
+                let now = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+                history.withLockedValue { $0.lastSwapUnixNanoseconds = max($0.lastSwapUnixNanoseconds ?? 0, now) }
                 var metadata: Logger.Metadata = [
                     "generation": "\(new.generation)",
                     "routes": "\(table.routeCount)",

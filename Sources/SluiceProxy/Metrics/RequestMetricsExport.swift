@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import SluiceMetrics
 import SluiceRouting
 
 /// The route keys a routing table's routes count under (plus ``RouteMetricsKey/unrouted``): a

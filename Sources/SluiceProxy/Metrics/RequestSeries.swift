@@ -1,3 +1,5 @@
+import SluiceMetrics
+
 /// The labels of one request series within a route: method, status class, protocol.
 struct RequestSeriesLabels: Hashable, Sendable {
     var method: MethodLabel
@@ -37,23 +39,5 @@ final class RequestSeries: Sendable {
     /// The histogram now (any thread).
     var snapshot: HistogramSnapshot {
         Self.histogram.snapshot(of: counters)
-    }
-}
-
-/// A histogram's values at one moment: uncumulated bucket counts and the sum of observations.
-struct HistogramSnapshot: Equatable, Sendable {
-    var sumNanoseconds: Int
-    var buckets: [Int]
-
-    var count: Int { buckets.reduce(0, &+) }
-
-    static func empty(_ buckets: HistogramBuckets) -> HistogramSnapshot {
-        HistogramSnapshot(sumNanoseconds: 0, buckets: Array(repeating: 0, count: buckets.count))
-    }
-
-    /// Adds `other`'s counts (another loop's) to these.
-    mutating func add(_ other: HistogramSnapshot) {
-        sumNanoseconds &+= other.sumNanoseconds
-        for index in buckets.indices where index < other.buckets.count { buckets[index] &+= other.buckets[index] }
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import SluiceMetrics
 
 /// Where one histogram lives in a row of `LoopOwnedCounters`: its sum at `offset`, then its
 /// buckets.

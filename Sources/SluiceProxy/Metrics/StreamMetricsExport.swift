@@ -1,3 +1,4 @@
+import SluiceMetrics
 /// The streaming families of a scrape, by route: first byte, first event, flush delay, and per
 /// stream kind the streams open, their durations and how they ended. A route's series appear
 /// once it has something to count.

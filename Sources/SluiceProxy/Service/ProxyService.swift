@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import SluiceMetrics
 
 /// The proxy's TCP listeners (plain HTTP, and HTTPS when configured) as one swift-service-lifecycle
 /// `Service`.

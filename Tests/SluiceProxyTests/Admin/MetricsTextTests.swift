@@ -1,4 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOPosix
+import SluiceRouting
 import Testing
 
 @testable import SluiceProxy
@@ -6,20 +8,94 @@ import Testing
 /// The exact `/metrics` text of each source, so that a change of emitter cannot change a byte.
 @Suite struct MetricsTextTests {
     @Test func routingGauges() {
+        var history = PublishHistory()
+        history.lastSwapUnixNanoseconds = 1_700_000_000_500_000_000
+        history.translated(in: .microseconds(300))
+        history.translated(in: .seconds(2))
         #expect(
-            RoutingGauges.text(generation: 7, routes: 3, ready: true) == """
+            RoutingGauges.text(
+                generation: 7, routes: 3, ready: true, history: history,
+                certificates: [
+                    Self.certificate("web/tls", notAfter: 1_800_000_000),
+                    Self.certificate("shop/shop-tls", notAfter: 1_760_000_000),
+                ]) == """
                 # HELP sluice_routing_table_generation Generation of the routing table in force.
                 # TYPE sluice_routing_table_generation gauge
                 sluice_routing_table_generation 7
                 # HELP sluice_routes Routes in the routing table in force.
                 # TYPE sluice_routes gauge
                 sluice_routes 3
+                # HELP sluice_routing_table_last_swap_timestamp_seconds Unix time the routing table in force was swapped in; 0 before the first swap.
+                # TYPE sluice_routing_table_last_swap_timestamp_seconds gauge
+                sluice_routing_table_last_swap_timestamp_seconds 1700000000.5
+                # HELP sluice_translation_duration_seconds Time translation took to make each published routing table (equal tables, not swapped in, included).
+                # TYPE sluice_translation_duration_seconds histogram
+                sluice_translation_duration_seconds_bucket{le="0.0001"} 0
+                sluice_translation_duration_seconds_bucket{le="0.00025"} 0
+                sluice_translation_duration_seconds_bucket{le="0.0005"} 1
+                sluice_translation_duration_seconds_bucket{le="0.001"} 1
+                sluice_translation_duration_seconds_bucket{le="0.0025"} 1
+                sluice_translation_duration_seconds_bucket{le="0.005"} 1
+                sluice_translation_duration_seconds_bucket{le="0.01"} 1
+                sluice_translation_duration_seconds_bucket{le="0.025"} 1
+                sluice_translation_duration_seconds_bucket{le="0.05"} 1
+                sluice_translation_duration_seconds_bucket{le="0.1"} 1
+                sluice_translation_duration_seconds_bucket{le="0.25"} 1
+                sluice_translation_duration_seconds_bucket{le="0.5"} 1
+                sluice_translation_duration_seconds_bucket{le="1"} 1
+                sluice_translation_duration_seconds_bucket{le="2.5"} 2
+                sluice_translation_duration_seconds_bucket{le="5"} 2
+                sluice_translation_duration_seconds_bucket{le="10"} 2
+                sluice_translation_duration_seconds_bucket{le="30"} 2
+                sluice_translation_duration_seconds_bucket{le="+Inf"} 2
+                sluice_translation_duration_seconds_sum 2.0003
+                sluice_translation_duration_seconds_count 2
+                # HELP sluice_tls_certificate_expiry_timestamp_seconds Unix time the leaf certificate of each kubernetes.io/tls Secret the routing table in force serves expires (its notAfter), by the Secret's namespace and name.
+                # TYPE sluice_tls_certificate_expiry_timestamp_seconds gauge
+                sluice_tls_certificate_expiry_timestamp_seconds{namespace="shop",secret="shop-tls"} 1760000000
+                sluice_tls_certificate_expiry_timestamp_seconds{namespace="web",secret="tls"} 1800000000
                 # HELP sluice_ready 1 when this instance reports ready, else 0.
                 # TYPE sluice_ready gauge
                 sluice_ready 1
 
                 """)
-        #expect(RoutingGauges.text(generation: 0, routes: 0, ready: false).hasSuffix("\nsluice_ready 0\n"))
+        let idle = RoutingGauges.text(generation: 0, routes: 0, ready: false)
+        #expect(idle.hasSuffix("\nsluice_ready 0\n"))
+        #expect(idle.contains("\nsluice_routing_table_last_swap_timestamp_seconds 0\n"))
+        #expect(idle.contains("\nsluice_translation_duration_seconds_count 0\n"))
+    }
+
+    static func certificate(_ source: String, notAfter: Int64) -> ServingCertificate {
+        ServingCertificate(chainPEM: "", privateKeyPEM: "", source: source, fingerprint: source, notAfter: notAfter)
+    }
+
+    /// `/metrics` exports the certificates of the table in force, and forgets them with it.
+    @Test func certificateExpiryFollowsTheTableInForce() {
+        let store = RoutingTableStore()
+        let endpoints = AdminEndpoints(
+            readiness: ReadinessState(), routingTables: store, metricsSources: NIOLockedValueBox([]))
+        let line = #"sluice_tls_certificate_expiry_timestamp_seconds{namespace="shop",secret="shop-tls"} 1760000000"#
+        store.publish(
+            RoutingTable(
+                routes: AdminServerTests.table(routes: 1).routes,
+                certificates: CertificateTable(hosts: ["shop.example.com": Self.certificate("shop/shop-tls", notAfter: 1_760_000_000)])))
+        #expect(endpoints.respond(method: .GET, uri: "/metrics").body.contains("\n\(line)\n"))
+        store.publish(AdminServerTests.table(routes: 1))
+        #expect(!endpoints.respond(method: .GET, uri: "/metrics").body.contains("sluice_tls_certificate_expiry_timestamp_seconds{"))
+    }
+
+    /// The store counts every translation it is given and stamps only real swaps.
+    @Test func theStoreRecordsSwapsAndTranslations() {
+        let store = RoutingTableStore()
+        #expect(store.publishHistory.lastSwapUnixNanoseconds == nil)
+        let table = AdminServerTests.table(routes: 1)
+        store.publish(table, translationDuration: .milliseconds(3))
+        let swapped = store.publishHistory.lastSwapUnixNanoseconds
+        #expect(swapped != nil)
+        store.publish(table, translationDuration: .milliseconds(30))
+        #expect(store.publishHistory.lastSwapUnixNanoseconds == swapped)
+        #expect(store.publishHistory.translations.count == 2)
+        #expect(store.publishHistory.translations.sumNanoseconds == 33_000_000)
     }
 
     @Test func proxyCounters() {

@@ -1,3 +1,4 @@
+import SluiceMetrics
 import Testing
 
 @testable import SluiceProxy

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SluiceProxy
+@testable import SluiceMetrics
 
 @Suite struct PrometheusExpositionTests {
     @Test func aFamilyIsHelpTypeThenOneLinePerSample() {

@@ -6,12 +6,13 @@
 /// cells (`LoopOwnedCounters`, summed at scrape time), and the registry renders only metric
 /// objects it made itself (its `PrometheusMetric` protocol is internal), each of which would be
 /// written by every loop (its `Histogram.record` takes a lock and its `Counter` a shared atomic
-/// per observation). Two writers would make two `/metrics` paths; this one renders it all.
-enum PrometheusExposition {
-    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+/// per observation). Two writers would make two `/metrics` paths; this one renders it all: the
+/// proxy's metrics (`SluiceProxy`) and the controller's (`SluiceController`).
+public enum PrometheusExposition {
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     /// A metric's `# TYPE`.
-    enum MetricType: String, Sendable {
+    public enum MetricType: String, Sendable {
         case counter
         case gauge
         case histogram
@@ -19,13 +20,13 @@ enum PrometheusExposition {
 
     /// One metric family: its `# HELP` and `# TYPE` lines, then one line per sample. A family
     /// with no samples still writes both comment lines.
-    struct Family: Sendable {
-        var name: String
-        var type: MetricType
-        var help: String
-        var samples: [Sample]
+    public struct Family: Sendable {
+        public var name: String
+        public var type: MetricType
+        public var help: String
+        public var samples: [Sample]
 
-        init(_ name: String, _ type: MetricType, help: String, samples: [Sample]) {
+        public init(_ name: String, _ type: MetricType, help: String, samples: [Sample]) {
             assert(PrometheusExposition.isValidName(name), "invalid metric name \(name)")
             self.name = name
             self.type = type
@@ -34,23 +35,23 @@ enum PrometheusExposition {
         }
 
         /// A family of one unlabelled sample.
-        init(_ name: String, _ type: MetricType, help: String, value: some BinaryInteger) {
+        public init(_ name: String, _ type: MetricType, help: String, value: some BinaryInteger) {
             self.init(name, type, help: help, samples: [Sample(value)])
         }
     }
 
     /// One sample line: a suffix of the family's name (a histogram's `_bucket`, `_sum`,
     /// `_count`), labels (in the order given) and a value.
-    struct Sample: Sendable {
-        var suffix: String
-        var labels: [(name: String, value: String)]
-        var value: String
+    public struct Sample: Sendable {
+        public var suffix: String
+        public var labels: [(name: String, value: String)]
+        public var value: String
 
-        init(_ value: some BinaryInteger, labels: [(name: String, value: String)] = [], suffix: String = "") {
+        public init(_ value: some BinaryInteger, labels: [(name: String, value: String)] = [], suffix: String = "") {
             self.init(text: "\(value)", labels: labels, suffix: suffix)
         }
 
-        init(text value: String, labels: [(name: String, value: String)], suffix: String) {
+        public init(text value: String, labels: [(name: String, value: String)], suffix: String) {
             assert(labels.allSatisfy { PrometheusExposition.isValidName($0.name) && !$0.name.contains(":") })
             self.suffix = suffix
             self.labels = labels
@@ -60,7 +61,7 @@ enum PrometheusExposition {
 
     /// The samples of one histogram with `labels`: a cumulative `_bucket` per bound (`le` last
     /// among the labels), `_sum` in seconds and `_count`.
-    static func histogramSamples(
+    public static func histogramSamples(
         _ histogram: HistogramSnapshot, buckets: HistogramBuckets, labels: [(name: String, value: String)]
     ) -> [Sample] {
         var samples: [Sample] = []
@@ -76,7 +77,7 @@ enum PrometheusExposition {
     }
 
     /// `nanoseconds` as seconds in the shortest decimal form (`0.005`, `1`, `2.5`).
-    static func seconds(nanoseconds: Int64) -> String {
+    public static func seconds(nanoseconds: Int64) -> String {
         let whole = nanoseconds / 1_000_000_000
         var fraction = (nanoseconds % 1_000_000_000).magnitude
         guard fraction != 0 else { return "\(whole)" }
@@ -91,7 +92,7 @@ enum PrometheusExposition {
     }
 
     /// The exposition text of `families`, in order.
-    static func text(_ families: [Family]) -> String {
+    public static func text(_ families: [Family]) -> String {
         var text = ""
         for family in families {
             text += "# HELP \(family.name) \(escapedHelp(family.help))\n"
@@ -110,12 +111,12 @@ enum PrometheusExposition {
     }
 
     /// `\` → `\\`, `"` → `\"`, newline → `\n`.
-    static func escapedLabelValue(_ value: String) -> String {
+    public static func escapedLabelValue(_ value: String) -> String {
         escaped(value, quote: true)
     }
 
     /// `\` → `\\`, newline → `\n` (a double quote stays as it is).
-    static func escapedHelp(_ help: String) -> String {
+    public static func escapedHelp(_ help: String) -> String {
         escaped(help, quote: false)
     }
 
@@ -140,7 +141,7 @@ enum PrometheusExposition {
 
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*`, the format's metric name grammar (label names: the same
     /// without `:`).
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
         return name.utf8.allSatisfy { byte in
             switch byte {
