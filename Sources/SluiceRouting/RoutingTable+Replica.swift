@@ -92,6 +92,13 @@ extension RoutePolicy {
         if case .hash = loadBalancing { copy.loadBalancing = loadBalancing.replica() }
         if let sessionAffinity { copy.sessionAffinity = sessionAffinity.replica() }
         if let rewrite { copy.rewrite = rewrite.replica() }
+        // Setting a boxed setting again gives the replica a box of its own for it.
+        if let cors { copy.cors = cors }
+        if let clientLimits { copy.clientLimits = clientLimits }
+        if let externalAuth { copy.externalAuth = externalAuth }
+        if let clientCertificate { copy.clientCertificate = clientCertificate }
+        if let basicAuth { copy.basicAuth = basicAuth }
+        if let canary { copy.canary = canary }
         if var tls = upstreamProtocol.tls {
             tls.serverName = tls.serverName?.replica()
             tls.trustedCertificatesPEM = tls.trustedCertificatesPEM?.replica()
