@@ -244,16 +244,19 @@ final class ClientConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let head: HTTPRequestHead
         let route: Route
         let policy: ExchangePolicy
+        var matched: Route?
         switch RequestDecision.decide(
-            received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts)
+            received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts, matched: &matched)
         {
-        case .forward(let forwarded, let matched, let decided):
-            (head, route, policy) = (forwarded, matched, decided)
-            metricsRouted(matched)
+        case .forward(let forwarded, let routed, let decided):
+            (head, route, policy) = (forwarded, routed, decided)
+            metricsRouted(routed)
         case .reject(let error):
             fail(nil, error)
             return
         case .refuse(let error, let requestHasBody), .respond(let error, let requestHasBody):
+            // Counted under the route it matched (a refusal on its behalf), else as unrouted.
+            if let matched { metricsRouted(matched) }
             refuse(error, requestHasBody: requestHasBody)
             return
         }

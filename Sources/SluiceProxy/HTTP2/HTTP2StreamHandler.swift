@@ -166,7 +166,10 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             requestBodyProgressed()
         }
-        switch RequestDecision.decide(received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts) {
+        var matched: Route?
+        switch RequestDecision.decide(
+            received, table: loop.routes.table, configuration: configuration, secure: secure, facts: facts, matched: &matched)
+        {
         case .forward(let head, let route, let policy):
             metricsRouted(route)
             var limitSlot: ClientLimitSlot?
@@ -221,7 +224,11 @@ final class HTTP2StreamHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             // The upgrade request has no body: it ends with its head.
             if carriesWebSocket, state?.requestEndReceived() == .forward { exchange.forward(.end(nil)) }
-        case .reject(let error), .refuse(let error, _), .respond(let error, _):
+        case .reject(let error):
+            answer(error)
+        case .refuse(let error, _), .respond(let error, _):
+            // Counted under the route it matched (a refusal on its behalf), else as unrouted.
+            if let matched { metricsRouted(matched) }
             answer(error)
         }
     }

@@ -29,6 +29,17 @@ enum RequestDecision: Equatable {
         _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool,
         facts: ClientConnectionFacts, roll: () -> Double = { Double.random(in: 0..<1) }
     ) -> RequestDecision {
+        var matched: Route?
+        return decide(received, table: table, configuration: configuration, secure: secure, facts: facts, matched: &matched, roll: roll)
+    }
+
+    /// ``decide(_:table:configuration:secure:facts:roll:)``, telling the caller the route the
+    /// request matched (`matched`, nil when none did), so that a request refused or answered on
+    /// a route's behalf counts under that route in the metrics.
+    static func decide(
+        _ received: HTTPRequestHead, table: RoutingTable, configuration: ProxyConfiguration, secure: Bool,
+        facts: ClientConnectionFacts, matched: inout Route?, roll: () -> Double = { Double.random(in: 0..<1) }
+    ) -> RequestDecision {
         if let rejection = RequestHeadValidator.validate(received, maxHeaderBytes: configuration.maxHeaderBytes) {
             return .reject(.rejected(rejection))
         }
@@ -40,6 +51,7 @@ enum RequestDecision: Equatable {
         guard var route = table.match(host: host, path: path) else {
             return .refuse(.noRoute(host: String(host), path: String(path)), requestHasBody: hasBody(received))
         }
+        matched = route
         // Behind a trusted proxy that terminated TLS, its X-Forwarded-Proto says how the client came.
         let secure = secure || (facts.trustsForwarding && head.headers.first(name: "x-forwarded-proto") == "https")
         if !secure,

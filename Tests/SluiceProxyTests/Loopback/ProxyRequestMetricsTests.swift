@@ -113,6 +113,33 @@ struct ProxyRequestMetricsTests {
         return api.receivedByteCount
     }
 
+    /// A request the route refuses on its own behalf (its source ranges deny the client, its
+    /// backend has no endpoints) counts under that route, not as unrouted; one no route matches
+    /// counts with empty route labels.
+    @Test func refusedRequestsCountUnderTheirRoute() async throws {
+        let guarded = RoutePolicy(sourceRanges: SourceRanges(allow: [AddressRange("10.0.0.0/8")!]))
+        let routes = [
+            Self.route("guarded.test", source: "shop/guarded", backend: "shop/web:80", [], policy: guarded),
+            Self.route("empty.test", source: "shop/empty", backend: "shop/none:80", []),
+        ]
+        try await withProxy(RoutingTable(routes: routes)) { proxy in
+            let client = try await proxy.connect()
+            for (host, status) in [("guarded.test", 403), ("empty.test", 503), ("nowhere.test", 404)] {
+                try await client.send(get("/", host: host))
+                #expect(try await client.readResponse().status == status)
+            }
+            await client.close()
+            let rows = Self.rows(proxy.metrics.prometheusText(), "sluice_requests_total{")
+            for expected in [
+                #"sluice_requests_total{namespace="shop",ingress="guarded",service="web",method="GET",status="4xx",protocol="http/1.1"} 1"#,
+                #"sluice_requests_total{namespace="shop",ingress="empty",service="none",method="GET",status="5xx",protocol="http/1.1"} 1"#,
+                #"sluice_requests_total{namespace="",ingress="",service="",method="GET",status="4xx",protocol="http/1.1"} 1"#,
+            ] {
+                #expect(rows.contains(expected), "\(expected) not in \(rows)")
+            }
+        }
+    }
+
     /// A chunked event stream of three events, answered to every request (kept-alive upstream
     /// connections included).
     private static let eventStream: [String] = {
