@@ -18,32 +18,20 @@ enum RedirectGrammars {
         guard value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             return .failure(GrammarFailure("holds a space, a control or a non-ASCII character"))
         }
-        var parts: [RedirectLocation.Part] = []
-        var text = ""
-        var rest = Substring(value)
-        while let dollar = rest.firstIndex(of: "$") {
-            text += rest[..<dollar]
-            var afterDollar = rest[rest.index(after: dollar)...]
-            let braced = afterDollar.first == "{"
-            if braced { afterDollar = afterDollar.dropFirst() }
-            let name = afterDollar.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            var end = afterDollar.index(afterDollar.startIndex, offsetBy: name.count)
-            if braced {
-                guard end < afterDollar.endIndex, afterDollar[end] == "}" else {
-                    return .failure(GrammarFailure("an unclosed ${ in the URL"))
-                }
-                end = afterDollar.index(after: end)
-            }
-            guard let part = RedirectLocation.variables[String(name)] else {
-                return .failure(GrammarFailure("$\(name) is not a variable Sluice resolves"))
-            }
-            if !text.isEmpty { parts.append(.text(text)) }
-            text = ""
-            parts.append(part)
-            rest = afterDollar[end...]
+        guard case .success(let pieces) = NginxVariableText.split(value) else {
+            return .failure(GrammarFailure("an unclosed ${ in the URL"))
         }
-        text += rest
-        if !text.isEmpty { parts.append(.text(text)) }
+        var parts: [RedirectLocation.Part] = []
+        for piece in pieces {
+            switch piece {
+            case .text(let text): parts.append(.text(text))
+            case .variable(let name):
+                guard let part = RedirectLocation.variables[String(name)] else {
+                    return .failure(GrammarFailure("$\(name) is not a variable Sluice resolves"))
+                }
+                parts.append(part)
+            }
+        }
         return .success(RedirectLocation(text: value, parts: parts))
     }
 

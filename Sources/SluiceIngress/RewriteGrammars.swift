@@ -16,35 +16,20 @@ enum RewriteGrammars {
         guard !value.hasPrefix("//"), !value.lowercased().hasPrefix("http:"), !value.lowercased().hasPrefix("https:") else {
             return .failure(GrammarFailure("names another host: a redirect is permanent-redirect or temporal-redirect"))
         }
+        // nginx reads one digit after a bare `$` (`$10` is `$1` then `0`).
+        let split = NginxVariableText.split(value) { word in word.first?.isNumber == true ? word.prefix(1) : word }
+        guard case .success(let pieces) = split else { return .failure(GrammarFailure("an unclosed ${")) }
         var parts: [PathRewrite.Part] = []
-        var literal = ""
-        var rest = Substring(value)
-        while let dollar = rest.firstIndex(of: "$") {
-            literal += rest[..<dollar]
-            var afterDollar = rest[rest.index(after: dollar)...]
-            let braced = afterDollar.first == "{"
-            if braced { afterDollar = afterDollar.dropFirst() }
-            let name = afterDollar.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            var end = name.endIndex
-            if braced {
-                guard end < afterDollar.endIndex, afterDollar[end] == "}" else {
-                    return .failure(GrammarFailure("an unclosed ${"))
+        for piece in pieces {
+            switch piece {
+            case .text(let text): parts.append(.text(text))
+            case .variable(let name):
+                guard name.allSatisfy(\.isNumber), let index = Int(name), index <= 9 else {
+                    return .failure(GrammarFailure("$\(name) is not a capture ($1…$9)"))
                 }
-                end = afterDollar.index(after: end)
+                parts.append(.capture(index))
             }
-            // nginx reads one digit after `$` (`$10` is `$1` then `0`) unless braced.
-            let digits = braced ? name : name.prefix(1)
-            guard let index = Int(digits), digits.allSatisfy(\.isNumber), index <= 9 else {
-                return .failure(GrammarFailure("$\(name) is not a capture ($1…$9)"))
-            }
-            if !braced { end = afterDollar.index(after: afterDollar.startIndex) }
-            if !literal.isEmpty { parts.append(.text(literal)) }
-            literal = ""
-            parts.append(.capture(index))
-            rest = afterDollar[end...]
         }
-        literal += rest
-        if !literal.isEmpty { parts.append(.text(literal)) }
         return .success(PathRewrite(text: value, parts: parts))
     }
 }
